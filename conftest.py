@@ -1,0 +1,1 @@
+"""Repo-level fixtures for the project's own scenario suite."""

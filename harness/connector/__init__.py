@@ -1,0 +1,1 @@
+"""Connectors under test: the reference mapper and drivers for external ones."""

@@ -1,0 +1,1 @@
+"""Landing verification: expected vs actual Sales Order, and diagnosis."""

@@ -1,0 +1,1 @@
+"""The NetSuite side, as any REST client sees it."""

@@ -1,0 +1,1 @@
+"""The embedded NetSuite: a faithful, stateful SuiteTalk REST simulator."""

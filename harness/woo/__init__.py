@@ -1,0 +1,1 @@
+"""The WooCommerce side: orders, generation, webhooks, store client."""
