@@ -1,0 +1,255 @@
+"""The reference connector's mapping: how a WooCommerce order becomes a NetSuite Sales Order.
+
+A mapping names NetSuite records the way people see them (item `itemId` = SKU, ship item
+name, tax code name); the connector resolves names to internal ids through the account, so
+one mapping works against the embedded sandbox and a real account alike. Loaded from YAML
+with `file:line` errors (`load_mapping`).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping as MappingABC
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.yamlfile import ConfigFileError, load_model
+
+DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "scenarios" / "mappings" / "demo.yaml"
+
+# Placeholders a template may use: top-level order fields and billing.* / shipping.* parts.
+TEMPLATE_FIELDS = frozenset(
+    {
+        "id",
+        "number",
+        "order_key",
+        "customer_id",
+        "currency",
+        "status",
+        "payment_method",
+        "payment_method_title",
+        "transaction_id",
+        "customer_note",
+        "created_via",
+        "billing_email",
+        "billing_first_name",
+        "billing_last_name",
+        "billing_company",
+        "billing_country",
+        "prefix",
+    }
+)
+
+
+class MappingError(ConfigFileError):
+    """A mapping file is invalid; `problems` are `file:line: message`."""
+
+
+def _check_template(template: str) -> str:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc})") from None
+    unknown = sorted({n for n in names if n not in TEMPLATE_FIELDS})
+    if unknown:
+        allowed = ", ".join(sorted(TEMPLATE_FIELDS))
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}} (expected one of: {allowed})")
+    return template
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CustomerRules(_Strict):
+    """How an order's buyer is matched to (or created as) a NetSuite customer."""
+
+    match: Literal["email", "external-id"] = "email"
+    # Trim and compare case-insensitively: WooCommerce keeps what the buyer typed.
+    email_case_insensitive: bool = True
+    email_trim: bool = True
+    external_id_template: str = "woo-customer-{customer_id}"
+    guests: Literal["create", "match-by-email", "default-customer"] = "match-by-email"
+    guest_customer: str | None = Field(default=None, description="externalId or internal id")
+    on_multiple_matches: Literal["fail", "first"] = "fail"
+
+    @field_validator("external_id_template")
+    @classmethod
+    def _template(cls, v: str) -> str:
+        return _check_template(v)
+
+    @model_validator(mode="after")
+    def _guest_customer_needed(self) -> CustomerRules:
+        if self.guests == "default-customer" and not self.guest_customer:
+            raise ValueError("guests: default-customer needs guest_customer (a customer id)")
+        return self
+
+
+class SubsidiaryRouting(_Strict):
+    """Which subsidiary an order belongs to: by order currency or billing country."""
+
+    by: Literal["currency", "country"] = "currency"
+    routes: dict[str, int] = Field(default_factory=dict)
+    default: int | None = None
+
+
+class ItemRules(_Strict):
+    """SKU -> item by `itemId`, with optional WooCommerce product / variation overrides."""
+
+    match: Literal["sku"] = "sku"
+    products: dict[int, str] = Field(default_factory=dict, description="product_id -> itemId")
+    variations: dict[int, str] = Field(default_factory=dict, description="variation_id -> itemId")
+    # Price level Custom (-1) keeps WooCommerce's rate; any other level re-sources it.
+    price_level: Literal["custom", "base"] = "custom"
+
+
+class ShippingRules(_Strict):
+    """WooCommerce shipping `method_id` -> NetSuite ship item name."""
+
+    methods: dict[str, str] = Field(default_factory=dict)
+    default: str | None = None
+
+
+class TaxRules(_Strict):
+    """How WooCommerce tax is carried into NetSuite."""
+
+    strategy: Literal["tax-code", "pass-through", "netsuite"] = "tax-code"
+    codes: dict[str, str] = Field(
+        default_factory=dict, description="WooCommerce rate_code (without priority) -> tax code"
+    )
+    exempt_code: str | None = None
+    pass_through_item: str | None = None
+
+    @model_validator(mode="after")
+    def _strategy_needs(self) -> TaxRules:
+        if self.strategy == "pass-through" and not self.pass_through_item:
+            raise ValueError("strategy pass-through needs pass_through_item (an item name)")
+        return self
+
+
+class DiscountRules(_Strict):
+    """All coupons become one header discount (NetSuite allows one discount item per order)."""
+
+    item: str | None = None
+
+
+class FeeRules(_Strict):
+    """Fee lines become lines of an other-charge item."""
+
+    item: str | None = None
+
+
+class SyncRules(_Strict):
+    """Which WooCommerce statuses are pushed at all."""
+
+    statuses: list[str] = Field(default_factory=lambda: ["processing", "completed"])
+
+
+class OrderRules(_Strict):
+    """Reference numbers and header defaults of the Sales Order."""
+
+    external_id: str = "woo-{number}"
+    other_ref_num: str = "{number}"
+    memo: str | None = "{customer_note}"
+    order_status: Literal["A", "B"] | None = "B"
+
+    @field_validator("external_id", "other_ref_num", "memo")
+    @classmethod
+    def _templates(cls, v: str | None) -> str | None:
+        return v if v is None else _check_template(v)
+
+
+class CustomFieldSource(_Strict):
+    """A custom field's value: fixed, or read from the order (`meta:<key>` or an order field)."""
+
+    value: str | int | float | bool | None = None
+    source: str | None = Field(default=None, alias="from")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> CustomFieldSource:
+        if (self.value is None) == (self.source is None):
+            raise ValueError("give exactly one of 'value' or 'from'")
+        return self
+
+
+class CustomFields(_Strict):
+    """`custbody_*` header fields and `custcol_*` line fields."""
+
+    body: dict[str, CustomFieldSource] = Field(default_factory=dict)
+    line: dict[str, CustomFieldSource] = Field(default_factory=dict)
+
+    @field_validator("body")
+    @classmethod
+    def _body_ids(cls, v: dict[str, CustomFieldSource]) -> dict[str, CustomFieldSource]:
+        return _check_ids(v, "custbody_")
+
+    @field_validator("line")
+    @classmethod
+    def _line_ids(cls, v: dict[str, CustomFieldSource]) -> dict[str, CustomFieldSource]:
+        return _check_ids(v, "custcol_")
+
+
+def _check_ids(fields: dict[str, CustomFieldSource], prefix: str) -> dict[str, CustomFieldSource]:
+    for field_id in fields:
+        if not field_id.startswith(prefix):
+            raise ValueError(f"custom field id {field_id!r} must start with {prefix!r}")
+    return fields
+
+
+class Mapping(_Strict):
+    """A complete WooCommerce -> NetSuite mapping."""
+
+    account: str | None = None
+    customer: CustomerRules = Field(default_factory=CustomerRules)
+    subsidiaries: SubsidiaryRouting = Field(default_factory=SubsidiaryRouting)
+    items: ItemRules = Field(default_factory=ItemRules)
+    shipping: ShippingRules = Field(default_factory=ShippingRules)
+    tax: TaxRules = Field(default_factory=TaxRules)
+    discounts: DiscountRules = Field(default_factory=DiscountRules)
+    fees: FeeRules = Field(default_factory=FeeRules)
+    sync: SyncRules = Field(default_factory=SyncRules)
+    order: OrderRules = Field(default_factory=OrderRules)
+    custom_fields: CustomFields = Field(default_factory=CustomFields)
+
+    def subsidiary_for(self, currency: str, country: str) -> int | None:
+        """The subsidiary an order routes to, or None when no route and no default."""
+        key = currency if self.subsidiaries.by == "currency" else country
+        return self.subsidiaries.routes.get(key.upper(), self.subsidiaries.default)
+
+    def ship_item_for(self, method_id: str) -> str | None:
+        """The ship item name for a WooCommerce shipping method, or None when unmapped."""
+        return self.shipping.methods.get(method_id, self.shipping.default)
+
+    def tax_code_for(self, rate_code: str) -> str | None:
+        """The tax code for a WooCommerce `rate_code`, with or without its `-<priority>` tail."""
+        if rate_code in self.tax.codes:
+            return self.tax.codes[rate_code]
+        head, _, tail = rate_code.rpartition("-")
+        return self.tax.codes.get(head) if tail.isdigit() else None
+
+    def syncs(self, status: str) -> bool:
+        """Whether an order in `status` is pushed at all."""
+        return status in self.sync.statuses
+
+
+def render(template: str, values: MappingABC[str, Any]) -> str:
+    """Fill a validated template from order values (missing ones render empty)."""
+    return string.Formatter().vformat(template, (), _Blank(values))
+
+
+class _Blank(dict[str, Any]):
+    def __init__(self, values: MappingABC[str, Any]) -> None:
+        super().__init__(values)
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def load_mapping(path: str | Path | None = None) -> Mapping:
+    """Load and validate a mapping file (the demo store's by default)."""
+    try:
+        return load_model(path or DEFAULT_MAPPING, Mapping)
+    except ConfigFileError as exc:
+        raise MappingError(exc.problems) from None

@@ -1,0 +1,81 @@
+"""The mapping file: the demo store's loads, bad ones fail at `file:line`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.connector.mapping import MappingError, load_mapping, render
+
+
+def test_demo_mapping_routes_currency_to_subsidiary() -> None:
+    mapping = load_mapping()
+    assert mapping.subsidiary_for("USD", "US") == 1
+    assert mapping.subsidiary_for("CAD", "CA") == 2
+    assert mapping.subsidiary_for("EUR", "DE") == 1  # the default
+
+
+def test_demo_mapping_maps_the_core_shipping_methods() -> None:
+    mapping = load_mapping()
+    assert mapping.ship_item_for("flat_rate") == "UPS Ground"
+    assert mapping.ship_item_for("free_shipping") == "Free Shipping"
+    assert mapping.ship_item_for("local_pickup") == "Will Call"
+    assert mapping.ship_item_for("cargus") is None
+
+
+def test_tax_code_lookup_ignores_the_priority_suffix() -> None:
+    mapping = load_mapping()
+    assert mapping.tax_code_for("US-CA-STATE TAX-1") == "CA State"
+    assert mapping.tax_code_for("US-CA-STATE TAX") == "CA State"
+    assert mapping.tax_code_for("US-TX-STATE TAX-1") is None
+
+
+def test_pending_orders_do_not_sync_in_the_demo() -> None:
+    mapping = load_mapping()
+    assert mapping.syncs("processing")
+    assert not mapping.syncs("pending")
+
+
+def test_unknown_template_placeholder_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("order:\n  external_id: 'woo-{nubmer}'\n")
+    with pytest.raises(MappingError) as info:
+        load_mapping(path)
+    (problem,) = info.value.problems
+    assert problem.startswith(f"{path}:2: order.external_id: ")
+    assert "unknown placeholder {nubmer}" in problem
+
+
+def test_unknown_key_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("shipping:\n  methods: {}\n  defualt: UPS Ground\n")
+    with pytest.raises(MappingError) as info:
+        load_mapping(path)
+    assert info.value.problems[0].startswith(f"{path}:3: shipping.defualt: ")
+
+
+def test_custom_field_ids_must_have_their_prefix(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("custom_fields:\n  body:\n    channel: {value: Woo}\n")
+    with pytest.raises(MappingError, match="must start with 'custbody_'"):
+        load_mapping(path)
+
+
+def test_custom_field_needs_exactly_one_source(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("custom_fields:\n  line:\n    custcol_x: {value: 1, from: sku}\n")
+    with pytest.raises(MappingError, match="exactly one of"):
+        load_mapping(path)
+
+
+def test_default_guest_customer_requires_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("customer:\n  guests: default-customer\n")
+    with pytest.raises(MappingError, match="needs guest_customer"):
+        load_mapping(path)
+
+
+def test_render_fills_templates_and_blanks_missing_values() -> None:
+    assert render("woo-{number}", {"number": "1001"}) == "woo-1001"
+    assert render("{customer_note}", {}) == ""
