@@ -1,0 +1,248 @@
+"""The arithmetic WooCommerce guarantees for an order it totalled (reference section 3).
+
+`WC_Abstract_Order::calculate_totals` ties an order's numbers together; a plugin or a direct
+database edit can break them, and then no connector can land the order "correctly". Each rule
+that fails is reported with both numbers, so the harness can tell a broken order from a broken
+connector.
+
+Rule names (`InvariantViolation.rule`): `total`, `total_tax`, `cart_tax`, `cart_tax.items`,
+`shipping_tax`, `shipping_tax.items`, `tax_line.tax_total`, `tax_line.shipping_tax_total`,
+`shipping_total`, `discount_total`, `discount_tax`, `line.total_tax`, `line.subtotal_tax`,
+`tax_line.per_rate`, `negative_fee`, `refunds`, `vat_exempt`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Protocol
+
+from harness.woo.wire import decimals_of, minor_unit, round_money
+
+if TYPE_CHECKING:
+    from harness.woo.order import LineTax, WooOrder
+
+
+@dataclass(frozen=True)
+class InvariantViolation:
+    """One broken rule: what WooCommerce's arithmetic gives vs what the order states."""
+
+    rule: str
+    expected: Decimal
+    actual: Decimal
+    message: str
+
+
+class _TaxedLine(Protocol):
+    @property
+    def total_tax(self) -> Decimal: ...
+
+    @property
+    def taxes(self) -> Sequence[LineTax]: ...
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The order's taxed lines with their paths, so messages can name them."""
+
+    items: list[tuple[str, _TaxedLine]]
+    shipping: list[tuple[str, _TaxedLine]]
+
+    @property
+    def all(self) -> list[tuple[str, _TaxedLine]]:
+        return self.items + self.shipping
+
+
+class _Checker:
+    def __init__(self, dp: int) -> None:
+        self.dp = dp
+        self.unit = minor_unit(dp)
+        self.violations: list[InvariantViolation] = []
+
+    def r(self, amount: Decimal) -> Decimal:
+        return round_money(amount, self.dp)
+
+    def show(self, amount: Decimal) -> str:
+        return f"{self.r(amount):f}" if decimals_of(amount) <= self.dp else f"{amount:f}"
+
+    def equal(
+        self, rule: str, stated: str, actual: Decimal, expected: Decimal, how: str, slack: int = 0
+    ) -> None:
+        """Report `rule` when `actual` differs from `expected` by more than `slack` minor units."""
+        tolerance = self.unit * slack
+        if abs(actual - expected) <= tolerance:
+            return
+        allowed = f" (allowed difference {tolerance:f})" if slack else ""
+        message = (
+            f"{rule}: {stated} is {self.show(actual)} but {how} = {self.show(expected)}{allowed}"
+        )
+        self.violations.append(InvariantViolation(rule, expected, actual, message))
+
+    def taxes(self, taxes: Iterable[LineTax]) -> Decimal:
+        """Σ per-rate taxes of a line, each rounded at dp as WooCommerce rounds per line."""
+        return sum((self.r(tax.total) for tax in taxes), Decimal(0))
+
+    def unformatted(self, taxes: Iterable[LineTax]) -> bool:
+        """Older WooCommerce leaves per-rate taxes raw; their rounding may differ by a unit."""
+        return any(decimals_of(tax.total) > self.dp for tax in taxes)
+
+
+def _terms(checker: _Checker, parts: Iterable[tuple[str, Decimal]]) -> str:
+    return " + ".join(f"{name} {checker.show(amount)}" for name, amount in parts)
+
+
+def find_violations(order: WooOrder) -> list[InvariantViolation]:
+    """Check every rule of reference section 3 on `order`; [] when all hold."""
+    with localcontext() as context:
+        context.prec = 60  # exact sums for any amount the wire types accept
+        checker = _Checker(order.dp)
+        lines = _Lines(
+            items=[(f"line_items.{i}", line) for i, line in enumerate(order.line_items)]
+            + [(f"fee_lines.{i}", fee) for i, fee in enumerate(order.fee_lines)],
+            shipping=[(f"shipping_lines.{i}", ship) for i, ship in enumerate(order.shipping_lines)],
+        )
+        _check_totals(checker, order)
+        _check_taxes(checker, order, lines)
+        _check_lines(checker, order, lines)
+        _check_rates(checker, order, lines)
+        _check_fees_and_refunds(checker, order)
+        return checker.violations
+
+
+def _check_totals(checker: _Checker, order: WooOrder) -> None:
+    items = sum((line.total for line in order.line_items), Decimal(0))
+    fees = sum((fee.total for fee in order.fee_lines), Decimal(0))
+    parts = [
+        ("lines", items),
+        ("fees", fees),
+        ("shipping_total", order.shipping_total),
+        ("cart_tax", order.cart_tax),
+        ("shipping_tax", order.shipping_tax),
+    ]
+    # The discount is already inside the line totals, so it is not subtracted again.
+    expected = checker.r(sum((amount for _, amount in parts), Decimal(0)))
+    checker.equal("total", "total", order.total, expected, _terms(checker, parts))
+    tax_parts = [("cart_tax", order.cart_tax), ("shipping_tax", order.shipping_tax)]
+    expected_tax = checker.r(order.cart_tax + order.shipping_tax)
+    how = _terms(checker, tax_parts)
+    checker.equal("total_tax", "total_tax", order.total_tax, expected_tax, how)
+    shipping = sum((checker.r(ship.total) for ship in order.shipping_lines), Decimal(0))
+    checker.equal(
+        "shipping_total", "shipping_total", order.shipping_total, shipping, "Σ shipping_lines.total"
+    )
+    subtotals = sum((line.subtotal for line in order.line_items), Decimal(0))
+    discount = checker.r(subtotals - items)
+    how = f"Σ line subtotal {checker.show(subtotals)} - Σ line total {checker.show(items)}"
+    checker.equal("discount_total", "discount_total", order.discount_total, discount, how)
+    subtotal_tax = sum((line.subtotal_tax for line in order.line_items), Decimal(0))
+    total_tax = sum((line.total_tax for line in order.line_items), Decimal(0))
+    how = (
+        f"Σ line subtotal_tax {checker.show(subtotal_tax)}"
+        f" - Σ line total_tax {checker.show(total_tax)}"
+    )
+    discount_tax = checker.r(subtotal_tax - total_tax)
+    checker.equal("discount_tax", "discount_tax", order.discount_tax, discount_tax, how)
+
+
+def _check_taxes(checker: _Checker, order: WooOrder, lines: _Lines) -> None:
+    stated_cart = sum((tax_line.tax_total for tax_line in order.tax_lines), Decimal(0))
+    checker.equal("cart_tax", "cart_tax", order.cart_tax, stated_cart, "Σ tax_lines.tax_total")
+    stated_ship = sum((tax_line.shipping_tax_total for tax_line in order.tax_lines), Decimal(0))
+    checker.equal(
+        "shipping_tax", "shipping_tax", order.shipping_tax, stated_ship,
+        "Σ tax_lines.shipping_tax_total",
+    )
+    for rule, field, group, stated in (
+        ("cart_tax.items", "cart_tax", lines.items, order.cart_tax),
+        ("shipping_tax.items", "shipping_tax", lines.shipping, order.shipping_tax),
+    ):
+        computed = sum((checker.taxes(line.taxes) for _, line in group), Decimal(0))
+        slack = sum(1 for _, line in group if checker.unformatted(line.taxes))
+        names = "line and fee" if field == "cart_tax" else "shipping line"
+        how = f"Σ {names} taxes (each rounded to {checker.dp} decimals)"
+        checker.equal(rule, field, stated, computed, how, slack)
+
+
+def _check_lines(checker: _Checker, order: WooOrder, lines: _Lines) -> None:
+    for path, line in lines.all:
+        slack = 1 if checker.unformatted(line.taxes) else 0
+        how = f"Σ {path}.taxes[].total (each rounded)"
+        computed = checker.taxes(line.taxes)
+        checker.equal("line.total_tax", f"{path}.total_tax", line.total_tax, computed, how, slack)
+    for index, item in enumerate(order.line_items):
+        subtotals = [tax.subtotal for tax in item.taxes if tax.subtotal is not None]
+        if len(subtotals) != len(item.taxes):
+            continue
+        path = f"line_items.{index}"
+        computed = sum((checker.r(amount) for amount in subtotals), Decimal(0))
+        slack = 1 if any(decimals_of(amount) > checker.dp for amount in subtotals) else 0
+        how = f"Σ {path}.taxes[].subtotal (each rounded)"
+        checker.equal(
+            "line.subtotal_tax", f"{path}.subtotal_tax", item.subtotal_tax, computed, how, slack
+        )
+
+
+def _check_rates(checker: _Checker, order: WooOrder, lines: _Lines) -> None:
+    rate_counts = Counter(tax_line.rate_id for tax_line in order.tax_lines)
+    used: dict[int, str] = {}
+    for path, line in lines.all:
+        for tax in line.taxes:
+            used.setdefault(tax.id, path)
+    for rate_id, first_user in sorted(used.items()):
+        count = rate_counts.get(rate_id, 0)
+        if count != 1:
+            message = (
+                f"tax_line.per_rate: rate {rate_id} (used by {first_user}) has {count} tax_lines "
+                "entries but WooCommerce keeps exactly 1 per rate"
+            )
+            checker.violations.append(
+                InvariantViolation("tax_line.per_rate", Decimal(1), Decimal(count), message)
+            )
+    for index, tax_line in enumerate(order.tax_lines):
+        path = f"tax_lines.{index}"
+        for rule, field, group, stated in (
+            ("tax_line.tax_total", "tax_total", lines.items, tax_line.tax_total),
+            ("tax_line.shipping_tax_total", "shipping_tax_total", lines.shipping,
+             tax_line.shipping_tax_total),
+        ):
+            rated = [
+                [tax for tax in line.taxes if tax.id == tax_line.rate_id] for _, line in group
+            ]
+            computed = sum((checker.taxes(taxes) for taxes in rated), Decimal(0))
+            slack = sum(1 for taxes in rated if checker.unformatted(taxes))
+            how = f"Σ taxes of rate {tax_line.rate_id} (each rounded)"
+            checker.equal(rule, f"{path}.{field}", stated, computed, how, slack)
+
+
+def _check_fees_and_refunds(checker: _Checker, order: WooOrder) -> None:
+    if any(fee.total < 0 for fee in order.fee_lines):
+        items = sum((line.total for line in order.line_items), Decimal(0))
+        fees = sum((fee.total for fee in order.fee_lines), Decimal(0))
+        base = items + fees + order.shipping_total
+        if base < 0:
+            message = (
+                f"negative_fee: lines {checker.show(items)} + fees {checker.show(fees)} + "
+                f"shipping_total {checker.show(order.shipping_total)} = {checker.show(base)}, "
+                "but WooCommerce caps negative fees so this is never below 0"
+            )
+            checker.violations.append(
+                InvariantViolation("negative_fee", Decimal(0), base, message)
+            )
+    refunded = sum((abs(refund.total) for refund in order.refunds), Decimal(0))
+    # INFERRED (reference 3.11): refunds never exceed what was charged.
+    if refunded > order.total:
+        message = (
+            f"refunds: Σ |refunds.total| is {checker.show(refunded)} but the order total is "
+            f"{checker.show(order.total)}, the most that can be refunded"
+        )
+        checker.violations.append(InvariantViolation("refunds", order.total, refunded, message))
+    if order.is_vat_exempt and order.total_tax != 0:
+        message = (
+            f"vat_exempt: total_tax is {checker.show(order.total_tax)} but the order is VAT "
+            "exempt (meta is_vat_exempt = yes), so WooCommerce removes every tax"
+        )
+        checker.violations.append(
+            InvariantViolation("vat_exempt", Decimal(0), order.total_tax, message)
+        )
