@@ -151,7 +151,10 @@ def _check_taxes(checker: _Checker, order: WooOrder, lines: _Lines) -> None:
     checker.equal("cart_tax", "cart_tax", order.cart_tax, stated_cart, "Σ tax_lines.tax_total")
     stated_ship = sum((tax_line.shipping_tax_total for tax_line in order.tax_lines), Decimal(0))
     checker.equal(
-        "shipping_tax", "shipping_tax", order.shipping_tax, stated_ship,
+        "shipping_tax",
+        "shipping_tax",
+        order.shipping_tax,
+        stated_ship,
         "Σ tax_lines.shipping_tax_total",
     )
     for rule, field, group, stated in (
@@ -204,12 +207,14 @@ def _check_rates(checker: _Checker, order: WooOrder, lines: _Lines) -> None:
         path = f"tax_lines.{index}"
         for rule, field, group, stated in (
             ("tax_line.tax_total", "tax_total", lines.items, tax_line.tax_total),
-            ("tax_line.shipping_tax_total", "shipping_tax_total", lines.shipping,
-             tax_line.shipping_tax_total),
+            (
+                "tax_line.shipping_tax_total",
+                "shipping_tax_total",
+                lines.shipping,
+                tax_line.shipping_tax_total,
+            ),
         ):
-            rated = [
-                [tax for tax in line.taxes if tax.id == tax_line.rate_id] for _, line in group
-            ]
+            rated = [[tax for tax in line.taxes if tax.id == tax_line.rate_id] for _, line in group]
             computed = sum((checker.taxes(taxes) for taxes in rated), Decimal(0))
             slack = sum(1 for taxes in rated if checker.unformatted(taxes))
             how = f"Σ taxes of rate {tax_line.rate_id} (each rounded)"
@@ -227,9 +232,7 @@ def _check_fees_and_refunds(checker: _Checker, order: WooOrder) -> None:
                 f"shipping_total {checker.show(order.shipping_total)} = {checker.show(base)}, "
                 "but WooCommerce caps negative fees so this is never below 0"
             )
-            checker.violations.append(
-                InvariantViolation("negative_fee", Decimal(0), base, message)
-            )
+            checker.violations.append(InvariantViolation("negative_fee", Decimal(0), base, message))
     refunded = sum((abs(refund.total) for refund in order.refunds), Decimal(0))
     # INFERRED (reference 3.11): refunds never exceed what was charged.
     if refunded > order.total:

@@ -251,7 +251,7 @@ class WireDocument(WooModel):
         """Validate a JSON list of documents; problems are prefixed with the document's index."""
         raw = load_json(data) if isinstance(data, str | bytes | bytearray) else data
         if not isinstance(raw, Sequence) or isinstance(raw, str):
-            expected = f"expected a list of {cls._noun()}s"
+            expected = f"expected a list of {cls._noun(plural=True)}"
             raise WooOrderError([f"<root>: not a JSON list (got {kind_of(raw)}, {expected})"])
         documents: list[Self] = []
         problems: list[str] = []
@@ -280,8 +280,9 @@ class WireDocument(WooModel):
             raise WooOrderError(problems_of(exc, cls, prefix)) from None
 
     @classmethod
-    def _noun(cls) -> str:
-        return "an order" if cls._dp_field == "total" else "a refund"
+    def _noun(cls, *, plural: bool = False) -> str:
+        noun = "order" if cls._dp_field == "total" else "refund"
+        return f"{noun}s" if plural else f"an {noun}" if noun == "order" else f"a {noun}"
 
     def to_wire(self) -> dict[str, Any]:
         """WooCommerce JSON again: money at `dp` decimals, unknown keys kept, absent ones absent."""

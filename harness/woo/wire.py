@@ -38,6 +38,8 @@ _STATUS_RE = re.compile(r"[a-z0-9_-]+")
 _CURRENCY_RE = re.compile(r"[A-Z0-9]{3}")
 _COUNTRY_RE = re.compile(r"(?:[A-Z]{2})?")
 _WIDE = Context(prec=60)
+_FLOATS = Context(prec=400)  # enough digits for any double written out in full
+_TENTH = Decimal("0.1")
 
 
 class WooOrderError(ValueError):
@@ -165,15 +167,15 @@ def _number(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        # repr() is the shortest text that reads back as the same float, so nothing is invented.
-        return Decimal(repr(value))
+        # repr() is the shortest text that reads back as the same float, so nothing is invented;
+        # at least one decimal place marks it as a float for `_write_number` (1e+16 -> ...0.0).
+        number = Decimal(repr(value))
+        return number if decimals_of(number) else number.quantize(_TENTH, context=_FLOATS)
     raise _fail("number", "not a number", "a JSON number like 12.5")
 
 
 def _write_number(number: Decimal) -> int | float:
-    exponent = number.as_tuple().exponent
-    integral = isinstance(exponent, int) and exponent >= 0
-    return int(number) if integral else float(number)
+    return float(number) if decimals_of(number) else int(number)
 
 
 def _integer(value: object) -> int:
@@ -418,7 +420,9 @@ def reject_non_finite(constant: str) -> Any:
 def load_json(data: str | bytes | bytearray) -> Any:
     """Parse JSON text; anything unreadable becomes a `WooOrderError` at `<root>`."""
     try:
-        return json.loads(data, parse_constant=reject_non_finite)
+        # WooCommerce sends UTF-8 (RFC 8259); json.loads would also guess UTF-16/32 from bytes.
+        text = data if isinstance(data, str) else bytes(data).decode("utf-8-sig")
+        return json.loads(text, parse_constant=reject_non_finite)
     except UnicodeDecodeError as exc:
         raise WooOrderError([f"<root>: not valid JSON (not UTF-8 text: {exc.reason})"]) from None
     except json.JSONDecodeError as exc:
