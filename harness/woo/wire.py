@@ -103,7 +103,8 @@ def _context_dp(info: ValidationInfo | SerializationInfo) -> int | None:
 
 def _parse_amount(value: object) -> Decimal | None:
     if isinstance(value, Decimal):
-        return value if value.is_finite() else None
+        # Python callers may pass a Decimal; it must fit the same bounds as a wire string.
+        value = f"{value:f}" if value.is_finite() else ""
     if isinstance(value, str) and _MONEY_RE.fullmatch(value):
         return Decimal(value)
     return None
@@ -115,7 +116,8 @@ def _money(value: object, info: ValidationInfo) -> Decimal:
     if amount is None:
         raise _fail("money", "not a money amount", money_example(dp))
     if dp is not None and round_money(amount, dp) != amount:
-        raise _fail("money_precision", "more decimals than the store uses", f"at most {dp}")
+        places = "1 decimal" if dp == 1 else f"{dp} decimals"
+        raise _fail("money_precision", "more decimals than the store uses", f"at most {places}")
     return amount
 
 

@@ -379,7 +379,8 @@ def test_a_zero_decimal_store_rejects_cents() -> None:
     raw = zero_decimal_order()
     raw["line_items"][0]["total"] = "2500.50"
     assert problems(raw) == [
-        "line_items.0.total: more decimals than the store uses (got '2500.50', expected at most 0)"
+        "line_items.0.total: more decimals than the store uses "
+        "(got '2500.50', expected at most 0 decimals)"
     ]
 
 
@@ -397,8 +398,9 @@ def test_dp_can_be_given_instead_of_inferred() -> None:
     assert order.dp == 3
     wire = order.to_wire()
     assert (wire["total"], wire["line_items"][1]["taxes"][0]["total"]) == ("29.350", "0.9")
-    assert "total: more decimals than the store uses (got '29.35', expected at most 1)" in problems(
-        raw, dp=1
+    assert (
+        "total: more decimals than the store uses (got '29.35', expected at most 1 decimal)"
+        in problems(raw, dp=1)
     )
 
 
@@ -559,7 +561,7 @@ def test_parse_is_fast_enough_for_hundreds_of_orders_per_second() -> None:
             ("line_items", 0, "total"),
             "18.001",
             "line_items.0.total: more decimals than the store uses "
-            "(got '18.001', expected at most 2)",
+            "(got '18.001', expected at most 2 decimals)",
         ),
         (("id",), "5001", "id: not an id (got '5001', expected an integer >= 0)"),
         (("customer_id",), -1, "customer_id: not an id (got -1, expected an integer >= 0)"),
@@ -884,3 +886,28 @@ def test_a_vat_exempt_order_that_still_carries_tax_is_reported() -> None:
     raw["meta_data"] = [{"id": 1, "key": "is_vat_exempt", "value": "yes"}]
     violation = rules(raw)["vat_exempt"]
     assert violation.actual == Decimal(528)
+
+
+@pytest.mark.parametrize(
+    ("amount", "accepted"),
+    [(Decimal("32.64"), True), (Decimal("NaN"), False), (Decimal("1E+30"), False)],
+)
+def test_decimals_from_python_callers_meet_the_same_bounds_as_wire_strings(
+    amount: Decimal, accepted: bool
+) -> None:
+    raw = rich_order()
+    raw["total"] = amount
+    if accepted:
+        assert WooOrder.parse(raw).to_wire()["total"] == "32.64"
+    else:
+        assert problems(raw, dp=2) == [
+            f'total: not a money amount (got {amount!r}, expected a decimal string like "12.50")'
+        ]
+
+
+def test_validating_without_parse_still_knows_the_store_decimals() -> None:
+    order = WooOrder.model_validate(zero_decimal_order())
+    assert order.dp == 0
+    assert order.to_wire()["total"] == "6307"
+    changed = order.model_copy(update={"total": Decimal(6400)})
+    assert [v.rule for v in changed.check_invariants()] == ["total"]
