@@ -344,10 +344,17 @@ class M2MAuth(AuthBase):
 # --- configuration -------------------------------------------------------------------------
 
 
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+=]{40,}|-----|\n")
+
+
 def _redacted_source(value: str) -> str:
-    """How to mention a private-key setting in an error without leaking key material."""
-    if "\n" in value or len(value) > 200 or "-----" in value:
-        return "the given value"
+    """How to mention a private-key setting in an error without leaking key material.
+
+    A file path is shown; anything with a long base64 run (a key pasted without its PEM
+    header) is not.
+    """
+    if len(value) > 1024 or _KEY_MATERIAL.search(value):
+        return "(value not shown: it looks like key material)"
     return repr(value)
 
 

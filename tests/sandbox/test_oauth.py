@@ -455,8 +455,8 @@ def keys() -> Keys:
     )
 
 
-EC_CLIENT_ID = "ec-client-" + secrets.token_hex(16)
-RSA_CLIENT_ID = "rsa-client-" + secrets.token_hex(16)
+EC_CLIENT_ID = "0b9e7a1c5d3f4e2a8c6b0d9f1e3a5c7b"
+RSA_CLIENT_ID = "7c1d3e5f9a2b4c6d8e0f1a3b5c7d9e2f"
 
 
 @pytest.fixture
