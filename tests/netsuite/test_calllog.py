@@ -51,7 +51,7 @@ def exchange(
             content_type=reply_type,
             headers=reply_headers or {},
         )
-        prepared = session.prepare_request(requests.Request(method, url, **request_kwargs))  # type: ignore[arg-type]
+        prepared = session.prepare_request(requests.Request(method, url, **request_kwargs))
         response = session.send(prepared)
     return log.record_exchange(
         prepared,
