@@ -5,10 +5,8 @@ database edit can break them, and then no connector can land the order "correctl
 that fails is reported with both numbers, so the harness can tell a broken order from a broken
 connector.
 
-Rule names (`InvariantViolation.rule`): `total`, `total_tax`, `cart_tax`, `cart_tax.items`,
-`shipping_tax`, `shipping_tax.items`, `tax_line.tax_total`, `tax_line.shipping_tax_total`,
-`shipping_total`, `discount_total`, `discount_tax`, `line.total_tax`, `line.subtotal_tax`,
-`tax_line.per_rate`, `negative_fee`, `refunds`, `vat_exempt`.
+Amounts WooCommerce formatted are compared exactly; per-rate taxes that older versions leave
+unformatted ("0.545455") get one minor unit of slack per line, as their rounding may differ.
 """
 
 from __future__ import annotations
@@ -23,6 +21,28 @@ from harness.woo.wire import decimals_of, minor_unit, round_money
 
 if TYPE_CHECKING:
     from harness.woo.order import LineTax, WooOrder
+
+
+RULES = (
+    "total",  # total = R(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax)
+    "total_tax",  # total_tax = R(cart_tax + shipping_tax)
+    "cart_tax",  # cart_tax = Σ tax_lines.tax_total
+    "cart_tax.items",  # cart_tax = Σ line and fee taxes, each rounded
+    "shipping_tax",  # shipping_tax = Σ tax_lines.shipping_tax_total
+    "shipping_tax.items",  # shipping_tax = Σ shipping line taxes, each rounded
+    "tax_line.tax_total",  # each rate's tax_total = Σ line and fee taxes of that rate
+    "tax_line.shipping_tax_total",  # each rate's shipping_tax_total = Σ its shipping taxes
+    "tax_line.per_rate",  # every rate a line uses has exactly one tax_lines entry
+    "shipping_total",  # shipping_total = Σ shipping line totals
+    "discount_total",  # discount_total = R(Σ line subtotals - Σ line totals)
+    "discount_tax",  # discount_tax = R(Σ line subtotal_tax - Σ line total_tax)
+    "line.total_tax",  # a line's total_tax = Σ its taxes, each rounded
+    "line.subtotal_tax",  # a product line's subtotal_tax = Σ its subtotal taxes, each rounded
+    "negative_fee",  # negative fees never take lines + fees + shipping below 0
+    "refunds",  # Σ |refunds.total| <= total
+    "vat_exempt",  # an order with meta is_vat_exempt = yes carries no tax
+)
+"""Every rule `find_violations` checks, by the name `InvariantViolation.rule` carries."""
 
 
 @dataclass(frozen=True)

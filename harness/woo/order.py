@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from harness.woo.invariants import InvariantViolation, find_violations
+from harness.woo.invariants import RULES, InvariantViolation, find_violations
 from harness.woo.wire import (
     MAX_DP,
     Country,
@@ -378,6 +378,7 @@ class WooRefund(WireDocument):
 
 __all__ = [
     "CORE_STATUSES",
+    "RULES",
     "Address",
     "Billing",
     "CouponLine",

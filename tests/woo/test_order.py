@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.woo.order import (
+    RULES,
     InvariantViolation,
     WooOrder,
     WooOrderError,
@@ -833,6 +834,13 @@ def test_each_broken_invariant_is_reported_with_its_numbers(
     assert violation.message.startswith(f"{rule}: ")
     if rule not in ("tax_line.per_rate", "vat_exempt"):
         assert expected in violation.message and actual in violation.message
+
+
+def test_every_rule_has_a_broken_example_above() -> None:
+    marks = test_each_broken_invariant_is_reported_with_its_numbers.pytestmark
+    (parametrize,) = [mark for mark in marks if mark.name == "parametrize"]
+    covered = {case[1] for case in parametrize.args[1]} | {"negative_fee"}
+    assert covered == set(RULES)
 
 
 def test_a_negative_fee_that_pushes_the_order_below_zero_is_reported() -> None:
