@@ -220,6 +220,7 @@ class WireDocument(WooModel):
     """A top-level WooCommerce document: parsed strictly, written back at the store's decimals."""
 
     _dp_field: ClassVar[str] = "total"
+    _noun: ClassVar[tuple[str, str]] = ("an order", "orders")
     _dp: int | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -242,7 +243,7 @@ class WireDocument(WooModel):
         """Validate one document (JSON text or a mapping); `WooOrderError` lists every fault."""
         raw = load_json(data) if isinstance(data, str | bytes | bytearray) else data
         if not isinstance(raw, Mapping):
-            expected = f"expected {cls._noun()} as a JSON object"
+            expected = f"expected {cls._noun[0]} as a JSON object"
             raise WooOrderError([f"<root>: not a JSON object (got {kind_of(raw)}, {expected})"])
         return cls._validate_one(raw, dp, ())
 
@@ -251,14 +252,14 @@ class WireDocument(WooModel):
         """Validate a JSON list of documents; problems are prefixed with the document's index."""
         raw = load_json(data) if isinstance(data, str | bytes | bytearray) else data
         if not isinstance(raw, Sequence) or isinstance(raw, str):
-            expected = f"expected a list of {cls._noun(plural=True)}"
+            expected = f"expected a list of {cls._noun[1]}"
             raise WooOrderError([f"<root>: not a JSON list (got {kind_of(raw)}, {expected})"])
         documents: list[Self] = []
         problems: list[str] = []
         for index, item in enumerate(raw):
             if not isinstance(item, Mapping):
                 problems.append(
-                    f"{index}: not a JSON object (got {kind_of(item)}, expected {cls._noun()})"
+                    f"{index}: not a JSON object (got {kind_of(item)}, expected {cls._noun[0]})"
                 )
                 continue
             try:
@@ -278,11 +279,6 @@ class WireDocument(WooModel):
             return cls.model_validate(raw, context={"dp": store_dp})
         except ValidationError as exc:
             raise WooOrderError(problems_of(exc, cls, prefix)) from None
-
-    @classmethod
-    def _noun(cls, *, plural: bool = False) -> str:
-        noun = "order" if cls._dp_field == "total" else "refund"
-        return f"{noun}s" if plural else f"an {noun}" if noun == "order" else f"a {noun}"
 
     def to_wire(self) -> dict[str, Any]:
         """WooCommerce JSON again: money at `dp` decimals, unknown keys kept, absent ones absent."""
@@ -364,6 +360,7 @@ class WooRefund(WireDocument):
     """`GET /wp-json/wc/v3/orders/<id>/refunds/<refund_id>`."""
 
     _dp_field: ClassVar[str] = "amount"
+    _noun: ClassVar[tuple[str, str]] = ("a refund", "refunds")
 
     id: Id
     date_created: WooDate | None = None
