@@ -121,6 +121,9 @@ class TaxRules(_Strict):
     )
     exempt_code: str | None = None
     pass_through_item: str | None = None
+    # Subsidiaries taxed per line (VAT/GST style `taxCode` on each line); the others use the
+    # US model: one header `taxItem` and a taxable flag per line.
+    line_level_subsidiaries: list[int] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _strategy_needs(self) -> TaxRules:

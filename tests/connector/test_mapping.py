@@ -26,8 +26,8 @@ def test_demo_mapping_maps_the_core_shipping_methods() -> None:
 
 def test_tax_code_lookup_ignores_the_priority_suffix() -> None:
     mapping = load_mapping()
-    assert mapping.tax_code_for("US-CA-STATE TAX-1") == "CA State"
-    assert mapping.tax_code_for("US-CA-STATE TAX") == "CA State"
+    assert mapping.tax_code_for("US-CA-STATE TAX-1") == "CA-STATE"
+    assert mapping.tax_code_for("US-CA-STATE TAX") == "CA-STATE"
     assert mapping.tax_code_for("US-TX-STATE TAX-1") is None
 
 

@@ -1,0 +1,45 @@
+"""What every connector under test offers the harness: `push(order) -> PushResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+from harness.netsuite.errors import NetSuiteError
+from harness.woo.order import WooOrder
+
+PushStatus = Literal["pushed", "skipped", "rejected", "failed"]
+Stage = Literal[
+    "customer", "items", "shipping", "tax", "discount", "fees", "sales-order", "routing"
+]
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What a connector did with one order.
+
+    `pushed`: NetSuite accepted it (`sales_order_id`). `skipped`: a sync rule kept it back
+    (`skipped_rule`). `rejected`: NetSuite refused it (`error`). `failed`: the connector could
+    not build it (`problem`, e.g. a SKU with no NetSuite item). `stage` says where it stopped.
+    """
+
+    order: str
+    status: PushStatus
+    sales_order_id: str | None = None
+    customer_id: str | None = None
+    error: NetSuiteError | None = None
+    skipped_rule: str | None = None
+    problem: str | None = None
+    stage: Stage | None = None
+    said: str | None = None  # what an external connector answered (HTTP body, output)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A connector the harness can drive: ours, or a driver for one we don't own."""
+
+    name: str
+
+    def push(self, order: WooOrder) -> PushResult:
+        """Send one order to NetSuite (or decide not to) and say what happened."""
+        ...

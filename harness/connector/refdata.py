@@ -1,0 +1,52 @@
+"""NetSuite reference data a connector resolves by name: items, ship items, tax codes.
+
+Lookups are batched SuiteQL queries, cached for the connector's life: a regression run
+pushes hundreds of orders that name the same few dozen records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from harness.netsuite.client import NetSuiteClient
+
+
+def sql_text(value: str) -> str:
+    """A SuiteQL string literal (single quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A NetSuite record found by its name."""
+
+    id: str
+    name: str
+
+
+class RefCache:
+    """Name -> Ref per SuiteQL table, filled in batches, misses remembered too."""
+
+    def __init__(self, client: NetSuiteClient) -> None:
+        self._client = client
+        self._known: dict[tuple[str, str], Ref | None] = {}
+
+    def resolve(self, table: str, names: Iterable[str], column: str = "itemid") -> dict[str, Ref]:
+        """The records of `table` whose `column` equals one of `names` (exact match)."""
+        wanted = {name for name in names if name}
+        missing = sorted(name for name in wanted if (table, name) not in self._known)
+        if missing:
+            listed = ", ".join(sql_text(name) for name in missing)
+            rows = self._client.suiteql_all(
+                f"SELECT id, {column} AS name FROM {table} WHERE {column} IN ({listed})"
+            )
+            for name in missing:
+                self._known[(table, name)] = None
+            for row in rows:
+                self._known[(table, row["name"])] = Ref(str(row["id"]), row["name"])
+        found = {name: self._known[(table, name)] for name in wanted}
+        return {name: ref for name, ref in found.items() if ref is not None}
+
+    def one(self, table: str, name: str, column: str = "itemid") -> Ref | None:
+        return self.resolve(table, [name], column).get(name)
