@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from harness import __version__
@@ -14,9 +16,46 @@ def main() -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None,
+              help="Scenario catalogue (default: scenarios/catalogue.yaml).")
+@click.option("-k", "selector", default=None, help="Only scenarios whose name contains this.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Run seed.")
+def run(catalogue_path: str | None, selector: str | None, seed: int) -> None:
     """Run the scenario catalogue against a target."""
-    click.echo("harness run: not implemented yet")
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness.woo.generate import generate, load_catalogue
+    from harness.yamlfile import ConfigFileError
+
+    console = Console()
+    try:
+        catalogue = load_catalogue(catalogue_path)
+    except ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    scenarios = [s for s in catalogue.scenarios if not selector or selector in s.name]
+    if not scenarios:
+        raise click.ClickException(f"no scenario name contains {selector!r}")
+    table = Table(title=f"Scenario catalogue (seed {seed})")
+    for column in ("scenario", "expect", "order", "lines", "total", "currency", "invariants"):
+        table.add_column(column)
+    broken = 0
+    for spec in scenarios:
+        order = generate(spec, seed)
+        violations = order.check_invariants()
+        broken += bool(violations)
+        table.add_row(
+            spec.name,
+            spec.expect,
+            order.number,
+            str(len(order.line_items)),
+            str(order.total),
+            order.currency,
+            "ok" if not violations else f"{len(violations)} broken",
+        )
+    console.print(table)
+    if broken:
+        sys.exit(1)
 
 
 @main.group()
