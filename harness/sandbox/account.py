@@ -1,0 +1,547 @@
+"""The account profile: everything the embedded NetSuite knows about one account.
+
+A profile is a YAML file (see `scenarios/accounts/demo.yaml`) holding the reference data
+(subsidiaries, currencies, items, customers, ...), the roles and their credentials, the
+preferences and the business rules of one NetSuite account. The sandbox seeds its store from
+it and never re-reads it while serving, so a profile is loaded once and is immutable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from harness.yamlfile import ConfigFileError, Loc, dotted, load_yaml, problems_at
+
+DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
+
+# Production `1234567`, sandbox `1234567_SB1`, release preview `_RP`, test drive `TSTDRV123`.
+_ACCOUNT_ID = re.compile(r"^(?:TSTDRV)?[0-9]+(?:_(?:SB[0-9]+|RP))?$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CUSTOM_FIELD = re.compile(r"^(custbody|custcol|custentity|custitem)[a-z0-9_]+$")
+
+
+class SandboxConfigError(ConfigFileError):
+    """An account profile is unreadable or invalid; `problems` are `file:line: message`."""
+
+
+def _hex64(value: str) -> str:
+    if not _HEX64.fullmatch(value):
+        raise ValueError("expected 64 lowercase hexadecimal characters")
+    return value
+
+
+def _ec_public_key(value: str) -> str:
+    try:
+        key = load_pem_public_key(value.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise ValueError(f"not a PEM public key ({exc})") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise ValueError("expected an elliptic-curve public key (ES256/ES384/ES512)")
+    return value
+
+
+Hex64 = Annotated[str, AfterValidator(_hex64)]
+PublicKeyPem = Annotated[str, AfterValidator(_ec_public_key)]
+Money = Annotated[Decimal, Field(max_digits=20, decimal_places=6)]
+Percent = Annotated[Decimal, Field(ge=-100, le=100)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+ItemType = Literal[
+    "inventoryItem",
+    "nonInventorySaleItem",
+    "serviceSaleItem",
+    "otherChargeSaleItem",
+    "discountItem",
+    "giftCertificateItem",
+]
+PermissionLevel = Literal["none", "view", "create", "edit", "full"]
+OrderStatus = Literal["A", "B"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountInfo(_Model):
+    id: Annotated[str, Field(pattern=_ACCOUNT_ID.pattern)]
+    name: str
+    oneWorld: bool = True
+    # Which calendar day "today" is for default transaction dates.
+    timeZone: str = "America/Los_Angeles"
+    dateFormat: Literal["MM/DD/YYYY", "DD/MM/YYYY", "YYYY-MM-DD"] = "MM/DD/YYYY"
+
+
+class Currency(_Model):
+    id: int
+    name: str
+    symbol: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    displaySymbol: str = ""
+    precision: Annotated[int, Field(ge=0, le=4)] = 2
+    exchangeRate: Annotated[Decimal, Field(gt=0)] = Decimal(1)
+    isBaseCurrency: bool = False
+    isInactive: bool = False
+
+
+class Subsidiary(_Model):
+    id: int
+    name: str
+    country: Country
+    currency: int
+    parent: int | None = None
+    isInactive: bool = False
+
+
+class Location(_Model):
+    id: int
+    name: str
+    subsidiary: int
+    isInactive: bool = False
+
+
+class Segment(_Model):
+    """A department or a class: available to some subsidiaries, possibly inactive."""
+
+    id: int
+    name: str
+    subsidiaries: list[int]
+    isInactive: bool = False
+
+
+class PriceLevel(_Model):
+    id: int
+    name: str
+    discountPct: Percent | None = None
+    isInactive: bool = False
+
+
+class Term(_Model):
+    id: int
+    name: str
+    daysUntilNetDue: Annotated[int, Field(ge=0)] = 0
+    isInactive: bool = False
+
+
+class Item(_Model):
+    id: int
+    itemId: str
+    type: ItemType
+    displayName: str = ""
+    description: str = ""
+    basePrice: Money
+    # Prices in other currencies (by ISO code) for the Base Price level.
+    currencyPrices: dict[str, Money] = {}
+    subsidiaries: list[int]
+    isTaxable: bool = True
+    isInactive: bool = False
+
+
+class ShipItem(_Model):
+    id: int
+    itemId: str
+    displayName: str = ""
+    description: str = ""
+    defaultCost: Money
+    subsidiaries: list[int]
+    isTaxable: bool = False
+    isInactive: bool = False
+
+
+class TaxItem(_Model):
+    id: int
+    itemId: str
+    description: str = ""
+    rate: Percent
+    subsidiary: int
+    country: Country
+    state: str = ""
+    city: str = ""
+    zip: str = ""
+    isExempt: bool = False
+    isDefault: bool = False
+    isInactive: bool = False
+
+
+class TaxGroup(_Model):
+    id: int
+    itemId: str
+    description: str = ""
+    taxItems: list[int]
+    subsidiary: int
+    country: Country
+    state: str = ""
+    city: str = ""
+    isDefault: bool = False
+    isInactive: bool = False
+
+
+class Address(_Model):
+    label: str = ""
+    defaultBilling: bool = False
+    defaultShipping: bool = False
+    addressee: str = ""
+    attention: str = ""
+    addr1: str = ""
+    addr2: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: Country
+    addrPhone: str = ""
+
+
+class Customer(_Model):
+    id: int
+    entityId: str
+    isPerson: bool
+    firstName: str = ""
+    lastName: str = ""
+    companyName: str = ""
+    email: str = ""
+    phone: str = ""
+    subsidiary: int
+    currency: int
+    taxable: bool = True
+    taxItem: int | None = None
+    terms: int | None = None
+    priceLevel: int | None = None
+    externalId: str | None = None
+    isInactive: bool = False
+    addresses: list[Address] = []
+
+
+class Permission(_Model):
+    category: Literal["transactions", "lists", "setup", "reports", "custom"]
+    name: str
+    level: PermissionLevel
+
+
+class Role(_Model):
+    id: int
+    name: str
+    permissions: list[Permission]
+
+    def level(self, category: str, name: str) -> PermissionLevel:
+        """The role's level for one permission (`none` when the role does not list it)."""
+        for permission in self.permissions:
+            if permission.category == category and permission.name.lower() == name.lower():
+                return permission.level
+        return "none"
+
+
+class TbaCredentials(_Model):
+    """An integration record's consumer pair plus one user/role access token."""
+
+    name: str
+    role: int
+    consumerKey: Hex64
+    consumerSecret: Hex64
+    tokenId: Hex64
+    tokenSecret: Hex64
+
+
+class M2MClient(_Model):
+    """An OAuth 2.0 client-credentials mapping: integration + certificate + role."""
+
+    name: str
+    role: int
+    clientId: Hex64
+    certificateId: Annotated[str, Field(min_length=8)]
+    publicKeyPem: PublicKeyPem
+
+
+class Credentials(_Model):
+    tba: list[TbaCredentials] = []
+    m2m: list[M2MClient] = []
+
+
+class TaxRounding(_Model):
+    method: Literal["roundOff", "roundUp", "roundDown"] = "roundOff"
+    level: Literal["line", "transaction"] = "line"
+
+
+class Numbering(_Model):
+    prefix: str = "SO"
+    nextNumber: Annotated[int, Field(ge=1)] = 1
+
+
+class Preferences(_Model):
+    defaultOrderStatus: OrderStatus = "A"
+    makeDepartmentsMandatory: bool = False
+    makeClassesMandatory: bool = False
+    makeLocationsMandatory: bool = False
+    allowPerLineDepartments: bool = True
+    allowPerLineClasses: bool = True
+    duplicateEmailDetection: bool = False
+    customersDefaultToTaxable: bool = True
+    taxRounding: TaxRounding = TaxRounding()
+    salesOrderNumbering: Numbering = Numbering()
+    customerNumbering: Numbering | None = None
+
+
+class CustomField(_Model):
+    id: Annotated[str, Field(pattern=_CUSTOM_FIELD.pattern)]
+    label: str
+    type: Literal["text", "integer", "decimal", "currency", "checkbox", "date"]
+    mandatory: bool = False
+
+    @property
+    def applies_to(self) -> str:
+        """`body`, `line`, `entity` or `item`, from the id's prefix as NetSuite names them."""
+        prefix = _CUSTOM_FIELD.fullmatch(self.id)
+        assert prefix is not None
+        return {"custbody": "body", "custcol": "line", "custentity": "entity"}.get(
+            prefix.group(1), "item"
+        )
+
+
+class Condition(_Model):
+    """`<field> <operator> <value>` on the record being saved (body fields, REST names)."""
+
+    field: str
+    operator: Literal[
+        "equal", "notEqual", "greater", "greaterOrEqual", "less", "lessOrEqual", "empty", "notEmpty"
+    ]
+    value: str | Decimal | bool | None = None
+
+
+class Rule(_Model):
+    """A user-event script or workflow that rejects a save when its condition holds."""
+
+    name: str
+    kind: Literal["userEventScript", "workflow"] = "userEventScript"
+    recordType: str
+    event: Literal["beforeSubmit", "afterSubmit"] = "beforeSubmit"
+    operations: list[Literal["create", "edit"]] = ["create", "edit"]
+    condition: Condition
+    message: str
+
+
+class WorkflowLock(_Model):
+    """A workflow that locks matching records against edits."""
+
+    name: str
+    recordType: str
+    condition: Condition
+    message: str = "This record has been locked by a user defined workflow."
+
+
+class Governance(_Model):
+    concurrencyLimit: Annotated[int, Field(ge=1, le=1000)] = 5
+    integrationConcurrencyLimit: Annotated[int, Field(ge=1)] | None = None
+
+
+class FaultMatch(_Model):
+    method: str | None = None
+    pathPattern: str | None = None
+    recordType: str | None = None
+
+
+class Fault(_Model):
+    """An injected failure: answer matching requests with an error, a delay or a dropped line."""
+
+    name: str
+    match: FaultMatch = FaultMatch()
+    kind: Literal["error", "delay", "disconnect"]
+    status: Annotated[int, Field(ge=400, le=599)] = 500
+    code: str = "UNEXPECTED_ERROR"
+    detail: str = "An unexpected error occurred."
+    delaySeconds: Annotated[float, Field(ge=0, le=60)] = 0.0
+    times: Annotated[int, Field(ge=1)] | None = None
+
+
+class AccountProfile(_Model):
+    """The whole profile: reference data, people, access, preferences and rules."""
+
+    account: AccountInfo
+    currencies: list[Currency]
+    subsidiaries: list[Subsidiary]
+    locations: list[Location] = []
+    departments: list[Segment] = []
+    classes: list[Segment] = []
+    priceLevels: list[PriceLevel] = []
+    terms: list[Term] = []
+    items: list[Item] = []
+    shipItems: list[ShipItem] = []
+    taxItems: list[TaxItem] = []
+    taxGroups: list[TaxGroup] = []
+    customers: list[Customer] = []
+    roles: list[Role]
+    credentials: Credentials = Credentials()
+    preferences: Preferences = Preferences()
+    customFields: list[CustomField] = []
+    rules: list[Rule] = []
+    workflowLocks: list[WorkflowLock] = []
+    governance: Governance = Governance()
+    faults: list[Fault] = []
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    @property
+    def host(self) -> str:
+        """The REST host: account id lowercased with `_` turned into `-`."""
+        return self.account.id.lower().replace("_", "-") + ".suitetalk.api.netsuite.com"
+
+    def role(self, role_id: int) -> Role:
+        for role in self.roles:
+            if role.id == role_id:
+                return role
+        raise KeyError(role_id)
+
+
+def _duplicates(
+    section: str, values: Iterable[tuple[int, object]], what: str
+) -> Iterator[tuple[Loc, str]]:
+    seen: dict[object, int] = {}
+    for index, value in values:
+        if value in seen:
+            yield (
+                (section, index, what),
+                f"duplicate {what} {value!r} (also at index {seen[value]})",
+            )
+        else:
+            seen[value] = index
+
+
+def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, str]]:
+    """References between sections, and ids unique per id family (entities, items, ...)."""
+    currencies = {c.id for c in profile.currencies}
+    currency_codes = {c.symbol for c in profile.currencies}
+    subsidiaries = {s.id for s in profile.subsidiaries}
+    roles = {r.id for r in profile.roles}
+    tax_codes = {t.id for t in profile.taxItems} | {g.id for g in profile.taxGroups}
+
+    item_family: list[tuple[str, int, int]] = [
+        *(("items", i, x.id) for i, x in enumerate(profile.items)),
+        *(("shipItems", i, x.id) for i, x in enumerate(profile.shipItems)),
+        *(("taxItems", i, x.id) for i, x in enumerate(profile.taxItems)),
+        *(("taxGroups", i, x.id) for i, x in enumerate(profile.taxGroups)),
+    ]
+    seen_items: dict[int, str] = {}
+    for section, index, item_id in item_family:
+        if item_id in seen_items:
+            yield (
+                (section, index, "id"),
+                f"item id {item_id} is already used in {seen_items[item_id]}",
+            )
+        seen_items[item_id] = section
+    for section, ids in (
+        ("currencies", [r.id for r in profile.currencies]),
+        ("subsidiaries", [r.id for r in profile.subsidiaries]),
+        ("locations", [r.id for r in profile.locations]),
+        ("departments", [r.id for r in profile.departments]),
+        ("classes", [r.id for r in profile.classes]),
+        ("priceLevels", [r.id for r in profile.priceLevels]),
+        ("terms", [r.id for r in profile.terms]),
+        ("customers", [r.id for r in profile.customers]),
+        ("roles", [r.id for r in profile.roles]),
+    ):
+        yield from _duplicates(section, enumerate(ids), "id")
+    yield from _duplicates(
+        "items", ((i, x.itemId.lower()) for i, x in enumerate(profile.items)), "itemId"
+    )
+    yield from _duplicates(
+        "customFields", ((i, f.id) for i, f in enumerate(profile.customFields)), "id"
+    )
+
+    def check(loc: Loc, value: int | None, known: set[int], what: str) -> Iterator[tuple[Loc, str]]:
+        if value is not None and value not in known:
+            yield loc, f"unknown {what} {value}"
+
+    for i, s in enumerate(profile.subsidiaries):
+        yield from check(("subsidiaries", i, "currency"), s.currency, currencies, "currency")
+        yield from check(("subsidiaries", i, "parent"), s.parent, subsidiaries, "subsidiary")
+    for i, loc in enumerate(profile.locations):
+        yield from check(("locations", i, "subsidiary"), loc.subsidiary, subsidiaries, "subsidiary")
+    for section, segments in (("departments", profile.departments), ("classes", profile.classes)):
+        for i, seg in enumerate(segments):
+            for j, sub in enumerate(seg.subsidiaries):
+                yield from check((section, i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
+    for i, item in enumerate(profile.items):
+        for j, sub in enumerate(item.subsidiaries):
+            yield from check(("items", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
+        for code in item.currencyPrices:
+            if code not in currency_codes:
+                yield ("items", i, "currencyPrices", code), f"unknown currency {code!r}"
+    for i, ship in enumerate(profile.shipItems):
+        for j, sub in enumerate(ship.subsidiaries):
+            yield from check(("shipItems", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
+    for i, tax in enumerate(profile.taxItems):
+        yield from check(("taxItems", i, "subsidiary"), tax.subsidiary, subsidiaries, "subsidiary")
+    tax_item_ids = {t.id for t in profile.taxItems}
+    for i, group in enumerate(profile.taxGroups):
+        yield from check(
+            ("taxGroups", i, "subsidiary"), group.subsidiary, subsidiaries, "subsidiary"
+        )
+        for j, member in enumerate(group.taxItems):
+            yield from check(("taxGroups", i, "taxItems", j), member, tax_item_ids, "tax item")
+    terms = {t.id for t in profile.terms}
+    levels = {p.id for p in profile.priceLevels}
+    for i, cust in enumerate(profile.customers):
+        yield from check(
+            ("customers", i, "subsidiary"), cust.subsidiary, subsidiaries, "subsidiary"
+        )
+        yield from check(("customers", i, "currency"), cust.currency, currencies, "currency")
+        yield from check(("customers", i, "taxItem"), cust.taxItem, tax_codes, "tax item or group")
+        yield from check(("customers", i, "terms"), cust.terms, terms, "term")
+        yield from check(("customers", i, "priceLevel"), cust.priceLevel, levels, "price level")
+    for kind, role_ids in (
+        ("tba", [c.role for c in profile.credentials.tba]),
+        ("m2m", [c.role for c in profile.credentials.m2m]),
+    ):
+        for i, role_id in enumerate(role_ids):
+            yield from check(("credentials", kind, i, "role"), role_id, roles, "role")
+    if sum(1 for c in profile.currencies if c.isBaseCurrency) != 1:
+        yield ("currencies",), "exactly one currency must have isBaseCurrency: true"
+
+
+def load_profile(path: str | Path) -> AccountProfile:
+    """Load and check an account profile; any problem raises `SandboxConfigError`."""
+    try:
+        loaded = load_yaml(path)
+    except ConfigFileError as exc:
+        raise SandboxConfigError(exc.problems) from None
+    try:
+        profile = AccountProfile.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise SandboxConfigError(problems_at(loaded, exc)) from None
+    problems = [
+        f"{loaded.path}:{loaded.line_of(loc)}: {dotted(loc)}: {message}"
+        for loc, message in _cross_reference_problems(profile)
+    ]
+    if problems:
+        raise SandboxConfigError(problems)
+    return profile
+
+
+_demo_cache: dict[str, AccountProfile] = {}
+
+
+def demo_profile() -> AccountProfile:
+    """The demo store's profile, parsed once per process (profiles are immutable)."""
+    key = str(DEMO_PROFILE)
+    if key not in _demo_cache:
+        _demo_cache[key] = load_profile(DEMO_PROFILE)
+    return _demo_cache[key]
+
+
+def profile_from(source: str | Path | AccountProfile | None) -> AccountProfile:
+    """A profile from a path, an already-loaded profile, or `None` for the demo store."""
+    if source is None:
+        return demo_profile()
+    if isinstance(source, AccountProfile):
+        return source
+    return load_profile(source)
+
+
+def as_plain(profile: AccountProfile) -> dict[str, Any]:
+    """The profile as plain JSON-compatible data (for snapshots and debugging)."""
+    return profile.model_dump(mode="json")

@@ -1,0 +1,436 @@
+"""The sandbox's WSGI app: routing, authentication, governance and NetSuite-shaped errors.
+
+`SandboxApp.handle(method, url, headers, body)` is the whole server as one function call;
+the in-process transport calls it directly and `__call__` adapts it to WSGI. Every answer,
+including an unexpected exception deep inside, leaves in NetSuite's error shape.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
+from harness.sandbox.db import REFERENCES, Store
+from harness.sandbox.governance import ConcurrencyGate, governance_limits
+from harness.sandbox.oauth import AuthFailure, Principal
+from harness.sandbox.records import RecordService, RequestContext, page_envelope
+from harness.sandbox.resterror import RestError, invalid_parameter
+from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+
+log = logging.getLogger("harness.sandbox.app")
+
+SINGULAR = "application/vnd.oracle.resource+json; type=singular; charset=UTF-8"
+COLLECTION = "application/vnd.oracle.resource+json; type=collection; charset=UTF-8"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # well under NetSuite's 104 MB; a sandbox needs no more
+INVALID_LOGIN_DETAIL = (
+    "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI "
+    "at Setup > Users/Roles > User Management > View Login Audit Trail."
+)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+Response = tuple[int, dict[str, str], bytes]
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+_RECORD = re.compile(
+    r"^/services/rest/record/v1/(?P<type>[^/]+)(?:/(?P<key>[^/]+)(?P<sub>/.+)?)?/?$"
+)
+_METADATA = re.compile(r"^/services/rest/record/v1/metadata-catalog/?$")
+_SUITEQL = re.compile(r"^/services/rest/query/v1/suiteql/?$")
+_GOVERNANCE = re.compile(r"^/services/rest/system/v1/governancelimits/?$", re.IGNORECASE)
+_TOKEN = re.compile(r"^/services/rest/auth/oauth2/v1/token/?$")
+_REST = re.compile(r"^/services/rest(?:/.*)?$")
+
+
+class Authenticator(Protocol):
+    """What the app needs from `harness.sandbox.oauth.SandboxAuth`."""
+
+    def authenticate(self, method: str, url: str, authorization: str | None) -> Principal: ...
+
+    def token_endpoint(
+        self, url: str, form_body: bytes, content_type: str | None
+    ) -> tuple[int, dict[str, str], bytes]: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    scheme: str
+    host: str  # without port
+    base_url: str  # scheme://host[:port] as the client addressed it
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]  # lowercase keys
+    body: bytes
+
+
+def _json_bytes(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def error_response(
+    status: int, details: list[dict[str, str]], headers: Mapping[str, str] | None = None
+) -> Response:
+    out = {"Content-Type": ERROR_MEDIA_TYPE, **(headers or {})}
+    return status, out, _json_bytes(error_document(status, details))
+
+
+def _method_not_allowed(method: str, allowed: str) -> RestError:
+    error = RestError.one(
+        405,
+        "INVALID_METHOD",
+        f"The HTTP method {method} is not allowed for this resource. Allowed: {allowed}.",
+    )
+    error.headers["Allow"] = allowed
+    return error
+
+
+class SandboxApp:
+    """One account's REST endpoints over its store."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        auth: Authenticator,
+        records: RecordService | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.store = store
+        self.profile = store.profile
+        self.host = self.profile.host
+        self.auth = auth
+        self.records = records or RecordService(store)
+        self.suiteql = SuiteQLEngine(
+            store.conn,
+            REFERENCES,
+            date_format=self.profile.account.dateFormat,
+            time_zone=store.zone,
+            clock=store.clock,
+        )
+        self.gate = ConcurrencyGate(self.profile.governance.concurrencyLimit)
+        self.max_body_bytes = max_body_bytes
+
+    # --- entry points ---------------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | None = b"",
+        *,
+        over_http: bool = False,
+    ) -> Response:
+        """Answer one request; never raises."""
+        try:
+            request = self._request(method, url, headers or {}, body, over_http=over_http)
+            self.gate.enter()
+            try:
+                return self._dispatch(request)
+            finally:
+                self.gate.leave()
+        except RestError as error:
+            return error_response(error.status, error.details, error.headers)
+        except AuthFailure as failure:
+            extra = (
+                {"WWW-Authenticate": failure.www_authenticate} if failure.www_authenticate else {}
+            )
+            return error_response(
+                failure.status, [error_detail(failure.detail, failure.code)], extra
+            )
+        except Exception:
+            error_id = uuid.uuid4().hex[:16]
+            log.exception("sandbox: unexpected error %s on %s %s", error_id, method, url)
+            return error_response(
+                500,
+                [
+                    error_detail(
+                        f"An unexpected error occurred. Error ID: {error_id}", "UNEXPECTED_ERROR"
+                    )
+                ],
+            )
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """WSGI: any loopback host is accepted (the client reaches us over HTTP)."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        host = (
+            environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+        )
+        query = environ.get("QUERY_STRING", "")
+        path = environ.get("RAW_URI") or environ.get("PATH_INFO", "/")
+        url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}" + (
+            f"?{query}" if query and "?" not in path else ""
+        )
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body_bytes:
+            status, out, payload = error_response(413, [self._too_large()])
+        else:
+            body = environ["wsgi.input"].read(length) if length > 0 else b""
+            status, out, payload = self.handle(method, url, headers, body, over_http=True)
+        reason = _REASONS.get(status, "Unknown")
+        out = {**out, "Content-Length": str(len(payload))}
+        start_response(f"{status} {reason}", [(k, _latin1(v)) for k, v in out.items()])
+        return [payload]
+
+    # --- parsing --------------------------------------------------------------------
+
+    def _too_large(self) -> dict[str, str]:
+        megabytes = self.max_body_bytes // (1024 * 1024)
+        return error_detail(
+            f"Invalid content in the request body. The body exceeds {megabytes} MB.",
+            "INVALID_CONTENT",
+        )
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str | bytes],
+        body: bytes | str | None,
+        *,
+        over_http: bool,
+    ) -> Request:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        accepted = host in LOOPBACK_HOSTS if over_http else host == self.host
+        if not accepted:
+            error = RestError.one(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL)
+            error.headers["WWW-Authenticate"] = (
+                f'OAuth realm="{self.profile.account_id}", error="token_rejected", '
+                'error_description="Invalid login attempt."'
+            )
+            raise error
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        body = body or b""
+        if len(body) > self.max_body_bytes:
+            raise RestError(413, [self._too_large()])
+        return Request(
+            method=method.upper(),
+            url=url,
+            scheme=parts.scheme,
+            host=host,
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            path=parts.path,
+            params=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers={
+                k.lower(): v.decode("latin-1") if isinstance(v, bytes) else v
+                for k, v in headers.items()
+            },
+            body=body,
+        )
+
+    def _json_body(self, request: Request) -> Any:
+        content_type = request.headers.get("content-type", "")
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media and media != "application/json" and not media.endswith("+json"):
+            raise RestError.one(
+                415,
+                "INVALID_HEADER",
+                f"Unsupported Content-Type '{media}'. Send the request body as application/json.",
+                header="Content-Type",
+            )
+        try:
+            return json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise RestError.one(
+                400, "INVALID_CONTENT", "Invalid content in the request body."
+            ) from None
+
+    # --- routing --------------------------------------------------------------------
+
+    def _dispatch(self, request: Request) -> Response:
+        path, method = request.path, request.method
+        if not _REST.match(path):
+            raise self._not_found(request)
+        if method == "OPTIONS":
+            return 204, {}, b""
+        if _TOKEN.match(path):
+            if method != "POST":
+                raise _method_not_allowed(method, "POST")
+            return self.auth.token_endpoint(
+                request.url, request.body, request.headers.get("content-type")
+            )
+        principal = self.auth.authenticate(
+            method, request.url, request.headers.get("authorization")
+        )
+        if _SUITEQL.match(path):
+            if method != "POST":
+                raise _method_not_allowed(method, "POST")
+            return self._suiteql(request)
+        if _GOVERNANCE.match(path):
+            if method != "GET":
+                raise _method_not_allowed(method, "GET")
+            return (
+                200,
+                {"Content-Type": SINGULAR},
+                _json_bytes(governance_limits(self.profile.governance)),
+            )
+        if _METADATA.match(path):
+            return self._metadata(request)
+        match = _RECORD.match(path)
+        if match is None:
+            raise self._not_found(request)
+        ctx = RequestContext.from_headers(request.base_url, request.headers, principal.role)
+        type_name = unquote(match["type"])
+        key = unquote(match["key"]) if match["key"] else None
+        sub = [unquote(p) for p in match["sub"].strip("/").split("/")] if match["sub"] else None
+        response = self._record(request, ctx, type_name, key, sub)
+        if ctx.warnings:
+            warning = "; ".join(ctx.warnings)
+            response[1]["Warning"] = f'299 - "{warning}"'
+        return response
+
+    def _record(
+        self,
+        request: Request,
+        ctx: RequestContext,
+        type_name: str,
+        key: str | None,
+        sub: list[str] | None,
+    ) -> Response:
+        records, method, params = self.records, request.method, request.params
+        if key is None:
+            if method == "GET":
+                return (
+                    200,
+                    {"Content-Type": COLLECTION},
+                    _json_bytes(records.collection(ctx, type_name, params)),
+                )
+            if method == "POST":
+                new_id = records.create(ctx, type_name, self._json_body(request), params)
+                return self._located(ctx, type_name, new_id)
+            records.record_type(type_name)
+            raise _method_not_allowed(method, "GET, POST")
+        if sub is not None:
+            if method != "GET":
+                records.record_type(type_name)
+                raise _method_not_allowed(method, "GET")
+            return (
+                200,
+                {"Content-Type": SINGULAR},
+                _json_bytes(records.get_subresource(ctx, type_name, key, sub, params)),
+            )
+        if method == "GET":
+            return (
+                200,
+                {"Content-Type": SINGULAR},
+                _json_bytes(records.get(ctx, type_name, key, params)),
+            )
+        if method == "PATCH":
+            record_id = records.update(ctx, type_name, key, self._json_body(request), params)
+            return self._located(ctx, type_name, record_id)
+        if method == "PUT":
+            record_id = records.upsert(ctx, type_name, key, self._json_body(request), params)
+            return self._located(ctx, type_name, record_id)
+        if method == "DELETE":
+            records.delete(ctx, type_name, key)
+            return 204, {}, b""
+        records.record_type(type_name)
+        raise _method_not_allowed(method, "GET, PATCH, PUT, DELETE")
+
+    def _located(self, ctx: RequestContext, type_name: str, record_id: int) -> Response:
+        canonical = self.records.record_type(type_name).name
+        return 204, {"Location": f"{ctx.record_base}/{canonical}/{record_id}"}, b""
+
+    def _not_found(self, request: Request) -> RestError:
+        # INFERRED code and wording: NetSuite's answer to an unknown REST path is unsampled.
+        return RestError.one(
+            404,
+            "INVALID_URL",
+            f"The requested URL {request.path} is not a valid REST web services resource.",
+        )
+
+    def _metadata(self, request: Request) -> Response:
+        if request.method != "GET":
+            raise _method_not_allowed(request.method, "GET")
+        base = request.base_url + "/services/rest/record/v1/metadata-catalog"
+        items = [
+            {"name": t.name, "links": [{"rel": "canonical", "href": f"{base}/{t.name.lower()}"}]}
+            for t in self.records.types.values()
+        ]
+        return (
+            200,
+            {"Content-Type": COLLECTION},
+            _json_bytes({"links": [{"rel": "self", "href": base}], "items": items}),
+        )
+
+    def _suiteql(self, request: Request) -> Response:
+        prefer = request.headers.get("prefer", "")
+        if "transient" not in prefer.lower():
+            # INFERRED: every documented client sends `Prefer: transient`; we require it.
+            raise RestError.one(
+                400,
+                "INVALID_HEADER",
+                "SuiteQL queries need the request header 'Prefer: transient'.",
+                header="Prefer",
+            )
+        body = self._json_body(request)
+        if not isinstance(body, dict) or not isinstance(body.get("q"), str):
+            raise RestError.one(
+                400,
+                "INVALID_CONTENT",
+                'Invalid content in the request body. Send {"q": "<SuiteQL query>"}.',
+            )
+        limit = _number_param(request.params, "limit", 1000)
+        offset = _number_param(request.params, "offset", 0)
+        try:
+            with self.store.lock:
+                page = self.suiteql.run(body["q"], limit=limit, offset=offset)
+        except SuiteQLError as error:
+            raise RestError.one(
+                error.status, error.code, error.detail, query_param=error.query_param
+            ) from None
+        items: list[dict[str, Any]] = [{"links": [], **row} for row in page.rows]
+        href = request.base_url + "/services/rest/query/v1/suiteql"
+        envelope = page_envelope(href, items, limit=limit, offset=offset, total=page.total)
+        return 200, {"Content-Type": COLLECTION}, _json_bytes(envelope)
+
+
+def _number_param(params: dict[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid_parameter(
+            f"Invalid value for query parameter '{name}': {raw}. Provide an integer.", name
+        ) from None
+
+
+def _latin1(value: str) -> str:
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+_REASONS = {
+    200: "OK",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}

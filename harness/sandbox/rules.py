@@ -1,0 +1,299 @@
+"""Record rules: what NetSuite does to a record between receiving it and saving it.
+
+Rules are plain functions `rule(ctx, record)` registered per record type in a `RuleBook`;
+they run in registration order inside the save's database transaction, may change the
+record (sourcing, defaults, totals) and may reject it by raising `RestError`. The core
+rules here give the REST protocol its minimal semantics (required fields, defaults,
+sourcing from the customer, line pricing, totals); more rules (tax, permissions, scripts,
+workflows) are added by registering further functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from harness.sandbox.account import AccountProfile
+from harness.sandbox.db import Store
+from harness.sandbox.recordstore import Line, Record
+from harness.sandbox.resterror import user_error
+from harness.sandbox.totals import compute_totals, price_line, quantize
+
+Operation = Literal["create", "edit"]
+
+
+@dataclass
+class SaveContext:
+    """What a rule may consult: the store, the profile, who is saving and what was there."""
+
+    store: Store
+    profile: AccountProfile
+    operation: Operation
+    role: str | None
+    previous: Record | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    def row(self, sql: str, *params: object) -> tuple[object, ...] | None:
+        found: tuple[object, ...] | None = self.store.conn.execute(sql, params).fetchone()
+        return found
+
+
+Rule = Callable[[SaveContext, Record], None]
+
+
+class RuleBook:
+    """Rules per record type (lowercase REST name; `*` applies to every type)."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, list[Rule]] = {}
+
+    def add(self, record_type: str, rule: Rule) -> Rule:
+        self._rules.setdefault(record_type.lower(), []).append(rule)
+        return rule
+
+    def for_type(self, record_type: str) -> list[Rule]:
+        return [*self._rules.get("*", []), *self._rules.get(record_type.lower(), [])]
+
+    def run(self, ctx: SaveContext, record: Record) -> None:
+        for rule in self.for_type(record.rtype.name):
+            rule(ctx, record)
+
+
+def please_enter(labels: list[str]) -> None:
+    """Reject with NetSuite's missing-fields message when `labels` is not empty."""
+    if labels:
+        raise user_error(f"Please enter value(s) for: {', '.join(labels)}.")
+
+
+# --- customer -------------------------------------------------------------------------
+
+
+def customer_defaults(ctx: SaveContext, record: Record) -> None:
+    """Person/company names, entity id, currency and taxable defaults."""
+    values = record.values
+    if values.get("isPerson") is None:
+        values["isPerson"] = False  # INFERRED: the standard form's default type is Company
+    person = " ".join(p for p in (values.get("firstName"), values.get("lastName")) if p)
+    name = person if values["isPerson"] else values.get("companyName") or ""
+    values["altName"] = name or None
+    if not values.get("entityId"):
+        numbering = ctx.profile.preferences.customerNumbering
+        if numbering is not None and ctx.operation == "create":
+            values["entityId"] = ctx.store.next_number(
+                "customer", numbering.prefix, numbering.nextNumber
+            )
+        else:
+            values["entityId"] = name or None
+    if values.get("currency") is None and values.get("subsidiary") is not None:
+        found = ctx.row("SELECT currency FROM subsidiary WHERE id = ?", values["subsidiary"])
+        if found:
+            values["currency"] = found[0]
+    if values.get("taxable") is None:
+        values["taxable"] = ctx.profile.preferences.customersDefaultToTaxable
+
+
+def customer_required(ctx: SaveContext, record: Record) -> None:
+    values = record.values
+    missing = []
+    if values.get("isPerson"):
+        missing += [
+            label
+            for name, label in (("firstName", "First Name"), ("lastName", "Last Name"))
+            if not values.get(name)
+        ]
+    elif not values.get("companyName"):
+        missing.append("Company Name")
+    if ctx.profile.account.oneWorld and values.get("subsidiary") is None:
+        missing.append("Primary Subsidiary")
+    missing += _mandatory_custom(ctx, record, "entity")
+    please_enter(missing)
+
+
+# --- sales order ----------------------------------------------------------------------
+
+
+def _currency_precision(ctx: SaveContext, currency: object) -> int:
+    found = ctx.row("SELECT currencyprecision FROM currency WHERE id = ?", currency)
+    return int(found[0]) if found and isinstance(found[0], int) else 2
+
+
+def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
+    """What selecting the customer fills in: subsidiary, currency, terms, email, rate."""
+    values = record.values
+    entity = values.get("entity")
+    previous = ctx.previous.values.get("entity") if ctx.previous else None
+    if entity is not None and entity != previous:
+        found = ctx.row(
+            "SELECT subsidiary, currency, terms, email FROM customer WHERE id = ?", entity
+        )
+        if found:
+            for name, value in zip(
+                ("subsidiary", "currency", "terms", "email"), found, strict=True
+            ):
+                if name not in record.given or values.get(name) is None:
+                    values[name] = value
+    if (
+        values.get("currency") is not None
+        and (values.get("exchangeRate") is None or "currency" in record.given)
+        and "exchangeRate" not in record.given
+    ):
+        found = ctx.row("SELECT exchangerate FROM currency WHERE id = ?", values["currency"])
+        if found and found[0] is not None:
+            values["exchangeRate"] = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+    if (
+        values.get("shipMethod") is not None
+        and values.get("shippingCost") is None
+        and "shippingCost" not in record.given
+    ):
+        found = ctx.row("SELECT rate FROM shipitem WHERE id = ?", values["shipMethod"])
+        if found and found[0] is not None:
+            values["shippingCost"] = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+
+
+def sales_order_defaults(ctx: SaveContext, record: Record) -> None:
+    values = record.values
+    if values.get("tranDate") is None:
+        values["tranDate"] = ctx.store.today()
+    if values.get("orderStatus") is None:
+        values["orderStatus"] = ctx.profile.preferences.defaultOrderStatus
+    values["status"] = values["orderStatus"]
+    if not values.get("tranId") and ctx.operation == "create":
+        numbering = ctx.profile.preferences.salesOrderNumbering
+        values["tranId"] = ctx.store.next_number("SalesOrd", numbering.prefix, numbering.nextNumber)
+
+
+def sales_order_required(ctx: SaveContext, record: Record) -> None:
+    missing = []
+    if record.values.get("entity") is None:
+        missing.append("Customer")
+    lines = record.lines("item")
+    if any(line.values.get("item") is None for line in lines):
+        missing.append("Item")
+    missing += _mandatory_custom(ctx, record, "body")
+    for line in lines:
+        missing += [m for m in _mandatory_custom_line(ctx, line) if m not in missing]
+    please_enter(missing)
+    if not lines:
+        raise user_error("You must enter at least one line item for this transaction.")
+
+
+def _list_rate(ctx: SaveContext, record: Record, line: Line) -> Decimal | None:
+    """The line item's price for its price level in the order's currency (sourced rate)."""
+    level = line.values.get("price")
+    if level == -1:
+        return None
+    currency = record.values.get("currency")
+    found = ctx.row(
+        "SELECT unitprice FROM pricing WHERE item = ? AND pricelevel = 1 AND currency = ?",
+        line.values["item"],
+        currency,
+    )
+    if found is None:
+        base = ctx.row(
+            "SELECT p.unitprice FROM pricing p JOIN currency c ON c.id = p.currency"
+            " WHERE p.item = ? AND p.pricelevel = 1 AND c.isbasecurrency = 'T'",
+            line.values["item"],
+        )
+        rate = record.values.get("exchangeRate") or Decimal(1)
+        if base is None or not rate:
+            return None
+        price = Decimal(repr(float(base[0]))) / rate  # type: ignore[arg-type]
+    else:
+        price = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+    if level not in (None, 1):
+        markup = ctx.row("SELECT discountpct FROM pricelevel WHERE id = ?", level)
+        if markup and markup[0] is not None:
+            price = price * (1 + Decimal(repr(float(markup[0]))) / 100)  # type: ignore[arg-type]
+    return quantize(price, _currency_precision(ctx, currency))
+
+
+def sales_order_lines(ctx: SaveContext, record: Record) -> None:
+    """Item type, price level and amounts of new or changed lines."""
+    precision = _currency_precision(ctx, record.values.get("currency"))
+    customer_level = None
+    if record.values.get("entity") is not None:
+        found = ctx.row("SELECT pricelevel FROM customer WHERE id = ?", record.values["entity"])
+        customer_level = found[0] if found else None
+    for line in record.lines("item"):
+        if line.key is not None and not line.given:
+            continue
+        values = line.values
+        found = ctx.row("SELECT itemtype FROM item WHERE id = ?", values.get("item"))
+        values["itemType"] = found[0] if found else None
+        if values.get("price") is None:
+            # Sending a rate makes the price level Custom (-1), as in the UI.
+            values["price"] = (
+                -1 if "rate" in line.given or "amount" in line.given else (customer_level or 1)
+            )
+        list_rate = _list_rate(ctx, record, line) if "rate" not in line.given else None
+        price_line(line, precision, list_rate)
+
+
+def sales_order_totals(ctx: SaveContext, record: Record) -> None:
+    compute_totals(record, _currency_precision(ctx, record.values.get("currency")))
+
+
+def _mandatory_custom(ctx: SaveContext, record: Record, applies_to: str) -> list[str]:
+    return [
+        c.label
+        for c in ctx.profile.customFields
+        if c.mandatory and c.applies_to == applies_to and record.values.get(c.id) in (None, "")
+    ]
+
+
+def _mandatory_custom_line(ctx: SaveContext, line: Line) -> list[str]:
+    return [
+        c.label
+        for c in ctx.profile.customFields
+        if c.mandatory and c.applies_to == "line" and line.values.get(c.id) in (None, "")
+    ]
+
+
+# --- every other type -----------------------------------------------------------------
+
+_NAME_FIELDS = ("name", "itemId")
+
+
+def name_required(ctx: SaveContext, record: Record) -> None:
+    """Lists and items cannot be saved without their name."""
+    del ctx
+    for name in _NAME_FIELDS:
+        fd = record.rtype.body_field(name)
+        if fd is not None and not fd.readonly and not record.values.get(name):
+            please_enter([fd.label])
+    if record.values.get("isInactive") is None and record.rtype.body_field("isInactive"):
+        record.values["isInactive"] = False
+
+
+def core_rules() -> RuleBook:
+    """The rules of the REST protocol layer (the business-rule layer registers more)."""
+    book = RuleBook()
+    book.add("customer", customer_defaults)
+    book.add("customer", customer_required)
+    book.add("salesOrder", sales_order_sourcing)
+    book.add("salesOrder", sales_order_defaults)
+    book.add("salesOrder", sales_order_required)
+    book.add("salesOrder", sales_order_lines)
+    book.add("salesOrder", sales_order_totals)
+    for record_type in (
+        "inventoryItem",
+        "nonInventorySaleItem",
+        "serviceSaleItem",
+        "otherChargeSaleItem",
+        "discountItem",
+        "giftCertificateItem",
+        "shipItem",
+        "salesTaxItem",
+        "taxGroup",
+        "subsidiary",
+        "location",
+        "currency",
+        "department",
+        "classification",
+        "term",
+        "priceLevel",
+    ):
+        book.add(record_type, name_required)
+    return book

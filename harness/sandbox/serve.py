@@ -1,0 +1,175 @@
+"""Serving the embedded NetSuite: in-process (a `responses` callback) or over HTTP.
+
+`Sandbox` is the entry point: one account profile, one store, one app. In-process, every
+`requests` call to the account's host (`1234567-sb1.suitetalk.api.netsuite.com`) is
+answered by the app without a socket; over HTTP, a threaded WSGI server on a loopback port
+serves clients in any language.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import responses
+from requests import PreparedRequest
+
+from harness.sandbox.account import AccountProfile, profile_from
+from harness.sandbox.app import Response, SandboxApp
+from harness.sandbox.db import Clock, Store
+from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
+
+log = logging.getLogger("harness.sandbox.serve")
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
+
+
+def build_auth(profile: AccountProfile) -> SandboxAuth:
+    """The account's credentials as the verifier sees them; roles are named by their id."""
+    tba = [
+        TbaCredential(
+            name=c.name,
+            consumer_key=c.consumerKey,
+            consumer_secret=c.consumerSecret,
+            token_id=c.tokenId,
+            token_secret=c.tokenSecret,
+            role=str(c.role),
+        )
+        for c in profile.credentials.tba
+    ]
+    m2m = [
+        M2MClient(
+            client_id=c.clientId,
+            certificate_id=c.certificateId,
+            public_key_pem=c.publicKeyPem,
+            role=str(c.role),
+        )
+        for c in profile.credentials.m2m
+    ]
+    # Freshness of signatures is judged against the wall clock the client signs with, even
+    # when the store runs on a fixed clock for reproducible record dates.
+    return SandboxAuth(profile.account_id, tba, m2m, time.time)
+
+
+class Sandbox:
+    """One embedded NetSuite account: `handle()`, `intercept()`, `serve_http()`, `reset()`."""
+
+    def __init__(
+        self,
+        profile: str | Path | AccountProfile | None = None,
+        *,
+        db_path: str | Path | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.profile = profile_from(profile)
+        self.store = Store(self.profile, path=db_path, clock=clock)
+        self.app = SandboxApp(self.store, auth=build_auth(self.profile))
+        self.account_id = self.profile.account_id
+        self.host = self.profile.host
+        self.base_url = f"https://{self.host}"
+
+    def reset(self) -> None:
+        """Forget every change since start: back to the profile's records (milliseconds)."""
+        self.store.reset()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | str | None = b"",
+    ) -> Response:
+        """Answer one request in-process: `(status, headers, body bytes)`."""
+        return self.app.handle(method, url, headers, body)
+
+    def _callback(self, request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        body = request.body
+        if body is not None and not isinstance(body, bytes | str):
+            body = b"".join(body)  # an iterable body (streamed upload)
+        return self.app.handle(
+            request.method or "GET", request.url or "", dict(request.headers), body
+        )
+
+    @contextmanager
+    def intercept(
+        self, mock: responses.RequestsMock | None = None
+    ) -> Iterator[responses.RequestsMock]:
+        """Answer every `requests` call to the account's host from this sandbox.
+
+        Without `mock`, other hosts pass through to the network; with the caller's own
+        `RequestsMock`, that mock decides what happens to them.
+        """
+        pattern = re.compile(rf"^https?://{re.escape(self.host)}(?::\d+)?(?:[/?#].*)?$", re.I)
+        own = mock is None
+        active = responses.RequestsMock(assert_all_requests_are_fired=False) if own else mock
+        assert active is not None
+        added = [
+            active.add_callback(method, pattern, callback=self._callback, content_type=None)
+            for method in _METHODS
+        ]
+        if own:
+            others = re.compile(rf"^(?!https?://{re.escape(self.host)}(?::\d+)?(?:[/?#]|$))", re.I)
+            active.add_passthru(others)
+            active.start()
+        try:
+            yield active
+        finally:
+            if own:
+                active.stop()
+                active.reset()
+            else:
+                for registered in added:
+                    active.remove(registered)
+
+    def serve_http(self, host: str = "127.0.0.1", port: int = 0) -> HttpServer:
+        """Serve over HTTP on a loopback port (0: any free port) in daemon threads."""
+        server = make_server(
+            host, port, self.app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        thread = threading.Thread(
+            target=server.serve_forever, name=f"sandbox-http-{server.server_port}", daemon=True
+        )
+        thread.start()
+        shown = f"[{host}]" if ":" in host else host
+        return HttpServer(f"http://{shown}:{server.server_port}", server, thread)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+@dataclass
+class HttpServer:
+    """A running HTTP server: its `url`, and `stop()`."""
+
+    url: str
+    server: WSGIServer
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
+        while self.thread.is_alive():
+            self.thread.join(timeout=0.5)
