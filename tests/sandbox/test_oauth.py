@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -35,6 +36,9 @@ from harness.sandbox.oauth import (
     TbaCredential,
     _ExpiringMap,
 )
+from harness.sandbox.serve import Sandbox
+
+DEMO_M2M_KEY = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo-m2m-key.pem"
 
 ACCOUNT = "1234567_SB1"
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
@@ -735,3 +739,76 @@ def test_unreadable_public_key_is_refused_at_start(clock: FakeClock) -> None:
     broken = M2MClient("client", "cert-1", "-----BEGIN PUBLIC KEY-----\nAAAA\n", "role")
     with pytest.raises(ValueError, match="cert-1"):
         SandboxAuth(ACCOUNT, [], [broken], clock)
+
+
+# --- over HTTP, configured from the environment as a user would --------------------------------
+
+
+@pytest.fixture(scope="module")
+def http_sandbox() -> Iterator[tuple[Sandbox, str]]:
+    sandbox = Sandbox()
+    server = sandbox.serve_http("127.0.0.1", 0)
+    try:
+        yield sandbox, server.url
+    finally:
+        server.stop()
+        sandbox.close()
+
+
+def _env_for(sandbox: Sandbox, base_url: str, scheme: str) -> dict[str, str]:
+    env = {"NETSUITE_ACCOUNT": sandbox.account_id, "NETSUITE_BASE_URL": base_url}
+    if scheme == "tba":
+        tba = sandbox.profile.credentials.tba[0]
+        env |= {
+            "NETSUITE_CONSUMER_KEY": tba.consumerKey,
+            "NETSUITE_CONSUMER_SECRET": tba.consumerSecret,
+            "NETSUITE_TOKEN_ID": tba.tokenId,
+            "NETSUITE_TOKEN_SECRET": tba.tokenSecret,
+        }
+    else:
+        m2m = sandbox.profile.credentials.m2m[0]
+        env |= {
+            "NETSUITE_CLIENT_ID": m2m.clientId,
+            "NETSUITE_CERTIFICATE_ID": m2m.certificateId,
+            "NETSUITE_PRIVATE_KEY": str(DEMO_M2M_KEY),
+        }
+    return env
+
+
+@pytest.mark.parametrize("scheme", ["tba", "oauth2"])
+def test_demo_credentials_from_env_work_over_http(
+    http_sandbox: tuple[Sandbox, str], scheme: str
+) -> None:
+    sandbox, base_url = http_sandbox
+    credentials = Credentials.from_env(_env_for(sandbox, base_url, scheme))
+    session = requests.Session()
+    session.auth = credentials.build_auth(session)
+    rest = credentials.base_url + "/services/rest"
+    found = session.get(rest + "/record/v1/customer", params={"q": 'email IS "a b"'})
+    assert found.status_code == 200, found.text
+    # A path with an escaped space reaches the app decoded (WSGI PATH_INFO) and still verifies.
+    missing = session.get(rest + "/record/v1/customer/eid:NO%20SUCH")
+    assert missing.status_code == 404, missing.text
+    assert missing.json()["o:errorDetails"][0]["o:errorCode"] == "NONEXISTENT_ID"
+    rows = session.post(
+        rest + "/query/v1/suiteql",
+        params={"limit": 2},
+        json={"q": "SELECT id FROM item ORDER BY id"},
+        headers={"Prefer": "transient"},
+    )
+    assert rows.status_code == 200, rows.text
+    assert rows.json()["count"] == 2
+
+
+def test_wrong_secret_over_http_is_the_documented_401(http_sandbox: tuple[Sandbox, str]) -> None:
+    sandbox, base_url = http_sandbox
+    env = _env_for(sandbox, base_url, "tba") | {"NETSUITE_TOKEN_SECRET": "0" * 64}
+    credentials = Credentials.from_env(env)
+    response = requests.get(
+        credentials.base_url + "/services/rest/record/v1/customer/1",
+        auth=credentials.build_auth(requests.Session()),
+    )
+    assert response.status_code == 401
+    assert response.json() == INVALID_LOGIN_BODY
+    assert response.headers["WWW-Authenticate"] == OAUTH_CHALLENGE
+    assert response.headers["Content-Type"].startswith("application/vnd.oracle.resource+json")
