@@ -318,6 +318,15 @@ class ReferenceConnector:
         codes = {rate_id: self._tax_code(rate_code) for rate_id, rate_code in taxes_by_rate.items()}
         exempt = self._exempt_code() if rules.exempt_code else None
         per_line = subsidiary in rules.line_level_subsidiaries
+        shipping_codes = [
+            codes[tax.id]
+            for line in order.shipping_lines
+            for tax in line.taxes
+            if tax.total != 0 and tax.id in codes
+        ]
+        if shipping_codes:
+            # WooCommerce taxed shipping: say so, or NetSuite follows the ship item's flag.
+            body["shippingTaxCode"] = {"id": shipping_codes[0]}
         for line in lines:
             taxed = [codes[rate] for rate in line.pop("_taxes") if rate in codes]
             if per_line:
