@@ -272,6 +272,7 @@ class M2MAuth(AuthBase):
         failed = response.request
         sent = str(failed.headers.get("Authorization", ""))
         self.invalidate(sent.removeprefix("Bearer "))
+        _ = response.content  # hooks run before requests reads the body; keep it for history
         response.close()
         retry = failed.copy()
         # copy() shares the hooks dict, which is being iterated right now: build a new one.

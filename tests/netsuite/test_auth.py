@@ -318,6 +318,7 @@ def test_401_renews_the_token_and_resends_once(server: TokenServer, ec_key: Any)
     response = session.get(RECORD_URL)
     assert response.status_code == 200
     assert [r.status_code for r in response.history] == [401]
+    assert response.history[0].json() == {"status": 401}
     assert server.seen_tokens == ["tok1", "tok2"]
     assert response.request.headers["Authorization"] == "Bearer tok2"
     session.get(RECORD_URL)
