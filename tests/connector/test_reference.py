@@ -1,0 +1,122 @@
+"""The reference connector against the embedded sandbox, in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.connector.reference import ReferenceConnector
+from harness.netsuite.auth import tba_auth
+from harness.netsuite.client import NetSuiteClient
+from harness.sandbox.serve import Sandbox
+from harness.woo.generate import Catalogue, generate, load_catalogue
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    box = Sandbox()
+    with box.intercept():
+        yield box
+    box.close()
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def client(sandbox: Sandbox) -> NetSuiteClient:
+    sandbox.reset()
+    credential = sandbox.profile.credentials.tba[0]
+    auth = tba_auth(
+        sandbox.account_id,
+        credential.consumerKey,
+        credential.consumerSecret,
+        credential.tokenId,
+        credential.tokenSecret,
+    )
+    return NetSuiteClient(sandbox.base_url, auth)
+
+
+def _count(client: NetSuiteClient, q: str) -> int:
+    return int(client.suiteql_all(q)[0]["n"])
+
+
+def test_existing_customer_is_matched_not_created(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    customers = _count(client, "SELECT COUNT(*) AS n FROM customer")
+    result = ReferenceConnector(client).push(generate(catalogue.get("existing-customer"), 0))
+    assert result.status == "pushed", result
+    assert result.customer_id == "1001"
+    assert _count(client, "SELECT COUNT(*) AS n FROM customer") == customers
+
+
+def test_email_differing_in_case_and_spaces_matches_the_existing_customer(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    order = generate(catalogue.get("existing-customer-email-case"), 0)
+    assert order.billing.email != "jane.doe@example.com"
+    result = ReferenceConnector(client).push(order)
+    assert result.customer_id == "1001"
+
+
+def test_a_second_push_of_the_same_order_makes_no_second_order_or_customer(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    order = generate(catalogue.get("new-customer"), 0)
+    connector = ReferenceConnector(client)
+    first = connector.push(order)
+    second = connector.push(order)
+    assert first.status == second.status == "pushed"
+    assert first.sales_order_id == second.sales_order_id
+    assert first.customer_id == second.customer_id
+    email = order.billing.email
+    assert _count(client, f"SELECT COUNT(*) AS n FROM customer WHERE email = '{email}'") == 1
+    assert _count(client, "SELECT COUNT(*) AS n FROM transaction WHERE type = 'SalesOrd'") == 1
+
+
+def test_lines_carry_woocommerce_rates_at_price_level_custom(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    order = generate(catalogue.get("multi-item"), 0)
+    result = ReferenceConnector(client).push(order)
+    assert result.sales_order_id is not None
+    landed = client.get("salesOrder", result.sales_order_id, expand=True)
+    lines = landed["item"]["items"]
+    assert len(lines) == len(order.line_items)
+    for sent, line in zip(order.line_items, lines, strict=True):
+        assert line["quantity"] == sent.quantity
+        assert line["rate"] == pytest.approx(float(sent.subtotal / sent.quantity))
+        assert line["price"]["id"] == "-1"
+    assert landed["externalId"] == f"woo-{order.number}"
+    assert landed["otherRefNum"] == order.number
+
+
+def test_pending_order_is_skipped_with_the_rule_that_skipped_it(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    result = ReferenceConnector(client).push(generate(catalogue.get("pending-not-synced"), 0))
+    assert result.status == "skipped"
+    assert result.skipped_rule is not None and "'pending'" in result.skipped_rule
+    assert client.calllog.calls == []  # nothing was sent
+
+
+@pytest.mark.parametrize(
+    ("scenario", "stage", "words"),
+    [
+        ("ambiguous-customer-email", "customer", "2 customers have the email dup@example.com"),
+        ("unknown-sku", "items", "SKU HOODIE-PNK-XL"),
+        ("unmapped-shipping-method", "shipping", "shipping method table_rate is not mapped"),
+    ],
+)
+def test_what_the_mapping_cannot_express_fails_with_the_stage_and_reason(
+    client: NetSuiteClient, catalogue: Catalogue, scenario: str, stage: str, words: str
+) -> None:
+    result = ReferenceConnector(client).push(generate(catalogue.get(scenario), 0))
+    assert result.status == "failed"
+    assert result.stage == stage
+    assert result.problem is not None and words in result.problem
+    assert _count(client, "SELECT COUNT(*) AS n FROM transaction") == 0
