@@ -71,10 +71,10 @@ class RequestContext:
         """Settings from `X-NetSuite-Property{Name,Value}Validation` (header keys lowercase)."""
         ctx = cls(base_url=base_url, role=role)
         for header, attribute in (
-            ("x-netsuite-propertynamevalidation", "name_validation"),
-            ("x-netsuite-propertyvaluevalidation", "value_validation"),
+            ("X-NetSuite-PropertyNameValidation", "name_validation"),
+            ("X-NetSuite-PropertyValueValidation", "value_validation"),
         ):
-            raw = headers.get(header)
+            raw = headers.get(header.lower())
             if raw is None:
                 continue
             mode = _MODES.get(raw.strip().lower())

@@ -54,7 +54,10 @@ class Client:
 
     def suiteql(self, q: str, **params: str) -> requests.Response:
         return self.request(
-            "POST", "query/v1/suiteql", json={"q": q}, params=params or None,
+            "POST",
+            "query/v1/suiteql",
+            json={"q": q},
+            params=params or None,
             headers={"Prefer": "transient"},
         )
 
