@@ -1,0 +1,90 @@
+"""`check_cassettes`: the lint behind `harness cassettes check`.
+
+A cassette directory rots quietly: tests are renamed (orphaned cassettes), scenarios and
+mappings change (stale ones), someone hand-edits a file (unscrubbed or unplayable ones). This
+walks every cassette and says which problem each one has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from harness.recording.cassette_file import find_leaks, parse_document, summarize
+from harness.recording.errors import CassetteUnplayableError
+from harness.recording.metadata import CassetteMetadata
+from harness.recording.paths import SUFFIX, cassette_path
+from harness.recording.scrub import Scrubber
+
+ProblemKind = Literal["stale", "orphaned", "unscrubbed", "unplayable"]
+
+
+@dataclass(frozen=True)
+class CassetteProblem:
+    path: Path
+    kind: ProblemKind
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.kind}: {self.detail}"
+
+
+def check_cassettes(
+    cassette_dir: Path,
+    *,
+    secrets: Sequence[str] = (),
+    known_nodeids: Iterable[str] | None = None,
+    current: Mapping[str, CassetteMetadata] | None = None,
+    max_age_days: float | None = None,
+    now: datetime | None = None,
+) -> list[CassetteProblem]:
+    """Every problem of every cassette under `cassette_dir`, sorted by path.
+
+    `known_nodeids` (the collected tests) enables the orphan check; `current` (what each node
+    id would record now) the scenario/mapping comparison; `max_age_days` the age limit."""
+    scrubber = Scrubber(secrets)
+    expected = (
+        None
+        if known_nodeids is None
+        else {cassette_path(cassette_dir, nodeid).resolve() for nodeid in known_nodeids}
+    )
+    problems: list[CassetteProblem] = []
+    for path in sorted(Path(cassette_dir).rglob("*" + SUFFIX)):
+        if path.name.startswith("."):
+            continue  # a write in progress
+        problems.extend(_check_one(path, scrubber, expected, current, max_age_days, now))
+    return problems
+
+
+def _check_one(
+    path: Path,
+    scrubber: Scrubber,
+    expected: set[Path] | None,
+    current: Mapping[str, CassetteMetadata] | None,
+    max_age_days: float | None,
+    now: datetime | None,
+) -> list[CassetteProblem]:
+    problems: list[CassetteProblem] = []
+    leaks = find_leaks(path, scrubber)
+    if leaks:
+        problems.append(CassetteProblem(path, "unscrubbed", summarize(leaks)))
+    if expected is not None and path.resolve() not in expected:
+        problems.append(CassetteProblem(path, "orphaned", "no collected test records into it"))
+    try:
+        _, metadata = parse_document(path.read_text(encoding="utf-8"), path)
+    except UnicodeDecodeError:
+        return [*problems, CassetteProblem(path, "unplayable", "not UTF-8 text")]
+    except CassetteUnplayableError as exc:
+        return [*problems, CassetteProblem(path, "unplayable", exc.reason)]
+    if metadata is None:
+        problems.append(
+            CassetteProblem(path, "unplayable", "no harness metadata (not recorded by the harness)")
+        )
+        return problems
+    wanted = (current or {}).get(metadata.nodeid or "") or CassetteMetadata()
+    reasons = metadata.check_staleness(wanted, max_age_days=max_age_days, now=now)
+    problems.extend(CassetteProblem(path, "stale", reason) for reason in reasons)
+    return problems

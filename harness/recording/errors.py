@@ -1,0 +1,71 @@
+"""The ways record/replay refuses to go on; every message says what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+
+def subject(nodeid: str, scenario: str | None) -> str:
+    """`test tests/x.py::t (scenario 'guest-order')`: who a message is about."""
+    return f"test {nodeid}" + (f" (scenario {scenario!r})" if scenario else "")
+
+
+class RecordingError(Exception):
+    """Anything that stops a cassette from being recorded or replayed faithfully."""
+
+
+class CassetteMissingError(RecordingError):
+    """Replay was asked for, but this test has never been recorded."""
+
+    def __init__(self, *, path: Path, nodeid: str, scenario: str | None, record_command: str):
+        self.path = path
+        self.nodeid = nodeid
+        self.record_command = record_command
+        super().__init__(
+            f"No cassette for {subject(nodeid, scenario)}: {path} does not exist.\n"
+            f"Record it against a NetSuite sandbox with:\n    {record_command}"
+        )
+
+
+class CassetteUnplayableError(RecordingError):
+    """A cassette file exists but cannot be read back (invalid YAML, wrong shape)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: cannot be replayed: {reason}")
+
+
+class SecretLeakError(RecordingError):
+    """A credential survived scrubbing; `where` locates it without repeating it."""
+
+    def __init__(self, path: Path, where: str, *, deleted: bool = True) -> None:
+        self.path = path
+        self.where = where
+        action = "it was deleted so it cannot be committed" if deleted else "delete it"
+        super().__init__(f"{path}: a credential survived scrubbing ({where}); {action}")
+
+
+# Also a vcrpy "cannot overwrite" error, so code that already handles vcrpy's misses still does.
+class ReplayMissError(RecordingError, CannotOverwriteExistingCassetteException):  # type: ignore[misc]
+    """A request that no unplayed interaction of the cassette matches."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cassette: Any,
+        failed_request: Any,
+        nearest: Any | None,
+        differences: list[str],
+    ) -> None:
+        Exception.__init__(self, message)
+        self.cassette = cassette
+        self.failed_request = failed_request
+        self.nearest = nearest
+        self.differences = differences
+        self.similar_requests: list[Any] = []
+        self.reason = "no_match" if differences else "already_played"
