@@ -63,5 +63,40 @@ def sandbox() -> None:
     """The embedded NetSuite sandbox."""
 
 
+@sandbox.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", type=int, default=0, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--account",
+    "account_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Account profile YAML (default: the demo store, scenarios/accounts/demo.yaml).",
+)
+def sandbox_serve(host: str, port: int, account_path: str | None) -> None:
+    """Serve the embedded NetSuite over HTTP until interrupted (Ctrl-C).
+
+    Prints the KEY=value settings a client needs first, then serves.
+    """
+    from harness.sandbox.account import SandboxConfigError
+    from harness.sandbox.serve import Sandbox
+
+    try:
+        embedded = Sandbox(account_path)
+    except SandboxConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    server = embedded.serve_http(host, port)
+    try:
+        for key, value in embedded.client_environment(server.url).items():
+            click.echo(f"{key}={value}")
+        sys.stdout.flush()
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        embedded.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from harness.yamlfile import ConfigFileError, Loc, dotted, load_yaml, problems_at
+from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
 
 DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
 
@@ -503,6 +503,20 @@ def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, st
         yield ("currencies",), "exactly one currency must have isBaseCurrency: true"
 
 
+_SECRET_FIELDS = frozenset({"consumerKey", "consumerSecret", "tokenId", "tokenSecret"})
+
+
+def _redacted_problems(loaded: LoadedYaml, exc: ValidationError) -> list[str]:
+    """`file:line: path: message (got X)`, never showing a credential's value."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if any(part in _SECRET_FIELDS for part in loc):
+            error = {**error, "input": "<redacted>"}
+        problems.append(f"{loaded.path}:{loaded.line_of(loc)}: {describe(error)}")
+    return problems
+
+
 def load_profile(path: str | Path) -> AccountProfile:
     """Load and check an account profile; any problem raises `SandboxConfigError`."""
     try:
@@ -512,7 +526,7 @@ def load_profile(path: str | Path) -> AccountProfile:
     try:
         profile = AccountProfile.model_validate(loaded.data)
     except ValidationError as exc:
-        raise SandboxConfigError(problems_at(loaded, exc)) from None
+        raise SandboxConfigError(_redacted_problems(loaded, exc)) from None
     problems = [
         f"{loaded.path}:{loaded.line_of(loc)}: {dotted(loc)}: {message}"
         for loc, message in _cross_reference_problems(profile)

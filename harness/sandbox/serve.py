@@ -94,6 +94,20 @@ class Sandbox:
         """Answer one request in-process: `(status, headers, body bytes)`."""
         return self.app.handle(method, url, headers, body)
 
+    def client_environment(self, base_url: str | None = None) -> dict[str, str]:
+        """The `NETSUITE_*` settings a client needs to reach this sandbox (first TBA token)."""
+        env = {"NETSUITE_ACCOUNT": self.account_id}
+        if self.profile.credentials.tba:
+            cred = self.profile.credentials.tba[0]
+            env |= {
+                "NETSUITE_CONSUMER_KEY": cred.consumerKey,
+                "NETSUITE_CONSUMER_SECRET": cred.consumerSecret,
+                "NETSUITE_TOKEN_ID": cred.tokenId,
+                "NETSUITE_TOKEN_SECRET": cred.tokenSecret,
+            }
+        env["NETSUITE_BASE_URL"] = base_url or self.base_url
+        return env
+
     def _callback(self, request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         body = request.body
         if body is not None and not isinstance(body, bytes | str):
@@ -139,7 +153,10 @@ class Sandbox:
             host, port, self.app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
         thread = threading.Thread(
-            target=server.serve_forever, name=f"sandbox-http-{server.server_port}", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
+            name=f"sandbox-http-{server.server_port}",
+            daemon=True,
         )
         thread.start()
         shown = f"[{host}]" if ":" in host else host
