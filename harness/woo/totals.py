@@ -224,7 +224,7 @@ def inclusive_taxes(gross: Decimal, rates: Sequence[TaxRate]) -> list[Decimal]:
         if rate.compound:
             # WooCommerce gives every compound rate the whole compound part; with one compound
             # rate (the only case stores use) that is this share. INFERRED for several.
-            taxes.append(compound_tax * rate.percent / compound)
+            taxes.append(compound_tax * rate.percent / compound if compound else ZERO)
         else:
             taxes.append(before_compound * (rate.percent / HUNDRED) / (1 + regular / HUNDRED))
     return taxes
@@ -501,16 +501,20 @@ def _fee_totals(
     """Fees in order; a negative fee is capped so items + fees + shipping stay >= 0.
 
     A negative fee works as a discount, so its (negative) tax is apportioned by the share of
-    taxable costs, whatever its own tax status (`WC_Cart_Totals::get_fees_from_cart`).
+    taxed costs, whatever its own tax status (`WC_Cart_Totals::get_fees_from_cart`).
     """
     items_total = sum((line.total for line in lines), ZERO)
     shipping_total = sum((s.total for s in shipping), ZERO)
-    charges = [
-        *((out.total, given.taxable) for out, given in zip(lines, order.lines, strict=True)),
-        *((out.total, given.taxable) for out, given in zip(shipping, order.shipping, strict=True)),
-    ]
-    taxable_costs = sum((cost for cost, taxable in charges if taxable), ZERO)
-    other_costs = sum((cost for cost, taxable in charges if not taxable), ZERO)
+    # INFERRED: only costs that were actually taxed count as taxable (WooCommerce also counts
+    # shipping no rate applies to), and a rate's cart tax never goes below 0, so a discount
+    # can remove tax but never refund more of it than was charged.
+    charges = [(line.total, bool(line.taxes)) for line in lines]
+    charges += [(ship.total, bool(ship.taxes)) for ship in shipping]
+    taxable_costs = sum((cost for cost, taxed in charges if taxed), ZERO)
+    other_costs = sum((cost for cost, taxed in charges if not taxed), ZERO)
+    charged = {rate.rate_id: ZERO for rate in rates}
+    for entry in (e for line in lines for e in line.taxes):
+        charged[entry.rate_id] += entry.total
 
     fees: list[ChargeTotals] = []
     running = ZERO
@@ -520,20 +524,21 @@ def _fee_totals(
             floor = -rnd.money(items_total + running + shipping_total)
             if amount < floor <= 0:
                 amount = floor
-        if not rates:
-            fees.append(ChargeTotals(amount, ZERO, ()))
-        elif amount < 0 and taxable_costs > 0:
+        if amount < 0 and rates and taxable_costs > 0:
             share = taxable_costs / (taxable_costs + other_costs)
-            fees.append(_charge(amount, rates, exclusive_taxes(amount * share, rates), rnd))
-        elif amount > 0 and fee.taxable:
-            fees.append(_charge(amount, rates, exclusive_taxes(amount, rates), rnd))
+            raw = exclusive_taxes(amount * share, rates)
+            capped = [max(tax, -charged[r.rate_id]) for r, tax in zip(rates, raw, strict=True)]
+            charge = _charge(amount, rates, capped, rnd)
+        elif amount > 0 and fee.taxable and rates:
+            charge = _charge(amount, rates, exclusive_taxes(amount, rates), rnd)
         else:
-            fees.append(ChargeTotals(amount, ZERO, ()))
+            charge = ChargeTotals(amount, ZERO, ())
+        fees.append(charge)
+        for entry in charge.taxes:
+            charged[entry.rate_id] += entry.total
         if amount > 0:
-            if fee.taxable:
-                taxable_costs += amount
-            else:
-                other_costs += amount
+            taxable_costs += amount if charge.taxes else ZERO
+            other_costs += ZERO if charge.taxes else amount
         running += amount
     return fees
 

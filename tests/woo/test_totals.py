@@ -446,3 +446,29 @@ def test_format_money_pads_to_the_store_decimals() -> None:
 def test_impossible_input_names_the_field(order: OrderInput, field: str) -> None:
     with pytest.raises(TotalsInputError, match=rf"^{field}: "):
         calculate(order)
+
+
+def test_zero_percent_compound_rate_adds_nothing() -> None:
+    regular = TaxRate(1, "US", "CA", "State Tax", D("5"))
+    nothing = TaxRate(2, "US", "CA", "Local", D("0"), priority=2, compound=True)
+    totals = calculate(
+        OrderInput(lines=(line(1, "10.00"),), rates=(regular, nothing), prices_include_tax=True)
+    )
+    assert [t.tax_total for t in totals.tax_lines] == [D("0.48"), D("0.00")]
+
+
+def test_negative_fee_never_removes_more_tax_than_was_charged() -> None:
+    # Shipping is not taxed at this rate, so a fee cancelling the shipping must not
+    # take tax off the (zero-priced) item.
+    rate = TaxRate(1, "US", "CA", "State Tax", D("5"), shipping=False)
+    totals = calculate(
+        OrderInput(
+            lines=(line(1, "0.00"),),
+            rates=(rate,),
+            shipping=(ShippingInput(D("0.10")),),
+            fees=(FeeInput(D("-0.10")),),
+        )
+    )
+    assert totals.fees[0].total == D("-0.10")
+    assert totals.cart_tax == 0
+    assert totals.total == 0
