@@ -151,6 +151,7 @@ class TaxRateSpec(_Spec):
     """A WooCommerce tax rate; its `rate_code` is COUNTRY-STATE-NAME-PRIORITY."""
 
     id: int = Field(ge=1)
+    code: str | None = Field(default=None, description="if given, must match the derived code")
     country: CountryCode
     state: str = ""
     name: str = Field(min_length=1)
@@ -158,6 +159,16 @@ class TaxRateSpec(_Spec):
     priority: int = Field(default=1, ge=1)
     compound: bool = False
     shipping: bool = True
+
+    @model_validator(mode="after")
+    def _code_matches(self) -> TaxRateSpec:
+        derived = self.to_rate().rate_code
+        if self.code is not None and self.code != derived:
+            raise ValueError(
+                f"code {self.code!r} does not match country/state/name/priority "
+                f"(expected {derived!r})"
+            )
+        return self
 
     def to_rate(self) -> TaxRate:
         return TaxRate(
@@ -172,7 +183,7 @@ class TaxRateSpec(_Spec):
         )
 
     @property
-    def code(self) -> str:
+    def rate_code(self) -> str:
         return self.to_rate().rate_code
 
 

@@ -24,6 +24,7 @@ from harness.woo.generate import (
     Catalogue,
     OrderUpdate,
     ScenarioSpec,
+    TaxRateSpec,
     apply_update,
     catalogue_path,
     generate,
@@ -91,7 +92,7 @@ def test_the_catalogue_covers_every_required_situation() -> None:
     assert {"flat_rate", "free_shipping", "local_pickup"} <= methods
     assert any(s.currency == "CAD" for s in specs)
     assert any(s.updates for s in specs)
-    assert len({rate.code for s in specs for rate in s.tax.rates}) >= 2
+    assert len({rate.rate_code for s in specs for rate in s.tax.rates}) >= 2
 
 
 def test_scenario_prices_are_the_store_prices() -> None:
@@ -109,7 +110,7 @@ def test_the_catalogue_agrees_with_the_demo_mapping() -> None:
     mapping = load_mapping()
     for spec in CATALOGUE.scenarios:
         for rate in spec.tax.rates:
-            assert mapping.tax_code_for(rate.code), (spec.name, rate.code)
+            assert mapping.tax_code_for(rate.rate_code), (spec.name, rate.rate_code)
         assert mapping.subsidiary_for(spec.currency, spec.billing.country) is not None
         mapped = spec.shipping is None or mapping.ship_item_for(spec.shipping.method_id)
         assert bool(mapped) == (spec.expect != "shipping"), spec.name
@@ -411,6 +412,14 @@ def test_tax_shorthands_and_customer_rules() -> None:
         ScenarioSpec.model_validate({**base, "customer": {"kind": "existing"}})
     with pytest.raises(ValueError, match="guest has no user_id"):
         ScenarioSpec.model_validate({**base, "customer": {"kind": "guest", "user_id": 4}})
+
+
+def test_a_rate_code_that_contradicts_the_rate_is_refused() -> None:
+    rate = {"id": 1, "country": "US", "state": "CA", "name": "State Tax", "percent": "7.25"}
+    assert TaxRateSpec.model_validate(rate).rate_code == "US-CA-STATE TAX-1"
+    assert TaxRateSpec.model_validate({**rate, "code": "US-CA-STATE TAX-1"})
+    with pytest.raises(ValueError, match="expected 'US-CA-STATE TAX-1'"):
+        TaxRateSpec.model_validate({**rate, "code": "US-NY-STATE TAX-1"})
 
 
 def test_catalogue_needs_scenarios() -> None:
