@@ -316,6 +316,22 @@ class Catalogue(_Spec):
     store: StoreSpec | None = None
     scenarios: list[ScenarioSpec] = Field(min_length=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _store_url_for_every_scenario(cls, data: Any) -> Any:
+        """Scenarios that name no store URL are orders of the catalogue's store."""
+        if not isinstance(data, dict):
+            return data
+        store, scenarios = data.get("store"), data.get("scenarios")
+        url = store.get("url") if isinstance(store, dict) else None
+        if not isinstance(url, str) or not isinstance(scenarios, list):
+            return data
+        filled = [
+            {"store_url": url, **entry} if isinstance(entry, dict) else entry
+            for entry in scenarios
+        ]
+        return {**data, "scenarios": filled}
+
     @field_validator("scenarios")
     @classmethod
     def _unique_names(cls, scenarios: list[ScenarioSpec]) -> list[ScenarioSpec]:

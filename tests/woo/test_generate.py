@@ -213,6 +213,22 @@ def test_existing_customer_orders_with_the_known_email_and_address() -> None:
     assert order.customer_id == 12
 
 
+def test_orders_link_to_the_catalogue_store(tmp_path: Path) -> None:
+    order = generate(scenario("guest-checkout"), 0)
+    assert CATALOGUE.store is not None
+    assert order.to_wire()["_links"]["self"][0]["href"].startswith(CATALOGUE.store.url)
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(
+        "store: {name: Elsewhere, url: 'https://elsewhere.example'}\n"
+        "scenarios:\n"
+        "  - {name: one, description: d, customer: {kind: guest}, billing: {country: US},\n"
+        "     lines: [{sku: MUG-WHT, price: '12.00'}], expect: landed}\n",
+        encoding="utf-8",
+    )
+    other = generate(load_catalogue(path).get("one"), 0)
+    assert str(other.payment_url).startswith("https://elsewhere.example/checkout/order-pay/")
+
+
 def test_case_mismatched_email_differs_only_in_case() -> None:
     order = generate(scenario("existing-customer-email-case"), 0)
     email = order.billing.email
