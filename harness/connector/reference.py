@@ -101,7 +101,9 @@ class ReferenceConnector:
             body["entity"] = {"id": customer_id}
             stage = "sales-order"
             external_id = render(self.mapping.order.external_id, template_values(order))
-            so_id = self.client.upsert("salesOrder", external_id, body)
+            # replace=item: a second push (order.updated, a retry) replaces the lines, never
+            # appends them again.
+            so_id = self.client.upsert("salesOrder", external_id, body, replace="item")
             so_id = so_id or self._find_order(external_id)
         except _CannotMap as cannot:
             return PushResult(

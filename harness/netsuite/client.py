@@ -257,11 +257,25 @@ class NetSuiteClient:
                 "read the record back before repeating it",
             ) from None
 
-    def upsert(self, record_type: str, external_id: str, body: Mapping[str, Any]) -> str | None:
-        """PUT `eid:<externalId>`: creates or updates; returns the id when `Location` has it."""
+    def upsert(
+        self,
+        record_type: str,
+        external_id: str,
+        body: Mapping[str, Any],
+        *,
+        replace: Sequence[str] | str | None = None,
+    ) -> str | None:
+        """PUT `eid:<externalId>`: creates or updates; returns the id when `Location` has it.
+
+        `replace` names sublists whose lines the body replaces; without it an update appends
+        the body's lines, so a repeated upsert of an order would double its lines.
+        """
         eid = external_id.removeprefix("eid:")
         url = self.record_url(record_type, f"eid:{eid}")
-        response = self._send(self._operation(), "PUT", url, body=body)
+        params: dict[str, str] = {}
+        if replace:
+            params["replace"] = replace if isinstance(replace, str) else ",".join(replace)
+        response = self._send(self._operation(), "PUT", url, params=params, body=body)
         return _location_id(response)
 
     def delete(self, record_type: str, record_id: str | int) -> None:

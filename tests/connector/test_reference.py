@@ -120,3 +120,21 @@ def test_what_the_mapping_cannot_express_fails_with_the_stage_and_reason(
     assert result.stage == stage
     assert result.problem is not None and words in result.problem
     assert _count(client, "SELECT COUNT(*) AS n FROM transaction") == 0
+
+
+def test_an_updated_order_replaces_its_lines_instead_of_appending_them(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    from harness.woo.generate import apply_update
+
+    spec = catalogue.get("on-hold-then-processing")
+    order = generate(spec, 0)
+    connector = ReferenceConnector(client)
+    connector.push(order)
+    for step, update in enumerate(spec.updates, start=1):
+        order = apply_update(order, update, step)
+        result = connector.push(order)
+    assert result.sales_order_id is not None
+    landed = client.get("salesOrder", result.sales_order_id, expand=True)
+    assert len(landed["item"]["items"]) == len(order.line_items)
+    assert _count(client, "SELECT COUNT(*) AS n FROM transaction WHERE type = 'SalesOrd'") == 1
