@@ -7,7 +7,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Outcome = Literal["landed", "landed-wrong", "rejected", "not-pushed", "invalid-order"]
-OUTCOMES: tuple[Outcome, ...] = ("landed", "landed-wrong", "rejected", "not-pushed", "invalid-order")
+OUTCOMES: tuple[Outcome, ...] = (
+    "landed",
+    "landed-wrong",
+    "rejected",
+    "not-pushed",
+    "invalid-order",
+)
 
 Category = Literal[
     "auth",
@@ -63,7 +69,11 @@ class Mismatch:
     actual: Any
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "expected": _plain(self.expected), "actual": _plain(self.actual)}
+        return {
+            "field": self.field,
+            "expected": _plain(self.expected),
+            "actual": _plain(self.actual),
+        }
 
 
 @dataclass(frozen=True)

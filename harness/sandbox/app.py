@@ -109,7 +109,7 @@ class SandboxApp:
         self.auth = auth
         self.records = records or RecordService(store)
         self.suiteql = SuiteQLEngine(
-            store.conn,
+            store.query_conn,
             REFERENCES,
             date_format=self.profile.account.dateFormat,
             time_zone=store.zone,

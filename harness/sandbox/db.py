@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -299,19 +300,25 @@ class Store:
         _create_schema(self._pristine, profile)
         _seed(self._pristine, profile, timestamp(self.clock()))
         self._pristine.commit()
-        self.conn = sqlite3.connect(
-            ":memory:" if path is None else str(path),
-            check_same_thread=False,
-            isolation_level=None,
-            cached_statements=512,
+        # Two connections to one database: `conn` for the record service, `query_conn` for
+        # SuiteQL, whose per-query authorizer would otherwise expire every statement the
+        # record service keeps prepared. In memory, the `memdb` VFS lets both share it.
+        target = (
+            f"file:/harness-sandbox-{uuid.uuid4().hex}?vfs=memdb"
+            if path is None
+            else Path(path).resolve().as_uri()
         )
+        self.conn = _connect(target)
         if path is None or not _has_schema(self.conn):
             self._pristine.backup(self.conn)
+        self.query_conn = _connect(target)
+        self.generation = 0  # bumped by reset(): caches of row data must start over
         self._next_ids: dict[str, int] = {}
         self._next_numbers: dict[str, int] = {}
         self._load_sequences()
 
     def close(self) -> None:
+        self.query_conn.close()
         self.conn.close()
         self._pristine.close()
 
@@ -320,6 +327,7 @@ class Store:
         with self.lock:
             self._pristine.backup(self.conn)
             self._load_sequences()
+            self.generation += 1
 
     def now(self) -> datetime:
         return self.clock()
@@ -387,6 +395,12 @@ def _next_document_number(conn: sqlite3.Connection, prefix: str) -> int:
         if suffix.isdigit():
             highest = max(highest, int(suffix))
     return highest + 1
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(
+        uri, uri=True, check_same_thread=False, isolation_level=None, cached_statements=512
+    )
 
 
 def _has_schema(conn: sqlite3.Connection) -> bool:

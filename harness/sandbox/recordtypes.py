@@ -78,7 +78,7 @@ def f(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
 class SubrecordDef:
     """An inline subrecord (an address) kept in its own table, linked by `nkey`."""
 
@@ -89,7 +89,7 @@ class SubrecordDef:
     text_column: str = "addrtext"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
 class SublistDef:
     """A sublist (order lines, address book) stored as rows keyed by (parent, line id)."""
 
@@ -106,7 +106,7 @@ class SublistDef:
     default_links: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
 class RecordType:
     name: str  # canonical REST name, e.g. `salesOrder`
     table: str
