@@ -133,6 +133,8 @@ class RecordService:
         self.profile: AccountProfile = store.profile
         self.types = build_record_types(self.profile)
         self.rules = rules or core_rules()
+        self._names: dict[tuple[str, str, int], tuple[str, str | None] | None] = {}
+        self._names_generation = store.generation
         self._dependents = {
             t.name: [
                 (table, column)
@@ -433,6 +435,23 @@ class RecordService:
         return out
 
     def _display(self, source: RefSource, ref_id: int) -> tuple[str, str | None] | None:
+        """(REST type, refName) of a referenced row; cached until its table is written."""
+        if self._names_generation != self.store.generation:
+            self._names.clear()
+            self._names_generation = self.store.generation
+        key = (source.table, source.display, ref_id)
+        if key in self._names:
+            return self._names[key]
+        found = self._lookup_display(source, ref_id)
+        self._names[key] = found
+        return found
+
+    def forget(self, table: str) -> None:
+        """Drop cached display names of `table` (call after writing to it)."""
+        for key in [k for k in self._names if k[0] == table]:
+            del self._names[key]
+
+    def _lookup_display(self, source: RefSource, ref_id: int) -> tuple[str, str | None] | None:
         conn = self.store.conn
         if source.rest_type is None:
             row = conn.execute(
@@ -512,6 +531,7 @@ class RecordService:
                         "This record cannot be deleted because it has dependent records."
                     )
             recordstore.delete(self.store, record)
+            self.forget(rtype.table)
 
     def _save_new(self, ctx: RequestContext, record: Record) -> int:
         rtype = record.rtype
@@ -521,7 +541,8 @@ class RecordService:
         record.id = self.store.next_id(rtype.table)
         self._number_lines(record, None)
         stamp = self.store.stamp()
-        recordstore.save(self.store, record, created=stamp, modified=stamp)
+        recordstore.save(self.store, record, created=stamp, modified=stamp, new=True)
+        self.forget(rtype.table)
         return record.id
 
     def _save_changes(
@@ -547,6 +568,7 @@ class RecordService:
         recordstore.save(
             self.store, record, created=created or self.store.stamp(), modified=self.store.stamp()
         )
+        self.forget(record.rtype.table)
         return record.id
 
     def _check_unique_external_id(self, record: Record) -> None:

@@ -194,13 +194,19 @@ def _write_subrecord(store: Store, sub: SubrecordDef, values: dict[str, Any], ow
     return nkey
 
 
-def save(store: Store, record: Record, *, created: str, modified: str) -> None:
-    """Write `record` (which has its id) over whatever rows it had; call inside a write."""
+def save(
+    store: Store, record: Record, *, created: str, modified: str, new: bool = False
+) -> None:
+    """Write `record` (which has its id) over whatever rows it had; call inside a write.
+
+    `new`: the record has no rows yet, so there is nothing to replace.
+    """
     assert record.id is not None
     conn = store.conn
     rtype = record.rtype
-    for table, nkey in _old_link_keys(conn, record):
-        conn.execute(f"DELETE FROM {_q(table)} WHERE nkey = ?", (nkey,))
+    if not new:
+        for table, nkey in _old_link_keys(conn, record):
+            conn.execute(f"DELETE FROM {_q(table)} WHERE nkey = ?", (nkey,))
     main = _columns(tuple(fd for fd in rtype.fields if not fd.on_mainline), record.values)
     main.update(dict(rtype.discriminator))
     main["id"] = record.id
@@ -213,13 +219,15 @@ def save(store: Store, record: Record, *, created: str, modified: str) -> None:
         main[sub.link_column] = (
             None if values is None else _write_subrecord(store, sub, values, record.id)
         )
-    conn.execute(f"DELETE FROM {_q(rtype.table)} WHERE id = ?", (record.id,))
+    if not new:
+        conn.execute(f"DELETE FROM {_q(rtype.table)} WHERE id = ?", (record.id,))
     _insert(conn, rtype.table, main)
     if rtype.has_mainline:
-        conn.execute(
-            "DELETE FROM transactionline WHERE \"transaction\" = ? AND mainline = 'T'",
-            (record.id,),
-        )
+        if not new:
+            conn.execute(
+                "DELETE FROM transactionline WHERE \"transaction\" = ? AND mainline = 'T'",
+                (record.id,),
+            )
         mainline = _columns(tuple(fd for fd in rtype.fields if fd.on_mainline), record.values)
         mainline.update(
             {
@@ -232,17 +240,18 @@ def save(store: Store, record: Record, *, created: str, modified: str) -> None:
         )
         _insert(conn, "transactionline", mainline)
     for sublist in rtype.sublists:
-        _save_lines(store, sublist, record)
+        _save_lines(store, sublist, record, new=new)
 
 
-def _save_lines(store: Store, sublist: SublistDef, record: Record) -> None:
+def _save_lines(store: Store, sublist: SublistDef, record: Record, *, new: bool) -> None:
     assert record.id is not None
     conn = store.conn
-    fixed_where = "".join(f" AND {_q(col)} = ?" for col, _ in sublist.fixed)
-    conn.execute(
-        f"DELETE FROM {_q(sublist.table)} WHERE {_q(sublist.parent_column)} = ?{fixed_where}",
-        [record.id, *(value for _, value in sublist.fixed)],
-    )
+    if not new:
+        fixed_where = "".join(f" AND {_q(col)} = ?" for col, _ in sublist.fixed)
+        conn.execute(
+            f"DELETE FROM {_q(sublist.table)} WHERE {_q(sublist.parent_column)} = ?{fixed_where}",
+            [record.id, *(value for _, value in sublist.fixed)],
+        )
     defaults: dict[str, int | None] = {column: None for _, column in sublist.default_links}
     for sequence, line in enumerate(record.sublists.get(sublist.name, []), start=1):
         assert line.key is not None

@@ -115,8 +115,14 @@ def customer_required(ctx: SaveContext, record: Record) -> None:
 
 
 def _currency_precision(ctx: SaveContext, currency: object) -> int:
+    key = ("precision", currency)
+    cached = ctx.notes.get(str(key))
+    if isinstance(cached, int):
+        return cached
     found = ctx.row("SELECT currencyprecision FROM currency WHERE id = ?", currency)
-    return int(found[0]) if found and isinstance(found[0], int) else 2
+    precision = int(found[0]) if found and isinstance(found[0], int) else 2
+    ctx.notes[str(key)] = precision
+    return precision
 
 
 def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
