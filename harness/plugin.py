@@ -1,3 +1,479 @@
-"""pytest plugin: NetSuite targets, scenario fixtures and record/replay."""
+"""pytest plugin: NetSuite targets, scenario fixtures and record/replay.
+
+Options, hooks and fixtures only; the work happens in `harness.pytest_support`. Every fixture
+can be replaced by defining one with the same name in a conftest.py (e.g. `connector`, to test
+your own connector). Heavy imports wait until a fixture needs them: this module is loaded by
+every pytest run in an environment where the harness is installed.
+"""
 
 from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.pytest_support.options import NsConfig, OptionError, Places, add_options, resolve
+from harness.pytest_support.selection import (
+    MARKER,
+    MARKER_HELP,
+    SelectionError,
+    check_names,
+    marker_names,
+)
+from harness.pytest_support.session import NsSession, StaleCassetteWarning
+
+if TYPE_CHECKING:
+    from harness.connector.base import Connector
+    from harness.connector.mapping import Mapping
+    from harness.landing.verdict import Verdict
+    from harness.netsuite.calllog import CallLog
+    from harness.netsuite.client import NetSuiteClient
+    from harness.pytest_support.landing import Landed, Lander
+    from harness.pytest_support.targets import ActiveTarget
+    from harness.sandbox.serve import Sandbox
+    from harness.woo.generate import Catalogue, ScenarioSpec
+    from harness.woo.order import WooOrder
+
+SESSION = pytest.StashKey[NsSession]()
+LANDED = pytest.StashKey[list["Landed"]]()
+CALL_FAILED = pytest.StashKey[bool]()
+_PREFIX_KEY = "ns_prefix"
+_RESULTS_KEY = "ns_results"
+
+
+def _session(config: pytest.Config) -> NsSession:
+    return config.stash[SESSION]
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+# -- options and configuration --------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _default_account(config: NsConfig) -> Callable[[], str | None]:
+    def account() -> str | None:
+        from harness.connector.mapping import load_mapping
+
+        return load_mapping(config.mapping).account
+
+    return account
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the options and check the target before any test (UsageError if unusable)."""
+    config.addinivalue_line("markers", MARKER_HELP)
+    places = Places(
+        invocation=config.invocation_params.dir,
+        ini=config.inipath.parent if config.inipath else config.rootpath,
+        root=config.rootpath,
+    )
+    workerinput = getattr(config, "workerinput", {})
+    try:
+        settings = resolve(config.getoption, config.getini, places)
+        ns = NsSession.start(
+            settings,
+            prefix=workerinput.get(_PREFIX_KEY),
+            default_account=_default_account(settings),
+        )
+    except OptionError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SESSION] = ns
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _session(config).config.describe()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller: every worker shares the run's externalId namespace."""
+    node.workerinput[_PREFIX_KEY] = _session(node.config).prefix
+
+
+# -- collection: the marker, `scenario` parametrization, shards -----------------------------
+
+
+def _parametrized_by_user(metafunc: pytest.Metafunc) -> bool:
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        listed = names.split(",") if isinstance(names, str) else list(names)
+        if "scenario" in (name.strip() for name in listed):
+            return True
+    return False
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names)."""
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    wants = "scenario" in metafunc.fixturenames and not _parametrized_by_user(metafunc)
+    if marker is None and not wants:
+        return
+    ns = _session(metafunc.config)
+    where = metafunc.definition.nodeid
+    try:
+        catalogue = ns.catalogue()
+        names = marker_names(marker.args, dict(marker.kwargs), where) if marker else None
+        if names:
+            check_names(names, catalogue, where)
+    except (SelectionError, OptionError) as exc:
+        pytest.fail(str(exc), pytrace=False)
+    if wants:
+        chosen = list(names or catalogue.names)
+        metafunc.parametrize("scenario", chosen, indirect=True, ids=chosen)
+
+
+def _scenario_param(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    value = callspec.params.get("scenario") if callspec is not None else None
+    return getattr(value, "name", value) if value is not None else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--ns-shard K/N: keep this shard's scenario-parametrized tests (and all the others)."""
+    shard = _session(config).config.shard
+    if shard is None:
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        name = _scenario_param(item)
+        (drop if isinstance(name, str) and not shard.holds(name) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+# -- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ns_config(pytestconfig: pytest.Config) -> NsConfig:
+    """The run's resolved settings (command line > ini > default)."""
+    return _session(pytestconfig).config
+
+
+@pytest.fixture(scope="session")
+def ns_catalogue(pytestconfig: pytest.Config) -> Catalogue:
+    """The scenario catalogue (--ns-catalogue)."""
+    try:
+        return _session(pytestconfig).catalogue()
+    except OptionError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def ns_prefix(pytestconfig: pytest.Config) -> str:
+    """This run's externalId namespace, filled into the mapping's `{prefix}` placeholders."""
+    return _session(pytestconfig).prefix
+
+
+@pytest.fixture(scope="session")
+def mapping(ns_config: NsConfig, ns_prefix: str) -> Mapping:
+    """The connector mapping (--ns-mapping), with the run's namespace filled in."""
+    from harness.connector.mapping import load_mapping
+    from harness.pytest_support.namespace import namespaced
+    from harness.yamlfile import ConfigFileError
+
+    try:
+        return namespaced(load_mapping(ns_config.mapping), ns_prefix)
+    except ConfigFileError as exc:
+        pytest.fail(f"the mapping cannot be used:\n{exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox(ns_config: NsConfig) -> Iterator[Sandbox]:
+    """The embedded NetSuite (--ns-account profile with --ns-target=sim), one per process."""
+    from harness.sandbox.serve import Sandbox
+
+    embedded = Sandbox(ns_config.account if ns_config.target == "sim" else None)
+    yield embedded
+    embedded.close()
+
+
+@pytest.fixture
+def clean_sandbox(sandbox: Sandbox) -> Sandbox:
+    """The embedded sandbox, back to its profile's records for this test (milliseconds)."""
+    sandbox.reset()
+    return sandbox
+
+
+@pytest.fixture
+def calllog() -> CallLog:
+    """Every exchange this test makes with NetSuite, redacted."""
+    from harness.netsuite.calllog import CallLog
+
+    return CallLog()
+
+
+@pytest.fixture
+def ns_scenario(request: pytest.FixtureRequest) -> ScenarioSpec | None:
+    """This test's scenario: its `scenario` parameter, else its marker's (single) name."""
+    ns = _session(request.config)
+    name = _scenario_param(request.node)
+    if name is None:
+        marker = request.node.get_closest_marker(MARKER)
+        if marker is None or len(marker.args) != 1:
+            return None
+        name = marker.args[0]
+    try:
+        return ns.catalogue().get(str(name))
+    except (KeyError, OptionError) as exc:
+        pytest.fail(str(exc.args[0] if exc.args else exc), pytrace=False)
+
+
+@pytest.fixture
+def ns_records(request: pytest.FixtureRequest, calllog: CallLog) -> Iterator[None]:
+    """record/live: delete what the test created, newest first, after its cassette closed."""
+    yield
+    ns = _session(request.config)
+    if not ns.config.uses_account:
+        return
+    from harness.netsuite.calllog import CallLog
+    from harness.pytest_support.cleanup import created_records, delete_newest_first
+
+    created = created_records(calllog.calls)
+    if not created:
+        return
+    if ns.config.keep_records:
+        ns.results.kept_records.extend(f"{record} ({request.node.nodeid})" for record in created)
+        return
+    problems = delete_newest_first(ns.run.client(CallLog()), created)
+    for problem in problems:
+        ns.results.leftover_records.append(f"{problem} ({request.node.nodeid})")
+        warnings.warn(f"record left in NetSuite: {problem}", stacklevel=1)
+
+
+@pytest.fixture
+def ns_target(
+    request: pytest.FixtureRequest,
+    ns_config: NsConfig,
+    calllog: CallLog,
+    mapping: Mapping,
+    ns_scenario: ScenarioSpec | None,
+    ns_records: None,
+) -> Iterator[ActiveTarget]:
+    """This test's NetSuite: intercepted sandbox (sim), its cassette (replay/record), or live."""
+    from harness.pytest_support.targets import activate, describe_stale, record_command
+    from harness.recording import RecordingError, ReplayMissError
+
+    ns = _session(request.config)
+    nodeid = request.node.nodeid
+    embedded = request.getfixturevalue("clean_sandbox") if ns_config.target == "sim" else None
+    context = activate(
+        ns.run, calllog, nodeid=nodeid, sandbox=embedded, scenario=ns_scenario, mapping=mapping
+    )
+    try:
+        active = context.__enter__()
+    except RecordingError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    recorder = active.recorder
+    try:
+        if active.stale and recorder is not None:
+            message = describe_stale(
+                nodeid, recorder.path, active.stale, record_command(ns_config, nodeid)
+            )
+            if ns_config.strict_cassettes:
+                pytest.fail(message + "\n(--ns-strict-cassettes)", pytrace=False)
+            warnings.warn(StaleCassetteWarning(message), stacklevel=1)
+        yield active
+    except BaseException:
+        context.__exit__(*sys.exc_info())
+        raise
+    try:
+        context.__exit__(None, None, None)
+    except ReplayMissError as exc:
+        # A miss the test already failed with is not repeated as a teardown error.
+        if not request.node.stash.get(CALL_FAILED, False):
+            pytest.fail(str(exc), pytrace=False)
+    except RecordingError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    finally:
+        if recorder is not None:
+            ns.cassette(nodeid, recorder.path, stale=active.stale, unplayed=recorder.unplayed)
+
+
+@pytest.fixture
+def netsuite(ns_target: ActiveTarget) -> NetSuiteClient:
+    """A NetSuite client for the target, signing with the account's default credential."""
+    return ns_target.client()
+
+
+@pytest.fixture
+def connector(
+    netsuite: NetSuiteClient,
+    ns_target: ActiveTarget,
+    ns_scenario: ScenarioSpec | None,
+    mapping: Mapping,
+) -> Connector:
+    """The connector under test: the reference connector, acting as the scenario's role.
+
+    Replace it with your own by defining a `connector` fixture in your conftest.py."""
+    from harness.connector.reference import ReferenceConnector
+
+    credential = ns_scenario.target.credential if ns_scenario else None
+    client = ns_target.client(credential) if credential else netsuite
+    return ReferenceConnector(client, mapping)
+
+
+@pytest.fixture
+def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
+    """The catalogue scenario this test instance runs (parametrized over the catalogue, or
+    over the names in its `@pytest.mark.scenario(...)`)."""
+    value = getattr(request, "param", None)
+    if value is None:
+        pytest.fail(
+            "the `scenario` fixture is parametrized at collection; request it as a test "
+            "argument rather than through getfixturevalue()",
+            pytrace=False,
+        )
+    if not isinstance(value, str):
+        return value  # type: ignore[no-any-return]  # a user's indirect ScenarioSpec
+    try:
+        return _session(request.config).catalogue().get(value)
+    except (KeyError, OptionError) as exc:
+        pytest.fail(str(exc.args[0] if exc.args else exc), pytrace=False)
+
+
+@pytest.fixture
+def woo_order(
+    ns_config: NsConfig, ns_scenario: ScenarioSpec | None, request: pytest.FixtureRequest
+) -> Callable[..., WooOrder]:
+    """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
+    the run seed (--ns-seed); without a name, the test's scenario."""
+    from harness.pytest_support.landing import NoScenarioError
+    from harness.woo.generate import generate
+
+    ns = _session(request.config)
+
+    def make(what: ScenarioSpec | str | None = None, *, seed: int | None = None) -> WooOrder:
+        if what is None:
+            if ns_scenario is None:
+                raise NoScenarioError(
+                    "this test has no scenario: call woo_order('name'), or mark the test "
+                    "with @pytest.mark.scenario('name')"
+                )
+            what = ns_scenario
+        spec = ns.catalogue().get(what) if isinstance(what, str) else what
+        return generate(spec, ns_config.seed if seed is None else seed)
+
+    return make
+
+
+@pytest.fixture
+def land(
+    request: pytest.FixtureRequest,
+    connector: Connector,
+    netsuite: NetSuiteClient,
+    calllog: CallLog,
+    mapping: Mapping,
+    ns_config: NsConfig,
+    ns_scenario: ScenarioSpec | None,
+) -> Lander:
+    """`land(order_or_scenario=None) -> Verdict`: push through `connector`, then verify."""
+    from harness.pytest_support.landing import Lander
+
+    ns = _session(request.config)
+    node = request.node
+    node.stash[LANDED] = []
+
+    def keep(landed: Landed) -> None:
+        node.stash[LANDED].append(landed)
+        ns.landed(node.nodeid, landed)
+
+    return Lander(
+        connector=connector,
+        reader=netsuite,
+        calllog=calllog,
+        mapping=mapping,
+        catalogue=ns.catalogue,
+        seed=ns_config.seed,
+        default=ns_scenario,
+        on_landed=keep,
+    )
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test that landed orders shows each verdict in full: diff and diagnosis."""
+    report = yield
+    if report.when != "call":
+        return report
+    item.stash[CALL_FAILED] = report.failed
+    landed = item.stash.get(LANDED, [])
+    if report.failed and landed and hasattr(report.longrepr, "addsection"):
+        from harness.pytest_support.explain import explain
+
+        wrong = [one for one in landed if not (one.met if one.met is not None else one.verdict)]
+        for one in wrong or landed:
+            report.longrepr.addsection("netsuite landing", explain(one.verdict, one.expected))
+    return report
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
+    """`assert verdict == other` (or `in`, `!=`): show the verdict's diff and diagnosis."""
+    verdicts = [side for side in (left, right) if type(side).__name__ == "Verdict"]
+    if not verdicts:
+        return None
+    from harness.landing.verdict import Verdict
+    from harness.pytest_support.explain import explain
+
+    found: list[Verdict] = [v for v in verdicts if isinstance(v, Verdict)]
+    if not found:
+        return None
+    lines = [f"{left!r} {op} {right!r}"]
+    for verdict in found:
+        lines.extend(explain(verdict).splitlines())
+    return lines
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Workers hand their results to the controller; the controller writes the report."""
+    config = session.config
+    ns = config.stash.get(SESSION, None)
+    if ns is None:
+        return
+    if _is_worker(config):
+        config.workeroutput[_RESULTS_KEY] = ns.results.to_json()  # type: ignore[attr-defined]
+        return
+    if ns.config.report is not None:
+        from harness.pytest_support.results import write_report
+
+        write_report(ns.config.report, ns.results, ns.report_settings())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: gather a finished worker's results."""
+    output = getattr(node, "workeroutput", None) or {}
+    _session(node.config).results.merge_json(output.get(_RESULTS_KEY))
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    """One table for the whole run: scenario, expected, outcome, met, diagnosis."""
+    ns = config.stash.get(SESSION, None)
+    if ns is None or _is_worker(config) or ns.results.empty:
+        return
+    from harness.pytest_support.results import summary_lines
+
+    terminalreporter.section("netsuite scenarios")
+    for line in summary_lines(ns.results):
+        terminalreporter.write_line(line)
+    if ns.config.report is not None:
+        terminalreporter.write_line(f"report: {ns.config.report}")
+

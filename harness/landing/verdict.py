@@ -103,6 +103,25 @@ class Verdict:
     def __bool__(self) -> bool:
         return self.outcome == "landed"
 
+    def __repr__(self) -> str:
+        """One line, most telling first: `assert verdict` shows it (cut at ~240 characters)."""
+        parts: list[str] = [self.outcome]
+        if self.scenario:
+            parts.append(f"scenario {self.scenario!r}")
+        parts.append(f"order {self.order!r}")
+        if self.diagnosis is not None:
+            parts.append(f"{self.diagnosis.category}: {self.diagnosis.summary}")
+        if self.mismatches:
+            shown = "; ".join(
+                f"{m.field} expected {_plain(m.expected)!r} got {_plain(m.actual)!r}"
+                for m in self.mismatches[:3]
+            )
+            more = len(self.mismatches) - 3
+            parts.append(f"mismatches: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+        if self.sales_order_id:
+            parts.append(f"salesOrder {self.sales_order_id}")
+        return f"Verdict({', '.join(parts)})"
+
     def met(self, expected: str) -> bool:
         """Whether this verdict is what a scenario expected (`landed` or a failure category)."""
         if expected == "landed":

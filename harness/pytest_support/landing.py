@@ -1,0 +1,100 @@
+"""`land(...)`: push an order through the connector under test and verify where it landed.
+
+A scenario is generated with the run seed, pushed, then pushed again after each of its
+`updates` (as WooCommerce's order.updated deliveries would), and verified against what
+WooCommerce says, with the account's default role reading back: the scenario's own role may
+be the very thing under test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.connector.base import Connector
+    from harness.connector.mapping import Mapping
+    from harness.landing.verdict import Verdict
+    from harness.netsuite.calllog import CallLog
+    from harness.netsuite.client import NetSuiteClient
+    from harness.woo.generate import Catalogue, ScenarioSpec
+    from harness.woo.order import WooOrder
+
+
+@dataclass(frozen=True)
+class Landed:
+    """One landing, for the run's results and a failing test's report."""
+
+    verdict: Verdict
+    scenario: ScenarioSpec | None
+    seconds: float
+    calls: tuple[str, ...]
+
+    @property
+    def expected(self) -> str | None:
+        return self.scenario.expect if self.scenario else None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.scenario is None else self.verdict.met(self.scenario.expect)
+
+
+class NoScenarioError(LookupError):
+    """`woo_order()` / `land()` without a scenario, in a test that has none."""
+
+
+@dataclass
+class Lander:
+    """The `land` fixture's callable (see the module docstring)."""
+
+    connector: Connector
+    reader: NetSuiteClient
+    calllog: CallLog
+    mapping: Mapping
+    catalogue: Callable[[], Catalogue]
+    seed: int
+    default: ScenarioSpec | None = None
+    on_landed: Callable[[Landed], None] | None = None
+
+    def spec(self, what: ScenarioSpec | str | None) -> ScenarioSpec:
+        """A scenario by name (the test's own when None)."""
+        if what is None:
+            if self.default is None:
+                raise NoScenarioError(
+                    "this test has no scenario: pass one (land('guest-checkout')), mark the "
+                    "test with @pytest.mark.scenario('name'), or request the `scenario` fixture"
+                )
+            return self.default
+        if isinstance(what, str):
+            return self.catalogue().get(what)
+        return what
+
+    def __call__(self, what: WooOrder | ScenarioSpec | str | None = None) -> Verdict:
+        from harness.landing.verify import verify
+        from harness.woo.generate import apply_update, generate
+        from harness.woo.order import WooOrder
+
+        started = time.perf_counter()
+        first_call = len(self.calllog)
+        spec: ScenarioSpec | None = None
+        if isinstance(what, WooOrder):
+            order = what
+            push = self.connector.push(order)
+        else:
+            spec = self.spec(what)
+            order = generate(spec, self.seed)
+            push = self.connector.push(order)
+            for step, update in enumerate(spec.updates, start=1):
+                order = apply_update(order, update, step)
+                push = self.connector.push(order)
+        verdict = verify(
+            order, self.mapping, self.reader, self.calllog, push,
+            scenario=spec.name if spec else None,
+        )
+        calls = tuple(call.summary() for call in self.calllog.calls[first_call:])
+        landed = Landed(verdict, spec, time.perf_counter() - started, calls)
+        if self.on_landed is not None:
+            self.on_landed(landed)
+        return verdict

@@ -1,0 +1,262 @@
+"""The plugin's options: one table, registered for the command line and the ini file alike.
+
+Precedence, for every option: command line > `[tool.pytest.ini_options]` (or pytest.ini) >
+default. A flag given on the command line can only switch a setting on; an ini `true` is
+switched off by editing the file (or `-o ns_keep_records=false`). Relative paths are taken
+from where they were written: command-line paths from the invocation directory, ini paths
+from the ini file's directory, defaults from the rootdir.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, cast
+
+Target = Literal["sim", "replay", "record", "live"]
+TARGETS: tuple[Target, ...] = ("sim", "replay", "record", "live")
+Source = Literal["command line", "ini", "default"]
+Kind = Literal["choice", "text", "path", "int", "flag", "shard"]
+
+GROUP = "netsuite"
+GROUP_DESCRIPTION = "NetSuite target, scenarios and record/replay (woo-netsuite-harness)"
+
+
+class OptionError(ValueError):
+    """An option value that cannot be used; the message names the option, value and fix."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` of `count` (1-based), as `--ns-shard 2/4` writes it."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def holds(self, scenario: str) -> bool:
+        """Whether `scenario` belongs to this shard: a hash of its name, stable everywhere."""
+        digest = hashlib.sha256(scenario.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
+def parse_shard(text: str) -> Shard:
+    """`"K/N"` with 1 <= K <= N."""
+    index_text, slash, count_text = text.strip().partition("/")
+    try:
+        if not slash:
+            raise ValueError
+        index, count = int(index_text), int(count_text)
+    except ValueError:
+        raise OptionError(f"expected K/N, e.g. 1/4 (got {text!r})") from None
+    if count < 1 or not 1 <= index <= count:
+        raise OptionError(f"expected K/N with 1 <= K <= N (got {text!r})")
+    return Shard(index, count)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its `--ns-*` flag, its `ns_*` ini key, and how its value is read."""
+
+    name: str
+    kind: Kind
+    help: str
+    default: Any = None
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--ns-" + self.name.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "ns_" + self.name
+
+    @property
+    def dest(self) -> str:
+        return "ns_" + self.name
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "target",
+        "choice",
+        "where orders land: sim (embedded sandbox, default), replay (cassettes only, network "
+        "blocked), record (a NetSuite account, cassettes rewritten), live (a NetSuite account)",
+        "sim",
+    ),
+    Option(
+        "account",
+        "text",
+        "sim: account profile YAML (default: the demo store); replay/record/live: NetSuite "
+        "account id (default: $NETSUITE_ACCOUNT)",
+        metavar="PROFILE|ID",
+    ),
+    Option("cassettes", "path", "cassette directory (default: cassettes/)", "cassettes", "DIR"),
+    Option("seed", "int", "run seed: the same seed makes the same orders (default: 0)", 0, "N"),
+    Option(
+        "allow_production",
+        "flag",
+        "let record/live runs use a production account (not _SB<n>, _RP or TSTDRV)",
+        False,
+    ),
+    Option(
+        "keep_records", "flag", "record/live: keep the records the run created", False
+    ),
+    Option(
+        "strict_cassettes",
+        "flag",
+        "replay: fail tests whose cassette is stale instead of warning",
+        False,
+    ),
+    Option(
+        "shard",
+        "shard",
+        "run only shard K of N of the scenario-parametrized tests (hash of the scenario name)",
+        metavar="K/N",
+    ),
+    Option("mapping", "path", "connector mapping YAML (default: the demo store's)", metavar="FILE"),
+    Option(
+        "catalogue",
+        "path",
+        "scenario catalogue YAML (default: $HARNESS_CATALOGUE, else scenarios/catalogue.yaml)",
+        metavar="FILE",
+    ),
+    Option("report", "path", "write the scenario results as JSON to FILE", metavar="FILE"),
+)
+BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}
+
+
+class _Group(Protocol):
+    def addoption(self, *opts: str, **attrs: Any) -> None: ...
+
+
+class _Parser(Protocol):
+    def getgroup(self, name: str, description: str = "", after: str | None = None) -> Any: ...
+
+    def addini(self, name: str, help: str, type: Any = None, default: Any = ...) -> None: ...
+
+
+def add_options(parser: _Parser) -> None:
+    """Register every option under one `netsuite` group and as an ini key."""
+    group = cast(_Group, parser.getgroup(GROUP, GROUP_DESCRIPTION))
+    for option in OPTIONS:
+        # default=None on the command line: "not given" must fall through to the ini file.
+        if option.kind == "flag":
+            group.addoption(option.flag, dest=option.dest, action="store_true", default=None,
+                            help=option.help)
+            parser.addini(option.ini, option.help, type="bool", default=False)
+            continue
+        extra: dict[str, Any] = {"metavar": option.metavar} if option.metavar else {}
+        if option.kind == "choice":
+            extra["choices"] = TARGETS
+        group.addoption(option.flag, dest=option.dest, default=None, help=option.help, **extra)
+        parser.addini(option.ini, option.help, type="string", default="")
+
+
+@dataclass(frozen=True)
+class NsConfig:
+    """The resolved settings of one run (the `ns_config` fixture)."""
+
+    target: Target = "sim"
+    account: str | None = None
+    cassettes: Path = Path("cassettes")
+    seed: int = 0
+    allow_production: bool = False
+    keep_records: bool = False
+    strict_cassettes: bool = False
+    shard: Shard | None = None
+    mapping: Path | None = None
+    catalogue: Path | None = None
+    report: Path | None = None
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
+
+    @property
+    def uses_account(self) -> bool:
+        """record and live talk to a real NetSuite account (or one served like it)."""
+        return self.target in ("record", "live")
+
+    @property
+    def uses_cassettes(self) -> bool:
+        return self.target in ("record", "replay")
+
+    def describe(self) -> str:
+        """One line for the test session header."""
+        parts = [f"target={self.target}", f"seed={self.seed}"]
+        if self.account:
+            parts.append(f"account={self.account}")
+        if self.uses_cassettes:
+            parts.append(f"cassettes={self.cassettes}")
+        if self.shard:
+            parts.append(f"shard={self.shard}")
+        return "netsuite: " + " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where relative paths are anchored, per source."""
+
+    invocation: Path
+    ini: Path
+    root: Path
+
+
+def _convert(option: Option, raw: Any, source: Source, places: Places) -> Any:
+    where = option.flag if source == "command line" else f"ini option {option.ini}"
+    text = str(raw).strip()
+    if option.kind == "choice":
+        if text not in TARGETS:
+            raise OptionError(f"{where}: expected one of {', '.join(TARGETS)} (got {text!r})")
+        return text
+    if option.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise OptionError(f"{where}: expected an integer (got {text!r})") from None
+    if option.kind == "shard":
+        try:
+            return parse_shard(text)
+        except OptionError as exc:
+            raise OptionError(f"{where}: {exc}") from None
+    if option.kind == "path":
+        base = {"command line": places.invocation, "ini": places.ini, "default": places.root}
+        return base[source] / Path(text).expanduser()
+    return text
+
+
+def resolve(
+    cli: Callable[[str], Any], ini: Callable[[str], Any], places: Places
+) -> NsConfig:
+    """Settings from `cli(dest)` and `ini(key)`: command line > ini > default (see module)."""
+    values: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    for option in OPTIONS:
+        given = cli(option.dest)
+        from_ini = ini(option.ini)
+        if option.kind == "flag":
+            value, source = (True, "command line") if given else (bool(from_ini), "ini")
+            if not from_ini and not given:
+                source = "default"
+            values[option.name], sources[option.name] = value, cast(Source, source)
+            continue
+        if given is not None and str(given).strip() != "":
+            raw, source = given, "command line"
+        elif from_ini not in (None, ""):
+            raw, source = from_ini, "ini"
+        elif option.default is not None:
+            raw, source = option.default, "default"
+        else:
+            values[option.name], sources[option.name] = None, "default"
+            continue
+        values[option.name] = _convert(option, raw, cast(Source, source), places)
+        sources[option.name] = cast(Source, source)
+    # An account given as a relative profile path is anchored like any other path.
+    account = values["account"]
+    if account is not None and values["target"] == "sim":
+        anchor = places.invocation if sources["account"] == "command line" else places.ini
+        values["account"] = str(anchor / Path(account).expanduser())
+    return NsConfig(**values, sources=sources)

@@ -1,0 +1,192 @@
+"""The run's results: every landing, stale or partly played cassette, and leftover record.
+
+One `RunResults` per process. Under xdist each worker sends its own to the controller as
+plain JSON data (`to_json` / `merge_json`), which prints one summary and writes one report;
+rows are sorted, so the output does not depend on which worker ran what.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LandingRecord:
+    """One `land()` in one test: the verdict and whether it was what the scenario expected."""
+
+    nodeid: str
+    scenario: str | None
+    expected: str | None
+    met: bool | None
+    seconds: float
+    verdict: Mapping[str, Any]
+    calls: tuple[str, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        return str(self.verdict.get("outcome", "?"))
+
+    @property
+    def diagnosis(self) -> str:
+        found = self.verdict.get("diagnosis")
+        if not found:
+            return ""
+        return f"{found.get('category')}: {found.get('summary')}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "nodeid": self.nodeid,
+            "scenario": self.scenario,
+            "expected": self.expected,
+            "met": self.met,
+            "seconds": round(self.seconds, 4),
+            "verdict": dict(self.verdict),
+            "calls": list(self.calls),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LandingRecord:
+        return cls(
+            nodeid=str(data["nodeid"]),
+            scenario=data.get("scenario"),
+            expected=data.get("expected"),
+            met=data.get("met"),
+            seconds=float(data.get("seconds", 0.0)),
+            verdict=dict(data.get("verdict") or {}),
+            calls=tuple(data.get("calls") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class CassetteNote:
+    """A replayed cassette that may no longer stand for the test, or was not fully played."""
+
+    nodeid: str
+    path: str
+    stale: tuple[str, ...] = ()
+    unplayed: tuple[str, ...] = ()
+
+
+@dataclass
+class RunResults:
+    landings: list[LandingRecord] = field(default_factory=list)
+    cassettes: list[CassetteNote] = field(default_factory=list)
+    kept_records: list[str] = field(default_factory=list)
+    leftover_records: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "landings": [record.to_json() for record in self.landings],
+            "cassettes": [
+                {**asdict(note), "stale": list(note.stale), "unplayed": list(note.unplayed)}
+                for note in self.cassettes
+            ],
+            "kept_records": list(self.kept_records),
+            "leftover_records": list(self.leftover_records),
+        }
+
+    def merge_json(self, data: Mapping[str, Any] | None) -> None:
+        """Add what a worker sent (nothing when it crashed before finishing)."""
+        if not data:
+            return
+        self.landings.extend(LandingRecord.from_json(item) for item in data.get("landings", ()))
+        self.cassettes.extend(
+            CassetteNote(
+                nodeid=str(item["nodeid"]),
+                path=str(item["path"]),
+                stale=tuple(item.get("stale") or ()),
+                unplayed=tuple(item.get("unplayed") or ()),
+            )
+            for item in data.get("cassettes", ())
+        )
+        self.kept_records.extend(data.get("kept_records", ()))
+        self.leftover_records.extend(data.get("leftover_records", ()))
+
+    def sorted_landings(self) -> list[LandingRecord]:
+        return sorted(self.landings, key=lambda r: (r.scenario or "", r.nodeid))
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.landings or self.cassettes or self.kept_records or self.leftover_records
+        )
+
+
+def _cell(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _met(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "NO")
+
+
+def table(records: Sequence[LandingRecord], *, diagnosis_width: int = 70) -> list[str]:
+    """Aligned rows: scenario, expected, outcome, met, diagnosis."""
+    header = ("scenario", "expected", "outcome", "met", "diagnosis")
+    rows = [
+        (
+            record.scenario or f"(order {record.verdict.get('order', '?')})",
+            record.expected or "-",
+            record.outcome,
+            _met(record.met),
+            _cell(record.diagnosis, diagnosis_width),
+        )
+        for record in records
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(header), line("-" * w for w in widths), *(line(row) for row in rows)]
+
+
+def summary_lines(results: RunResults) -> list[str]:
+    """The end-of-run section: the table, then cassettes and records worth knowing about."""
+    lines: list[str] = []
+    landings = results.sorted_landings()
+    if landings:
+        lines.extend(table(landings))
+        met = sum(1 for record in landings if record.met)
+        judged = sum(1 for record in landings if record.met is not None)
+        lines.append("")
+        lines.append(f"{met} of {judged} scenario landings met their expectation")
+    for note in sorted(results.cassettes, key=lambda n: n.nodeid):
+        if note.stale:
+            lines.append(f"stale cassette {note.path} ({note.nodeid}):")
+            lines.extend(f"  - {reason}" for reason in note.stale)
+        if note.unplayed:
+            lines.append(
+                f"{len(note.unplayed)} recorded interactions never played in {note.path} "
+                f"({note.nodeid}):"
+            )
+            lines.extend(f"  - {request}" for request in note.unplayed)
+    if results.kept_records:
+        lines.append(f"kept {len(results.kept_records)} records (--ns-keep-records):")
+        lines.extend(f"  - {record}" for record in sorted(results.kept_records))
+    if results.leftover_records:
+        lines.append(f"could not delete {len(results.leftover_records)} records:")
+        lines.extend(f"  - {record}" for record in sorted(results.leftover_records))
+    return lines
+
+
+def write_report(path: Path, results: RunResults, run: Mapping[str, Any]) -> None:
+    """The JSON report: the run's settings, then every landing (verdicts as in DESIGN 3)."""
+    landings = results.sorted_landings()
+    document = {
+        "run": dict(run),
+        "summary": {
+            "landings": len(landings),
+            "met": sum(1 for record in landings if record.met),
+            "not_met": sum(1 for record in landings if record.met is False),
+        },
+        **results.to_json(),
+        "landings": [record.to_json() for record in landings],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
