@@ -1,0 +1,71 @@
+"""Machine-readable reports of a run: JSON (the Verdict shape) and JUnit XML for CI."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness import __version__
+from harness.landing.compare import render_diff
+from harness.runner import ScenarioResult
+
+
+def write_json(results: Sequence[ScenarioResult], path: Path, *, target: str, seed: int) -> Path:
+    """Every scenario's verdict and calls, plus a summary, as one JSON document."""
+    document = {
+        "harness": __version__,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "target": target,
+        "seed": seed,
+        "summary": {
+            "scenarios": len(results),
+            "met": sum(r.met for r in results),
+            "not_met": sum(not r.met for r in results),
+        },
+        "results": [r.to_json() for r in results],
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def write_junit(results: Sequence[ScenarioResult], path: Path, *, target: str) -> Path:
+    """One testcase per scenario; a scenario that missed its expectation is a failure."""
+    suite = ET.Element(
+        "testsuite",
+        name=f"harness.{target}",
+        tests=str(len(results)),
+        failures=str(sum(not r.met for r in results)),
+        time=f"{sum(r.seconds for r in results):.3f}",
+    )
+    for result in results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"catalogue.{target}",
+            name=result.scenario,
+            time=f"{result.seconds:.3f}",
+        )
+        props = ET.SubElement(case, "properties")
+        verdict = result.verdict
+        for name, value in (
+            ("expected", result.expected),
+            ("outcome", verdict.outcome),
+            ("sales_order_id", verdict.sales_order_id or ""),
+            ("category", verdict.diagnosis.category if verdict.diagnosis else ""),
+        ):
+            ET.SubElement(props, "property", name=name, value=value)
+        if not result.met:
+            diagnosis = verdict.diagnosis
+            message = f"expected {result.expected}, got {verdict.outcome}" + (
+                f": {diagnosis.summary}" if diagnosis else ""
+            )
+            failure = ET.SubElement(case, "failure", message=message)
+            body = [render_diff(verdict.mismatches)] if verdict.mismatches else []
+            if diagnosis:
+                body += [f"hint: {diagnosis.hint}", *diagnosis.evidence]
+            failure.text = "\n".join(body)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    return path
