@@ -225,8 +225,9 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str, str | None]]:
             yield where, str(key), None
             if where.endswith(".headers"):
                 for text in item if isinstance(item, list) else [item]:
-                    if isinstance(text, str):
-                        yield f"{where}.{key}", text, str(key)
+                    if isinstance(text, bytes):
+                        text = text.decode("utf-8", "surrogateescape")
+                    yield f"{where}.{key}", str(text), str(key)
             else:
                 yield from _strings(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
@@ -249,7 +250,8 @@ def find_leaks(path: Path, scrubber: Scrubber) -> list[str]:
         findings = scrubber.header_findings(header, value) if header else scrubber.findings(value)
         for finding in findings:
             found.setdefault(finding.what, f"{where}: {finding.what}")
-    return list(found.values())
+    # Registered secrets first: they say which credential leaked (by fingerprint).
+    return sorted(found.values(), key=lambda place: "registered secret" not in place)
 
 
 def summarize(places: list[str]) -> str:

@@ -11,6 +11,7 @@ request, and afterwards lists the interactions that were never played.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -79,7 +80,7 @@ class Recorder:
         mode: Mode,
         account_id: str,
         base_url: str | None = None,
-        secrets: tuple[str, ...] | list[str] = (),
+        secrets: Sequence[str] = (),
         metadata: CassetteMetadata | None = None,
         record_command: str | None = None,
     ) -> None:

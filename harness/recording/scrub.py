@@ -80,7 +80,8 @@ def spellings(secret: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Finding:
-    """One credential that scrubbing would still change; `where` never contains its value."""
+    """One credential that scrubbing would still change: what it is (never its value) and
+    where it starts in the scanned text."""
 
     what: str
     offset: int | None = None
@@ -131,30 +132,10 @@ class Scrubber:
             text = self._any_secret.sub(SCRUBBED, text)
         return text
 
-    def scrub_bytes(self, body: bytes) -> bytes:
-        """Bytes bodies too: undecodable bytes survive untouched around the text rules."""
-        text = body.decode("utf-8", "surrogateescape")
-        scrubbed = self.scrub_text(text)
-        return body if scrubbed == text else scrubbed.encode("utf-8", "surrogateescape")
-
-    def scrub_body(self, body: Any) -> Any:
-        if isinstance(body, str):
-            return self.scrub_text(body)
-        if isinstance(body, bytes | bytearray):
-            return self.scrub_bytes(bytes(body))
-        return body
-
     # --- headers -------------------------------------------------------------------------
 
     def scrub_header(self, name: str, value: str) -> str:
         return self.scrub_text(scrub_header_structure(name, value))
-
-    def scrub_headers(self, headers: Mapping[str, Any]) -> dict[str, list[str]]:
-        """vcrpy's `{name: [values]}` with every value scrubbed (names kept)."""
-        return {
-            str(name): [self.scrub_header(str(name), _text(value)) for value in _values(values)]
-            for name, values in headers.items()
-        }
 
     # --- vcrpy interactions --------------------------------------------------------------
 

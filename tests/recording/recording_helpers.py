@@ -191,6 +191,7 @@ class FakeNetSuite:
 def _handler(fake: FakeNetSuite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in separate writes
 
         def _serve(self) -> None:
             split = urlsplit(self.path)
