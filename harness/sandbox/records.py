@@ -133,6 +133,11 @@ class RecordService:
         self.profile: AccountProfile = store.profile
         self.types = build_record_types(self.profile)
         self.rules = rules or core_rules()
+        self._line_fields = {
+            id(sublist): {fd.name.lower(): fd for fd in sublist.fields}
+            for rtype in self.types.values()
+            for sublist in rtype.sublists
+        }
         self._names: dict[tuple[str, str, int], tuple[str, str | None] | None] = {}
         self._names_generation = store.generation
         self._dependents = {
@@ -511,7 +516,7 @@ class RecordService:
             self._apply(ctx, record, body, params)
             record.values["externalId"] = external
             record.given.add("externalId")
-            return self._save_new(ctx, record)
+            return self._save_new(ctx, record, external_id_checked=True)
 
     def delete(self, ctx: RequestContext, type_name: str, key: str) -> None:
         """DELETE: remove the record unless other records still refer to it."""
@@ -533,9 +538,12 @@ class RecordService:
             recordstore.delete(self.store, record)
             self.forget(rtype.table)
 
-    def _save_new(self, ctx: RequestContext, record: Record) -> int:
+    def _save_new(
+        self, ctx: RequestContext, record: Record, *, external_id_checked: bool = False
+    ) -> int:
         rtype = record.rtype
-        self._check_unique_external_id(record)
+        if not external_id_checked:
+            self._check_unique_external_id(record)
         rule_ctx = SaveContext(self.store, self.profile, "create", ctx.role)
         self.rules.run(rule_ctx, record)
         record.id = self.store.next_id(rtype.table)
@@ -576,9 +584,11 @@ class RecordService:
         if not external:
             return
         rtype = record.rtype
+        # External ids are unique per record type (two transaction types may share one).
+        disc = "".join(f' AND "{c}" = ?' for c, _ in rtype.discriminator)
         row = self.store.conn.execute(
-            f'SELECT id FROM "{rtype.table}" WHERE externalid = ? AND id IS NOT ?',
-            (external, record.id),
+            f'SELECT id FROM "{rtype.table}" WHERE externalid = ? AND id IS NOT ?{disc}',
+            (external, record.id, *(v for _, v in rtype.discriminator)),
         ).fetchone()
         if row is not None:
             # Entities say "entity", everything else "record" (live reports).
@@ -671,6 +681,10 @@ class RecordService:
         conn = self.store.conn
         for source in target.sources:
             extra = f" AND {source.where}" if source.where else ""
+            if ref.internal_id is not None and not source.where:
+                if self._display(source, ref.internal_id) is not None:  # cached lookup
+                    return ref.internal_id
+                continue
             if ref.internal_id is not None:
                 row = conn.execute(
                     f'SELECT id FROM "{source.table}" WHERE id = ?{extra}', (ref.internal_id,)
@@ -722,7 +736,7 @@ class RecordService:
                 lowered = field_name.lower()
                 if lowered in ("links", sublist.key_name):
                     continue
-                fd = next((f for f in sublist.fields if f.name.lower() == lowered), None)
+                fd = self._line_fields[id(sublist)].get(lowered)
                 if fd is not None:
                     self._apply_field(
                         line.values, line.given, fd, value, f"{path}.{fd.name}", problems
