@@ -42,7 +42,16 @@ from harness.recording.scrub import Scrubber
 
 Mode = Literal["record", "replay"]
 MODES: tuple[Mode, ...] = ("record", "replay")
-_VCR_LOGGERS = ("vcr.cassette", "vcr.stubs", "vcr.request", "vcr.matchers", "vcr.patch")
+# A logger's filters do not apply to its children's records, so every vcrpy logger is listed.
+_VCR_LOGGERS = (
+    "vcr.cassette",
+    "vcr.matchers",
+    "vcr.patch",
+    "vcr.request",
+    "vcr.stubs",
+    "vcr.stubs.aiohttp_stubs",
+    "vcr.stubs.httpx_stubs",
+)
 
 
 class _QuietVcr(logging.Filter):
@@ -125,6 +134,7 @@ class Recorder:
         if self.mode == "record":
             # vcrpy's "all" mode keeps old interactions that were not re-recorded: start empty.
             self.path.unlink(missing_ok=True)
+        self.unplayed, self.misses = [], []
         context = _HarnessCassette.use(**self._cassette_config())
         for name in _VCR_LOGGERS:
             logging.getLogger(name).addFilter(self._quiet)

@@ -3,7 +3,8 @@
 Cassettes are committed, so nothing that authenticates may reach them: `Authorization` values
 (the scheme and, for OAuth, the parameter names stay readable), every `oauth_*` value, Bearer
 and Basic credentials, JWTs (client assertions, access tokens), credential-named fields in JSON,
-forms and query strings, cookies, and every secret the caller registers, in its raw,
+forms and query strings, cookies, SOAP `tokenPassport`s, and every secret the caller registers,
+in its raw,
 percent-encoded, JSON-escaped, HTML-escaped and base64 spellings. The account id becomes a
 placeholder (see `account`).
 
@@ -45,6 +46,13 @@ _SCHEME_VALUE = re.compile(
 )
 # Any three-part JWT: `eyJ` is the base64url of `{"`.
 _JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# SOAP credentials: the whole `tokenPassport` (account, keys, nonce, timestamp, signature) and
+# login passwords, so SOAP bodies neither leak nor differ from run to run.
+_XML_CREDENTIAL = re.compile(
+    r"<(?P<tag>(?:[\w.-]+:)?(?:tokenPassport|password))(?P<attrs>\s[^>]*)?>"
+    r"(?P<value>.*?)</(?P=tag)\s*>",
+    re.DOTALL,
+)
 _AUTH_HEADER = re.compile(
     r"\s*(?P<scheme>[A-Za-z][A-Za-z0-9._~+/-]*)(?:\s+(?P<rest>.*))?", re.DOTALL
 )
@@ -128,6 +136,7 @@ class Scrubber:
         text = _PARAM.sub(_mask_param, text)
         text = _SCHEME_VALUE.sub(_mask_scheme_value, text)
         text = _JWT.sub(SCRUBBED, text)
+        text = _XML_CREDENTIAL.sub(_mask_xml_credential, text)
         if self._any_secret is not None:
             text = self._any_secret.sub(SCRUBBED, text)
         return text
@@ -165,6 +174,9 @@ class Scrubber:
         for match in _PARAM.finditer(text):
             if _is_live_value(match["key"], match["value"]):
                 found.append(Finding(f"credential parameter {match['key']!r}", match.start()))
+        for match in _XML_CREDENTIAL.finditer(text):
+            if match["value"] != SCRUBBED:
+                found.append(Finding(f"credential element <{match['tag']}>", match.start()))
         return sorted(found, key=lambda f: f.offset or 0)
 
     def header_findings(self, name: str, value: str) -> list[Finding]:
@@ -258,6 +270,10 @@ def _mask_param(match: re.Match[str]) -> str:
     if not _is_live_value(match["key"], match["value"]):
         return match.group(0)
     return f"{match['key']}={match['quote']}{SCRUBBED}"
+
+
+def _mask_xml_credential(match: re.Match[str]) -> str:
+    return f"<{match['tag']}{match['attrs'] or ''}>{SCRUBBED}</{match['tag']}>"
 
 
 def _mask_scheme_value(match: re.Match[str]) -> str:

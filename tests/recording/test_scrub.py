@@ -162,6 +162,21 @@ def test_a_registered_secret_is_scrubbed_in_every_spelling(spelling: str) -> Non
     assert spelling not in json.dumps(scrubbed, default=lambda b: b.decode("latin-1"))
 
 
+def test_a_soap_token_passport_is_scrubbed_whole() -> None:
+    body = (
+        "<soap:Header><platformMsgs:tokenPassport><platformCore:account>1234567_SB1"
+        "</platformCore:account><platformCore:consumerKey>e162e50d</platformCore:consumerKey>"
+        "<platformCore:nonce>fjaLirsIcCGVZWzBX0pg</platformCore:nonce>"
+        '<platformCore:signature algorithm="HMAC-SHA256">c2ln</platformCore:signature>'
+        "</platformMsgs:tokenPassport></soap:Header><record>Basic Widget</record>"
+    )
+    scrubbed = SCRUBBER.scrub_interaction(interaction(body=body))["request"]["body"]
+    assert scrubbed == (
+        "<soap:Header><platformMsgs:tokenPassport>SCRUBBED</platformMsgs:tokenPassport>"
+        "</soap:Header><record>Basic Widget</record>"
+    )
+
+
 def test_undecodable_bytes_bodies_are_scrubbed_around_the_binary() -> None:
     body = b"\xff\xfe binary " + SECRET.encode() + b" \x00\x81"
     scrubbed = SCRUBBER.scrub_interaction(interaction(body=body))["request"]["body"]
@@ -209,6 +224,8 @@ _fragments = st.sampled_from(
         SECRET[:9],
         "ZmFrZS10b2tlbi12YWx1ZS0xMjM0NQ",
         "SCRUBBED",
+        "<tokenPassport>",
+        "</tokenPassport>",
     ]
 )
 _texts = st.lists(_fragments | st.text(max_size=6), max_size=14).map("".join)
