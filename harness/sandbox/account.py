@@ -140,6 +140,8 @@ class Item(_Model):
     subsidiaries: list[int]
     isTaxable: bool = True
     isInactive: bool = False
+    # Discount items: "Apply Before Sales Tax" (the discount reduces the taxable amount).
+    applyBeforeTax: bool = False
 
 
 class ShipItem(_Model):
@@ -226,6 +228,8 @@ class Role(_Model):
     id: int
     name: str
     permissions: list[Permission]
+    # The role's Accessible Subsidiaries; None: all of them.
+    subsidiaries: list[int] | None = None
 
     def level(self, category: str, name: str) -> PermissionLevel:
         """The role's level for one permission (`none` when the role does not list it)."""
@@ -312,14 +316,18 @@ class Condition(_Model):
 
 
 class Rule(_Model):
-    """A user-event script or workflow that rejects a save when its condition holds."""
+    """A user-event script or workflow that rejects a save when its condition holds.
+
+    The condition is a `Condition` or an expression over the record's body fields, such as
+    `total > 5000 and orderStatus == 'B'` (see `harness.sandbox.expressions`).
+    """
 
     name: str
     kind: Literal["userEventScript", "workflow"] = "userEventScript"
     recordType: str
     event: Literal["beforeSubmit", "afterSubmit"] = "beforeSubmit"
     operations: list[Literal["create", "edit"]] = ["create", "edit"]
-    condition: Condition
+    condition: Condition | str
     message: str
 
 
@@ -328,7 +336,7 @@ class WorkflowLock(_Model):
 
     name: str
     recordType: str
-    condition: Condition
+    condition: Condition | str
     message: str = "This record has been locked by a user defined workflow."
 
 
@@ -493,6 +501,9 @@ def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, st
         yield from check(("customers", i, "taxItem"), cust.taxItem, tax_codes, "tax item or group")
         yield from check(("customers", i, "terms"), cust.terms, terms, "term")
         yield from check(("customers", i, "priceLevel"), cust.priceLevel, levels, "price level")
+    for i, role in enumerate(profile.roles):
+        for j, sub in enumerate(role.subsidiaries or []):
+            yield from check(("roles", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
     for kind, role_ids in (
         ("tba", [c.role for c in profile.credentials.tba]),
         ("m2m", [c.role for c in profile.credentials.m2m]),

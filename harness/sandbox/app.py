@@ -20,6 +20,7 @@ from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_docume
 from harness.sandbox.db import REFERENCES, Store
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
 from harness.sandbox.oauth import AuthFailure, Principal
+from harness.sandbox.permissions import AccessPolicy, method_level
 from harness.sandbox.records import RecordService, RequestContext, page_envelope
 from harness.sandbox.resterror import RestError, invalid_parameter
 from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
@@ -101,6 +102,7 @@ class SandboxApp:
         *,
         auth: Authenticator,
         records: RecordService | None = None,
+        access: AccessPolicy | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.store = store
@@ -108,6 +110,7 @@ class SandboxApp:
         self.host = self.profile.host
         self.auth = auth
         self.records = records or RecordService(store)
+        self.access = access or AccessPolicy(self.profile)
         self.suiteql = SuiteQLEngine(
             store.query_conn,
             REFERENCES,
@@ -272,10 +275,11 @@ class SandboxApp:
         principal = self.auth.authenticate(
             method, request.url, request.headers.get("authorization")
         )
+        self.access.check_login(principal)
         if _SUITEQL.match(path):
             if method != "POST":
                 raise _method_not_allowed(method, "POST")
-            return self._suiteql(request)
+            return self._suiteql(request, principal)
         if _GOVERNANCE.match(path):
             if method != "GET":
                 raise _method_not_allowed(method, "GET")
@@ -308,6 +312,7 @@ class SandboxApp:
         sub: list[str] | None,
     ) -> Response:
         records, method, params = self.records, request.method, request.params
+        self._authorize(ctx, method, type_name, key)
         if key is None:
             if method == "GET":
                 return (
@@ -347,6 +352,17 @@ class SandboxApp:
         records.record_type(type_name)
         raise _method_not_allowed(method, "GET, PATCH, PUT, DELETE")
 
+    def _authorize(self, ctx: RequestContext, method: str, type_name: str, key: str | None) -> None:
+        """The role's record permission for this method (PUT: create or edit, as it lands)."""
+        if method not in ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"):
+            return
+        rtype = self.records.record_type(type_name)
+        exists = False
+        if method == "PUT" and key is not None and key[:4].lower() == "eid:":
+            with self.store.lock:
+                exists = self.records.resolve_id(rtype, key, must_exist=False) is not None
+        self.access.require(ctx.role, rtype.name, method_level(method, exists=exists))
+
     def _located(self, ctx: RequestContext, type_name: str, record_id: int) -> Response:
         canonical = self.records.record_type(type_name).name
         return 204, {"Location": f"{ctx.record_base}/{canonical}/{record_id}"}, b""
@@ -373,7 +389,7 @@ class SandboxApp:
             _json_bytes({"links": [{"rel": "self", "href": base}], "items": items}),
         )
 
-    def _suiteql(self, request: Request) -> Response:
+    def _suiteql(self, request: Request, principal: Principal) -> Response:
         prefer = request.headers.get("prefer", "")
         if "transient" not in prefer.lower():
             # INFERRED: every documented client sends `Prefer: transient`; we require it.
@@ -394,7 +410,12 @@ class SandboxApp:
         offset = _number_param(request.params, "offset", 0)
         try:
             with self.store.lock:
-                page = self.suiteql.run(body["q"], limit=limit, offset=offset)
+                page = self.suiteql.run(
+                    body["q"],
+                    limit=limit,
+                    offset=offset,
+                    allowed_tables=self.access.table_filter(principal.role),
+                )
         except SuiteQLError as error:
             raise RestError.one(
                 error.status, error.code, error.detail, query_param=error.query_param

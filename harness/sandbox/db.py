@@ -129,7 +129,7 @@ CREATE TABLE "transaction" (
     memo TEXT, email TEXT, currency INTEGER, exchangerate REAL, terms INTEGER,
     shipmethod INTEGER, shippingcost REAL, handlingcost REAL, shipdate DATE,
     discountitem INTEGER, discountrate TEXT, discounttotal REAL,
-    taxitem INTEGER, taxrate REAL, istaxable BOOLEAN, taxtotal REAL,
+    taxitem INTEGER, taxrate REAL, istaxable BOOLEAN, taxtotal REAL, shippingtaxcode INTEGER,
     subtotal REAL, foreigntotal REAL, customform TEXT,
     billingaddress INTEGER, shippingaddress INTEGER,
     createddate TIMESTAMP, lastmodifieddate TIMESTAMP
@@ -196,6 +196,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("transaction", "shipmethod"): ("shipitem", "itemid"),
     ("transaction", "discountitem"): ("item", "itemid"),
     ("transaction", "taxitem"): ("salestaxitem", "itemid"),
+    ("transaction", "shippingtaxcode"): ("salestaxitem", "itemid"),
     ("transactionline", "transaction"): ("transaction", "tranid"),
     ("transactionline", "item"): ("item", "itemid"),
     ("transactionline", "price"): ("pricelevel", "name"),

@@ -36,7 +36,11 @@ DEPARTMENT = _target("department", "fullname", "department")
 CLASSIFICATION = _target("classification", "fullname", "classification")
 TERM = _target("term", "name", "term")
 PRICE_LEVEL = _target("pricelevel", "name", "priceLevel")
-SHIP_ITEM = _target("shipitem", "itemid", "shipItem")
+# Any item resolves, so that a non-shipping item is refused by the business rules with
+# NetSuite's "Invalid shipmethod reference key N." rather than as an unknown value.
+SHIP_ITEM = RefTarget(
+    (RefSource("shipitem", "itemid", "shipItem"), RefSource("item", "itemid", None))
+)
 ANY_ITEM = _target("item", "itemid", None)
 DISCOUNT_ITEM = _target("item", "itemid", "discountItem", "itemtype = 'Discount'")
 SALES_TAX_ITEM = _target("salestaxitem", "itemid", "salesTaxItem")
@@ -290,6 +294,7 @@ def _sales_order(body: tuple[FieldDef, ...], line: tuple[FieldDef, ...]) -> Reco
             f("taxItem", "taxitem", Kind.REF, "Tax Item", TAX_CODE),
             f("taxRate", "taxrate", Kind.PERCENT, "Tax Rate"),
             f("taxTotal", "taxtotal", Kind.MONEY, "Tax", readonly=True),
+            f("shippingTaxCode", "shippingtaxcode", Kind.REF, "Shipping Tax Code", TAX_CODE),
             f("subtotal", "subtotal", Kind.MONEY, "Subtotal", readonly=True),
             f("total", "foreigntotal", Kind.MONEY, "Total", readonly=True),
             f(

@@ -25,8 +25,11 @@ from requests import PreparedRequest
 
 from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import Response, SandboxApp
+from harness.sandbox.business import business_rules
 from harness.sandbox.db import Clock, Store
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
+from harness.sandbox.permissions import AccessPolicy
+from harness.sandbox.records import RecordService
 
 log = logging.getLogger("harness.sandbox.serve")
 
@@ -72,7 +75,13 @@ class Sandbox:
     ) -> None:
         self.profile = profile_from(profile)
         self.store = Store(self.profile, path=db_path, clock=clock)
-        self.app = SandboxApp(self.store, auth=build_auth(self.profile))
+        access = AccessPolicy(self.profile)
+        self.app = SandboxApp(
+            self.store,
+            auth=build_auth(self.profile),
+            records=RecordService(self.store, business_rules(self.profile, access)),
+            access=access,
+        )
         self.account_id = self.profile.account_id
         self.host = self.profile.host
         self.base_url = f"https://{self.host}"

@@ -1,0 +1,87 @@
+"""The account's full rule book: protocol rules plus NetSuite's business rules.
+
+`rules.core_rules()` gives the REST layer's minimal semantics; this module splices the
+business rules in around them, in the order NetSuite applies things (reference 1.7):
+workflow locks first (a locked record refuses any edit), then sourcing and required fields,
+subsidiary access, references, segments, pricing, tax, totals, and the account's scripts
+last, so that they see the final record.
+"""
+
+from __future__ import annotations
+
+from harness.sandbox import rules as core
+from harness.sandbox import rules_customer, rules_salesorder
+from harness.sandbox.account import AccountProfile
+from harness.sandbox.permissions import AccessPolicy
+from harness.sandbox.recordstore import Record
+from harness.sandbox.recordtypes import build_record_types
+from harness.sandbox.rules import Rule, RuleBook, SaveContext
+from harness.sandbox.scripts import script_rules, workflow_lock_rules
+
+
+class SubsidiaryAccess:
+    """A save rule: the record's subsidiary must be one the saving role may access."""
+
+    def __init__(self, policy: AccessPolicy) -> None:
+        self.policy = policy
+
+    def __call__(self, ctx: SaveContext, record: Record) -> None:
+        if ctx.operation == "create" or "subsidiary" in record.given or "entity" in record.given:
+            self.policy.check_subsidiary(ctx.role, record.values.get("subsidiary"))
+
+
+def _splice(rules: list[Rule], anchor: Rule, added: list[Rule], *, after: bool) -> list[Rule]:
+    """`rules` with `added` placed right before or after `anchor` (a core rule)."""
+    at = rules.index(anchor) + (1 if after else 0)
+    return [*rules[:at], *added, *rules[at:]]
+
+
+def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) -> RuleBook:
+    """Every rule of the account, per record type, in the order they run."""
+    policy = policy or AccessPolicy(profile)
+    base = core.core_rules()
+    access = SubsidiaryAccess(policy)
+    locks = workflow_lock_rules(profile)
+    scripts = script_rules(profile)
+    book = RuleBook()
+    for rtype in build_record_types(profile).values():
+        name = rtype.name
+        rules = base.for_type(name)
+        if name == "customer":
+            rules = _splice(
+                rules,
+                core.customer_required,
+                [
+                    access,
+                    rules_customer.check_customer_references,
+                    rules_customer.duplicate_email,
+                ],
+                after=True,
+            )
+        elif name == "salesOrder":
+            rules = _splice(
+                rules,
+                core.sales_order_required,
+                [
+                    access,
+                    rules_salesorder.check_entity,
+                    rules_salesorder.source_addresses,
+                    rules_salesorder.drop_unusable_departments,
+                    rules_salesorder.mandatory_segments,
+                    rules_salesorder.check_references,
+                    rules_salesorder.price_level_wins,
+                ],
+                after=True,
+            )
+            rules = _splice(
+                rules, core.sales_order_totals, [rules_salesorder.SalesTax(profile)], after=False
+            )
+        lowered = name.lower()
+        rules = [
+            *(rule for record_type, rule in locks if record_type.lower() == lowered),
+            *rules,
+            *(rule for record_type, rule in scripts if record_type.lower() == lowered),
+        ]
+        for rule in rules:
+            book.add(name, rule)
+    return book

@@ -1,0 +1,63 @@
+"""NetSuite's business rules for customers, beyond the protocol-level ones of `rules.py`.
+
+`rules.py` already requires first/last name (person) or company name, the primary
+subsidiary in OneWorld, defaults the currency from the subsidiary and `taxable` from the
+"Customers Default to Taxable" preference; the record service refuses a second record with
+the same externalId ("This entity already exists."). Added here:
+
+- the primary subsidiary must be active ("Invalid subsidiary reference key S.");
+- the customer's tax item must belong to its subsidiary's nexus
+  ("Invalid taxitem reference key N for subsidiary S.", the form of `refcheck.py`);
+- with the profile's `duplicateEmailDetection` on, a second active customer with the same
+  email (compared trimmed and case-insensitively) is refused like a duplicate entity,
+  "This entity already exists." (INFERRED: what SOAP's DUP_ENTITY reports, wrapped in
+  USER_ERROR as REST wraps it).
+"""
+
+from __future__ import annotations
+
+from harness.sandbox import refcheck
+from harness.sandbox.recordstore import Record
+from harness.sandbox.refcheck import invalid_reference
+from harness.sandbox.resterror import RestError, user_error
+from harness.sandbox.rules import SaveContext
+
+
+def _sent(ctx: SaveContext, record: Record, name: str) -> bool:
+    """A value set on create, or sent by this edit: the values the rules check."""
+    if record.values.get(name) is None:
+        return False
+    return ctx.operation == "create" or name in record.given
+
+
+def check_customer_references(ctx: SaveContext, record: Record) -> None:
+    """An active primary subsidiary and a tax item of that subsidiary."""
+    values = record.values
+    subsidiary = values.get("subsidiary")
+    if _sent(ctx, record, "subsidiary"):
+        found = ctx.row("SELECT isinactive FROM subsidiary WHERE id = ?", subsidiary)
+        if found is None or found[0] == "T":
+            raise RestError(400, [invalid_reference("subsidiary", subsidiary, "subsidiary")])
+    if _sent(ctx, record, "taxItem") or ("subsidiary" in record.given and values.get("taxItem")):
+        key = values["taxItem"]
+        code = refcheck.tax_code(ctx.store.conn, key)
+        sub = subsidiary if isinstance(subsidiary, int) else None
+        problem = refcheck.tax_code_problem(code, key, "taxitem", "taxItem", sub)
+        if problem is not None:
+            raise RestError(400, [problem])
+
+
+def duplicate_email(ctx: SaveContext, record: Record) -> None:
+    """Duplicate detection on email, when the account has it on."""
+    if not ctx.profile.preferences.duplicateEmailDetection:
+        return
+    email = (record.values.get("email") or "").strip().lower()
+    if not email or not (ctx.operation == "create" or "email" in record.given):
+        return
+    other = ctx.row(
+        "SELECT id FROM customer WHERE lower(trim(email)) = ? AND isinactive = 'F' AND id IS NOT ?",
+        email,
+        record.id,
+    )
+    if other is not None:
+        raise user_error("This entity already exists.")

@@ -1,0 +1,411 @@
+"""NetSuite's business rules for sales orders, run inside the save transaction.
+
+They complete the protocol-level rules of `rules.py` (required entity and lines, sourcing of
+subsidiary/currency/terms, line pricing, totals) with what a real account enforces or does
+silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
+
+- the customer must be active; without multi-subsidiary customers the order's subsidiary and
+  currency are the customer's (INFERRED answer: "Invalid subsidiary reference key S for
+  entity N.", by analogy with the CONFIRMED item form);
+- billing and shipping addresses come from the customer's default addresses unless sent;
+- items, discount item, ship method and locations must be active and available in the
+  order's subsidiary (answers in `refcheck.py`); a ship method must be a shipping item;
+- an inactive department, or one not assigned to the subsidiary, is silently dropped
+  (CONFIRMED, the RESTlet warning "NetSuite ignored it on Sales Order");
+- "Make Departments / Classes / Locations Mandatory": a header value or a value on every
+  line satisfies it (INFERRED), else "Please enter value(s) for: Department, ...";
+- a line's rate stands only at price level Custom (-1): sending another price level with a
+  rate silently re-sources the rate from the price list (CONFIRMED: "setting rate before
+  price ... gets silently overwritten"); a rate sent without a price level makes the line
+  Custom, as typing a rate does in the UI;
+- tax (`tax.py`): US subsidiaries use the header tax item and per-line `isTaxable`, others
+  per-line tax codes; defaults come from the customer and the items, sent values win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from harness.sandbox import refcheck
+from harness.sandbox.account import AccountProfile
+from harness.sandbox.recordstore import Line, Record
+from harness.sandbox.refcheck import invalid_reference
+from harness.sandbox.resterror import RestError
+from harness.sandbox.rules import SaveContext, please_enter
+from harness.sandbox.tax import TaxableLine, TaxCode, TaxRounding, compute_tax
+from harness.sandbox.totals import ZERO, discount_total, quantize
+
+CUSTOM_PRICE_LEVEL = -1
+_ADDRESS_FIELDS = (
+    "addressee",
+    "attention",
+    "addr1",
+    "addr2",
+    "addr3",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "addrPhone",
+)
+_ADDRESS_SQL = (
+    "SELECT e.addressee, e.attention, e.addr1, e.addr2, e.addr3, e.city, e.state, e.zip,"
+    " e.country, e.addrphone FROM customer c JOIN entityaddress e ON e.nkey = c.{column}"
+    " WHERE c.id = ?"
+)
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """What an order sources from its customer."""
+
+    id: int
+    is_inactive: bool
+    subsidiary: int | None
+    currency: int | None
+    taxable: bool
+    tax_item: int | None
+
+
+def customer_facts(ctx: SaveContext, entity: object) -> CustomerFacts | None:
+    row = ctx.row(
+        "SELECT id, isinactive, subsidiary, currency, taxable, taxitem FROM customer WHERE id = ?",
+        entity,
+    )
+    if row is None:
+        return None
+    return CustomerFacts(
+        id=int(str(row[0])),
+        is_inactive=row[1] == "T",
+        subsidiary=None if row[2] is None else int(str(row[2])),
+        currency=None if row[3] is None else int(str(row[3])),
+        taxable=row[4] == "T",
+        tax_item=None if row[5] is None else int(str(row[5])),
+    )
+
+
+def entity_changed(ctx: SaveContext, record: Record) -> bool:
+    """A new record, or an edit that selected another customer (sourcing runs again)."""
+    if ctx.previous is None:
+        return True
+    return record.values.get("entity") != ctx.previous.values.get("entity")
+
+
+def line_changed(line: Line) -> bool:
+    """A line added or touched by this request (untouched lines keep what they had)."""
+    return line.key is None or bool(line.given)
+
+
+def _header_sent(ctx: SaveContext, record: Record, name: str) -> bool:
+    """A value set on create, or sent by this edit: the values the rules check."""
+    if record.values.get(name) is None:
+        return False
+    return ctx.operation == "create" or name in record.given
+
+
+def _precision(ctx: SaveContext, record: Record) -> int:
+    found = ctx.row(
+        "SELECT currencyprecision FROM currency WHERE id = ?", record.values.get("currency")
+    )
+    return int(str(found[0])) if found and found[0] is not None else 2
+
+
+# --- the customer ---------------------------------------------------------------------
+
+
+def check_entity(ctx: SaveContext, record: Record) -> None:
+    """An active customer whose subsidiary and currency the order uses."""
+    values = record.values
+    entity = values.get("entity")
+    sent = {"entity", "subsidiary", "currency"} & record.given
+    if entity is None or (ctx.operation == "edit" and not sent):
+        return
+    customer = customer_facts(ctx, entity)
+    if customer is None or customer.is_inactive:
+        raise RestError(400, [invalid_reference("entity", entity, "entity")])
+    problems = [
+        invalid_reference(name, values[name], name, entity=customer.id)
+        for name, own in (("subsidiary", customer.subsidiary), ("currency", customer.currency))
+        if own is not None and values.get(name) is not None and values[name] != own
+    ]
+    if problems:
+        raise RestError(400, problems)
+
+
+def source_addresses(ctx: SaveContext, record: Record) -> None:
+    """Billing and shipping addresses from the customer's defaults, unless sent."""
+    if not entity_changed(ctx, record) or record.values.get("entity") is None:
+        return
+    for name, column in (
+        ("billingAddress", "defaultbillingaddress"),
+        ("shippingAddress", "defaultshippingaddress"),
+    ):
+        if name in record.given:
+            continue
+        row = ctx.row(_ADDRESS_SQL.format(column=column), record.values["entity"])
+        record.subrecords[name] = (
+            None
+            if row is None
+            else {key: value for key, value in zip(_ADDRESS_FIELDS, row, strict=True) if value}
+        )
+
+
+# --- references, segments, mandatory preferences --------------------------------------
+
+
+def check_references(ctx: SaveContext, record: Record) -> None:
+    """Items, discount item, ship method and locations usable in the order's subsidiary."""
+    conn = ctx.store.conn
+    values = record.values
+    subsidiary = values.get("subsidiary")
+    problems: list[dict[str, str]] = []
+
+    def note(problem: dict[str, str] | None) -> None:
+        if problem is not None:
+            problems.append(problem)
+
+    if _header_sent(ctx, record, "location"):
+        key = values["location"]
+        note(refcheck.location(conn, key).problem("location", key, "location", subsidiary))
+    if _header_sent(ctx, record, "shipMethod"):
+        key = values["shipMethod"]
+        ship = refcheck.ship_item(conn, key)
+        # A ship method must be a shipping item; any other item is an invalid key.
+        note(ship.problem("shipmethod", key, "shipMethod", subsidiary))
+    if _header_sent(ctx, record, "discountItem"):
+        key = values["discountItem"]
+        note(refcheck.item(conn, key).problem("discountitem", key, "discountItem", subsidiary))
+    for index, line in enumerate(record.lines("item")):
+        if not line_changed(line):
+            continue
+        path = f"item.items[{index}]"
+        key = line.values.get("item")
+        if key is not None:
+            note(refcheck.item(conn, key).problem("item", key, f"{path}.item", subsidiary))
+        key = line.values.get("location")
+        if key is not None:
+            note(
+                refcheck.location(conn, key).problem(
+                    "location", key, f"{path}.location", subsidiary
+                )
+            )
+    if problems:
+        raise RestError(400, problems)
+
+
+def drop_unusable_departments(ctx: SaveContext, record: Record) -> None:
+    """An inactive department, or one of another subsidiary, is dropped without a word."""
+    conn = ctx.store.conn
+    subsidiary = record.values.get("subsidiary")
+
+    def usable(key: object) -> bool:
+        found = refcheck.segment(conn, "department", key)
+        return found.found and not found.is_inactive and subsidiary in found.subsidiaries
+
+    if record.values.get("department") is not None and not usable(record.values["department"]):
+        record.values["department"] = None
+    for line in record.lines("item"):
+        if line.values.get("department") is not None and not usable(line.values["department"]):
+            line.values["department"] = None
+
+
+def mandatory_segments(ctx: SaveContext, record: Record) -> None:
+    """The "Make ... Mandatory" accounting preferences."""
+    prefs = ctx.profile.preferences
+    lines = record.lines("item")
+    missing = [
+        label
+        for wanted, name, label in (
+            (prefs.makeDepartmentsMandatory, "department", "Department"),
+            (prefs.makeClassesMandatory, "class", "Class"),
+            (prefs.makeLocationsMandatory, "location", "Location"),
+        )
+        if wanted
+        and record.values.get(name) is None
+        and not (lines and all(line.values.get(name) is not None for line in lines))
+    ]
+    please_enter(missing)
+
+
+def price_level_wins(ctx: SaveContext, record: Record) -> None:
+    """A rate stands only at price level Custom; another level re-sources it silently."""
+    del ctx
+    for line in record.lines("item"):
+        given = line.given
+        if "rate" not in given and "amount" not in given:
+            continue
+        if "price" in given and line.values.get("price") not in (None, CUSTOM_PRICE_LEVEL):
+            for name in ("rate", "amount"):
+                given.discard(name)
+                line.values[name] = None
+        elif "price" not in given:
+            line.values["price"] = CUSTOM_PRICE_LEVEL
+
+
+# --- tax ------------------------------------------------------------------------------
+
+
+class SalesTax:
+    """Tax defaults, tax code checks and the order's `taxTotal` (see `tax.py`)."""
+
+    def __init__(self, profile: AccountProfile) -> None:
+        self.rounding = profile.preferences.taxRounding
+        self.before_tax = {item.id for item in profile.items if item.applyBeforeTax}
+
+    def __call__(self, ctx: SaveContext, record: Record) -> None:
+        values = record.values
+        subsidiary = values.get("subsidiary")
+        found = ctx.row("SELECT country FROM subsidiary WHERE id = ?", subsidiary)
+        country = found[0] if found else None
+        customer = customer_facts(ctx, values.get("entity"))
+        problems: list[dict[str, str]] = []
+        lines = record.lines("item")
+        if country == "US":
+            rates = self._us_rates(ctx, record, customer, problems)
+        else:
+            rates = self._per_line_rates(ctx, record, customer, problems)
+        shipping_rate = self._shipping_rate(ctx, record, customer, problems, country)
+        if problems:
+            raise RestError(400, problems)
+        precision = _precision(ctx, record)
+        amounts = [line.values.get("amount") or ZERO for line in lines]
+        subtotal = quantize(sum(amounts, ZERO), precision)
+        discount = ZERO
+        if values.get("discountItem") is not None:
+            discount = discount_total(subtotal, values.get("discountRate"), precision)
+        result = compute_tax(
+            [TaxableLine(amount, rate) for amount, rate in zip(amounts, rates, strict=True)],
+            rounding=TaxRounding(precision, self.rounding.level, self.rounding.method),
+            discount=discount,
+            discount_before_tax=values.get("discountItem") in self.before_tax,
+            shipping=quantize(values.get("shippingCost") or ZERO, precision),
+            shipping_rate=shipping_rate,
+        )
+        values["taxTotal"] = result.total
+
+    def _item_taxable(self, ctx: SaveContext, line: Line) -> bool:
+        found = ctx.row("SELECT istaxable FROM item WHERE id = ?", line.values.get("item"))
+        return bool(found) and found is not None and found[0] == "T"
+
+    def _code(
+        self,
+        ctx: SaveContext,
+        key: object,
+        field_id: str,
+        path: str,
+        checked: bool,
+        subsidiary: object,
+        problems: list[dict[str, str]],
+    ) -> TaxCode | None:
+        if key is None:
+            return None
+        code = refcheck.tax_code(ctx.store.conn, key)
+        if checked:
+            sub = subsidiary if isinstance(subsidiary, int) else None
+            problem = refcheck.tax_code_problem(code, key, field_id, path, sub)
+            if problem is not None:
+                problems.append(problem)
+                return None
+        return code
+
+    def _us_rates(
+        self,
+        ctx: SaveContext,
+        record: Record,
+        customer: CustomerFacts | None,
+        problems: list[dict[str, str]],
+    ) -> list[Decimal | None]:
+        """Header tax item (sourced from the customer) and per-line Taxable flags."""
+        values, given = record.values, record.given
+        changed = entity_changed(ctx, record)
+        if "taxItem" not in given and (changed or values.get("taxItem") is None):
+            values["taxItem"] = customer.tax_item if customer else None
+        if "isTaxable" not in given and (
+            changed or "taxItem" in given or values.get("isTaxable") is None
+        ):
+            # An explicitly chosen tax item overrides the customer's exemption: NetSuite
+            # taxes the order without complaint (the "exempt customer taxed" case).
+            overridden = "taxItem" in given and values.get("taxItem") is not None
+            values["isTaxable"] = True if overridden else bool(customer and customer.taxable)
+        code = self._code(
+            ctx,
+            values.get("taxItem"),
+            "taxitem",
+            "taxItem",
+            "taxItem" in given,
+            values.get("subsidiary"),
+            problems,
+        )
+        if "taxRate" not in given or values.get("taxRate") is None:
+            values["taxRate"] = code.rate if code else None
+        rate = values["taxRate"] if values.get("isTaxable") and code else None
+        result: list[Decimal | None] = []
+        for line in record.lines("item"):
+            if "isTaxable" not in line.given and (
+                line_changed(line) or line.values.get("isTaxable") is None
+            ):
+                line.values["isTaxable"] = self._item_taxable(ctx, line)
+            # INFERRED: without per-line tax codes a US order ignores a line's tax code.
+            line.values["taxCode"] = None
+            result.append(rate if line.values.get("isTaxable") else None)
+        return result
+
+    def _per_line_rates(
+        self,
+        ctx: SaveContext,
+        record: Record,
+        customer: CustomerFacts | None,
+        problems: list[dict[str, str]],
+    ) -> list[Decimal | None]:
+        """A tax code per line, defaulting to the customer's for taxable items."""
+        changed = entity_changed(ctx, record)
+        default = customer.tax_item if customer and customer.taxable else None
+        record.values["taxRate"] = None
+        result: list[Decimal | None] = []
+        for index, line in enumerate(record.lines("item")):
+            if "taxCode" not in line.given and (line_changed(line) or changed):
+                line.values["taxCode"] = default if self._item_taxable(ctx, line) else None
+            code = self._code(
+                ctx,
+                line.values.get("taxCode"),
+                "taxcode",
+                f"item.items[{index}].taxCode",
+                "taxCode" in line.given,
+                record.values.get("subsidiary"),
+                problems,
+            )
+            result.append(code.rate if code else None)
+        return result
+
+    def _shipping_rate(
+        self,
+        ctx: SaveContext,
+        record: Record,
+        customer: CustomerFacts | None,
+        problems: list[dict[str, str]],
+        country: object,
+    ) -> Decimal | None:
+        """The order's shipping tax code if sent; else the header rate for taxable ship items."""
+        values = record.values
+        if values.get("shippingTaxCode") is not None:
+            code = self._code(
+                ctx,
+                values["shippingTaxCode"],
+                "shippingtaxcode",
+                "shippingTaxCode",
+                "shippingTaxCode" in record.given,
+                values.get("subsidiary"),
+                problems,
+            )
+            return code.rate if code else None
+        found = ctx.row("SELECT istaxable FROM shipitem WHERE id = ?", values.get("shipMethod"))
+        if found is None or found[0] != "T":
+            return None
+        if country == "US":
+            rate: Decimal | None = values.get("taxRate")
+            return rate if values.get("isTaxable") else None
+        if customer is None or not customer.taxable or customer.tax_item is None:
+            return None
+        code = refcheck.tax_code(ctx.store.conn, customer.tax_item)
+        return code.rate if code else None
