@@ -330,7 +330,7 @@ def _reference(failure: Failure, names: ItemNamer) -> Cause | None:
             "Match the customer by email (trimmed, case-insensitive) instead of a stored id, or "
             "update the stored NetSuite id after a merge.",
         )
-    return _by_field(category, field, key, failure)
+    return _by_field(category, field, key, failure, f"{scope} {scope_id}" if scope else "")
 
 
 def _invalid_value(failure: Failure, names: ItemNamer) -> Cause | None:
@@ -355,33 +355,37 @@ def _invalid_value(failure: Failure, names: ItemNamer) -> Cause | None:
     return _by_field(category, field, value, failure)
 
 
-def _by_field(category: Category, field: str, value: str, failure: Failure) -> Cause:
-    """Tax, shipping, discount and other fields NetSuite refused a value for."""
+def _by_field(
+    category: Category, field: str, value: str, failure: Failure, scope: str = ""
+) -> Cause:
+    """Tax, shipping, discount and other fields NetSuite refused a value for; `scope` is
+    NetSuite's own restriction (`subsidiary 2`) when it names one."""
     value = value or failure.message
+    where = f" for {scope}" if scope else ""
     if category == "tax":
         return Cause(
             "tax",
-            f"NetSuite refused the tax code/item {value} ({field}).",
-            "Map the WooCommerce tax rate to an active tax code of the order's subsidiary under "
-            "tax.codes in the mapping.",
+            f"NetSuite refused tax code {value} ({field}){where}.",
+            "Map the WooCommerce tax rates (and tax.exempt_code) to active tax codes of the "
+            "order's subsidiary under tax.codes in the mapping.",
         )
     if category == "shipping":
         return Cause(
             "shipping",
-            f"NetSuite refused the ship method {value} ({field}).",
+            f"NetSuite refused ship method {value} ({field}){where}.",
             "Map the WooCommerce shipping method to an active shipping item of the order's "
             "subsidiary under shipping.methods in the mapping.",
         )
     if category == "discount":
         return Cause(
             "discount",
-            f"NetSuite refused the discount {value} ({field}).",
+            f"NetSuite refused discount {value} ({field}){where}.",
             "Set discounts.item in the mapping to an active discount item of the order's "
             "subsidiary; send one header discount.",
         )
     return Cause(
         "validation-rule",
-        f"NetSuite refused the value {value} for {field}: {failure.message}",
+        f"NetSuite refused the value {value} for {field}{where}: {failure.message}",
         f"Send a {field} that exists, is active and belongs to the order's subsidiary.",
     )
 

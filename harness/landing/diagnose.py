@@ -350,16 +350,26 @@ def _no_order(
             tuple(format_call(c) for c in _failed(calllog.calls)[-3:]),
         )
     where = f"externalId {expected.external_id} or PO # {expected.other_ref_num}"
-    if not writes and (push is None or push.sales_order_id is None):
+    claimed = push.sales_order_id if push and push.sales_order_id else None
+    if not writes and claimed is None:
         return Diagnosis(
             "sync-rule",
-            f"{order} never reached NetSuite: no request tried to create its Sales Order, and "
-            f"none carries {where}.",
+            f"{order} never reached NetSuite: no request in the call log tried to create its "
+            f"Sales Order, and none carries {where}.",
             "The connector did not pick the order up: check its order filters (statuses, date "
             "cut-off), its queue and its log.",
             (f"connector: {push.status}" if push else "no Sales Order write in the call log",),
         )
-    claimed = push.sales_order_id if push and push.sales_order_id else None
+    if not writes:
+        # Success reported, nothing sent here: another account, or no write at all (INFERRED).
+        return Diagnosis(
+            "sync-rule",
+            f"The connector reported {order} as Sales Order {claimed}, but this account has no "
+            f"such order and none carries {where}.",
+            "Check that the connector writes to this NetSuite account, with the mapping's "
+            "externalId, and that it reports success only after NetSuite accepted the order.",
+            (f"connector: {push.status if push else 'pushed'} as Sales Order {claimed}",),
+        )
     said = f" (it reported Sales Order {claimed})" if claimed else ""
     # Accepted but gone: deleted after the save, by a person, a script or a workflow (INFERRED).
     return Diagnosis(

@@ -194,6 +194,8 @@ def test_customer_match_from_an_invalid_entity(mock: responses.RequestsMock) -> 
     [
         (business("You have entered an Invalid Field Value 999 for the following field: "
                   "taxitem."), "INVALID_CONTENT", "taxItem", "tax"),
+        (business("Invalid taxcode reference key 304 for subsidiary 2."), "USER_ERROR",
+         "item.items[0].taxCode", "tax"),
         (business("Invalid shipmethod reference key 299."), "USER_ERROR", None, "shipping"),
         (business("Invalid discountitem reference key 77."), "USER_ERROR", None, "discount"),
         (business("You have entered an Invalid Field Value 443 for the following field: "
@@ -210,6 +212,8 @@ def test_field_families(mock: responses.RequestsMock, detail: str, code: str,
     found = run(push, log)
     assert found.category == category
     assert found.evidence[0].startswith(f"PUT {SO_PATH}/eid:woo-5001 → 400 {code}")
+    if "for subsidiary 2" in detail:
+        assert "for subsidiary 2" in found.summary
 
 
 def test_user_event_script_message_is_script_or_workflow(mock: responses.RequestsMock) -> None:
