@@ -1,12 +1,17 @@
-"""The `harness` command."""
+"""The `harness` command: thin Click wrappers around the library (see docs/cli.md)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from harness import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,50 +20,90 @@ def main() -> None:
     """Prove WooCommerce orders land in NetSuite as correct Sales Orders."""
 
 
+def _fail(message: str, code: int = 2) -> None:
+    """Print a one-paragraph error (no traceback) and exit with `code`."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+# -- harness run -------------------------------------------------------------------------------
+
+# Every option of `harness run`, in --help order. A new group of options (e.g. for an external
+# connector) is one more list appended here plus the keyword it adds to `run`.
+RUN_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--catalogue",
+        "catalogue_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Scenario catalogue (default: scenarios/catalogue.yaml).",
+    ),
+    click.option("-k", "selector", default=None, help="Only scenarios whose name contains this."),
+    click.option(
+        "--target",
+        type=click.Choice(["sim", "live", "replay"]),
+        default="sim",
+        show_default=True,
+        help="Where orders land. sim: the embedded sandbox, in-process. live: the NetSuite "
+        "account in NETSUITE_* (records are deleted after each scenario). replay: the "
+        "cassettes recorded by `pytest --ns-target=record scenarios/test_catalogue.py`.",
+    ),
+    click.option(
+        "--account",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Account profile for the embedded sandbox (sim only; default: the demo store).",
+    ),
+    click.option(
+        "--mapping",
+        "mapping_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Connector mapping (default: scenarios/mappings/demo.yaml).",
+    ),
+    click.option("--seed", type=int, default=0, show_default=True, help="Run seed."),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Parallel worker processes (sim; live and replay run one scenario at a time).",
+    ),
+    click.option(
+        "--report-dir",
+        type=click.Path(file_okay=False),
+        default="reports",
+        show_default=True,
+        help="Where the JSON, JUnit and HTML reports are written.",
+    ),
+    click.option(
+        "--cassettes",
+        type=click.Path(file_okay=False),
+        default="cassettes",
+        show_default=True,
+        help="Cassette directory (replay).",
+    ),
+    click.option(
+        "--allow-production",
+        is_flag=True,
+        help="Let --target live use a production account (no _SB<n>, _RP or TSTDRV suffix).",
+    ),
+    click.option(
+        "--keep-records",
+        is_flag=True,
+        help="live: keep the records each scenario created instead of deleting them.",
+    ),
+]
+
+
+def run_options(command: F) -> F:
+    for option in reversed(RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option(
-    "--catalogue",
-    "catalogue_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Scenario catalogue (default: scenarios/catalogue.yaml).",
-)
-@click.option("-k", "selector", default=None, help="Only scenarios whose name contains this.")
-@click.option(
-    "--target",
-    type=click.Choice(["sim"]),
-    default="sim",
-    show_default=True,
-    help="Where orders land: sim = the embedded sandbox, in-process.",
-)
-@click.option(
-    "--account",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Account profile for the embedded sandbox (default: the demo store).",
-)
-@click.option(
-    "--mapping",
-    "mapping_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Connector mapping (default: scenarios/mappings/demo.yaml).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Run seed.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Parallel worker processes.",
-)
-@click.option(
-    "--report-dir",
-    type=click.Path(file_okay=False),
-    default="reports",
-    show_default=True,
-    help="Where the JSON and JUnit reports are written.",
-)
+@run_options
 def run(
     catalogue_path: str | None,
     selector: str | None,
@@ -68,28 +113,38 @@ def run(
     seed: int,
     workers: int,
     report_dir: str,
+    cassettes: str,
+    allow_production: bool,
+    keep_records: bool,
 ) -> None:
     """Run the scenario catalogue against a target; exit 0 only if every scenario met its
-    expectation."""
-    from pathlib import Path
-
+    expectation. Writes harness-report.json, harness-junit.xml and harness-report.html."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from harness.connector.mapping import load_mapping
+    from harness.pytest_support.options import OptionError
     from harness.report.files import write_json, write_junit
-    from harness.report.terminal import result_table
-    from harness.runner import RunConfig, run_catalogue, select
-    from harness.sandbox.account import SandboxConfigError, profile_from
+    from harness.report.html import write_html
+    from harness.report.terminal import print_results
+    from harness.runner import RunConfig, ScenarioResult, run_catalogue, select
+    from harness.sandbox.account import profile_from
+    from harness.scenario_orders import scenario_orders
     from harness.woo.generate import load_catalogue
     from harness.yamlfile import ConfigFileError
 
     console = Console()
+    if target != "sim" and account is not None:
+        raise click.UsageError(
+            "--account names an account profile for --target sim; a live or replayed account "
+            "comes from NETSUITE_ACCOUNT (or the mapping's `account:` for replay)"
+        )
     try:
         catalogue = load_catalogue(catalogue_path)
         load_mapping(mapping_path)
-        profile_from(account)
-    except (ConfigFileError, SandboxConfigError) as exc:
+        if target == "sim":
+            profile_from(account)
+    except ConfigFileError as exc:
         raise click.ClickException(str(exc)) from None
     names = [spec.name for spec in select(catalogue, selector)]
     if not names:
@@ -101,21 +156,54 @@ def run(
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
+    leftovers: list[str] = []
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"{target}: landing", total=len(names))
-        results = run_catalogue(
-            config, names, workers=workers, on_result=lambda _: progress.advance(task)
-        )
-    console.print(result_table(results, title=f"{len(results)} scenarios on {target}, seed {seed}"))
+
+        def advance(_: ScenarioResult) -> None:
+            progress.advance(task)
+
+        if target == "sim":
+            results = run_catalogue(config, names, workers=workers, on_result=advance)
+        else:
+            from harness.account_run import prepare_account, run_on_account
+
+            try:
+                account_target = prepare_account(
+                    "live" if target == "live" else "replay",
+                    mapping=mapping_path,
+                    cassettes=Path(cassettes),
+                    allow_production=allow_production,
+                )
+            except OptionError as exc:
+                raise click.ClickException(str(exc)) from None
+            results = run_on_account(
+                account_target,
+                config,
+                names,
+                keep_records=keep_records,
+                on_result=advance,
+                on_leftover=leftovers.append,
+            )
+    print_results(console, results, f"{len(results)} scenarios on {target}, seed {seed}")
     out = Path(report_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path = write_json(results, out / "harness-report.json", target=target, seed=seed)
     junit_path = write_junit(results, out / "harness-junit.xml", target=target)
+    orders = scenario_orders(catalogue, names, seed)
+    html_path = write_html(
+        results, out / "harness-report.html", target=target, seed=seed, orders=orders
+    )
+    for line in leftovers:
+        console.print(f"[yellow]left in the account:[/yellow] {line}", markup=True)
     met = sum(result.met for result in results)
     console.print(f"{met}/{len(results)} scenarios met their expectation")
-    console.print(f"reports: {json_path}  {junit_path}")
+    console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
     if met != len(results):
         sys.exit(1)
+
+
+# -- harness sandbox ---------------------------------------------------------------------------
 
 
 @main.group()
