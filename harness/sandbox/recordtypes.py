@@ -8,6 +8,7 @@ built once per account profile, because the profile's custom fields add columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from harness.sandbox.account import AccountProfile, CustomField
 from harness.sandbox.db import custom_field_table
@@ -423,7 +424,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             f("displayName", "displayname", Kind.TEXT, "Display Name"),
             f("description", "description", Kind.TEXT, "Description"),
             # INFERRED: the flat shipping rate, under the generic `rate` name.
-            f("rate", "rate", Kind.MONEY, "Shipping Rate"),
+            f("rate", "rate", Kind.MONEY, "Shipping Rate", default=Decimal(0)),
             f("subsidiary", "subsidiary", Kind.MULTIREF, "Subsidiary", SUBSIDIARY),
             f("isTaxable", "istaxable", Kind.BOOLEAN, "Taxable", default=False),
             display="itemid",
@@ -448,7 +449,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             "taxgroup",
             f("itemId", "itemid", Kind.TEXT, "Tax Name"),
             f("description", "description", Kind.TEXT, "Description"),
-            f("rate", "rate", Kind.PERCENT, "Rate", readonly=True),
+            f("rate", "rate", Kind.PERCENT, "Rate", readonly=True, default=Decimal(0)),
             f("taxItems", "taxitems", Kind.MULTIREF, "Tax Items", SALES_TAX_ITEM),
             f("subsidiary", "subsidiary", Kind.REF, "Subsidiary", SUBSIDIARY),
             f("country", "country", Kind.TEXT, "Country"),
@@ -471,6 +472,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             "location",
             "location",
             f("name", "name", Kind.TEXT, "Name"),
+            f("fullName", "fullname", Kind.TEXT, "Name", readonly=True),
             f("subsidiary", "subsidiary", Kind.REF, "Subsidiary", SUBSIDIARY),
             display="fullname",
         ),
@@ -480,8 +482,20 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             f("name", "name", Kind.TEXT, "Name"),
             f("symbol", "symbol", Kind.TEXT, "ISO Code"),
             f("displaySymbol", "displaysymbol", Kind.TEXT, "Symbol"),
-            f("currencyPrecision", "currencyprecision", Kind.INTEGER, "Currency Precision"),
-            f("exchangeRate", "exchangerate", Kind.FLOAT, "Default Exchange Rate"),
+            f(
+                "currencyPrecision",
+                "currencyprecision",
+                Kind.INTEGER,
+                "Currency Precision",
+                default=2,
+            ),
+            f(
+                "exchangeRate",
+                "exchangerate",
+                Kind.FLOAT,
+                "Default Exchange Rate",
+                default=Decimal(1),
+            ),
             f(
                 "isBaseCurrency",
                 "isbasecurrency",
@@ -495,6 +509,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             "department",
             "department",
             f("name", "name", Kind.TEXT, "Name"),
+            f("fullName", "fullname", Kind.TEXT, "Name", readonly=True),
             f("subsidiary", "subsidiary", Kind.MULTIREF, "Subsidiary", SUBSIDIARY),
             display="fullname",
         ),
@@ -502,6 +517,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
             "classification",
             "classification",
             f("name", "name", Kind.TEXT, "Name"),
+            f("fullName", "fullname", Kind.TEXT, "Name", readonly=True),
             f("subsidiary", "subsidiary", Kind.MULTIREF, "Subsidiary", SUBSIDIARY),
             display="fullname",
         ),

@@ -273,6 +273,31 @@ def name_required(ctx: SaveContext, record: Record) -> None:
         record.values["isInactive"] = False
 
 
+def list_names(ctx: SaveContext, record: Record) -> None:
+    """Hierarchical `fullName` (subsidiaries: "Parent : Child"), as NetSuite shows lists."""
+    values = record.values
+    if record.rtype.body_field("fullName") is None:
+        return
+    name = values.get("name") or ""
+    parent = values.get("parent")
+    found = ctx.row("SELECT fullname FROM subsidiary WHERE id = ?", parent) if parent else None
+    values["fullName"] = f"{found[0]} : {name}" if found else name
+
+
+def tax_rates(ctx: SaveContext, record: Record) -> None:
+    """A tax item needs its rate; a tax group's rate is the sum of its members'."""
+    if record.rtype.name == "salesTaxItem" and record.values.get("rate") is None:
+        please_enter(["Rate"])
+    if record.rtype.name == "taxGroup":
+        members = record.values.get("taxItems") or []
+        total = Decimal(0)
+        for member in members:
+            found = ctx.row("SELECT rate FROM salestaxitem WHERE id = ?", member)
+            if found and isinstance(found[0], int | float):
+                total += Decimal(repr(float(found[0])))
+        record.values["rate"] = total
+
+
 def core_rules() -> RuleBook:
     """The rules of the REST protocol layer (the business-rule layer registers more)."""
     book = RuleBook()
@@ -302,4 +327,8 @@ def core_rules() -> RuleBook:
         "priceLevel",
     ):
         book.add(record_type, name_required)
+    for record_type in ("subsidiary", "location", "department", "classification"):
+        book.add(record_type, list_names)
+    for record_type in ("salesTaxItem", "taxGroup"):
+        book.add(record_type, tax_rates)
     return book
