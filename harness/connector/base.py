@@ -8,7 +8,7 @@ from typing import Literal, Protocol, runtime_checkable
 from harness.netsuite.errors import NetSuiteError
 from harness.woo.order import WooOrder
 
-PushStatus = Literal["pushed", "skipped", "rejected", "failed"]
+PushStatus = Literal["pushed", "skipped", "rejected", "failed", "not-landed"]
 Stage = Literal[
     "customer", "items", "shipping", "tax", "discount", "fees", "sales-order", "routing"
 ]
@@ -20,7 +20,9 @@ class PushResult:
 
     `pushed`: NetSuite accepted it (`sales_order_id`). `skipped`: a sync rule kept it back
     (`skipped_rule`). `rejected`: NetSuite refused it (`error`). `failed`: the connector could
-    not build it (`problem`, e.g. a SKU with no NetSuite item). `stage` says where it stopped.
+    not build it (`problem`, e.g. a SKU with no NetSuite item). `not-landed`: an external
+    connector was given the order but its Sales Order never appeared (`problem`, `said`).
+    `stage` says where it stopped.
     """
 
     order: str
