@@ -359,3 +359,22 @@ def test_sales_lines_are_stored_with_the_posting_sign(ns: Client) -> None:
         f"WHERE tl.transaction = {new_id} AND tl.mainline = 'F' ORDER BY tl.id"
     ).json()["items"]
     assert [(r["quantity"], r["foreignamount"]) for r in rows] == [("-2", "-91"), ("-1", "-12")]
+
+
+def test_a_transaction_of_another_type_is_not_a_sales_order(ns: Client, sandbox: Sandbox) -> None:
+    with sandbox.store.write() as conn:
+        conn.execute(
+            'INSERT INTO "transaction" (id, tranid, trandate, type, recordtype, entity)'
+            " VALUES (900, 'INV1', '2024-01-01', 'CustInvc', 'invoice', 1001)"
+        )
+    response = ns.get("record/v1/salesOrder/900")
+    assert response.status_code == 400
+    assert details(response)[0]["detail"].endswith("Transaction type specified is incorrect.")
+    assert ns.patch("record/v1/salesOrder/900", {"memo": "x"}).status_code == 400
+    assert ns.delete("record/v1/salesOrder/900").status_code == 400
+
+
+def test_fields_are_ignored_when_sub_resources_are_expanded(ns: Client) -> None:
+    new_id = ns.create("salesOrder", order_body(memo="m"))
+    got = ns.get(f"record/v1/salesOrder/{new_id}", fields="memo", expandSubResources="true").json()
+    assert "total" in got and got["item"]["items"]
