@@ -115,7 +115,12 @@ def diagnose(
         return _sync_rule(push, calllog, mismatches, expected, order)
     if push is not None and push.error is not None:
         return _from_error(push.error, calllog, expected, order)
-    if push is not None and push.status == "failed":
+    if push is not None and push.status in ("failed", "rejected"):
+        refused = _failed(order_writes(calllog, expected))
+        if push.status == "rejected" and refused:
+            # Refused without a NetSuiteError in hand (an external connector): the log has it.
+            cause = classify(Failure.from_call(refused[-1]), expected.item_name)
+            return _refusal(cause, expected, order, [format_call(refused[-1])], by="NetSuite")
         return _from_connector(push, calllog, expected, order)
     if push is not None and push.status == "skipped" and not _landed(mismatches, actual):
         rule = push.skipped_rule or "a sync rule"
@@ -185,7 +190,7 @@ def _refusal(
 def _from_connector(
     push: PushResult, calllog: CallLog, expected: ExpectedLanding, order: str
 ) -> Diagnosis:
-    problem = push.problem or "no reason given"
+    problem = push.problem or push.said or "no reason given"
     category = _STAGE_CATEGORIES.get(push.stage or "")
     known = _problem(expected, category) if category else _problem(expected)
     if category is None or (push.stage == "routing" and known is not None):
@@ -193,7 +198,7 @@ def _from_connector(
     known = _problem(expected, category)
     hint = known.hint if known else _stage_hint(category)
     stage = f" at stage {push.stage}" if push.stage else ""
-    evidence = [f"connector: failed{stage}: {problem}"]
+    evidence = [f"connector: {push.status}{stage}: {problem}"]
     evidence += [format_call(call) for call in _failed(calllog.calls)[-3:]]
     return Diagnosis(
         category,

@@ -282,6 +282,22 @@ def test_connector_problem_at_a_stage() -> None:
     assert found.evidence[0].startswith("connector: failed at stage items")
 
 
+def test_external_connector_rejection_is_read_from_the_call_log() -> None:
+    refusal = call("PUT", f"{SO_PATH}/eid:woo-5001", 400, code="USER_ERROR",
+                   detail=business("Invalid shipmethod reference key 299."))
+    push = PushResult("5001", "rejected", said="HTTP 500 from the connector")
+    found = run(push, CallLog(calls=[refusal]))
+    assert found.category == "shipping"
+    assert found.evidence[0].startswith(f"PUT {SO_PATH}/eid:woo-5001 → 400 USER_ERROR")
+
+
+def test_external_connector_rejection_without_a_log_uses_what_it_said() -> None:
+    push = PushResult("5001", "rejected", said="tax code missing for rate NY")
+    found = run(push, CallLog())
+    assert found.category == "tax" and "tax code missing for rate NY" in found.summary
+    assert found.evidence == ("connector: rejected: tax code missing for rate NY",)
+
+
 def test_connector_problem_without_a_stage_is_read_for_its_subject() -> None:
     push = PushResult("5001", "failed", problem="2 customers have the email dup@example.com")
     assert run(push, CallLog()).category == "customer-match"
