@@ -8,9 +8,8 @@ every pytest run in an environment where the harness is installed.
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -23,7 +22,7 @@ from harness.pytest_support.selection import (
     check_names,
     marker_names,
 )
-from harness.pytest_support.session import NsSession, StaleCassetteWarning
+from harness.pytest_support.session import NsSession, TargetFailure
 
 if TYPE_CHECKING:
     from harness.connector.base import Connector
@@ -90,7 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return _session(config).config.describe()
+    return _session(config).describe()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -230,26 +229,20 @@ def ns_scenario(request: pytest.FixtureRequest) -> ScenarioSpec | None:
         pytest.fail(str(exc.args[0] if exc.args else exc), pytrace=False)
 
 
+@contextmanager
+def _failing_cleanly() -> Iterator[None]:
+    """A target problem fails the test with its own message, not a traceback."""
+    try:
+        yield
+    except TargetFailure as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
 @pytest.fixture
 def ns_records(request: pytest.FixtureRequest, calllog: CallLog) -> Iterator[None]:
     """record/live: delete what the test created, newest first, after its cassette closed."""
     yield
-    ns = _session(request.config)
-    if not ns.config.uses_account:
-        return
-    from harness.netsuite.calllog import CallLog
-    from harness.pytest_support.cleanup import created_records, delete_newest_first
-
-    created = created_records(calllog.calls)
-    if not created:
-        return
-    if ns.config.keep_records:
-        ns.results.kept_records.extend(f"{record} ({request.node.nodeid})" for record in created)
-        return
-    problems = delete_newest_first(ns.run.client(CallLog()), created)
-    for problem in problems:
-        ns.results.leftover_records.append(f"{problem} ({request.node.nodeid})")
-        warnings.warn(f"record left in NetSuite: {problem}", stacklevel=1)
+    _session(request.config).clean_up(request.node.nodeid, calllog)
 
 
 @pytest.fixture
@@ -262,43 +255,18 @@ def ns_target(
     ns_records: None,
 ) -> Iterator[ActiveTarget]:
     """This test's NetSuite: intercepted sandbox (sim), its cassette (replay/record), or live."""
-    from harness.pytest_support.targets import activate, describe_stale, record_command
-    from harness.recording import RecordingError, ReplayMissError
-
-    ns = _session(request.config)
-    nodeid = request.node.nodeid
+    node = request.node
     embedded = request.getfixturevalue("clean_sandbox") if ns_config.target == "sim" else None
-    context = activate(
-        ns.run, calllog, nodeid=nodeid, sandbox=embedded, scenario=ns_scenario, mapping=mapping
+    target = _session(request.config).target(
+        calllog,
+        nodeid=node.nodeid,
+        sandbox=embedded,
+        scenario=ns_scenario,
+        mapping=mapping,
+        call_failed=lambda: node.stash.get(CALL_FAILED, False),
     )
-    try:
-        active = context.__enter__()
-    except RecordingError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    recorder = active.recorder
-    try:
-        if active.stale and recorder is not None:
-            message = describe_stale(
-                nodeid, recorder.path, active.stale, record_command(ns_config, nodeid)
-            )
-            if ns_config.strict_cassettes:
-                pytest.fail(message + "\n(--ns-strict-cassettes)", pytrace=False)
-            warnings.warn(StaleCassetteWarning(message), stacklevel=1)
+    with _failing_cleanly(), target as active:
         yield active
-    except BaseException:
-        context.__exit__(*sys.exc_info())
-        raise
-    try:
-        context.__exit__(None, None, None)
-    except ReplayMissError as exc:
-        # A miss the test already failed with is not repeated as a teardown error.
-        if not request.node.stash.get(CALL_FAILED, False):
-            pytest.fail(str(exc), pytrace=False)
-    except RecordingError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    finally:
-        if recorder is not None:
-            ns.cassette(nodeid, recorder.path, stale=active.stale, unplayed=recorder.unplayed)
 
 
 @pytest.fixture

@@ -184,17 +184,6 @@ class NsConfig:
     def uses_cassettes(self) -> bool:
         return self.target in ("record", "replay")
 
-    def describe(self) -> str:
-        """One line for the test session header."""
-        parts = [f"target={self.target}", f"seed={self.seed}"]
-        if self.account:
-            parts.append(f"account={self.account}")
-        if self.uses_cassettes:
-            parts.append(f"cassettes={self.cassettes}")
-        if self.shard:
-            parts.append(f"shard={self.shard}")
-        return "netsuite: " + " ".join(parts)
-
 
 @dataclass(frozen=True)
 class Places:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,15 +14,34 @@ from typing import TYPE_CHECKING, Any
 from harness.pytest_support.namespace import run_prefix
 from harness.pytest_support.options import NsConfig, OptionError
 from harness.pytest_support.results import CassetteNote, LandingRecord, RunResults
-from harness.pytest_support.targets import RunTarget, prepare
+from harness.pytest_support.targets import (
+    ActiveTarget,
+    RunTarget,
+    activate,
+    describe_stale,
+    prepare,
+    record_command,
+)
 
 if TYPE_CHECKING:
+    from harness.connector.mapping import Mapping as ConnectorMapping
+    from harness.netsuite.calllog import CallLog
     from harness.pytest_support.landing import Landed
-    from harness.woo.generate import Catalogue
+    from harness.sandbox.serve import Sandbox
+    from harness.woo.generate import Catalogue, ScenarioSpec
 
 
 class StaleCassetteWarning(UserWarning):
     """A replayed cassette was recorded for another scenario, mapping or harness version."""
+
+
+class LeftoverRecordWarning(UserWarning):
+    """A record the run created could not be deleted at teardown."""
+
+
+class TargetFailure(Exception):
+    """The test cannot use its target (no cassette, a replay miss, a leaked secret, a stale
+    cassette under --ns-strict-cassettes); the message says what to do and is shown as is."""
 
 
 @dataclass
@@ -81,6 +103,85 @@ class NsSession:
             self.results.cassettes.append(
                 CassetteNote(nodeid, str(path), tuple(stale), tuple(unplayed))
             )
+
+    @contextmanager
+    def target(
+        self,
+        calllog: CallLog,
+        *,
+        nodeid: str,
+        sandbox: Sandbox | None,
+        scenario: ScenarioSpec | None,
+        mapping: ConnectorMapping,
+        call_failed: Callable[[], bool] = lambda: False,
+    ) -> Iterator[ActiveTarget]:
+        """One test's target (see `targets.activate`), its problems raised as TargetFailure.
+
+        A replay miss that already failed the test (`call_failed()`) is not raised again."""
+        from harness.recording import RecordingError, ReplayMissError
+
+        context = activate(
+            self.run, calllog, nodeid=nodeid, sandbox=sandbox, scenario=scenario, mapping=mapping
+        )
+        try:
+            active = context.__enter__()
+        except RecordingError as exc:
+            raise TargetFailure(str(exc)) from None
+        recorder = active.recorder
+        try:
+            if active.stale and recorder is not None:
+                message = describe_stale(
+                    nodeid, recorder.path, active.stale, record_command(self.config, nodeid)
+                )
+                if self.config.strict_cassettes:
+                    raise TargetFailure(message + "\n(failing: --ns-strict-cassettes)")
+                warnings.warn(StaleCassetteWarning(message), stacklevel=1)
+            yield active
+        except BaseException:
+            context.__exit__(*sys.exc_info())
+            raise
+        try:
+            context.__exit__(None, None, None)
+        except ReplayMissError as exc:
+            if not call_failed():
+                raise TargetFailure(str(exc)) from None
+        except RecordingError as exc:
+            raise TargetFailure(str(exc)) from None
+        finally:
+            if recorder is not None:
+                self.cassette(nodeid, recorder.path, stale=active.stale, unplayed=recorder.unplayed)
+
+    def clean_up(self, nodeid: str, calllog: CallLog) -> None:
+        """record/live: delete what the test created, newest first (or keep and list it)."""
+        if not self.config.uses_account:
+            return
+        from harness.netsuite.calllog import CallLog
+        from harness.pytest_support.cleanup import created_records, delete_newest_first
+
+        created = created_records(calllog.calls)
+        if not created:
+            return
+        if self.config.keep_records:
+            self.results.kept_records.extend(f"{record} ({nodeid})" for record in created)
+            return
+        for problem in delete_newest_first(self.run.client(CallLog()), created):
+            self.results.leftover_records.append(f"{problem} ({nodeid})")
+            warnings.warn(LeftoverRecordWarning(f"left in NetSuite: {problem}"), stacklevel=1)
+
+    def describe(self) -> str:
+        """One line for the test session header."""
+        config = self.config
+        parts = [f"target={config.target}", f"seed={config.seed}"]
+        account = self.run.account_id or config.account
+        if account:
+            parts.append(f"account={account}")
+        if config.uses_cassettes:
+            parts.append(f"cassettes={config.cassettes}")
+        if config.shard:
+            parts.append(f"shard={config.shard}")
+        if self.prefix:
+            parts.append(f"namespace={self.prefix}")
+        return "netsuite: " + " ".join(parts)
 
     def report_settings(self) -> dict[str, Any]:
         config = self.config
