@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from harness.sandbox.expressions import ExpressionError, compile_expression
 from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
 
 DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
@@ -504,6 +505,16 @@ def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, st
     for i, role in enumerate(profile.roles):
         for j, sub in enumerate(role.subsidiaries or []):
             yield from check(("roles", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
+    conditions: list[tuple[str, int, Condition | str]] = [
+        *(("rules", i, rule.condition) for i, rule in enumerate(profile.rules)),
+        *(("workflowLocks", i, lock.condition) for i, lock in enumerate(profile.workflowLocks)),
+    ]
+    for section, i, condition in conditions:
+        if isinstance(condition, str):
+            try:
+                compile_expression(condition)
+            except ExpressionError as exc:
+                yield (section, i, "condition"), str(exc)
     for kind, role_ids in (
         ("tba", [c.role for c in profile.credentials.tba]),
         ("m2m", [c.role for c in profile.credentials.m2m]),

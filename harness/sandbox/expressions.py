@@ -16,9 +16,10 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from harness.sandbox.account import Condition
+if TYPE_CHECKING:
+    from harness.sandbox.account import Condition
 
 
 class ExpressionError(ValueError):
