@@ -1,0 +1,177 @@
+"""Cost of one landing (reference connector push + verify) three ways, in one run.
+
+- static: every answer canned as a plain `responses` registration, replayed in the order one
+  in-process landing of the same scenario produced them (the floor of any mocked test);
+- sim: the embedded sandbox answering in-process (what `--ns-target=sim` costs);
+- http: the embedded sandbox served on a loopback port (what a non-Python connector sees).
+
+All three run the same client, connector and verification code on the same orders (every
+catalogue scenario at one seed), so the ratios isolate what the answers cost. Rounds alternate
+between the sides so that each sees the same machine conditions; medians of CPU seconds per
+landing are reported (server threads run in this process, so HTTP counts its server too).
+
+    .venv/bin/python bench/bench_landing.py [--rounds 5] [--seed 7] [--profile]
+
+Target: sim at most 1.5x the static floor. `--profile` adds where sim's extra time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+from collections.abc import Sequence
+from functools import partial
+
+from benchlib import (
+    Captured,
+    HttpTarget,
+    StaticTarget,
+    capture_scenario,
+    cpu_seconds,
+    median,
+    ms,
+    print_header,
+    ratio,
+    table,
+)
+
+from harness.connector.mapping import Mapping, load_mapping
+from harness.runner import SimTarget, Target, run_scenario
+from harness.sandbox.suiteql import SuiteQLEngine
+from harness.sandbox.suiteql_schema import read_schema, schema_version
+from harness.sandbox.suiteql_translate import Translation
+from harness.woo.generate import ScenarioSpec, load_catalogue
+
+SIM_TARGET = 1.5
+
+
+def land_all(target: Target, specs: Sequence[ScenarioSpec], seed: int, mapping: Mapping) -> None:
+    for spec in specs:
+        run_scenario(spec, seed, target, mapping)
+
+
+def land_static(
+    target: StaticTarget,
+    specs: Sequence[ScenarioSpec],
+    seed: int,
+    mapping: Mapping,
+    captured: dict[str, Captured],
+) -> None:
+    """Every scenario against its canned answers; a different verdict means they drifted."""
+    for spec in specs:
+        target.load(captured[spec.name].exchanges)
+        outcome = run_scenario(spec, seed, target, mapping).verdict.outcome
+        recorded = captured[spec.name].result.verdict.outcome
+        if outcome != recorded:
+            raise SystemExit(
+                f"static replay of {spec.name} ended {outcome}, in the sandbox {recorded}: "
+                "the canned answers did not replay"
+            )
+
+
+def keep_translations_across_resets(engine: SuiteQLEngine) -> None:
+    """What-if: clear the SuiteQL translation cache only when the tables really changed.
+
+    `Store.reset()` restores the database with SQLite's backup API, which bumps
+    `PRAGMA schema_version`; `SuiteQLEngine._translation` takes that as a schema change and
+    clears its cache, so in sim mode (a reset per scenario) every query is translated anew.
+    """
+
+    def translation(q: str) -> Translation:
+        current = engine._schema
+        if current is None or current.version != schema_version(engine._conn):
+            fresh = read_schema(engine._conn)
+            if current is None or fresh.tables != current.tables:
+                engine._translate.cache_clear()
+            engine._schema = fresh
+        return engine._translate(q)
+
+    engine._translation = translation  # type: ignore[method-assign]
+
+
+def profile_sim(sim: SimTarget, specs: Sequence[ScenarioSpec], seed: int, mapping: Mapping) -> str:
+    """The harness functions an in-process landing spends its time in (cumulative)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    land_all(sim, specs, seed, mapping)
+    profiler.disable()
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    raw = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(tottime for _, _, tottime, _, _ in raw.values())
+    rows = []
+    for (path, line, name), (_, calls, _, cumulative, _) in raw.items():
+        if "/harness/" not in path:
+            continue
+        module = path.split("/harness/", 1)[1].removesuffix(".py").replace("/", ".")
+        rows.append((cumulative, f"harness.{module}.{name}:{line}", calls))
+    rows.sort(reverse=True)
+    shown = [
+        (name, calls, ms(cumulative / len(specs)), f"{cumulative / total:.0%}")
+        for cumulative, name, calls in rows[:25]
+    ]
+    print(f"Profiled total: {ms(total / len(specs))} per landing (with profiler overhead).\n")
+    return table(["function", "calls", "per landing", "share"], shown)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per side (median taken)")
+    parser.add_argument("--seed", type=int, default=7, help="run seed of the scenarios")
+    parser.add_argument("--profile", action="store_true", help="profile the in-process sandbox")
+    args = parser.parse_args()
+
+    mapping = load_mapping()
+    specs = list(load_catalogue().scenarios)
+    sim = SimTarget()
+    captured = {spec.name: capture_scenario(sim, spec, args.seed, mapping) for spec in specs}
+    static = StaticTarget(sim.sandbox)
+    http = HttpTarget(sim.sandbox)
+    kept = SimTarget()
+    keep_translations_across_resets(kept.sandbox.app.suiteql)
+    times: dict[str, list[float]] = {"static": [], "sim": [], "http": [], "kept": []}
+    with http:
+        land_all(http, specs, args.seed, mapping)  # warm-up: connections, caches
+        with kept:
+            land_all(kept, specs, args.seed + 1, mapping)
+        for round_no in range(args.rounds):
+            with static:
+                times["static"].append(
+                    cpu_seconds(lambda: land_static(static, specs, args.seed, mapping, captured))
+                )
+            with sim:
+                times["sim"].append(cpu_seconds(lambda: land_all(sim, specs, args.seed, mapping)))
+            times["http"].append(cpu_seconds(lambda: land_all(http, specs, args.seed, mapping)))
+            # Fresh orders every round: only the reference-data queries can hit the cache.
+            fresh = args.seed + 2 + round_no
+            with kept:
+                times["kept"].append(cpu_seconds(partial(land_all, kept, specs, fresh, mapping)))
+    per = {side: median(values) / len(specs) for side, values in times.items()}
+    calls = sum(len(c.exchanges) for c in captured.values()) / len(specs)
+
+    print_header("Landing cost: static mocks vs in-process sandbox vs sandbox over HTTP")
+    print(
+        f"{len(specs)} catalogue scenarios at seed {args.seed}, {calls:.1f} requests per landing "
+        f"on average, median of {args.rounds} rounds (CPU time).\n"
+    )
+    rows = [
+        ("static `responses` mocks (floor)", ms(per["static"]), "1.00×"),
+        ("embedded sandbox, in-process (sim)", ms(per["sim"]), ratio(per["sim"], per["static"])),
+        ("embedded sandbox over HTTP", ms(per["http"]), ratio(per["http"], per["static"])),
+        (
+            "sim, SuiteQL translations kept across reset (what-if, fresh orders)",
+            ms(per["kept"]),
+            ratio(per["kept"], per["static"]),
+        ),
+    ]
+    print(table(["answered by", "per landing", "vs floor"], rows))
+    met = "met" if per["sim"] <= SIM_TARGET * per["static"] else "NOT met"
+    print(f"\nTarget sim ≤ {SIM_TARGET}× floor: {met}.")
+    if args.profile or per["sim"] > SIM_TARGET * per["static"]:
+        print("\n### Where an in-process landing spends its time\n")
+        with sim:
+            print(profile_sim(sim, specs, args.seed, mapping))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""What every benchmark script shares: the machine, timing, tables, and landing targets.
+
+Each `bench_*.py` prints the machine it ran on and Markdown tables of medians and ratios
+measured in the same run, so a table can be pasted into `bench/README.md` as it is.
+The targets here answer the same client code three ways: the embedded sandbox in-process
+(`SimTarget`, from the runner), canned `responses` registrations replaying one landing
+(`StaticTarget`), and the embedded sandbox over a loopback socket (`HttpTarget`).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+import responses
+from responses.registries import OrderedRegistry
+
+from harness.connector.mapping import Mapping
+from harness.netsuite.auth import tba_auth
+from harness.netsuite.calllog import CallLog
+from harness.netsuite.client import NetSuiteClient
+from harness.runner import ScenarioResult, SimTarget, run_scenario
+from harness.sandbox.serve import HttpServer, Sandbox
+from harness.woo.generate import ScenarioSpec
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+# -- the machine ---------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    """The CPU's marketing name (Linux /proc/cpuinfo; elsewhere what `platform` knows)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def machine() -> str:
+    """One line: CPU model, logical cores, Python version and OS."""
+    return (
+        f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def print_header(title: str) -> None:
+    print(f"## {title}\n")
+    print(f"Machine: {machine()}\n")
+
+
+# -- timing and tables ---------------------------------------------------------------------
+
+
+def cpu_seconds(run: Callable[[], None]) -> float:
+    """CPU seconds this process spends in `run` (server threads included), steadier than
+    wall time on a shared machine."""
+    began = time.process_time()
+    run()
+    return time.process_time() - began
+
+
+def wall_seconds(run: Callable[[], None]) -> float:
+    began = time.perf_counter()
+    run()
+    return time.perf_counter() - began
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table, columns padded so it also reads well in a terminal."""
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.2f}×" if floor > 0 else "n/a"
+
+
+# -- capturing and replaying exchanges -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request as sent and the sandbox's answer to it."""
+
+    method: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _body_bytes(request: requests.PreparedRequest) -> bytes | str | None:
+    body = request.body
+    if body is not None and not isinstance(body, bytes | str):
+        body = b"".join(body)
+    return body
+
+
+@contextmanager
+def capturing(sandbox: Sandbox) -> Iterator[list[Exchange]]:
+    """Answer the sandbox's host from the sandbox, keeping every exchange in a list."""
+    seen: list[Exchange] = []
+
+    def answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        method, url = request.method or "GET", request.url or ""
+        status, headers, body = sandbox.handle(
+            method, url, dict(request.headers), _body_bytes(request)
+        )
+        seen.append(Exchange(method, url, status, dict(headers), body))
+        return status, headers, body
+
+    pattern = re.compile(rf"^https?://{re.escape(sandbox.host)}(?:[/?#].*)?$", re.I)
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    for method in _METHODS:
+        mock.add_callback(method, pattern, callback=answer, content_type=None)
+    with mock:
+        yield seen
+
+
+def register_static(mock: responses.RequestsMock, exchanges: Sequence[Exchange]) -> None:
+    """The exchanges as plain `responses` registrations, answered in the recorded order."""
+    for exchange in exchanges:
+        headers = {k: v for k, v in exchange.headers.items() if k.lower() != "content-type"}
+        content_type = next(
+            (v for k, v in exchange.headers.items() if k.lower() == "content-type"), None
+        )
+        mock.add(
+            exchange.method,
+            exchange.url,
+            body=exchange.body,
+            status=exchange.status,
+            headers=headers,
+            content_type=content_type,
+        )
+
+
+def tba_client(sandbox: Sandbox, base_url: str, calllog: CallLog | None) -> NetSuiteClient:
+    """A client signing with the profile's first TBA credential, as the runner's are."""
+    c = sandbox.profile.credentials.tba[0]
+    auth = tba_auth(sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret)
+    return NetSuiteClient(
+        base_url,
+        auth,
+        calllog=calllog,
+        account_id=sandbox.account_id,
+        secrets=(c.consumerSecret, c.tokenSecret),
+    )
+
+
+class StaticTarget:
+    """A landing answered by canned registrations: the floor of any mocked test.
+
+    `load(exchanges)` names the answers of the next scenario; `isolate()` (called by the
+    runner at the start of the scenario) registers them afresh, as a mocked test would."""
+
+    name = "static"
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.mock = responses.RequestsMock(
+            registry=OrderedRegistry, assert_all_requests_are_fired=False
+        )
+        self._next: Sequence[Exchange] = ()
+
+    def __enter__(self) -> StaticTarget:
+        self.mock.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.mock.stop(allow_assert=False)
+
+    def load(self, exchanges: Sequence[Exchange]) -> None:
+        self._next = exchanges
+
+    def client(
+        self, credential: str | None = None, calllog: CallLog | None = None
+    ) -> NetSuiteClient:
+        del credential  # one signer: the canned answers do not check signatures
+        return tba_client(self.sandbox, self.sandbox.base_url, calllog)
+
+    def isolate(self) -> None:
+        self.mock.reset()
+        register_static(self.mock, self._next)
+
+
+class HttpTarget:
+    """The embedded sandbox served on a loopback port; clients reach it over a socket."""
+
+    name = "http"
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.server: HttpServer | None = None
+
+    def __enter__(self) -> HttpTarget:
+        self.server = self.sandbox.serve_http()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None, "use HttpTarget as a context manager"
+        return self.server.url
+
+    def client(
+        self, credential: str | None = None, calllog: CallLog | None = None
+    ) -> NetSuiteClient:
+        if credential is None:
+            return tba_client(self.sandbox, self.url, calllog)
+        known = {c.name: c for c in self.sandbox.profile.credentials.tba}
+        c = known[credential]
+        auth = tba_auth(
+            self.sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret
+        )
+        return NetSuiteClient(
+            self.url,
+            auth,
+            calllog=calllog,
+            account_id=self.sandbox.account_id,
+            secrets=(c.consumerSecret, c.tokenSecret),
+        )
+
+    def isolate(self) -> None:
+        self.sandbox.reset()
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One scenario landed in-process: its result and every exchange it made."""
+
+    result: ScenarioResult
+    exchanges: tuple[Exchange, ...]
+
+
+def capture_scenario(
+    target: SimTarget, spec: ScenarioSpec, seed: int, mapping: Mapping
+) -> Captured:
+    """Land one scenario in the target's sandbox (reset first), keeping its exchanges."""
+    target.sandbox.reset()
+    with capturing(target.sandbox) as seen:
+        result = run_scenario(spec, seed, _NoReset(target), mapping)
+    return Captured(result, tuple(seen))
+
+
+class _NoReset:
+    """A SimTarget whose `isolate()` was already done (while capturing is active)."""
+
+    def __init__(self, target: SimTarget) -> None:
+        self._target = target
+        self.name = target.name
+
+    def client(
+        self, credential: str | None = None, calllog: CallLog | None = None
+    ) -> NetSuiteClient:
+        return self._target.client(credential, calllog)
+
+    def isolate(self) -> None:
+        return None
