@@ -20,7 +20,7 @@ from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
 from harness.pytest_support.cleanup import created_records, delete_newest_first
-from harness.pytest_support.options import NsConfig
+from harness.pytest_support.options import NsConfig, OptionError
 from harness.pytest_support.targets import RunTarget, activate, prepare
 from harness.recording import RecordingError
 from harness.runner import RunConfig, ScenarioResult, run_scenario
@@ -66,7 +66,23 @@ def prepare_account(
     """Check the settings for `mode` (raises `OptionError` with what to set)."""
     config = NsConfig(target=mode, cassettes=cassettes, allow_production=allow_production)
     account = load_mapping(mapping).account if mode == "replay" else None
-    return prepare(config, env, default_account=account)
+    try:
+        return prepare(config, env, default_account=account)
+    except OptionError as exc:
+        raise OptionError(_command_words(str(exc))) from None
+
+
+def _command_words(message: str) -> str:
+    """The pytest option names in a message, as `harness run` spells them."""
+    for pytest_word, command_word in (
+        ("--ns-target=", "--target "),
+        ("--ns-allow-production", "--allow-production"),
+        ("--ns-account / ", ""),
+        ("--ns-account, ", ""),
+        ("--ns-account", "NETSUITE_ACCOUNT"),
+    ):
+        message = message.replace(pytest_word, command_word)
+    return message
 
 
 def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResult:
@@ -81,7 +97,8 @@ def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResul
     return ScenarioResult(spec.name, spec.expect, verdict, seconds)
 
 
-def _cleanup(run: RunTarget, result: ScenarioResult) -> list[str]:
+def cleanup(run: RunTarget, result: ScenarioResult) -> list[str]:
+    """Delete what `result`'s calls created, newest first; what could not be, one line each."""
     calls = [Call(**call) for call in result.calls]
     records = created_records(calls)
     if not records:
@@ -115,7 +132,7 @@ def run_on_account(
             result = _unplayed(spec, str(exc), time.perf_counter() - started)
         if run.config.target != "replay" and not keep_records:
             try:
-                leftovers = _cleanup(run, result)
+                leftovers = cleanup(run, result)
             except NetSuiteError as exc:
                 leftovers = [f"cleanup after {name}: {exc}"]
             for line in leftovers:

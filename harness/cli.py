@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,7 +20,7 @@ def main() -> None:
     """Prove WooCommerce orders land in NetSuite as correct Sales Orders."""
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-paragraph error (no traceback) and exit with `code`."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -156,6 +156,19 @@ def run(
         MofNCompleteColumn(),
         TimeRemainingColumn(),
     )
+    account_target = None
+    if target != "sim":
+        from harness.account_run import prepare_account
+
+        try:
+            account_target = prepare_account(
+                "live" if target == "live" else "replay",
+                mapping=mapping_path,
+                cassettes=Path(cassettes),
+                allow_production=allow_production,
+            )
+        except OptionError as exc:
+            raise click.ClickException(str(exc)) from None
     leftovers: list[str] = []
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"{target}: landing", total=len(names))
@@ -163,20 +176,11 @@ def run(
         def advance(_: ScenarioResult) -> None:
             progress.advance(task)
 
-        if target == "sim":
+        if account_target is None:
             results = run_catalogue(config, names, workers=workers, on_result=advance)
         else:
-            from harness.account_run import prepare_account, run_on_account
+            from harness.account_run import run_on_account
 
-            try:
-                account_target = prepare_account(
-                    "live" if target == "live" else "replay",
-                    mapping=mapping_path,
-                    cassettes=Path(cassettes),
-                    allow_production=allow_production,
-                )
-            except OptionError as exc:
-                raise click.ClickException(str(exc)) from None
             results = run_on_account(
                 account_target,
                 config,
@@ -200,6 +204,165 @@ def run(
     console.print(f"{met}/{len(results)} scenarios met their expectation")
     console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
     if met != len(results):
+        sys.exit(1)
+
+
+# -- harness land ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("order_file", metavar="ORDER.json", type=click.Path(dir_okay=False))
+@click.option(
+    "--target",
+    type=click.Choice(["sim", "live"]),
+    default="sim",
+    show_default=True,
+    help="sim: the embedded sandbox (reset before each order). live: the NetSuite account in "
+    "NETSUITE_* (the records made are deleted afterwards unless --keep-records).",
+)
+@click.option(
+    "--account",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Account profile for the embedded sandbox (sim; default: the demo store).",
+)
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Connector mapping (default: scenarios/mappings/demo.yaml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the Verdict JSON (DESIGN shape).")
+@click.option("--allow-production", is_flag=True, help="live: allow a production account.")
+@click.option("--keep-records", is_flag=True, help="live: keep what the order created.")
+def land(
+    order_file: str,
+    target: str,
+    account: str | None,
+    mapping_path: str | None,
+    as_json: bool,
+    allow_production: bool,
+    keep_records: bool,
+) -> None:
+    """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
+    reference connector and verify it. Exit 0 when every order landed exactly right."""
+    import json
+
+    from rich.console import Console
+
+    from harness.connector.mapping import load_mapping
+    from harness.land import land_all, read_order_file
+    from harness.landing.verify import LandingCheckError
+    from harness.report.text import print_verdict
+    from harness.yamlfile import ConfigFileError
+
+    try:
+        read = read_order_file(order_file)
+    except OSError as exc:
+        _fail(f"{order_file}: cannot read the order file ({exc.strerror or exc})")
+    try:
+        mapping = load_mapping(mapping_path)
+    except ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with _land_target(target, account, mapping_path, allow_production) as where:
+            landings = land_all(read, where, mapping)
+            if target == "live" and not keep_records:
+                _delete_created(where, landings)
+    except LandingCheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        verdicts = [landing.verdict.to_json() for landing in landings]
+        shown = verdicts[0] if len(verdicts) == 1 else verdicts
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        for landing in landings:
+            print_verdict(console, landing.verdict)
+    if not all(landing.verdict.outcome == "landed" for landing in landings):
+        sys.exit(1)
+
+
+def _land_target(
+    target: str, account: str | None, mapping_path: str | None, allow_production: bool
+) -> Any:
+    """A context manager giving the runner `Target` that `harness land` pushes into."""
+    from contextlib import contextmanager
+
+    from harness.pytest_support.options import OptionError
+    from harness.runner import SimTarget
+    from harness.sandbox.account import SandboxConfigError
+
+    if target == "sim":
+        try:
+            return SimTarget(account)
+        except SandboxConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    if account is not None:
+        raise click.UsageError("--account names an account profile for --target sim")
+    from harness.account_run import AccountTarget, prepare_account
+
+    try:
+        run_target = prepare_account(
+            "live", mapping=mapping_path, allow_production=allow_production
+        )
+    except OptionError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    @contextmanager
+    def live() -> Any:
+        yield AccountTarget(run_target)
+
+    return live()
+
+
+def _delete_created(target: Any, landings: Any) -> None:
+    from harness.account_run import cleanup
+
+    for landing in landings:
+        for line in cleanup(target.run, landing.as_result()):
+            click.echo(f"left in the account: {line}", err=True)
+
+
+# -- harness explain ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def explain(file: str, as_json: bool) -> None:
+    """Explain a NetSuite error body (JSON or HTML), a harness call log (JSON lines) or a
+    connector's log: category, summary, the fix and the evidence, per failed request.
+
+    Exit 0 when the file was read (whatever it holds), 1 when no NetSuite error is in it, 2
+    when it cannot be read."""
+    import json
+
+    from rich.console import Console
+
+    from harness.explain import ExplainError, explain_file
+    from harness.report.text import print_diagnosis
+
+    try:
+        found = explain_file(file)
+    except ExplainError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        what = {
+            "error-body": "a NetSuite error body",
+            "html-page": "an HTML page from NetSuite",
+            "call-log": f"a call log of {found.requests} requests",
+            "text-log": "a connector log",
+        }[found.kind]
+        console.print(f"{file}: {what}, {len(found.findings)} failed request(s)", soft_wrap=True)
+        for finding in found.findings:
+            console.print(f"[bold]{finding.where}[/bold]")
+            print_diagnosis(console, finding.diagnosis)
+    if not found.findings and found.kind != "call-log":
         sys.exit(1)
 
 

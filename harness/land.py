@@ -1,0 +1,133 @@
+"""`harness land`: one real WooCommerce order (or a list of them) through the reference
+connector into a NetSuite target, verified.
+
+The order comes from a store as REST v3 JSON; it may name products the demo account has never
+heard of, be cut off, or not be JSON at all. Every one of those ends in a Verdict (with a
+diagnosis), never in a traceback: the point is to learn what NetSuite would make of the order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.connector.mapping import Mapping
+from harness.connector.reference import ReferenceConnector
+from harness.landing.diagnose import diagnose_invalid_order
+from harness.landing.verdict import Diagnosis, Verdict
+from harness.landing.verify import verify
+from harness.netsuite.calllog import CallLog
+from harness.runner import ScenarioResult, Target
+from harness.woo.order import WooOrder, WooOrderError
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One order's verdict, the order itself (when it could be read) and its API calls."""
+
+    verdict: Verdict
+    order: WooOrder | None
+    seconds: float
+    calls: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"order #{self.verdict.order}"
+
+    def as_result(self) -> ScenarioResult:
+        """As a report row: every real order is expected to land."""
+        return ScenarioResult(self.label, "landed", self.verdict, self.seconds, self.calls)
+
+
+def _invalid(order: str, problems: Sequence[str]) -> Verdict:
+    return Verdict(
+        order=order,
+        outcome="invalid-order",
+        diagnosis=diagnose_invalid_order(order, list(problems)),
+    )
+
+
+def _unreadable(problem: str) -> Verdict:
+    """A file that holds no order at all (not JSON, an empty list)."""
+    diagnosis = Diagnosis(
+        "invalid-order",
+        f"No WooCommerce order could be read: {problem}.",
+        "Save the order as WooCommerce's REST API returns it (GET /wp-json/wc/v3/orders/<id>, "
+        "one JSON object, or a JSON list of them).",
+        (problem,),
+    )
+    return Verdict(order="?", outcome="invalid-order", diagnosis=diagnosis)
+
+
+def _number_of(raw: Any, fallback: str) -> str:
+    if isinstance(raw, dict):
+        value = raw.get("number") or raw.get("id")
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return str(value)
+    return fallback
+
+
+def read_orders(text: str | bytes, *, name: str = "the file") -> list[WooOrder | Verdict]:
+    """Each document of an order file: a parsed order, or the `invalid-order` verdict on it.
+
+    A single order (a JSON object) or a list of orders; one bad order in a list does not keep
+    the others from landing."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"{name} is not JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
+        return [_unreadable(problem)]
+    except UnicodeDecodeError:
+        return [_unreadable(f"{name} is not UTF-8 text")]
+    documents = raw if isinstance(raw, list) else [raw]
+    if not documents:
+        return [_unreadable(f"{name} holds an empty list")]
+    read: list[WooOrder | Verdict] = []
+    for index, document in enumerate(documents):
+        fallback = f"[{index}]" if isinstance(raw, list) else "?"
+        if not isinstance(document, dict):
+            kind = type(document).__name__.replace("str", "a string").replace("NoneType", "null")
+            problem = f"{name}{fallback if isinstance(raw, list) else ''} is not a JSON object"
+            read.append(_unreadable(f"{problem} (got {kind})"))
+            continue
+        try:
+            read.append(WooOrder.parse(document))
+        except WooOrderError as exc:
+            read.append(_invalid(_number_of(document, fallback), exc.problems))
+    return read
+
+
+def land_order(order: WooOrder, target: Target, mapping: Mapping) -> Landing:
+    """Push one order with the reference connector and verify it (on a fresh target)."""
+    started = time.perf_counter()
+    target.isolate()
+    calllog = CallLog()
+    if order.check_invariants():
+        # An order whose own numbers do not add up is not pushed: verify explains it.
+        verdict = verify(order, mapping, target.client(None, calllog), calllog, None)
+        return Landing(verdict, order, time.perf_counter() - started)
+    connector = ReferenceConnector(target.client(None, calllog), mapping)
+    push = connector.push(order)
+    verdict = verify(order, mapping, target.client(None, calllog), calllog, push)
+    calls = tuple(call.to_dict() for call in calllog.calls)
+    return Landing(verdict, order, time.perf_counter() - started, calls)
+
+
+def land_all(read: Iterable[WooOrder | Verdict], target: Target, mapping: Mapping) -> list[Landing]:
+    """Land every readable order; unreadable ones keep their `invalid-order` verdict."""
+    return [
+        land_order(item, target, mapping)
+        if isinstance(item, WooOrder)
+        else Landing(item, None, 0.0)
+        for item in read
+    ]
+
+
+def read_order_file(path: str | Path) -> list[WooOrder | Verdict]:
+    """`read_orders` for a file (an unreadable file is an OSError for the caller)."""
+    source = Path(path)
+    return read_orders(source.read_bytes(), name=source.name)
