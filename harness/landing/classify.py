@@ -227,7 +227,7 @@ def _permission(failure: Failure, _names: ItemNamer) -> Cause | None:
     level = _LEVELS.get(failure.method.upper(), "Full")
     what = {"POST": "create", "PUT": "create or update", "PATCH": "edit", "DELETE": "delete",
             "GET": "read"}.get(failure.method.upper(), "use")
-    thing = failure.record_type or "this record"
+    thing = failure.record_name
     if "subsidiar" in text:
         hint = (
             "Give the integration role access to the order's subsidiary (the role's "
@@ -272,7 +272,7 @@ def _required(failure: Failure, _names: ItemNamer) -> Cause | None:
                 "field: Customization > Forms > Transaction Forms / Lists, Records, & Fields)"
             )
     shown = ", ".join(labels)
-    record = failure.record_type or "record"
+    record = failure.record_name
     return Cause(
         "required-field",
         f"NetSuite requires {shown} on the {record}, and it was not sent.",
@@ -437,7 +437,7 @@ def _validation(failure: Failure, _names: ItemNamer) -> Cause | None:
             return _by_field(path_category, failure.path or "", "", failure)
         return Cause(
             "validation-rule",
-            f"NetSuite refused the {failure.record_type or 'request'}: {failure.message}",
+            f"NetSuite refused the {failure.record_name}: {failure.message}",
             "Fix the value NetSuite names" + (f" (at {failure.path})" if failure.path else "")
             + "; the message is NetSuite's own validation.",
         )
@@ -448,7 +448,7 @@ def _script(failure: Failure) -> Cause:
     message = failure.message or failure.detail or f"HTTP {failure.status}"
     return Cause(
         "script-or-workflow",
-        f"A script or workflow in NetSuite refused the {failure.record_type or 'record'}: "
+        f"A script or workflow in NetSuite refused the {failure.record_name}: "
         f"\"{message}\"",
         "This is the account's own rule, not a NetSuite field check: ask the NetSuite "
         "administrator which user event script or workflow says this (Customization > "

@@ -183,8 +183,16 @@ def _refusal(
     hint = known.hint if known is not None else cause.hint
     if known is not None and by == "NetSuite":
         evidence = [*evidence, f"expected: {known.summary}"]
-    return Diagnosis(cause.category, f"{by} refused {order}: {cause.summary}", hint,
+    return Diagnosis(cause.category, f"{by} refused {order}: {_continued(cause.summary)}", hint,
                      tuple(evidence))
+
+
+def _continued(sentence: str) -> str:
+    """A sentence continuing after a colon: `The role ...` -> `the role ...` (names stay)."""
+    first = sentence.split(" ", 1)[0]
+    if first[1:].islower() and first not in ("NetSuite",):
+        return sentence[:1].lower() + sentence[1:]
+    return sentence
 
 
 def _from_connector(

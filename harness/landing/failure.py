@@ -19,6 +19,15 @@ from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, NetSuiteError, Transp
 # Oracle's documentation spells the prefix differently from live answers (reference 3.4).
 _PREFIXES = (BUSINESS_ERROR_PREFIX, "Error while accessing resource: ")
 _RECORD_PATH = re.compile(r"/record/v1/([^/?]+)(?:/([^/?]+))?", re.IGNORECASE)
+_RECORD_NAMES = {
+    "salesorder": "Sales Order",
+    "customer": "customer",
+    "suiteql": "SuiteQL query",
+    "inventoryitem": "item",
+    "noninventorysaleitem": "item",
+    "otherchargesaleitem": "item",
+    "discountitem": "discount item",
+}
 _LINE_INDEX = re.compile(r"item\.items\[(\d+)\]", re.IGNORECASE)
 
 
@@ -84,6 +93,14 @@ class Failure:
             return "suiteql"
         match = _RECORD_PATH.search(self.resource)
         return match.group(1) if match else None
+
+    @property
+    def record_name(self) -> str:
+        """The record type as people call it: `Sales Order`, `customer`, `SuiteQL query`."""
+        kind = self.record_type
+        if kind is None:
+            return "request"
+        return _RECORD_NAMES.get(kind.lower(), kind)
 
     @property
     def line_index(self) -> int | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from landing_helpers import ClientFactory
+from landing_helpers import ClientFactory, FakeClient
 
 from harness.connector.base import PushResult
 from harness.connector.mapping import Mapping
@@ -17,9 +17,10 @@ from harness.landing.compare import render_diff
 from harness.landing.expect import expect, prefetch
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Verdict
-from harness.landing.verify import verify
+from harness.landing.verify import LandingCheckError, verify
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.errors import NetSuiteError
 from harness.woo.generate import ScenarioSpec, TaxSpec, generate
 from harness.woo.order import WooOrder
 
@@ -308,3 +309,39 @@ def test_readback_is_three_requests_once_reference_data_is_known(
     assert [(c.method, c.path.rsplit("/", 1)[-1]) for c in log.calls[before:]] == [
         ("POST", "suiteql"), ("GET", push.sales_order_id), ("POST", "suiteql")
     ]
+
+
+class _Unreadable:
+    """A client whose every read is refused (a revoked token, say)."""
+
+    def suiteql_all(self, q: str) -> list[dict[str, str]]:
+        raise NetSuiteError(401, "Invalid login attempt.", code="INVALID_LOGIN", method="POST",
+                            url="https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/"
+                            "query/v1/suiteql")
+
+    def get(self, record_type: str, record_id: str | int, *, expand: bool = False) -> Any:
+        raise AssertionError("not reached")
+
+
+def test_unreadable_account_after_a_refusal_still_gives_the_refusal(
+    mapping: Mapping, spec: SpecOf
+) -> None:
+    order = generate(untaxed(spec("new-customer")), 1)
+    error = NetSuiteError(401, "Invalid login attempt.", code="INVALID_LOGIN", method="PUT",
+                          url="https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/"
+                          "record/v1/salesOrder/eid:woo-1")
+    push = PushResult(order.number, "rejected", error=error, stage="sales-order")
+    lookups = ReferenceData(FakeClient({"currency": [{"id": "1", "symbol": "USD"}],
+                                        "subsidiary": [{"id": "1", "name": "Acme"}]}))
+    verdict = verify(order, mapping, _Unreadable(), CallLog(), push, lookups=lookups)
+    assert verdict.outcome == "rejected"
+    assert verdict.diagnosis is not None and verdict.diagnosis.category == "auth"
+
+
+def test_unreadable_account_after_a_success_is_an_error_not_a_verdict(
+    mapping: Mapping, spec: SpecOf
+) -> None:
+    order = generate(untaxed(spec("new-customer")), 1)
+    push = PushResult(order.number, "pushed", sales_order_id="7")
+    with pytest.raises(LandingCheckError, match=f"order #{order.number} back from NetSuite"):
+        verify(order, mapping, _Unreadable(), CallLog(), push)
