@@ -156,8 +156,10 @@ CREATE TABLE transactionshippingaddress (
 
 # Lookups a connector or a readback makes on every order must stay index-backed at 10,000+
 # orders: by external id, document number, PO number, and (case-insensitive) email.
+# The external-id index includes the type so that `eid:` lookups, which also filter on the
+# type, prefer it over the (type, trandate) index (which would scan every sales order).
 _INDEXES = """
-CREATE INDEX transaction_externalid ON "transaction" (externalid);
+CREATE INDEX transaction_externalid ON "transaction" (externalid, type);
 CREATE INDEX transaction_tranid ON "transaction" (tranid);
 CREATE INDEX transaction_otherrefnum ON "transaction" (otherrefnum);
 CREATE INDEX transaction_entity ON "transaction" (entity);

@@ -18,6 +18,8 @@ from harness.sandbox.db import (
     format_address,
     parse_id_list,
 )
+from harness.sandbox.records import RequestContext
+from harness.sandbox.serve import Sandbox
 
 AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -157,3 +159,19 @@ def test_address_text_lists_the_parts_line_by_line() -> None:
         }
     )
     assert text == "AP\nNorthwind\n350 Fifth Ave\nNew York NY 10118\nUS"
+
+
+def test_record_service_eid_lookups_use_the_external_id_index() -> None:
+    sandbox = Sandbox()
+    fill_orders(sandbox.store, 10_000)
+    statements: list[str] = []
+    sandbox.store.conn.set_trace_callback(statements.append)
+    ctx = RequestContext(base_url=sandbox.base_url)
+    sandbox.app.records.get(ctx, "salesOrder", "eid:WOO-5000", {})
+    sandbox.store.conn.set_trace_callback(None)
+    lookups = [sql for sql in statements if "externalid =" in sql]
+    assert lookups
+    for sql in lookups:
+        plan = " | ".join(row[3] for row in sandbox.store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "INDEX transaction_externalid" in plan, plan
+    sandbox.close()
