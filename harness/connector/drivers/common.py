@@ -1,0 +1,275 @@
+"""What every driver for a connector we don't own shares: give it the order, then check NetSuite.
+
+A driver only hands the order over (a webhook, a command, a function call, a store order) and
+records what the connector said (its `Answer`). Whether the order landed is never taken from
+that answer: `ExternalConnector.push` watches NetSuite for the Sales Order and `judge` turns
+answer, landing and the NetSuite exchanges seen meanwhile into the `PushResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from harness.connector.base import Connector, PushResult
+from harness.connector.drivers.landing import Landing, LandingWatch
+from harness.connector.mapping import Mapping as OrderMapping
+from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.errors import NetSuiteError
+from harness.woo.order import WooOrder
+
+log = logging.getLogger("harness.connector.external")
+
+ConnectorFactory = Callable[[NetSuiteClient, OrderMapping], Connector]
+Topic = Literal["order.created", "order.updated"]
+SAID_CHARS = 600
+ENV_NAMES = (
+    "NETSUITE_ACCOUNT",
+    "NETSUITE_CONSUMER_KEY",
+    "NETSUITE_CONSUMER_SECRET",
+    "NETSUITE_TOKEN_ID",
+    "NETSUITE_TOKEN_SECRET",
+    "NETSUITE_CLIENT_ID",
+    "NETSUITE_CERTIFICATE_ID",
+    "NETSUITE_PRIVATE_KEY",
+    "NETSUITE_BASE_URL",
+)
+
+
+class ExternalConnectorError(Exception):
+    """A driver that cannot be set up (bad spec, unusable option, missing credentials)."""
+
+
+def capped(text: str, limit: int = SAID_CHARS) -> str:
+    """`text` on one line, cut at `limit` characters with a note of how much was cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else f"{flat[:limit]}...[{len(flat) - limit} more chars]"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a connector said when it was given one order.
+
+    `ok` is the connector's own claim (2xx, exit code 0, a return without exception).
+    `text` is one line for people: `answered HTTP 200: {"ok": true}`. `not_sent` says why the
+    order never reached the connector at all (e.g. the webhook is disabled).
+    """
+
+    kind: Literal["webhook", "command", "python", "store"]
+    topic: str
+    ok: bool
+    text: str
+    status: int | None = None  # HTTP status or exit code
+    duration_ms: float = 0.0
+    attempts: int = 1
+    not_sent: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "topic": self.topic,
+            "ok": self.ok,
+            "text": self.text,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "attempts": self.attempts,
+            "not_sent": self.not_sent,
+            "detail": self.detail,
+        }
+
+
+def netsuite_environment(
+    client: NetSuiteClient,
+    base_url: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> dict[str, str]:
+    """The `NETSUITE_*` variables that let a connector reach what `client` reaches.
+
+    TBA credentials are read from the client's signer; other schemes (OAuth 2.0 M2M) cannot
+    be handed over, so the caller's own `NETSUITE_*` environment is used as it is.
+    """
+    signer = getattr(getattr(client.auth, "client", None), "client_key", None)
+    if signer is not None:
+        oauth = client.auth.client  # type: ignore[union-attr]
+        env = {
+            "NETSUITE_ACCOUNT": client.account_id,
+            "NETSUITE_CONSUMER_KEY": str(oauth.client_key),
+            "NETSUITE_CONSUMER_SECRET": str(oauth.client_secret),
+            "NETSUITE_TOKEN_ID": str(oauth.resource_owner_key),
+            "NETSUITE_TOKEN_SECRET": str(oauth.resource_owner_secret),
+        }
+    else:
+        env = {name: environ[name] for name in ENV_NAMES if environ.get(name)}
+        if "NETSUITE_ACCOUNT" not in env:
+            raise ExternalConnectorError(
+                "the connector needs NetSuite credentials: the target's client does not use TBA "
+                "and NETSUITE_ACCOUNT is not set; set the NETSUITE_* variables"
+            )
+    env["NETSUITE_BASE_URL"] = (base_url or env.get("NETSUITE_BASE_URL") or client.base_url)
+    return env
+
+
+def netsuite_refusals(calls: list[Call]) -> list[Call]:
+    """NetSuite REST requests that failed, other than reads (a 404 lookup is routine)."""
+    return [
+        call
+        for call in calls
+        if not call.ok and call.method != "GET" and call.path.startswith("/services/rest/")
+    ]
+
+
+def error_from_call(call: Call) -> NetSuiteError:
+    """The NetSuiteError a client would have raised for a logged failed request."""
+    return NetSuiteError(
+        call.status,
+        call.error_detail or call.transport_error or f"HTTP {call.status}",
+        code=call.error_code,
+        path=call.error_path,
+        raw_body=call.response_body or "",
+        method=call.method,
+        url=f"http://{call.host}{call.path}",
+    )
+
+
+def judge(
+    order: WooOrder,
+    answer: Answer,
+    landing: Landing,
+    seen: list[Call],
+    *,
+    waited_for: float,
+) -> PushResult:
+    """The PushResult of one delivery, from NetSuite's view first and the connector's second.
+
+    Landed: pushed. A NetSuite refusal seen meanwhile: rejected, with NetSuite's error. The
+    connector refusing or failing: failed, with its answer. Otherwise: not-landed, with its
+    answer as evidence; a connector that says 200 and writes nothing is never a pass.
+    """
+    number = order.number or str(order.id)
+    said = answer.text if answer.not_sent is None else f"not sent: {answer.not_sent}"
+    if landing.found:
+        return PushResult(number, "pushed", sales_order_id=landing.sales_order_id, said=said)
+    refused = netsuite_refusals(seen)
+    if refused:
+        return PushResult(number, "rejected", error=error_from_call(refused[-1]), said=said)
+    if answer.not_sent is not None:
+        return PushResult(
+            number,
+            "not-landed",
+            problem=f"WooCommerce did not deliver {answer.topic}: {answer.not_sent}",
+            said=said,
+        )
+    if not answer.ok:
+        return PushResult(number, "failed", problem=f"the connector {answer.text}", said=said)
+    return PushResult(
+        number,
+        "not-landed",
+        problem=f"not landed in {waited_for:g} s: {landing.describe()}; the connector {said}",
+        said=said,
+    )
+
+
+class ExternalConnector:
+    """Base of the drivers: `deliver` hands one order over, `push` checks that it landed.
+
+    The first push of an order is its `order.created`, later pushes of the same order id
+    its `order.updated`. `settle` waits that long after each answer before the first lookup
+    (for connectors that queue work). Every answer is kept in `answers` for reports.
+    """
+
+    name = "external"
+    kind: Literal["webhook", "command", "python", "store"] = "webhook"
+
+    def __init__(self, client: NetSuiteClient, mapping: OrderMapping, watch: LandingWatch,
+                 *, settle: float = 0.0) -> None:
+        self.client = client
+        self.mapping = mapping
+        self.watch = watch
+        self.settle = settle
+        self.calllog: CallLog = client.calllog
+        self.answers: list[Answer] = []
+        self._seen: set[int] = set()
+
+    def deliver(self, order: WooOrder, topic: Topic) -> Answer:
+        raise NotImplementedError
+
+    def landed_order(self, order: WooOrder) -> WooOrder:
+        """The order as the connector saw it (a store renumbers orders it creates)."""
+        return order
+
+    def push(self, order: WooOrder) -> PushResult:
+        topic: Topic = "order.updated" if order.id in self._seen else "order.created"
+        self._seen.add(order.id)
+        mark = len(self.calllog)
+        answer = self.deliver(order, topic)
+        self.answers.append(answer)
+        log.info("%s %s #%s: %s", self.name, topic, order.number or order.id, answer.text)
+        seen_order = self.landed_order(order)
+        # Only an order the connector accepted and the mapping syncs is worth waiting for;
+        # anything else gets one look (it may have landed all the same).
+        wait = answer.ok and answer.not_sent is None and self.mapping.syncs(seen_order.status)
+        if wait and self.settle > 0:
+            self.watch.sleep(self.settle)
+        landing = self.watch.wait(seen_order, timeout=None if wait else 0.0)
+        seen = self.calllog.calls[mark:]
+        return judge(seen_order, answer, landing, seen, waited_for=self.watch.timeout)
+
+    def close(self) -> None:
+        """Release what the driver holds (processes, temporary files, store orders)."""
+
+    def __enter__(self) -> ExternalConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DriverFactory:
+    """A `ConnectorFactory` that keeps its connectors, so one `close()` tears all down.
+
+    `run_scenario` builds a connector per scenario and never closes it; whoever runs the
+    scenarios closes the factory (store orders are deleted, temporary files removed).
+    """
+
+    def __init__(
+        self,
+        spec: str,
+        build: Callable[[NetSuiteClient, OrderMapping], ExternalConnector],
+    ) -> None:
+        self.spec = spec
+        self._build = build
+        self.connectors: list[ExternalConnector] = []
+
+    def __repr__(self) -> str:
+        return f"DriverFactory({self.spec!r})"
+
+    def __call__(self, client: NetSuiteClient, mapping: OrderMapping) -> Connector:
+        connector = self._build(client, mapping)
+        self.connectors.append(connector)
+        return connector
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [answer for connector in self.connectors for answer in connector.answers]
+
+    def close(self) -> None:
+        problems = []
+        for connector in self.connectors:
+            try:
+                connector.close()
+            except Exception as exc:  # one connector's teardown must not skip the others'
+                problems.append(f"{connector.name}: {type(exc).__name__}: {exc}")
+        self.connectors.clear()
+        if problems:
+            raise ExternalConnectorError("teardown failed: " + "; ".join(problems))
+
+    def __enter__(self) -> DriverFactory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,188 @@
+"""Drive a connector that is a Python function: call it in-process with each order.
+
+`module:function` (importable) or `path/to/file.py:function`. The function gets the order as
+a dict (the WooCommerce JSON), or as a `WooOrder` when its first parameter is annotated so,
+or as JSON text when annotated `str`. While it runs, the `NETSUITE_*` environment points at
+the target, and its `requests` traffic to the target's host is copied into the call log (in
+sim mode that traffic is answered by the embedded sandbox, which intercepts the host).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import time
+import traceback
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+from urllib.parse import urlsplit
+
+import requests
+
+from harness.connector.drivers.common import (
+    Answer,
+    ExternalConnector,
+    ExternalConnectorError,
+    Topic,
+    capped,
+    netsuite_environment,
+)
+from harness.connector.drivers.landing import LandingWatch
+from harness.connector.mapping import Mapping as OrderMapping
+from harness.netsuite.calllog import CallLog
+from harness.netsuite.client import NetSuiteClient
+from harness.woo.order import WooOrder
+
+
+def load_function(target: str) -> Callable[..., Any]:
+    """`pkg.mod:func` or `path/to/file.py:func` -> the function."""
+    where, sep, attribute = target.rpartition(":")
+    if not sep or not where or not attribute:
+        raise ExternalConnectorError(
+            f"python connector {target!r} names no function; expected module:function or "
+            "path/to/file.py:function"
+        )
+    if where.endswith(".py") or os.sep in where or "/" in where:
+        path = Path(where)
+        if not path.is_file():
+            raise ExternalConnectorError(f"python connector file {where} does not exist")
+        name = f"harness_connector_{abs(hash(str(path.resolve())))}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ExternalConnectorError(f"python connector file {where} cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            raise ExternalConnectorError(
+                f"python connector file {where} failed to import: {type(exc).__name__}: {exc}"
+            ) from None
+    else:
+        try:
+            module = importlib.import_module(where)
+        except Exception as exc:
+            raise ExternalConnectorError(
+                f"python connector module {where} failed to import: {type(exc).__name__}: {exc}"
+            ) from None
+    function = getattr(module, attribute, None)
+    if not callable(function):
+        raise ExternalConnectorError(
+            f"python connector {target!r}: {where} has no function {attribute!r}"
+        )
+    return typing.cast(Callable[..., Any], function)
+
+
+def argument_kind(function: Callable[..., Any]) -> type:
+    """What the function wants: WooOrder, str (JSON text) or dict (the default)."""
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return dict
+    if not parameters:
+        raise ExternalConnectorError(
+            f"python connector {getattr(function, '__name__', function)!r} takes no argument; "
+            "expected one (the order)"
+        )
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception:
+        hints = {}
+    wanted = hints.get(parameters[0].name, parameters[0].annotation)
+    if isinstance(wanted, type) and issubclass(wanted, WooOrder):
+        return WooOrder
+    if isinstance(wanted, str) and wanted.rsplit(".", 1)[-1] == "WooOrder":
+        return WooOrder
+    if wanted in (str, "str"):
+        return str
+    return dict
+
+
+@contextmanager
+def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """`os.environ` with `values` for the duration (restored afterwards)."""
+    with mock.patch.dict(os.environ, values):
+        yield
+
+
+@contextmanager
+def recorded_requests(calllog: CallLog, host: str) -> Iterator[None]:
+    """Copy every `requests` exchange with `host` into `calllog` while active."""
+    original = requests.Session.send
+
+    def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        if urlsplit(request.url or "").hostname != host:
+            return original(session, request, **kwargs)
+        started = time.perf_counter()
+        try:
+            response = original(session, request, **kwargs)
+        except requests.RequestException as exc:
+            calllog.record_exchange(request, exc, time.perf_counter() - started)
+            raise
+        calllog.record_exchange(request, response, time.perf_counter() - started)
+        return response
+
+    with mock.patch.object(requests.Session, "send", send):
+        yield
+
+
+def _where(exc: BaseException) -> str:
+    """`file.py:42 in push`: the innermost frame, so a failure is found without a traceback."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (at {Path(last.filename).name}:{last.lineno} in {last.name})"
+
+
+class PythonConnector(ExternalConnector):
+    """A connector that is a Python function, called with each order."""
+
+    kind = "python"
+
+    def __init__(
+        self,
+        client: NetSuiteClient,
+        mapping: OrderMapping,
+        function: Callable[..., Any] | str,
+        watch: LandingWatch,
+        *,
+        netsuite_url: str | None = None,
+        settle: float = 0.0,
+    ) -> None:
+        super().__init__(client, mapping, watch, settle=settle)
+        self.function = load_function(function) if isinstance(function, str) else function
+        label = function if isinstance(function, str) else getattr(function, "__qualname__", "")
+        self.name = f"python:{label}"
+        self.argument = argument_kind(self.function)
+        self.env = netsuite_environment(client, netsuite_url)
+        self.host = urlsplit(self.env["NETSUITE_BASE_URL"]).hostname or ""
+
+    def _argument(self, order: WooOrder) -> Any:
+        if self.argument is WooOrder:
+            return order
+        if self.argument is str:
+            return json.dumps(order.to_wire(), ensure_ascii=False)
+        return order.to_wire()
+
+    def deliver(self, order: WooOrder, topic: Topic) -> Answer:
+        started = time.perf_counter()
+        scrub = self.client.calllog.redactor
+        try:
+            with patched_environ(self.env), recorded_requests(self.client.calllog, self.host):
+                returned = self.function(self._argument(order))
+        except Exception as exc:
+            duration = round((time.perf_counter() - started) * 1000, 3)
+            text = scrub.text(f"raised {type(exc).__name__}: {exc}{_where(exc)}")
+            return Answer("python", topic, False, capped(text), duration_ms=duration)
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        shown = scrub.text(capped(repr(returned), 300))
+        return Answer("python", topic, True, f"returned {shown}", duration_ms=duration)
