@@ -366,6 +366,126 @@ def explain(file: str, as_json: bool) -> None:
         sys.exit(1)
 
 
+# -- harness reconcile -------------------------------------------------------------------------
+
+
+def _date(_: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-06-01 (got {value!r})") from None
+
+
+@main.command()
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="The WooCommerce store (https), read through REST v3 with "
+              "WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET.")
+@click.option("--orders", "orders_file", type=click.Path(dir_okay=False), default=None,
+              help="An export of the store's orders (JSON list of REST v3 orders) instead.")
+@click.option("--since", required=True, callback=_date, metavar="DATE",
+              help="First day (YYYY-MM-DD, store time) of orders to check.")
+@click.option("--until", callback=_date, default=None, metavar="DATE",
+              help="Last day to check (default: up to now).")
+@click.option(
+    "--target",
+    type=click.Choice(["live", "sim"]),
+    default="live",
+    show_default=True,
+    help="live: the NetSuite account in NETSUITE_* (NETSUITE_BASE_URL may point at a served "
+    "sandbox). sim: a fresh embedded sandbox (for trying the command out).",
+)
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False), default=None,
+              help="Connector mapping: its externalId / PO # templates and synced statuses.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reconciliation as JSON.")
+def reconcile(
+    store_url: str | None,
+    orders_file: str | None,
+    since: Any,
+    until: Any,
+    target: str,
+    mapping_path: str | None,
+    as_json: bool,
+) -> None:
+    """The orders a store really has vs the Sales Orders in NetSuite: missing, duplicated,
+    different totals, and orders per day in both. Exit 1 when any order is missing."""
+    import json
+    import os
+
+    from rich.console import Console
+
+    from harness.connector.mapping import load_mapping
+    from harness.netsuite.errors import NetSuiteError
+    from harness.reconcile import (
+        KEY_ENV,
+        SECRET_ENV,
+        ReconcileError,
+        fetch_store_orders,
+        load_order_export,
+    )
+    from harness.reconcile import reconcile as compare
+    from harness.report.reconcile import print_reconciliation
+    from harness.yamlfile import ConfigFileError
+
+    if (store_url is None) == (orders_file is None):
+        raise click.UsageError("give exactly one of --store URL or --orders FILE")
+    if until is not None and until < since:
+        raise click.UsageError(f"--until {until} is before --since {since}")
+    try:
+        mapping = load_mapping(mapping_path)
+    except ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        if store_url is not None:
+            key, secret = os.environ.get(KEY_ENV, ""), os.environ.get(SECRET_ENV, "")
+            if not key or not secret:
+                raise click.ClickException(f"--store needs {KEY_ENV} and {SECRET_ENV} set")
+            raw = fetch_store_orders(store_url, key, secret, since=since, until=until)
+        else:
+            assert orders_file is not None
+            raw = load_order_export(orders_file)
+        with _query_client(target) as client:
+            found = compare(raw, client, mapping, since=since, until=until)
+    except ReconcileError as exc:
+        raise click.ClickException(str(exc)) from None
+    except NetSuiteError as exc:
+        raise click.ClickException(f"NetSuite: {exc}") from None
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2))
+    else:
+        print_reconciliation(Console(), found)
+    if not found.ok:
+        sys.exit(1)
+
+
+def _query_client(target: str) -> Any:
+    """A context manager giving a NetSuite client for reading (`live` from NETSUITE_*)."""
+    from contextlib import contextmanager
+
+    from harness.netsuite.auth import AuthConfigError
+
+    @contextmanager
+    def live() -> Any:
+        from harness.netsuite.client import NetSuiteClient
+
+        try:
+            yield NetSuiteClient.from_env()
+        except AuthConfigError as exc:
+            raise click.ClickException(f"NETSUITE_* settings: {exc}") from None
+
+    @contextmanager
+    def sim() -> Any:
+        from harness.runner import SimTarget
+
+        with SimTarget() as embedded:
+            yield embedded.client()
+
+    return live() if target == "live" else sim()
+
+
 # -- harness sandbox ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,382 @@
+"""`harness reconcile`: the orders a store really has against the Sales Orders NetSuite holds.
+
+The classic failure is silent: orders stop landing and nothing says so. Reconciliation asks
+both systems: WooCommerce's REST API (or an export of its orders) for the orders of a period,
+and NetSuite, in one SuiteQL query per batch, for the Sales Orders carrying their externalId or
+PO #. Orders missing, duplicated or landed with another total are listed, and orders per day in
+both systems show when a sync stalled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from harness.connector.mapping import Mapping as ConnectorMapping
+from harness.connector.mapping import render
+from harness.connector.refdata import sql_text
+
+ORDERS_PATH = "/wp-json/wc/v3/orders"
+# WordPress caps per_page at 100 (reference woocommerce-orders 8, INFERRED).
+PER_PAGE = 100
+# Keeps each SuiteQL statement well below NetSuite's statement size limits.
+BATCH = 400
+KEY_ENV = "WOOCOMMERCE_CONSUMER_KEY"
+SECRET_ENV = "WOOCOMMERCE_CONSUMER_SECRET"
+CENT = Decimal("0.01")
+
+
+class ReconcileError(Exception):
+    """The store or the export could not be read; the message says what to fix."""
+
+
+class QueryClient(Protocol):
+    def suiteql_all(self, q: str) -> list[dict[str, str]]: ...
+
+
+@dataclass(frozen=True)
+class StoreOrder:
+    """What reconciliation needs of one WooCommerce order."""
+
+    id: int
+    number: str
+    status: str
+    total: Decimal
+    currency: str
+    created: date | None
+    external_id: str
+    other_ref_num: str
+
+
+@dataclass(frozen=True)
+class NetSuiteOrder:
+    id: str
+    tranid: str
+    external_id: str
+    other_ref_num: str
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class Different:
+    order: StoreOrder
+    netsuite: NetSuiteOrder
+
+    @property
+    def difference(self) -> Decimal:
+        return (self.netsuite.total or Decimal(0)) - self.order.total
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    store: int
+    netsuite: int
+
+
+@dataclass
+class Reconciliation:
+    """The outcome: per-order findings and per-day counts (store dates)."""
+
+    since: date
+    until: date | None
+    orders: int = 0
+    not_synced: int = 0  # in statuses the mapping does not push
+    matched: int = 0
+    missing: list[StoreOrder] = field(default_factory=list)
+    duplicated: list[tuple[StoreOrder, list[NetSuiteOrder]]] = field(default_factory=list)
+    different: list[Different] = field(default_factory=list)
+    days: list[DayCount] = field(default_factory=list)
+
+    @property
+    def stalled_since(self) -> date | None:
+        """The first day of the trailing run of days where the store had orders and NetSuite
+        none of them: the moment a sync stopped silently."""
+        start: date | None = None
+        for day in self.days:
+            if day.store and not day.netsuite:
+                start = start or day.day
+            elif day.store:
+                start = None
+        return start
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        def order(o: StoreOrder) -> dict[str, Any]:
+            return {"number": o.number, "id": o.id, "status": o.status,
+                    "total": format(o.total, "f"), "externalId": o.external_id,
+                    "created": o.created.isoformat() if o.created else None}
+
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "orders": self.orders,
+            "not_synced": self.not_synced,
+            "matched": self.matched,
+            "missing": [order(o) for o in self.missing],
+            "duplicated": [
+                {**order(o), "sales_orders": [n.id for n in found]} for o, found in self.duplicated
+            ],
+            "different": [
+                {**order(d.order), "sales_order": d.netsuite.id,
+                 "netsuite_total": format(d.netsuite.total, "f") if d.netsuite.total is not None
+                 else None}
+                for d in self.different
+            ],
+            "days": [{"day": d.day.isoformat(), "store": d.store, "netsuite": d.netsuite}
+                     for d in self.days],
+            "stalled_since": self.stalled_since.isoformat() if self.stalled_since else None,
+        }
+
+
+# -- the store side ----------------------------------------------------------------------------
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def _created(raw: Mapping[str, Any]) -> date | None:
+    text = raw.get("date_created") or raw.get("date_created_gmt")
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _template_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
+    assert isinstance(billing, dict)
+    values: dict[str, Any] = {k: raw.get(k, "") for k in (
+        "id", "order_key", "customer_id", "currency", "status", "payment_method",
+        "payment_method_title", "transaction_id", "customer_note", "created_via",
+    )}
+    values["number"] = raw.get("number") or str(raw.get("id", ""))
+    for part in ("email", "first_name", "last_name", "company", "country"):
+        values[f"billing_{part}"] = billing.get(part, "")
+    return values
+
+
+def store_order(raw: Mapping[str, Any], mapping: ConnectorMapping) -> StoreOrder:
+    """One order as the REST API or an export gives it; references from the mapping."""
+    values = _template_values(raw)
+    return StoreOrder(
+        id=int(raw.get("id") or 0),
+        number=str(values["number"]),
+        status=str(raw.get("status", "")),
+        total=_money(raw.get("total")),
+        currency=str(raw.get("currency", "")),
+        created=_created(raw),
+        external_id=render(mapping.order.external_id, values),
+        other_ref_num=render(mapping.order.other_ref_num, values),
+    )
+
+
+def _store_error(response: requests.Response) -> ReconcileError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    said = body.get("message") if isinstance(body, dict) else None
+    code = body.get("code") if isinstance(body, dict) else None
+    detail = f"{code}: {said}" if code and said else (said or response.reason or "no detail")
+    hint = ""
+    if response.status_code in (401, 403):
+        hint = (f" Check {KEY_ENV} and {SECRET_ENV} (a key with read access, WooCommerce > "
+                "Settings > Advanced > REST API).")
+    return ReconcileError(
+        f"the store answered {response.status_code} to GET {urlsplit(response.url).path}: "
+        f"{detail}.{hint}"
+    )
+
+
+def fetch_store_orders(
+    store_url: str,
+    key: str,
+    secret: str,
+    *,
+    since: date,
+    until: date | None = None,
+    session: requests.Session | None = None,
+    timeout: float = 30.0,
+) -> list[dict[str, Any]]:
+    """Every order created in [since, until] (all statuses), page by page (X-WP-TotalPages)."""
+    parts = urlsplit(store_url)
+    if parts.scheme != "https":
+        # Basic auth over plain HTTP would send the secret in clear; WooCommerce then wants
+        # OAuth 1.0a signatures instead (reference woocommerce-orders 8).
+        raise ReconcileError(
+            f"--store {store_url!r}: expected an https:// URL (the consumer key and secret go "
+            "in HTTP Basic auth, which WooCommerce accepts only over HTTPS)"
+        )
+    http = session or requests.Session()
+    url = store_url.rstrip("/") + ORDERS_PATH
+    params: dict[str, str | int] = {
+        "per_page": PER_PAGE,
+        "after": datetime.combine(since, time.min).isoformat(),
+        "status": "any",
+        "orderby": "date",
+        "order": "asc",
+    }
+    if until is not None:
+        params["before"] = datetime.combine(until, time.max).isoformat(timespec="seconds")
+    orders: list[dict[str, Any]] = []
+    page, pages = 1, 1
+    while page <= pages:
+        try:
+            response = http.get(url, params={**params, "page": page}, auth=(key, secret),
+                                timeout=timeout)
+        except requests.RequestException as exc:
+            raise ReconcileError(f"the store at {store_url} did not answer: {exc}") from None
+        if response.status_code != 200:
+            raise _store_error(response)
+        try:
+            batch = response.json()
+        except ValueError:
+            raise ReconcileError(
+                f"the store answered page {page} of {url} with something that is not JSON"
+            ) from None
+        if not isinstance(batch, list):
+            kind = type(batch).__name__
+            raise ReconcileError(
+                f"the store answered page {page} with a JSON {kind}, expected a list of orders"
+            )
+        orders.extend(item for item in batch if isinstance(item, dict))
+        pages = _total_pages(response, pages)
+        page += 1
+    return orders
+
+
+def _total_pages(response: requests.Response, current: int) -> int:
+    value = response.headers.get("X-WP-TotalPages", "")
+    return int(value) if value.isdigit() else current
+
+
+def load_order_export(path: str | Path) -> list[dict[str, Any]]:
+    """Orders from an export file: a JSON list of REST v3 orders (or one order)."""
+    source = Path(path)
+    try:
+        document = json.loads(source.read_bytes())
+    except OSError as exc:
+        raise ReconcileError(f"{source}: cannot read the export ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise ReconcileError(f"{source}: not JSON ({exc})") from None
+    items = document if isinstance(document, list) else [document]
+    orders = [item for item in items if isinstance(item, dict) and "id" in item]
+    if len(orders) != len(items):
+        raise ReconcileError(
+            f"{source}: expected a JSON list of WooCommerce orders (objects with an id); "
+            f"{len(items) - len(orders)} of {len(items)} entries are not"
+        )
+    return orders
+
+
+def in_period(order: StoreOrder, since: date, until: date | None) -> bool:
+    if order.created is None:
+        return True
+    return order.created >= since and (until is None or order.created <= until)
+
+
+# -- the NetSuite side -------------------------------------------------------------------------
+
+
+def _batches(values: Sequence[StoreOrder], size: int) -> Iterable[Sequence[StoreOrder]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def find_sales_orders(client: QueryClient, orders: Sequence[StoreOrder]) -> list[NetSuiteOrder]:
+    """The Sales Orders carrying any of the orders' externalIds or PO #s (one query a batch)."""
+    found: dict[str, NetSuiteOrder] = {}
+    for batch in _batches(list(orders), BATCH):
+        eids = sorted({o.external_id for o in batch if o.external_id})
+        refs = sorted({o.other_ref_num for o in batch if o.other_ref_num})
+        conditions = []
+        if eids:
+            conditions.append(f"externalid IN ({', '.join(sql_text(e) for e in eids)})")
+        if refs:
+            conditions.append(f"otherrefnum IN ({', '.join(sql_text(r) for r in refs)})")
+        if not conditions:
+            continue
+        rows = client.suiteql_all(
+            "SELECT id, tranid, externalid, otherrefnum, foreigntotal FROM transaction "
+            f"WHERE type = 'SalesOrd' AND ({' OR '.join(conditions)}) ORDER BY id"
+        )
+        for row in rows:
+            total = row.get("foreigntotal")
+            found[str(row["id"])] = NetSuiteOrder(
+                id=str(row["id"]),
+                tranid=str(row.get("tranid") or ""),
+                external_id=str(row.get("externalid") or ""),
+                other_ref_num=str(row.get("otherrefnum") or ""),
+                total=_money(total) if total not in (None, "") else None,
+            )
+    return list(found.values())
+
+
+# -- the comparison ----------------------------------------------------------------------------
+
+
+def reconcile(
+    raw_orders: Iterable[Mapping[str, Any]],
+    client: QueryClient,
+    mapping: ConnectorMapping,
+    *,
+    since: date,
+    until: date | None = None,
+) -> Reconciliation:
+    """Compare the store's orders of the period with what NetSuite holds."""
+    everything = [store_order(raw, mapping) for raw in raw_orders]
+    period = [o for o in everything if in_period(o, since, until)]
+    synced = [o for o in period if mapping.syncs(o.status)]
+    result = Reconciliation(since, until, orders=len(period),
+                            not_synced=len(period) - len(synced))
+    sales_orders = find_sales_orders(client, synced) if synced else []
+    by_eid: dict[str, list[NetSuiteOrder]] = {}
+    by_ref: dict[str, list[NetSuiteOrder]] = {}
+    for so in sales_orders:
+        by_eid.setdefault(so.external_id, []).append(so)
+        by_ref.setdefault(so.other_ref_num, []).append(so)
+    landed_days: dict[date, int] = {}
+    store_days: dict[date, int] = {}
+    for order in synced:
+        # Either reference number claims a Sales Order for the order: a connector without
+        # externalId discipline leaves duplicates that share only the PO #.
+        mine = {so.id: so for so in by_eid.get(order.external_id, []) if order.external_id}
+        if order.other_ref_num:
+            mine |= {so.id: so for so in by_ref.get(order.other_ref_num, [])}
+        if order.created is not None:
+            store_days[order.created] = store_days.get(order.created, 0) + 1
+        if not mine:
+            result.missing.append(order)
+            continue
+        result.matched += 1
+        if order.created is not None:
+            landed_days[order.created] = landed_days.get(order.created, 0) + 1
+        found = sorted(mine.values(), key=lambda so: int(so.id) if so.id.isdigit() else 0)
+        if len(found) > 1:
+            result.duplicated.append((order, found))
+        first = found[0]
+        # Both sides are rounded at the currency's precision; a cent apart is a real difference.
+        if first.total is None or abs(first.total - order.total) >= CENT:
+            result.different.append(Different(order, first))
+    result.days = [
+        DayCount(day, store_days[day], landed_days.get(day, 0)) for day in sorted(store_days)
+    ]
+    return result
