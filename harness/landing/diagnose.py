@@ -12,29 +12,20 @@ Evidence lines are the call-log records that prove it, formatted like
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal
-from typing import Any
 
 from harness.connector.base import PushResult
 from harness.landing.classify import Cause, classify
+from harness.landing.evidence import failed, order_writes
 from harness.landing.expect import ExpectedLanding, ExpectedProblem
-from harness.landing.failure import (
-    Failure,
-    field_of,
-    format_call,
-    ref_id,
-    sent_body,
-    sent_lines,
-)
+from harness.landing.explain import category_of, explain, mismatch_line
+from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
 
-_WRITES = frozenset({"POST", "PUT", "PATCH"})
 # Which category a connector's failing stage belongs to (harness.connector.base.Stage).
 _STAGE_CATEGORIES: dict[str, Category] = {
     "customer": "customer-match",
@@ -58,41 +49,14 @@ _MISMATCH_ORDER: tuple[Category, ...] = (
 )
 
 
-def _record_type(call: Call) -> str:
-    failure = Failure.from_call(call)
-    return (failure.record_type or "").lower()
-
-
-def _mentions(call: Call, *needles: str) -> bool:
-    haystack = f"{call.path}\n{call.request_body or ''}".lower()
-    return any(needle and needle.lower() in haystack for needle in needles)
-
-
-def sales_order_writes(calllog: CallLog, external_id: str, other_ref_num: str) -> list[Call]:
-    """Writes of one order's Sales Order (by externalId or PO #; any, if none names one)."""
-    writes = [c for c in calllog.calls if c.method in _WRITES and _record_type(c) == "salesorder"]
-    needles = (f"eid:{external_id}", f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num
-               else "")
-    mine = [c for c in writes if _mentions(c, *needles)]
-    return mine or writes
-
-
-def order_writes(calllog: CallLog, expected: ExpectedLanding) -> list[Call]:
-    return sales_order_writes(calllog, expected.external_id, expected.other_ref_num)
-
-
-def _failed(calls: Iterable[Call]) -> list[Call]:
-    return [call for call in calls if not call.ok]
-
-
 def _error_call(calllog: CallLog, error: NetSuiteError) -> Call | None:
     """The call-log record of the request a NetSuiteError came from."""
     resource = Failure.from_error(error).resource
-    failed = _failed(calllog.calls)
-    for call in reversed(failed):
+    refused = failed(calllog.calls)
+    for call in reversed(refused):
         if call.method == error.method and call.path == resource and call.status == error.status:
             return call
-    return failed[-1] if failed else None
+    return refused[-1] if refused else None
 
 
 def _problem(expected: ExpectedLanding, category: Category | None = None) -> ExpectedProblem | None:
@@ -116,7 +80,7 @@ def diagnose(
     if push is not None and push.error is not None:
         return _from_error(push.error, calllog, expected, order)
     if push is not None and push.status in ("failed", "rejected"):
-        refused = _failed(order_writes(calllog, expected))
+        refused = failed(order_writes(calllog, expected))
         if push.status == "rejected" and refused:
             # Refused without a NetSuiteError in hand (an external connector): the log has it.
             cause = classify(Failure.from_call(refused[-1]), expected.item_name)
@@ -207,7 +171,7 @@ def _from_connector(
     hint = known.hint if known else _stage_hint(category)
     stage = f" at stage {push.stage}" if push.stage else ""
     evidence = [f"connector: {push.status}{stage}: {problem}"]
-    evidence += [format_call(call) for call in _failed(calllog.calls)[-3:]]
+    evidence += [format_call(call) for call in failed(calllog.calls)[-3:]]
     return Diagnosis(
         category,
         f"The connector could not send {order}: {problem}",
@@ -279,36 +243,6 @@ def _sync_rule(
 # -- orders that landed wrong, or not at all ---------------------------------------------------
 
 
-def _category_of(field: str) -> Category:
-    if field.startswith("customer"):
-        return "customer-match"
-    if field.startswith("lines[tax]"):
-        return "tax"
-    if field.startswith("lines["):
-        return "item-mapping"
-    if field == "taxTotal":
-        return "tax"
-    if field in ("shipMethod", "shippingCost"):
-        return "shipping"
-    if field in ("discountItem", "discountTotal"):
-        return "discount"
-    if field in ("externalId", "otherRefNum"):
-        return "sync-rule"
-    return "validation-rule"
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _mismatch_line(m: Mismatch) -> str:
-    return f"{m.field}: expected {_shown(m.expected)}, actual {_shown(m.actual)}"
-
-
 def _from_mismatches(
     push: PushResult | None,
     calllog: CallLog,
@@ -330,19 +264,19 @@ def _from_mismatches(
                 known.category,
                 f"{order} landed in NetSuite although it cannot land right: {known.summary}",
                 known.hint,
-                tuple([*landed, _mismatch_line(count)]),
+                tuple([*landed, mismatch_line(count)]),
             )
     rest = [m for m in mismatches if m.field != "orders.count"]
     by_category: dict[Category, list[Mismatch]] = {}
     for m in rest:
-        by_category.setdefault(_category_of(m.field), []).append(m)
+        by_category.setdefault(category_of(m.field), []).append(m)
     category = next(c for c in _MISMATCH_ORDER if c in by_category)
     found = by_category[category]
     writes = order_writes(calllog, expected)
     body = sent_body(writes[-1].request_body) if writes else {}
-    summary, hint, extra = _explain(category, found, expected, actual, body, calllog, order)
+    summary, hint, extra = explain(category, found, expected, actual, body, calllog, order)
     evidence = [format_call(c) for c in writes if c.ok][-2:] + extra
-    evidence += [_mismatch_line(m) for m in found]
+    evidence += [mismatch_line(m) for m in found]
     return Diagnosis(category, summary, hint, tuple(evidence))
 
 
@@ -350,17 +284,17 @@ def _no_order(
     push: PushResult | None, calllog: CallLog, expected: ExpectedLanding, order: str
 ) -> Diagnosis:
     writes = order_writes(calllog, expected)
-    failed = _failed(writes)
-    if failed:
-        cause = classify(Failure.from_call(failed[-1]), expected.item_name)
-        return _refusal(cause, expected, order, [format_call(failed[-1])], by="NetSuite")
+    refused = failed(writes)
+    if refused:
+        cause = classify(Failure.from_call(refused[-1]), expected.item_name)
+        return _refusal(cause, expected, order, [format_call(refused[-1])], by="NetSuite")
     known = _problem(expected)
     if known is not None:
         return Diagnosis(
             known.category,
             f"{order} did not land: {known.summary}",
             known.hint,
-            tuple(format_call(c) for c in _failed(calllog.calls)[-3:]),
+            tuple(format_call(c) for c in failed(calllog.calls)[-3:]),
         )
     where = f"externalId {expected.external_id} or PO # {expected.other_ref_num}"
     claimed = push.sales_order_id if push and push.sales_order_id else None
@@ -411,315 +345,5 @@ def _duplicates(
         + "; it must have exactly one.",
         f"Upsert the Sales Order by externalId (PUT salesOrder/eid:{expected.external_id}) so a "
         "retried or repeated push updates the same order; delete the extra orders.",
-        tuple([*writes, _mismatch_line(count)]),
-    )
-
-
-def _explain(
-    category: Category,
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    explain = {
-        "customer-match": _customer,
-        "item-mapping": _lines,
-        "shipping": _shipping,
-        "discount": _discount,
-        "tax": _tax,
-        "sync-rule": _references,
-    }.get(category, _other)
-    return explain(found, expected, actual, body, calllog, order)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(", ", ": "), default=str)
-
-
-def _sent(body: dict[str, Any], *names: str) -> str:
-    """What the connector sent for some header fields: `sent {"shippingCost": 8}`."""
-    present = {name: field_of(body, name) for name in names if field_of(body, name) is not None}
-    return f"sent {_json(present)}" if present else f"sent no {', '.join(names)}"
-
-
-def _customer(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    email = expected.customer.email
-    lookups = [
-        format_call(c, with_query=True)
-        for c in calllog.calls
-        if (_record_type(c) == "suiteql" and "customer" in (c.request_body or "").lower()
-            and email and email in (c.request_body or "").lower())
-        or (_record_type(c) == "customer" and c.method in _WRITES and _mentions(c, email))
-    ][-4:]
-    sharing = actual.customers_with_email if actual else ()
-    landed_on = str(actual.customer.ref) if actual and actual.customer else (
-        str(actual.entity) if actual and actual.entity else "another customer"
-    )
-    hint = (
-        f"Match customers by email trimmed and case-insensitively (e.g. LOWER(email) = "
-        f"'{email}'), not as typed"
-    )
-    existing = expected.customer.existing
-    if len(sharing) > 1:
-        others = ", ".join(str(c.ref) for c in sharing)
-        summary = (
-            f"{order} created a duplicate customer: NetSuite now has {len(sharing)} customers "
-            f"with {email} ({others})."
-        )
-        if existing is not None:
-            dup = ", ".join(c.id for c in sharing if c.id != existing.id)
-            hint += f"; then merge customer {dup} into {existing.id} in NetSuite."
-        else:
-            hint += "; then merge the duplicates in NetSuite."
-    elif existing is not None and any(m.field == "customer" for m in found):
-        summary = f"{order} landed on {landed_on} instead of {existing.ref}, the customer " \
-            f"with {email}."
-        hint += "."
-    else:
-        parts = ", ".join(m.field.removeprefix("customer.") for m in found)
-        summary = f"The customer of {order} landed with a different {parts} than the order has."
-        hint = ("Create the customer from the order's billing email, first and last name, "
-                "company and the order's subsidiary.")
-    return summary, hint, lookups
-
-
-def _sent_line(body: dict[str, Any], item_id: str | None) -> str | None:
-    for index, line in enumerate(sent_lines(body)):
-        if item_id is not None and ref_id(field_of(line, "item")) == item_id:
-            return f"sent item.items[{index}] = {_json(line)}"
-    return None
-
-
-def _lines(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    first = found[0]
-    key = first.field.split("]")[0].removeprefix("lines[")
-    line = expected.line(key)
-    sent = _sent_line(body, line.item.id if line else None)
-    extra = [sent] if sent else []
-    priced = next((m for m in found if m.field.endswith(".priceLevel")), None)
-    if priced is not None:
-        pkey = priced.field.split("]")[0].removeprefix("lines[")
-        rate = next((m for m in found if m.field == f"lines[{pkey}].rate"), None)
-        landed = (
-            f" at rate {_shown(rate.actual)} instead of {_shown(rate.expected)}" if rate else ""
-        )
-        return (
-            f"Line {pkey} of {order} landed{landed}: NetSuite took the price from price level "
-            f"{priced.actual} instead of keeping WooCommerce's rate.",
-            "Send price level Custom (-1) with the rate on every line (item.items[].price = "
-            "{\"id\": \"-1\"}), so NetSuite keeps WooCommerce's price.",
-            extra,
-        )
-    if first.field.endswith(".rate") or first.field.endswith(".amount"):
-        return (
-            f"Line {key} of {order} landed at {_shown(first.actual)} instead of WooCommerce's "
-            f"{_shown(first.expected)} ({first.field}).",
-            "Send WooCommerce's pre-discount unit price (line subtotal / quantity) as the rate, "
-            "with price level Custom (-1); coupons belong in the header discount.",
-            extra,
-        )
-    if first.field.endswith(".quantity"):
-        return (
-            f"Line {key} of {order} landed with quantity {_shown(first.actual)} instead of "
-            f"{_shown(first.expected)}.",
-            "Send each WooCommerce line's quantity as the line quantity.",
-            extra,
-        )
-    if first.field.endswith(".item"):
-        return (
-            f"Line {key} of {order} landed as item {first.actual} instead of {first.expected}.",
-            f"Fix the SKU mapping: {key} is NetSuite item {first.expected}.",
-            extra,
-        )
-    if first.expected is None:
-        if len([c for c in order_writes(calllog, expected) if c.ok]) > 1 and any(
-            line.item.name and first.field == f"lines[{line.item.name}]"
-            for line in expected.lines
-        ):
-            return (
-                f"{order} was sent again (an update) and its lines were appended to the ones "
-                f"already there: {first.actual} is a second copy.",
-                "When updating an existing Sales Order (PUT eid: or PATCH), replace the item "
-                "sublist (?replace=item) instead of appending the lines again.",
-                extra,
-            )
-        return (
-            f"{order} landed with a line WooCommerce does not have: {first.actual}.",
-            "Send exactly WooCommerce's lines: products, then fees as lines of the fee item; "
-            "coupons go to the header discount, not to lines.",
-            extra,
-        )
-    return (
-        f"Line {key} of {order} is missing from the Sales Order (expected {first.expected}).",
-        f"Send every WooCommerce line; check that {key} maps to a NetSuite item.",
-        extra,
-    )
-
-
-def _shipping(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, calllog
-    extra = [_sent(body, "shipMethod", "shippingCost")] if body else []
-    cost = next((m for m in found if m.field == "shippingCost"), None)
-    if cost is not None:
-        dropped = not cost.actual
-        what = "was dropped" if dropped else f"landed as {_shown(cost.actual)}"
-        return (
-            f"The shipping cost {_shown(cost.expected)} of {order} {what}.",
-            f"Send shippingCost = WooCommerce's shipping_total ({_shown(cost.expected)}) after "
-            "shipMethod; without it NetSuite uses the ship item's own rate.",
-            extra,
-        )
-    method = found[0]
-    woo = ", ".join(expected.woo_shipping_methods) or "its shipping method"
-    return (
-        f"{order} ships by {_shown(method.actual)} instead of {method.expected} "
-        f"(WooCommerce: {woo}).",
-        f"Send shipMethod {method.expected}, as the mapping's shipping.methods say for {woo}.",
-        extra,
-    )
-
-
-def _discount(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, calllog
-    total = next((m for m in found if m.field == "discountTotal"), found[0])
-    item = expected.discount_item or "the mapping's discount item"
-    return (
-        f"The coupon discount of {order} landed as {_shown(total.actual)} instead of "
-        f"{_shown(total.expected)}.",
-        f"Send one header discount: discountItem {item} with discountRate "
-        f"{_shown(expected.discount_total)} (all coupons combined).",
-        [_sent(body, "discountItem", "discountRate")] if body else [],
-    )
-
-
-def _tax(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del calllog
-    total = next((m for m in found if m.field == "taxTotal"), found[0])
-    line_codes = sorted(
-        {tc for line in sent_lines(body) if (tc := ref_id(field_of(line, "taxCode")))}
-    )
-    sent = _sent(body, "taxItem", "taxRate", "isTaxable")
-    extra = [sent + (f", line tax codes {line_codes}" if line_codes else "")] if body else []
-    wanted = [c for c in expected.tax_codes if c.code is not None]
-    held = actual.tax_item if actual else None
-    summary = (
-        f"Tax on {order} landed as {_shown(total.actual)} instead of WooCommerce's "
-        f"{_shown(total.expected)}."
-    )
-    if wanted and held is not None and all(held.id != c.code.id for c in wanted if c.code):
-        code = wanted[0]
-        percent = f" ({code.woo_percent}%)" if code.woo_percent is not None else ""
-        rate = f" at {actual.tax_rate}%" if actual and actual.tax_rate is not None else ""
-        return (
-            f"{summary} It carries tax code {held}{rate}, but WooCommerce charged "
-            f"{code.rate_code}{percent}.",
-            f"Send tax code {code.code} for {code.rate_code}, as the mapping's tax.codes say.",
-            extra,
-        )
-    if not total.actual and total.expected:
-        return (
-            f"{summary} NetSuite charged no tax at all.",
-            "Send the tax code the mapping names (tax.codes) and mark the taxed lines taxable "
-            "(isTaxable, or a taxCode per line): NetSuite taxes nothing else.",
-            extra,
-        )
-    return (
-        summary,
-        "NetSuite computed a different tax from the same code: make shipping taxability and "
-        "the discount's 'Apply Before Sales Tax' match WooCommerce, or carry WooCommerce's tax "
-        "as one line (tax.strategy: pass-through).",
-        extra,
-    )
-
-
-def _references(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del expected, actual, body, calllog
-    shown = "; ".join(f"{m.field} {_shown(m.actual)} instead of {m.expected}" for m in found)
-    return (
-        f"{order} landed with other reference numbers than the mapping gives: {shown}.",
-        "Send externalId and otherRefNum from the mapping's order.external_id and "
-        "order.other_ref_num, so a re-sync finds and updates the same order.",
-        [],
-    )
-
-
-def _other(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, body, calllog
-    first = found[0]
-    if first.field == "subsidiary" or first.field == "currency":
-        return (
-            f"{order} landed in {first.field} {_shown(first.actual)} instead of "
-            f"{first.expected}.",
-            f"Send {first.field} {first.expected} as the mapping routes "
-            f"{expected.currency.name if expected.currency else 'this'} orders "
-            "(subsidiaries.routes), and keep the customer in that subsidiary.",
-            [],
-        )
-    if first.field.startswith(("billingAddress", "shippingAddress")):
-        which = first.field.split(".")[0]
-        parts = ", ".join(m.field for m in found)
-        return (
-            f"The {which} of {order} landed differently from WooCommerce's ({parts}).",
-            f"Send {which} as a subrecord with WooCommerce's address_1, city, state, postcode "
-            "and country (country first).",
-            [],
-        )
-    return (
-        f"The total of {order} landed as {_shown(first.actual)} instead of "
-        f"{_shown(first.expected)}, though its parts match.",
-        "Look for a handling cost, a gift certificate or a script that changes amounts after "
-        "save.",
-        [],
+        tuple([*writes, mismatch_line(count)]),
     )

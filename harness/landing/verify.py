@@ -17,12 +17,8 @@ from urllib.parse import urlsplit
 from harness.connector.base import PushResult
 from harness.connector.mapping import Mapping
 from harness.landing.compare import DEFAULT_TOLERANCE, compare
-from harness.landing.diagnose import (
-    diagnose,
-    diagnose_invalid_order,
-    order_writes,
-    sales_order_writes,
-)
+from harness.landing.diagnose import diagnose, diagnose_invalid_order
+from harness.landing.evidence import order_writes, sales_order_writes
 from harness.landing.expect import ExpectedLanding, expect, reference_numbers
 from harness.landing.failure import Failure
 from harness.landing.readback import ActualLanding, RecordClient, readback

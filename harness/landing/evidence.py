@@ -1,0 +1,46 @@
+"""Which call-log records belong to an order: the evidence a diagnosis quotes.
+
+A run's call log may hold many orders' exchanges; an order's Sales Order writes are the ones
+naming its externalId (`PUT salesOrder/eid:woo-1001`) or its PO # in the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from harness.landing.expect import ExpectedLanding
+from harness.landing.failure import Failure
+from harness.netsuite.calllog import Call, CallLog
+
+WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+
+def record_type_of(call: Call) -> str:
+    """`salesorder`, `customer`, `suiteql`, ... (lower-cased) for a logged request."""
+    failure = Failure.from_call(call)
+    return (failure.record_type or "").lower()
+
+
+def mentions(call: Call, *needles: str) -> bool:
+    """Whether the request's path or body names any of `needles` (case-insensitively)."""
+    haystack = f"{call.path}\n{call.request_body or ''}".lower()
+    return any(needle and needle.lower() in haystack for needle in needles)
+
+
+def sales_order_writes(calllog: CallLog, external_id: str, other_ref_num: str) -> list[Call]:
+    """Writes of one order's Sales Order (by externalId or PO #; any, if none names one)."""
+    writes = [c for c in calllog.calls if c.method in WRITES and record_type_of(c) == "salesorder"]
+    needles = (f"eid:{external_id}", f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num
+               else "")
+    mine = [c for c in writes if mentions(c, *needles)]
+    return mine or writes
+
+
+def order_writes(calllog: CallLog, expected: ExpectedLanding) -> list[Call]:
+    """The Sales Order writes of the order `expected` describes."""
+    return sales_order_writes(calllog, expected.external_id, expected.other_ref_num)
+
+
+def failed(calls: Iterable[Call]) -> list[Call]:
+    """Requests that got an error status or no answer."""
+    return [call for call in calls if not call.ok]
