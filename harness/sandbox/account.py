@@ -389,6 +389,8 @@ class AccountProfile(_Model):
     workflowLocks: list[WorkflowLock] = []
     governance: Governance = Governance()
     faults: list[Fault] = []
+    # Random faults for every request, as `harness.sandbox.faults.FaultPlan.parse` reads them.
+    faultPlan: str | None = None
 
     @property
     def account_id(self) -> str:
@@ -515,6 +517,14 @@ def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, st
                 compile_expression(condition)
             except ExpressionError as exc:
                 yield (section, i, "condition"), str(exc)
+    if profile.faultPlan is not None:
+        # Imported here: the fault layer sits above the profile and imports its models.
+        from harness.sandbox.faults import FaultPlan, FaultPlanError
+
+        try:
+            FaultPlan.parse(profile.faultPlan)
+        except FaultPlanError as exc:
+            yield ("faultPlan",), str(exc)
     for kind, role_ids in (
         ("tba", [c.role for c in profile.credentials.tba]),
         ("m2m", [c.role for c in profile.credentials.m2m]),

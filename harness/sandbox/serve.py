@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
+from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import requests
 import responses
 from requests import PreparedRequest
 
@@ -27,6 +29,7 @@ from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import Response, SandboxApp
 from harness.sandbox.business import business_rules
 from harness.sandbox.db import Clock, Store
+from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
 from harness.sandbox.permissions import AccessPolicy
 from harness.sandbox.records import RecordService
@@ -72,7 +75,9 @@ class Sandbox:
         *,
         db_path: str | Path | None = None,
         clock: Clock | None = None,
+        faults: FaultPlan | str | FaultInjector | None = None,
     ) -> None:
+        """`faults`: a plan (or its CLI text) for every request; default: the profile's."""
         self.profile = profile_from(profile)
         self.store = Store(self.profile, path=db_path, clock=clock)
         access = AccessPolicy(self.profile)
@@ -82,6 +87,9 @@ class Sandbox:
             records=RecordService(self.store, business_rules(self.profile, access)),
             access=access,
         )
+        self.faults = injector_for(
+            faults if faults is not None else self.profile.faultPlan, self.profile.faults
+        )
         self.account_id = self.profile.account_id
         self.host = self.profile.host
         self.base_url = f"https://{self.host}"
@@ -89,6 +97,8 @@ class Sandbox:
     def reset(self) -> None:
         """Forget every change since start: back to the profile's records (milliseconds)."""
         self.store.reset()
+        if self.faults is not None:
+            self.faults.reset()
 
     def close(self) -> None:
         self.store.close()
@@ -100,8 +110,17 @@ class Sandbox:
         headers: Mapping[str, str] | None = None,
         body: bytes | str | None = b"",
     ) -> Response:
-        """Answer one request in-process: `(status, headers, body bytes)`."""
-        return self.app.handle(method, url, headers, body)
+        """Answer one request in-process: `(status, headers, body bytes)`.
+
+        Under faults, a dropped answer raises `DroppedResponse` (after the request was
+        processed).
+        """
+        if self.faults is None:
+            return self.app.handle(method, url, headers, body)
+        path = urlsplit(url).path
+        return self.faults.around(
+            method.upper(), path, lambda: self.app.handle(method, url, headers, body)
+        )
 
     def client_environment(self, base_url: str | None = None) -> dict[str, str]:
         """The `NETSUITE_*` settings a client needs to reach this sandbox (first TBA token)."""
@@ -121,9 +140,17 @@ class Sandbox:
         body = request.body
         if body is not None and not isinstance(body, bytes | str):
             body = b"".join(body)  # an iterable body (streamed upload)
-        return self.app.handle(
-            request.method or "GET", request.url or "", dict(request.headers), body
-        )
+        try:
+            return self.handle(
+                request.method or "GET", request.url or "", dict(request.headers), body
+            )
+        except DroppedResponse as dropped:
+            # What a client sees when the server closes the connection without answering.
+            raise requests.ConnectionError(
+                "Connection aborted: the server closed the connection without a response"
+                f" ({dropped})",
+                request=request,
+            ) from None
 
     @contextmanager
     def intercept(
@@ -158,8 +185,9 @@ class Sandbox:
 
     def serve_http(self, host: str = "127.0.0.1", port: int = 0) -> HttpServer:
         """Serve over HTTP on a loopback port (0: any free port) in daemon threads."""
+        app = self.app if self.faults is None else self.faults.wsgi(self.app)
         server = make_server(
-            host, port, self.app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+            host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
         thread = threading.Thread(
             target=server.serve_forever,
