@@ -1,0 +1,42 @@
+"""Fixtures for the external-connector tests: the sim target, served over HTTP and observed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.connector.external import ObservedServer, netsuite_environment, serve_for_connectors
+from harness.connector.mapping import Mapping, load_mapping
+from harness.runner import SimTarget
+from harness.woo.generate import Catalogue, load_catalogue
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[SimTarget]:
+    """The embedded sandbox, intercepting `requests` to its host for this module's tests."""
+    with SimTarget() as sim:
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def served(target: SimTarget) -> Iterator[ObservedServer]:
+    """The same sandbox over HTTP on a free loopback port, for connectors in other processes."""
+    with serve_for_connectors(target) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def netsuite_env(target: SimTarget, served: ObservedServer) -> dict[str, str]:
+    """`NETSUITE_*` for a connector process: the default integration token, the HTTP URL."""
+    return netsuite_environment(target.client(), served.url)
+
+
+@pytest.fixture(scope="session")
+def mapping() -> Mapping:
+    return load_mapping()
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
