@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from harness.sandbox.fields import FieldDef, Kind
@@ -189,7 +189,8 @@ class _Parser:
         return token.text
 
     def values(self) -> list[str]:
-        if self.peek() is None or self.peek().kind != "lbr":  # type: ignore[union-attr]
+        token = self.peek()
+        if token is None or token.kind != "lbr":
             return [self.value()]
         self.take()
         items = [self.value()]
@@ -294,9 +295,3 @@ def compile_filter(q: str, rtype: RecordType, date_format: str) -> tuple[str, li
     parser = _Parser(q, rtype, date_format)
     sql = parser.parse()
     return sql, parser.args
-
-
-def today_text(moment: datetime, date_format: str) -> str:
-    """A date written in the account's format (for building `q` values in tests/tools)."""
-    pattern = {"MM/DD/YYYY": "%m/%d/%Y", "DD/MM/YYYY": "%d/%m/%Y", "YYYY-MM-DD": "%Y-%m-%d"}
-    return moment.strftime(pattern[date_format])

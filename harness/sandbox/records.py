@@ -9,6 +9,7 @@ type's rules (`rules.py`) and is saved whole.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -805,8 +806,6 @@ def _shown(raw: Any) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, dict | list):
-        import json
-
         return json.dumps(raw, separators=(",", ":"))
     if isinstance(raw, Decimal):
         return str(raw)

@@ -43,6 +43,13 @@ class SaveContext:
 Rule = Callable[[SaveContext, Record], None]
 
 
+def _decimal(stored: object) -> Decimal:
+    """A stored REAL (or integer) as the Decimal it was written from."""
+    if isinstance(stored, int | float):
+        return Decimal(repr(float(stored)))
+    return Decimal(str(stored))
+
+
 class RuleBook:
     """Rules per record type (lowercase REST name; `*` applies to every type)."""
 
@@ -147,7 +154,7 @@ def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
     ):
         found = ctx.row("SELECT exchangerate FROM currency WHERE id = ?", values["currency"])
         if found and found[0] is not None:
-            values["exchangeRate"] = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+            values["exchangeRate"] = _decimal(found[0])
     if (
         values.get("shipMethod") is not None
         and values.get("shippingCost") is None
@@ -155,7 +162,7 @@ def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
     ):
         found = ctx.row("SELECT rate FROM shipitem WHERE id = ?", values["shipMethod"])
         if found and found[0] is not None:
-            values["shippingCost"] = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+            values["shippingCost"] = _decimal(found[0])
 
 
 def sales_order_defaults(ctx: SaveContext, record: Record) -> None:
@@ -205,13 +212,13 @@ def _list_rate(ctx: SaveContext, record: Record, line: Line) -> Decimal | None:
         rate = record.values.get("exchangeRate") or Decimal(1)
         if base is None or not rate:
             return None
-        price = Decimal(repr(float(base[0]))) / rate  # type: ignore[arg-type]
+        price = _decimal(base[0]) / rate
     else:
-        price = Decimal(repr(float(found[0])))  # type: ignore[arg-type]
+        price = _decimal(found[0])
     if level not in (None, 1):
         markup = ctx.row("SELECT discountpct FROM pricelevel WHERE id = ?", level)
         if markup and markup[0] is not None:
-            price = price * (1 + Decimal(repr(float(markup[0]))) / 100)  # type: ignore[arg-type]
+            price = price * (1 + _decimal(markup[0]) / 100)
     return quantize(price, _currency_precision(ctx, currency))
 
 
@@ -293,8 +300,8 @@ def tax_rates(ctx: SaveContext, record: Record) -> None:
         total = Decimal(0)
         for member in members:
             found = ctx.row("SELECT rate FROM salestaxitem WHERE id = ?", member)
-            if found and isinstance(found[0], int | float):
-                total += Decimal(repr(float(found[0])))
+            if found and found[0] is not None:
+                total += _decimal(found[0])
         record.values["rate"] = total
 
 
