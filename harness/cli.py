@@ -486,6 +486,62 @@ def _query_client(target: str) -> Any:
     return live() if target == "live" else sim()
 
 
+# -- harness cassettes --------------------------------------------------------------------------
+
+
+@main.group()
+def cassettes() -> None:
+    """Recorded NetSuite exchanges for offline replay."""
+
+
+@cassettes.command("check")
+@click.argument("directory", default="cassettes", type=click.Path(file_okay=False))
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None,
+              help="Scenario catalogue the cassettes were recorded from.")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False), default=None,
+              help="Connector mapping the cassettes were recorded with.")
+@click.option("--nodeids", "nodeids_file", type=click.Path(exists=True, dir_okay=False),
+              default=None, help="Test node ids, one per line (`pytest --collect-only -q`): "
+              "enables the orphan check for cassettes of tests outside the catalogue.")
+@click.option("--max-age", "max_age_days", type=click.FloatRange(min=0), default=None,
+              metavar="DAYS", help="Call cassettes older than this stale.")
+def cassettes_check(
+    directory: str,
+    catalogue_path: str | None,
+    mapping_path: str | None,
+    nodeids_file: str | None,
+    max_age_days: float | None,
+) -> None:
+    """Stale, orphaned, unscrubbed or unplayable cassettes under DIRECTORY (default:
+    cassettes). Exit 1 when any cassette has a problem."""
+    from harness.cassette_audit import audit, environment_secrets
+    from harness.connector.mapping import load_mapping
+    from harness.woo.generate import load_catalogue
+    from harness.yamlfile import ConfigFileError
+
+    folder = Path(directory)
+    if not folder.is_dir():
+        _fail(f"{folder}: no such cassette directory")
+    try:
+        catalogue = load_catalogue(catalogue_path)
+        mapping = load_mapping(mapping_path)
+    except ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    nodeids = None
+    if nodeids_file is not None:
+        lines = Path(nodeids_file).read_text(encoding="utf-8").splitlines()
+        nodeids = [line.strip() for line in lines if "::" in line]
+    problems = audit(folder, catalogue, mapping, nodeids=nodeids,
+                     secrets=environment_secrets(), max_age_days=max_age_days)
+    count = sum(1 for _ in folder.rglob("*.yaml"))
+    for problem in problems:
+        click.echo(str(problem))
+    broken = len({problem.path for problem in problems})
+    click.echo(f"{count} cassettes in {folder}: {broken} with problems ({len(problems)} found)")
+    if problems:
+        sys.exit(1)
+
+
 # -- harness sandbox ---------------------------------------------------------------------------
 
 

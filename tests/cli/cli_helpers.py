@@ -7,3 +7,23 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 # The reference WooCommerce examples, next to the checkout (absent on some machines).
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "woocommerce"
+
+
+def record_scenarios(cassettes: Path, names: list[str]) -> dict[str, str]:
+    """Record catalogue scenarios against the demo account served over HTTP; returns the
+    NETSUITE_* settings used (their secrets are what the recording must have scrubbed)."""
+    from harness.account_run import prepare_account, run_on_account
+    from harness.runner import RunConfig
+    from harness.sandbox.serve import Sandbox
+
+    box = Sandbox()
+    server = box.serve_http()
+    try:
+        env = box.client_environment(server.url)
+        account = prepare_account("record", cassettes=cassettes, env=env)
+        results = run_on_account(account, RunConfig(), names)
+    finally:
+        server.stop()
+        box.close()
+    assert all(result.met for result in results), [r.verdict for r in results]
+    return env

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from cli_helpers import record_scenarios
 from click.testing import CliRunner
 
 from harness.cli import main
@@ -128,22 +129,8 @@ def test_replay_without_cassettes_reports_each_scenario_unplayed(
 def test_replay_plays_cassettes_recorded_against_an_account(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    from harness.account_run import prepare_account, run_on_account
-    from harness.runner import RunConfig
-    from harness.sandbox.serve import Sandbox
-
     cassettes = tmp_path / "cassettes"
-    box = Sandbox()
-    server = box.serve_http()
-    try:
-        account = prepare_account(
-            "record", cassettes=cassettes, env=box.client_environment(server.url)
-        )
-        recorded = run_on_account(account, RunConfig(), ["new-customer", "unknown-sku"])
-    finally:
-        server.stop()
-        box.close()
-    assert [r.met for r in recorded] == [True, True]
+    record_scenarios(cassettes, ["new-customer", "unknown-sku"])
     folder = cassettes / "scenarios" / "test_catalogue"
     assert (folder / "test_scenario[new-customer].yaml").is_file()
     for name, outcome in (("new-customer", "landed"), ("unknown-sku", "rejected")):

@@ -1,0 +1,76 @@
+"""`harness cassettes check`: the catalogue's view of a cassette directory.
+
+`check_cassettes` knows how to judge one cassette; this module supplies what it judges
+against: the node ids the catalogue suite records into (the orphan check), what each of them
+would record now (scenario and mapping fingerprints: the staleness check) and the account's
+secrets from the environment (the leak scan).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from harness.account_run import CATALOGUE_TEST, scenario_nodeid
+from harness.connector.mapping import Mapping as ConnectorMapping
+from harness.recording import CassetteMetadata, CassetteProblem, check_cassettes
+from harness.recording.paths import cassette_path
+from harness.woo.generate import Catalogue
+
+
+def catalogue_metadata(
+    catalogue: Catalogue, mapping: ConnectorMapping
+) -> dict[str, CassetteMetadata]:
+    """Node id -> what recording that catalogue scenario would write down today."""
+    return {
+        scenario_nodeid(spec.name): CassetteMetadata.describe(
+            nodeid=scenario_nodeid(spec.name),
+            scenario=spec.name,
+            scenario_spec=spec,
+            mapping=mapping,
+        )
+        for spec in catalogue.scenarios
+    }
+
+
+def environment_secrets(env: Mapping[str, str] = os.environ) -> list[str]:
+    """The account's secrets, when NETSUITE_* holds usable credentials (else none)."""
+    from harness.netsuite.auth import AuthConfigError, Credentials
+
+    try:
+        return list(Credentials.from_env(env).secrets())
+    except AuthConfigError:
+        return []
+
+
+def audit(
+    cassette_dir: Path,
+    catalogue: Catalogue,
+    mapping: ConnectorMapping,
+    *,
+    nodeids: Iterable[str] | None = None,
+    secrets: Iterable[str] = (),
+    max_age_days: float | None = None,
+) -> list[CassetteProblem]:
+    """Every problem of every cassette under `cassette_dir`.
+
+    Without `nodeids` (e.g. `pytest --collect-only -q` output) only the catalogue suite's
+    cassettes can be called orphaned: other tests' cassettes are not judged on that point."""
+    current = catalogue_metadata(catalogue, mapping)
+    known = set(current) | set(nodeids or ())
+    problems = check_cassettes(
+        cassette_dir,
+        secrets=list(secrets),
+        known_nodeids=known,
+        current=current,
+        max_age_days=max_age_days,
+    )
+    if nodeids is not None:
+        return problems
+    suite_folder = cassette_path(cassette_dir, f"{CATALOGUE_TEST}[x]").parent.resolve()
+    return [
+        problem
+        for problem in problems
+        if problem.kind != "orphaned" or problem.path.resolve().parent == suite_folder
+    ]
