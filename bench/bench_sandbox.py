@@ -96,18 +96,35 @@ def static_mock(sandbox: Sandbox) -> responses.RequestsMock:
     sandbox.reset()
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     suiteql = re.compile(re.escape(base + "/services/rest/query/v1/suiteql"))
-    count = {"links": [], "count": 1, "hasMore": False, "offset": 0, "totalResults": 1,
-             "items": [{"links": [], "n": "1"}]}
+    count = {
+        "links": [],
+        "count": 1,
+        "hasMore": False,
+        "offset": 0,
+        "totalResults": 1,
+        "items": [{"links": [], "n": "1"}],
+    }
     lookup = {**count, "items": [{"links": [], "id": "1006"}]}
     mock.add(responses.POST, suiteql, json=lookup, match=[_q_contains("email")])
     mock.add(responses.POST, suiteql, json=count)
     location = base + "/services/rest/record/v1/customer/1006"
-    mock.add(responses.POST, base + "/services/rest/record/v1/customer", status=204,
-             headers={"Location": location})
-    mock.add(responses.PUT, re.compile(re.escape(base) + r"/services/rest/record/v1/salesOrder/"),
-             status=204, headers={"Location": base + "/services/rest/record/v1/salesOrder/1"})
-    mock.add(responses.GET, re.compile(re.escape(base) + r"/services/rest/record/v1/salesOrder/"),
-             json=order_body)
+    mock.add(
+        responses.POST,
+        base + "/services/rest/record/v1/customer",
+        status=204,
+        headers={"Location": location},
+    )
+    mock.add(
+        responses.PUT,
+        re.compile(re.escape(base) + r"/services/rest/record/v1/salesOrder/"),
+        status=204,
+        headers={"Location": base + "/services/rest/record/v1/salesOrder/1"},
+    )
+    mock.add(
+        responses.GET,
+        re.compile(re.escape(base) + r"/services/rest/record/v1/salesOrder/"),
+        json=order_body,
+    )
     return mock
 
 
@@ -157,9 +174,7 @@ def main() -> None:
     for _ in range(args.rounds):
         mock.start()  # start/stop, not `with`: leaving a `with` block clears the registry
         try:
-            static_times.append(
-                per_landing(lambda n: land(session, base, n), args.orders, counter)
-            )
+            static_times.append(per_landing(lambda n: land(session, base, n), args.orders, counter))
         finally:
             mock.stop(allow_assert=False)
         with sandbox.intercept():

@@ -57,9 +57,23 @@ def machine() -> str:
     )
 
 
+def load_average() -> str:
+    """The 1-minute load average: wall times mean little when it exceeds the core count."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def print_header(title: str) -> None:
     print(f"## {title}\n")
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {machine()}; load average {load_average()} when the results were printed.\n")
+
+
+def cpu_all() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 # -- timing and tables ---------------------------------------------------------------------

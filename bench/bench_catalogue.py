@@ -1,0 +1,194 @@
+"""The catalogue x N seeds (1,000 landings by default): wall time with 1 and 2 workers.
+
+Two ways to spread the landings over worker processes, both measured:
+
+- `run_catalogue` per seed (the public API `harness run` uses): every call loads the
+  catalogue, mapping and account profile again and, with workers, starts a new process pool;
+- long-lived workers: one pool for the whole run, each worker building its sandbox once and
+  landing seed after seed (what a run of many seeds could do).
+
+Each worker's peak resident memory (`ru_maxrss`) is reported too, and every landing's verdict
+is checked against its scenario's expectation.
+
+    .venv/bin/python bench/bench_catalogue.py [--landings 1000] [--workers 1 2]
+
+Target: 1,000 landings in at most 10 s with 2 workers on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from benchlib import cpu_all, print_header, table
+
+from harness.connector.mapping import Mapping, load_mapping
+from harness.runner import RunConfig, SimTarget, run_catalogue, run_scenario
+from harness.woo.generate import Catalogue, load_catalogue
+
+TARGET_SECONDS = 10.0
+TARGET_LANDINGS = 1000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one run produced: its landings, how many met expectations, worker peaks."""
+
+    seconds: float
+    cpu: float
+    landings: int
+    met: int
+    peak_kib: dict[int, int]  # worker pid -> ru_maxrss (KiB on Linux)
+
+
+def maxrss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def children_maxrss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def with_api(names: Sequence[str], seeds: Sequence[int], workers: int) -> Batch:
+    began, cpu = time.perf_counter(), cpu_all()
+    landings = met = 0
+    for seed in seeds:
+        results = run_catalogue(RunConfig(seed=seed), names, workers=workers)
+        landings += len(results)
+        met += sum(result.met for result in results)
+    seconds = time.perf_counter() - began
+    peak = maxrss_kib() if workers <= 1 else children_maxrss_kib()
+    return Batch(seconds, cpu_all() - cpu, landings, met, {0: peak})
+
+
+# -- long-lived workers ------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    """What a worker builds once: the catalogue, the mapping and an intercepting sandbox."""
+
+    catalogue: Catalogue
+    mapping: Mapping
+    target: SimTarget
+
+    @classmethod
+    def start(cls) -> Worker:
+        target = SimTarget()
+        target.__enter__()
+        return cls(load_catalogue(), load_mapping(), target)
+
+    def land(self, names: Sequence[str], seeds: Sequence[int]) -> tuple[int, int, int, int]:
+        """(landings, met, pid, peak KiB) for every scenario at every seed."""
+        landings = met = 0
+        for seed in seeds:
+            for name in names:
+                landings += 1
+                spec = self.catalogue.get(name)
+                met += run_scenario(spec, seed, self.target, self.mapping).met
+        return landings, met, os.getpid(), maxrss_kib()
+
+
+_worker: Worker | None = None
+
+
+def _start_worker() -> None:
+    global _worker
+    _worker = Worker.start()
+
+
+def _land_seeds(names: Sequence[str], seeds: Sequence[int]) -> tuple[int, int, int, int]:
+    assert _worker is not None, "the pool's initializer starts the worker"
+    return _worker.land(names, seeds)
+
+
+def with_pool(names: Sequence[str], seeds: Sequence[int], workers: int) -> Batch:
+    began, cpu = time.perf_counter(), cpu_all()
+    if workers <= 1:
+        worker = Worker.start()
+        try:
+            landings, met, pid, peak = worker.land(names, seeds)
+        finally:
+            worker.target.__exit__()
+        return Batch(time.perf_counter() - began, cpu_all() - cpu, landings, met, {pid: peak})
+    chunks = [list(seeds[i :: workers * 2]) for i in range(workers * 2)]
+    peaks: dict[int, int] = {}
+    landings = met = 0
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        for count, ok, pid, peak in pool.map(_land_seeds, [names] * len(chunks), chunks):
+            landings, met = landings + count, met + ok
+            peaks[pid] = max(peaks.get(pid, 0), peak)
+    return Batch(time.perf_counter() - began, cpu_all() - cpu, landings, met, peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--landings", type=int, default=TARGET_LANDINGS)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--first-seed", type=int, default=1)
+    args = parser.parse_args()
+
+    names = [spec.name for spec in load_catalogue().scenarios]
+    rounds = -(-args.landings // len(names))
+    seeds = list(range(args.first_seed, args.first_seed + rounds))
+    rows = []
+    two_worker_best: float | None = None
+    for workers in args.workers:
+        for how, run in (("run_catalogue per seed", with_api), ("long-lived workers", with_pool)):
+            batch = run(names, seeds, workers)
+            per_thousand = batch.seconds / batch.landings * 1000
+            if workers == 2:
+                best = two_worker_best if two_worker_best is not None else per_thousand
+                two_worker_best = min(best, per_thousand)
+            peaks = ", ".join(f"{kib / 1024:.0f}" for kib in sorted(batch.peak_kib.values()))
+            rows.append(
+                (
+                    how,
+                    workers,
+                    batch.landings,
+                    f"{batch.seconds:.1f} s",
+                    f"{per_thousand:.1f} s",
+                    f"{batch.seconds / batch.landings * 1000:.1f} ms",
+                    f"{batch.cpu / batch.landings * 1000:.1f} ms",
+                    f"{batch.met}/{batch.landings}",
+                    peaks,
+                )
+            )
+
+    print_header("The catalogue × seeds: wall time and memory per worker")
+    print(f"{len(names)} scenarios × {rounds} seeds ({seeds[0]}..{seeds[-1]}), wall time.\n")
+    headers = [
+        "spread by",
+        "workers",
+        "landings",
+        "wall",
+        "per 1,000",
+        "per landing",
+        "CPU per landing",
+        "met expectation",
+        "peak RSS per worker (MiB)",
+    ]
+    print(table(headers, rows))
+    if two_worker_best is not None:
+        met = "met" if two_worker_best <= TARGET_SECONDS else "NOT met"
+        print(
+            f"\nTarget 1,000 landings ≤ {TARGET_SECONDS:.0f} s with 2 workers: {met} "
+            f"(best {two_worker_best:.1f} s per 1,000)."
+        )
+    print(
+        "\nCPU per landing counts every process (workers included): on an otherwise idle machine "
+        "the wall time is about CPU / workers."
+    )
+    print(
+        "\nPeak RSS of `run_catalogue` with 2 workers is the largest of its pool processes "
+        "(RUSAGE_CHILDREN); with 1 worker it is this process."
+    )
+
+
+if __name__ == "__main__":
+    main()
