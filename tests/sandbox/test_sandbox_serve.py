@@ -194,3 +194,15 @@ def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> Non
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_cli_serve_reports_a_bad_account_file_by_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from harness.cli import main
+
+    bad = tmp_path / "account.yaml"
+    bad.write_text("account:\n  id: not an id\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sandbox", "serve", "--account", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:2: account.id" in result.output
