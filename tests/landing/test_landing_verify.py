@@ -137,6 +137,15 @@ def test_reference_connector_lands(land: Land, name: str) -> None:
     assert verdict.order == order.number and verdict.sales_order_id is not None
 
 
+@pytest.mark.parametrize(
+    "name", ["tax-new-york-city", "canada-cad-hst", "prices-include-tax", "two-coupons"]
+)
+def test_reference_connector_lands_taxed_orders(land: Land, name: str) -> None:
+    order, verdict, _ = land(name)
+    assert order.total_tax > 0
+    assert verdict.outcome == "landed", render_diff(verdict.mismatches)
+
+
 def test_verdict_json_has_the_documented_shape(land: Land) -> None:
     _, landed, _ = land("new-customer", taxed=False)
     document = landed.to_json()
@@ -158,15 +167,20 @@ def test_verdict_json_has_the_documented_shape(land: Land) -> None:
     [
         ("ambiguous-customer-email", "rejected", "customer-match"),
         ("unknown-sku", "rejected", "item-mapping"),
+        ("inactive-item", "rejected", "item-mapping"),
+        ("item-not-in-subsidiary", "rejected", "item-mapping"),
         ("unmapped-shipping-method", "rejected", "shipping"),
         ("pending-not-synced", "not-pushed", "sync-rule"),
+        ("role-without-salesorder-create", "rejected", "permission"),
+        ("over-approval-limit", "rejected", "script-or-workflow"),
     ],
 )
 def test_orders_that_must_not_land(land: Land, name: str, outcome: str, category: str) -> None:
-    _, verdict, _ = land(name, taxed=False)
+    _, verdict, _ = land(name)
     assert verdict.outcome == outcome and not verdict
     assert verdict.diagnosis is not None and verdict.diagnosis.category == category
     assert verdict.met(category)
+    assert verdict.diagnosis.evidence
 
 
 # -- buggy connectors are caught ---------------------------------------------------------------
@@ -239,13 +253,20 @@ def test_success_without_an_order_is_never_a_success(land: Land) -> None:
     assert verdict.diagnosis is not None and "999999" in verdict.diagnosis.summary
 
 
-def test_a_role_without_create_permission(land: Land) -> None:
+def test_a_role_without_create_permission_names_the_permission(land: Land) -> None:
     _, verdict, _ = land("role-without-salesorder-create", taxed=False)
-    if verdict.outcome == "landed":
-        pytest.skip("the sandbox does not enforce role permissions yet")
-    assert verdict.outcome == "rejected"
-    assert verdict.diagnosis is not None and verdict.diagnosis.category == "permission"
-    assert "Transactions > Sales Order" in verdict.diagnosis.hint
+    assert verdict.diagnosis is not None
+    assert "Grant the role 'Transactions > Sales Order' at Create level" in (
+        verdict.diagnosis.hint)
+    assert verdict.diagnosis.evidence[0].startswith(
+        "PUT /services/rest/record/v1/salesOrder/eid:")
+
+
+def test_an_item_outside_the_subsidiary_names_the_sku(land: Land) -> None:
+    _, verdict, _ = land("item-not-in-subsidiary")
+    assert verdict.diagnosis is not None
+    assert "TEE-RED-S (103)" in verdict.diagnosis.summary
+    assert "(path: item.items[0].item)" in verdict.diagnosis.evidence[0]
 
 
 # -- invalid orders, watched connectors, budget ------------------------------------------------
