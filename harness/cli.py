@@ -585,5 +585,45 @@ def sandbox_serve(host: str, port: int, account_path: str | None) -> None:
         embedded.close()
 
 
+@sandbox.command("snapshot")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the account profile YAML.")
+@click.option("--customers", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many (most recent, active) customers to copy; 0 for none.")
+@click.option("--name", default=None, help="The profile's account name.")
+def sandbox_snapshot(out_path: str, customers: int, name: str | None) -> None:
+    """Mirror the reference data of the NetSuite account in NETSUITE_* (read through
+    SuiteQL) into an account profile the embedded sandbox loads (`--account FILE`).
+
+    Credentials are never copied: the profile gets fake ones of its own."""
+    from harness.netsuite.auth import AuthConfigError
+    from harness.netsuite.client import NetSuiteClient
+    from harness.netsuite.errors import NetSuiteError
+    from harness.snapshot import SnapshotError, snapshot, write_snapshot
+
+    try:
+        client = NetSuiteClient.from_env()
+    except AuthConfigError as exc:
+        raise click.ClickException(f"NETSUITE_* settings: {exc}") from None
+    try:
+        data, notes = snapshot(client, client.account_id, name=name, customers=customers)
+        profile = write_snapshot(data, out_path)
+    except NetSuiteError as exc:
+        raise click.ClickException(f"NetSuite refused a snapshot query: {exc}") from None
+    except SnapshotError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{out_path}: {exc.strerror or exc}") from None
+    for note in notes[1:]:
+        click.echo(f"left out: {note}")
+    click.echo(
+        f"{out_path}: {len(profile.subsidiaries)} subsidiaries, {len(profile.currencies)} "
+        f"currencies, {len(profile.items)} items, {len(profile.shipItems)} ship items, "
+        f"{len(profile.taxItems) + len(profile.taxGroups)} tax codes, "
+        f"{len(profile.customers)} customers"
+    )
+    click.echo(f"use it with: harness run --account {out_path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
