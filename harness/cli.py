@@ -560,18 +560,38 @@ def sandbox() -> None:
     default=None,
     help="Account profile YAML (default: the demo store, scenarios/accounts/demo.yaml).",
 )
-def sandbox_serve(host: str, port: int, account_path: str | None) -> None:
+@click.option(
+    "--faults",
+    "fault_spec",
+    default=None,
+    metavar="SPEC",
+    help="Random faults on every request, e.g. "
+    "latency=20ms,jitter=5ms,5xx=0.05,drop=0.02,429-burst=3@0.01,seed=7 (default: the "
+    "profile's faultPlan, if any).",
+)
+def sandbox_serve(
+    host: str, port: int, account_path: str | None, fault_spec: str | None
+) -> None:
     """Serve the embedded NetSuite over HTTP until interrupted (Ctrl-C).
 
     Prints the KEY=value settings a client needs first, then serves.
     """
     from harness.sandbox.account import SandboxConfigError
+    from harness.sandbox.faults import FaultPlan, FaultPlanError
     from harness.sandbox.serve import Sandbox
 
+    plan = None
+    if fault_spec is not None:
+        try:
+            plan = FaultPlan.parse(fault_spec)
+        except FaultPlanError as exc:
+            raise click.BadParameter(str(exc), param_hint="--faults") from None
     try:
-        embedded = Sandbox(account_path)
+        embedded = Sandbox(account_path, faults=plan)
     except SandboxConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    if plan is not None and not plan.is_quiet:
+        click.echo(f"# faults: {plan}", err=True)
     server = embedded.serve_http(host, port)
     try:
         for key, value in embedded.client_environment(server.url).items():
