@@ -1,7 +1,7 @@
 """Which call-log records belong to an order: the evidence a diagnosis quotes.
 
 A run's call log may hold many orders' exchanges; an order's Sales Order writes are the ones
-naming its externalId (`PUT salesOrder/eid:woo-1001`) or its PO # in the body.
+naming its externalId (`PUT salesOrder/eid:woo-1001`) or its PO # in the body, nothing else.
 """
 
 from __future__ import annotations
@@ -27,13 +27,22 @@ def mentions(call: Call, *needles: str) -> bool:
     return any(needle and needle.lower() in haystack for needle in needles)
 
 
+def mentions_in_body(call: Call, *needles: str) -> bool:
+    """Whether the request body names any of `needles` (quoted JSON values, say)."""
+    body = (call.request_body or "").lower()
+    return any(needle and needle.lower() in body for needle in needles)
+
+
 def sales_order_writes(calllog: CallLog, external_id: str, other_ref_num: str) -> list[Call]:
-    """Writes of one order's Sales Order (by externalId or PO #; any, if none names one)."""
-    writes = [c for c in calllog.calls if c.method in WRITES and record_type_of(c) == "salesorder"]
-    needles = (f"eid:{external_id}", f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num
-               else "")
-    mine = [c for c in writes if mentions(c, *needles)]
-    return mine or writes
+    """Writes of one order's Sales Order: those naming its externalId or PO #. A write naming
+    neither cannot be told from another order's in a shared log, so it is not counted."""
+    by_path = f"/eid:{external_id}".lower()
+    in_body = (f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num else "")
+    return [
+        c for c in calllog.calls
+        if c.method in WRITES and record_type_of(c) == "salesorder"
+        and (c.path.lower().rstrip("/").endswith(by_path) or mentions_in_body(c, *in_body))
+    ]
 
 
 def order_writes(calllog: CallLog, expected: ExpectedLanding) -> list[Call]:

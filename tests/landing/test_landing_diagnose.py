@@ -27,6 +27,7 @@ from landing_helpers import (
 from harness.connector.base import PushResult
 from harness.landing.compare import compare
 from harness.landing.diagnose import diagnose
+from harness.landing.evidence import sales_order_writes
 from harness.landing.expect import ExpectedLanding
 from harness.landing.readback import ActualLanding, ActualLine
 from harness.landing.refdata import CustomerRef, NamedRef
@@ -479,3 +480,14 @@ def test_an_order_the_expectation_knew_could_not_land() -> None:
     found = run(None, CallLog(), expected, compare(expected, ActualLanding()))
     # Expected to be refused (count 0) and it was: no mismatch, but still not a success.
     assert found is not None and found.category == "shipping"
+
+
+def test_an_orders_writes_are_told_apart_from_similar_order_numbers() -> None:
+    log = CallLog(calls=[
+        call("PUT", f"{SO_PATH}/eid:woo-50012", 204, body={"otherRefNum": "50012"}),
+        call("PUT", f"{SO_PATH}/eid:woo-5001", 204, body={"otherRefNum": "5001"}),
+        call("POST", SO_PATH, 204, body={"otherRefNum": "5001"}),
+        call("POST", "/services/rest/record/v1/customer", 204, body={"otherRefNum": "5001"}),
+    ])
+    found = sales_order_writes(log, "woo-5001", "5001")
+    assert [c.path for c in found] == [f"{SO_PATH}/eid:woo-5001", SO_PATH]

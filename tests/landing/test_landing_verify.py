@@ -303,6 +303,18 @@ def test_a_watched_connector_is_judged_from_its_call_log(
     assert verdict.outcome == "landed", render_diff(verdict.mismatches)
 
 
+def test_a_shared_call_log_never_lends_another_orders_sales_order(
+    make_client: ClientFactory, mapping: Mapping, spec: SpecOf
+) -> None:
+    log = CallLog()
+    sent = generate(untaxed(spec("existing-customer")), 2)
+    ReferenceConnector(make_client(None, log), mapping).push(sent)
+    never_sent = generate(untaxed(spec("new-customer")), 2)
+    verdict = verify(never_sent, mapping, make_client(None, log), log, None)
+    assert verdict.outcome == "not-pushed" and verdict.sales_order_id is None
+    assert verdict.diagnosis is not None and verdict.diagnosis.category == "sync-rule"
+
+
 def test_expectation_computed_before_the_push(
     make_client: ClientFactory, mapping: Mapping, spec: SpecOf
 ) -> None:
