@@ -60,12 +60,21 @@ def load_function(target: str) -> Callable[..., Any]:
             raise ExternalConnectorError(f"python connector file {where} cannot be imported")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        # Like running the file as a script: its own directory comes first on the path,
+        # so it can import the modules beside it.
+        folder = str(path.resolve().parent)
+        added = folder not in sys.path
+        if added:
+            sys.path.insert(0, folder)
         try:
             spec.loader.exec_module(module)
         except Exception as exc:
             raise ExternalConnectorError(
                 f"python connector file {where} failed to import: {type(exc).__name__}: {exc}"
             ) from None
+        finally:
+            if added:
+                sys.path.remove(folder)
     else:
         try:
             module = importlib.import_module(where)
