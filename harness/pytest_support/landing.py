@@ -45,7 +45,7 @@ class NoScenarioError(LookupError):
     """`woo_order()` / `land()` without a scenario, in a test that has none."""
 
 
-@dataclass
+@dataclass(repr=False)
 class Lander:
     """The `land` fixture's callable (see the module docstring)."""
 
@@ -57,6 +57,11 @@ class Lander:
     seed: int
     default: ScenarioSpec | None = None
     on_landed: Callable[[Landed], None] | None = None
+
+    def __repr__(self) -> str:
+        name = getattr(self.connector, "name", type(self.connector).__name__)
+        scenario = f", scenario {self.default.name!r}" if self.default else ""
+        return f"<land via connector {name!r}, seed {self.seed}{scenario}>"
 
     def spec(self, what: ScenarioSpec | str | None) -> ScenarioSpec:
         """A scenario by name (the test's own when None)."""
@@ -73,6 +78,7 @@ class Lander:
 
     def __call__(self, what: WooOrder | ScenarioSpec | str | None = None) -> Verdict:
         from harness.landing.verify import verify
+        from harness.netsuite.calllog import CallLog
         from harness.woo.generate import apply_update, generate
         from harness.woo.order import WooOrder
 
@@ -89,9 +95,10 @@ class Lander:
             for step, update in enumerate(spec.updates, start=1):
                 order = apply_update(order, update, step)
                 push = self.connector.push(order)
+        # The evidence of this landing only: a test may land several orders.
+        pushed = CallLog(calls=self.calllog.calls[first_call:], redactor=self.calllog.redactor)
         verdict = verify(
-            order, self.mapping, self.reader, self.calllog, push,
-            scenario=spec.name if spec else None,
+            order, self.mapping, self.reader, pushed, push, scenario=spec.name if spec else None
         )
         calls = tuple(call.summary() for call in self.calllog.calls[first_call:])
         landed = Landed(verdict, spec, time.perf_counter() - started, calls)
