@@ -138,6 +138,11 @@ class NetSuiteClient:
         self.account_id = account_id or _account_from_host(self.base_url)
         for secret in secrets:
             self.calllog.register_secret(secret)
+        # Proxy and CA settings from the environment, as `Session.request` would apply them;
+        # looked up once, since every request goes to the same host.
+        self._send_settings = self.session.merge_environment_settings(
+            self.rest_url, {}, None, None, None
+        )
         self._hook = self.calllog.response_hook
         # Exchanges other code makes through this session (e.g. OAuth 2.0 token requests made
         # by the auth object) are logged by the hook; the client records its own itself.
@@ -449,11 +454,10 @@ class NetSuiteClient:
             )
             hooks = prepared.hooks.get("response", [])
             prepared.hooks["response"] = [record, *(hook for hook in hooks if hook != self._hook)]
-            settings = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
             started = time.perf_counter()
             try:
                 outcome = self.session.send(
-                    prepared, timeout=self.timeout, allow_redirects=False, **settings
+                    prepared, timeout=self.timeout, allow_redirects=False, **self._send_settings
                 )
             except requests.RequestException as exc:
                 outcome = exc
@@ -538,7 +542,8 @@ class NetSuiteClient:
         body: Mapping[str, Any],
         uncertain: _Uncertain,
     ) -> str:
-        """The POST may have landed: find the externalId, then PUT `eid:` instead of a POST."""
+        """The POST may have landed: look its externalId up; if it is not there, create the
+        record with `PUT eid:` (which cannot make a second one), never with another POST."""
         wait = self.retry.backoff(op.attempts)
         self._check_budget(op, uncertain.error, uncertain.outcome, wait)
         op.history.append(
@@ -556,23 +561,25 @@ class NetSuiteClient:
             ),
             waited=wait,
         )
-        found = (
-            f"externalId {external_id} exists as id {existing}"
-            if existing
-            else f"no {record_type} has externalId {external_id}"
-        )
+        if existing is not None:
+            # The POST landed, and NetSuite commits a record whole. Writing it again would
+            # only run the record's scripts and workflows a second time.
+            return existing
+        # Sublists are replaced, not appended to: should the lost POST still commit before
+        # this PUT, the PUT edits that record without doubling its lines.
+        sublists = [key for key, value in body.items() if _is_sublist(value)]
         response = self._send(
             op,
             "PUT",
             self.record_url(record_type, f"eid:{external_id}"),
+            params={"replace": ",".join(sublists)} if sublists else None,
             body=body,
-            reason=f"{found}; upserting with PUT eid: instead of repeating the POST",
+            reason=(
+                f"no {record_type} has externalId {external_id}; creating it with PUT eid: "
+                "instead of repeating the POST"
+            ),
         )
-        return (
-            _location_id(response)
-            or existing
-            or self._created_id(response, op, record_type, external_id)
-        )
+        return _location_id(response) or self._created_id(response, op, record_type, external_id)
 
     def _find_external_id(
         self,
@@ -667,6 +674,11 @@ def _external_id(body: Mapping[str, Any]) -> str | None:
         if key.lower() == "externalid" and value not in (None, ""):
             return str(value)
     return None
+
+
+def _is_sublist(value: Any) -> bool:
+    """`{"items": [...]}`: how a body writes a sublist's lines (reference 3.2, 3.5)."""
+    return isinstance(value, Mapping) and isinstance(value.get("items"), builtins.list)
 
 
 def _encode(body: Any) -> bytes:

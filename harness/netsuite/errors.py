@@ -222,8 +222,9 @@ class TransportError(NetSuiteError):
         redactor: Redactor | None = None,
     ) -> None:
         self.sent = sent
-        super().__init__(0, f"no answer from NetSuite: {reason}", method=method, url=url,
-                         redactor=redactor)
+        super().__init__(
+            0, f"no answer from NetSuite: {reason}", method=method, url=url, redactor=redactor
+        )
 
 
 class RetriesExhaustedError(NetSuiteError):
@@ -258,8 +259,17 @@ def _scrubbed(redactor: Redactor, value: str | None) -> str | None:
 
 def _copy_into(target: NetSuiteError, source: NetSuiteError) -> None:
     for name in (
-        "status", "detail", "code", "path", "query_param", "details", "headers", "raw_body",
-        "method", "url", "title",
+        "status",
+        "detail",
+        "code",
+        "path",
+        "query_param",
+        "details",
+        "headers",
+        "raw_body",
+        "method",
+        "url",
+        "title",
     ):
         setattr(target, name, getattr(source, name))
 
@@ -322,8 +332,9 @@ def _from_document(status: int, document: dict[str, Any]) -> ParsedError:
         return ParsedError(description, error, title, [ErrorDetail(description, error)])
     code = _top_code(document)
     detail = _str_or_none(document.get("detail")) or (
-        f"{title} (NetSuite sent no error details)" if title else
-        f"NetSuite answered {status} without error details"
+        f"{title} (NetSuite sent no error details)"
+        if title
+        else f"NetSuite answered {status} without error details"
     )
     return ParsedError(detail, code, title)
 
@@ -347,16 +358,14 @@ def _load_lenient(text: str) -> Any:
 
 def _scavenge(text: str) -> list[ErrorDetail]:
     """Details and codes out of JSON too broken to parse (e.g. cut off mid-body)."""
-    details = [
-        _unescape(match) for match in re.findall(_QUOTED_FIELD.format(name="detail"), text)
-    ]
+    details = [_unescape(match) for match in re.findall(_QUOTED_FIELD.format(name="detail"), text)]
     codes = [
         _unescape(match) for match in re.findall(_QUOTED_FIELD.format(name="o:errorCode"), text)
     ]
     if not details:
         return [ErrorDetail(f"error code {code}", code) for code in codes[-1:]]
     # A top-level code precedes the details in the documented shape; pair from the end.
-    codes = codes[-len(details):] if len(codes) >= len(details) else codes
+    codes = codes[-len(details) :] if len(codes) >= len(details) else codes
     return [
         ErrorDetail(detail, codes[index] if index < len(codes) else None)
         for index, detail in enumerate(details)

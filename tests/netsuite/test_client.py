@@ -459,25 +459,40 @@ def test_post_with_external_id_after_a_dropped_connection_looks_up_then_upserts(
         "looking up externalId WOO-1001 instead of posting again"
     )
     assert upsert.retry_reason == (
-        "no salesOrder has externalId WOO-1001; upserting with "
+        "no salesOrder has externalId WOO-1001; creating it with "
         "PUT eid: instead of repeating the POST"
     )
     assert [c.attempt for c in client.calllog.calls] == [1, 2, 3]
 
 
-def test_post_with_external_id_that_did_land_is_upserted_onto_the_same_record(
+def test_post_with_external_id_that_did_land_is_not_written_again(
     client: NetSuiteClient, mock: responses.RequestsMock
 ) -> None:
     body = {"externalId": "WOO-1002"}
     mock.post(record("salesOrder"), body=requests.ReadTimeout("read timed out"))
     mock.get(record("salesOrder/eid:WOO-1002"), json={"id": "701", "externalId": "WOO-1002"})
-    mock.put(record("salesOrder/eid:WOO-1002"), status=204)
 
     assert client.create("salesOrder", body) == "701"
-    assert methods(mock) == ["POST", "GET", "PUT"]
-    assert client.calllog.calls[2].retry_reason.startswith(  # type: ignore[union-attr]
-        "externalId WOO-1002 exists as id 701"
+    assert methods(mock) == ["POST", "GET"]
+
+
+def test_recovery_upsert_replaces_sublists_instead_of_appending(
+    client: NetSuiteClient, mock: responses.RequestsMock
+) -> None:
+    body = {
+        "externalId": "WOO-1004",
+        "entity": {"id": "110"},
+        "item": {"items": [{"item": {"id": 98}, "quantity": 1}]},
+    }
+    mock.post(record("salesOrder"), body=requests.ConnectionError("Connection aborted."))
+    mock.get(record("salesOrder/eid:WOO-1004"), **NOT_FOUND)
+    mock.put(
+        record("salesOrder/eid:WOO-1004"),
+        **created("salesOrder/705"),
+        match=[matchers.query_param_matcher({"replace": "item"})],
     )
+
+    assert client.create("salesOrder", body) == "705"
 
 
 def test_post_with_external_id_after_a_5xx_is_recovered_too(
