@@ -486,6 +486,214 @@ def _query_client(target: str) -> Any:
     return live() if target == "live" else sim()
 
 
+# -- harness doctor ----------------------------------------------------------------------------
+
+ADMIN_TOKEN_ENV = ("NETSUITE_ADMIN_TOKEN_ID", "NETSUITE_ADMIN_TOKEN_SECRET")
+
+
+@main.command()
+@click.option("--target", type=click.Choice(["sim", "live"]), default="sim", show_default=True,
+              help="sim: the embedded sandbox. live: the NetSuite account in NETSUITE_*.")
+@click.option("--account", type=click.Path(dir_okay=False), default=None,
+              help="Account profile (sim; default: the demo store).")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False), default=None,
+              help="Connector mapping (default: scenarios/mappings/demo.yaml).")
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None,
+              help="Scenario catalogue whose SKUs must be sellable.")
+@click.option("--credential", default=None,
+              help="sim: the profile's TBA credential to check (default: its first).")
+@click.option("--admin-credential", default=None, metavar="NAME",
+              help="sim: a credential of an administrator role to compare with (added to the "
+              "profile in memory, as an Administrator role, when the profile has none).")
+@click.option("--admin-token", default=None, metavar="TOKEN_ID:TOKEN_SECRET",
+              help="live: an administrator's access token of the same integration record (or "
+              "NETSUITE_ADMIN_TOKEN_ID / NETSUITE_ADMIN_TOKEN_SECRET).")
+@click.option("--scenario", "scenario_name", default=None,
+              help="The test order to land (sim default: the first scenario expected to land; "
+              "live: only when given, and its records are deleted afterwards).")
+@click.option("--allow-production", is_flag=True, help="live: allow a production account.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(
+    target: str,
+    account: str | None,
+    mapping_path: str | None,
+    catalogue_path: str | None,
+    credential: str | None,
+    admin_credential: str | None,
+    admin_token: str | None,
+    scenario_name: str | None,
+    allow_production: bool,
+    as_json: bool,
+) -> None:
+    """Preflight of a target: login, role permissions, SKUs, ship items, tax codes,
+    discount and fee items, mandatory fields, synced statuses and a test order (with an
+    administrator credential, whether permissions are the cause). Exit 1 on any ✗."""
+    import json
+    import os
+
+    from harness.connector.mapping import load_mapping
+    from harness.woo.generate import load_catalogue
+    from harness.yamlfile import ConfigFileError
+
+    if target == "sim" and admin_token:
+        raise click.UsageError("--admin-token is for --target live; in sim use --admin-credential")
+    if target == "live" and (admin_credential or credential or account):
+        raise click.UsageError(
+            "--account, --credential and --admin-credential name profile entries (--target sim)"
+        )
+    try:
+        mapping = load_mapping(mapping_path)
+        catalogue = load_catalogue(catalogue_path)
+    except ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    spec = None
+    if scenario_name is not None:
+        try:
+            spec = catalogue.get(scenario_name)
+        except KeyError:
+            raise click.BadParameter(f"no scenario {scenario_name!r} in the catalogue",
+                                     param_hint="--scenario") from None
+    elif target == "sim":
+        spec = next((s for s in catalogue.scenarios if s.expect == "landed"), None)
+    if target == "sim":
+        checks = _doctor_sim(account, credential, admin_credential, mapping, catalogue, spec)
+    else:
+        token = admin_token or (
+            ":".join(os.environ.get(name, "") for name in ADMIN_TOKEN_ENV)
+            if all(os.environ.get(name) for name in ADMIN_TOKEN_ENV) else None
+        )
+        checks = _doctor_live(mapping, catalogue, spec, token, allow_production)
+    if as_json:
+        click.echo(json.dumps([check.to_json() for check in checks], indent=2))
+    else:
+        from rich.console import Console
+
+        from harness.report.doctor import print_checks
+
+        print_checks(Console(), checks)
+    if not all(check.ok for check in checks):
+        sys.exit(1)
+
+
+def _doctor_sim(
+    account: str | None,
+    credential: str | None,
+    admin_credential: str | None,
+    mapping: Any,
+    catalogue: Any,
+    spec: Any,
+) -> list[Any]:
+    from typing import cast
+
+    from harness import doctor
+    from harness.netsuite.calllog import CallLog
+    from harness.runner import SimTarget, run_scenario
+    from harness.sandbox.account import SandboxConfigError, profile_from
+
+    try:
+        profile = profile_from(account)
+    except SandboxConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if admin_credential is not None:
+        profile = doctor.with_administrator(profile, admin_credential)
+    try:
+        main_role = doctor.role_of(profile, credential)
+        admin_role = doctor.role_of(profile, admin_credential) if admin_credential else None
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--credential") from None
+    with SimTarget(cast(Any, profile)) as sim:
+        client = sim.client(credential, CallLog())
+        checks = [doctor.check_auth(client), *doctor.check_permissions(client)]
+        create, _ = doctor.check_sales_order_create(client)
+        checks.append(create)
+        sim.isolate()
+        checks += doctor.check_items(client, catalogue, mapping)
+        checks += doctor.check_reference_data(client, mapping)
+        checks += doctor.check_mandatory_from_profile(profile, mapping)
+        checks.append(doctor.check_statuses(mapping))
+        if spec is not None:
+
+            class _As:
+                """The sandbox, signing every request with one chosen credential."""
+
+                name = "sim"
+
+                def __init__(self, chosen: str | None) -> None:
+                    self.chosen = chosen
+
+                def client(self, _: str | None = None, calllog: Any = None) -> Any:
+                    return sim.client(self.chosen, calllog)
+
+                def isolate(self) -> None:
+                    sim.isolate()
+
+            def land(scenario: Any, as_admin: str | None) -> Any:
+                return run_scenario(scenario, 0, _As(as_admin or credential), mapping)
+
+            def gap() -> list[str]:
+                assert admin_role is not None
+                return doctor.role_gap(profile, main_role.id, admin_role.id)
+
+            checks += doctor.check_landing(land, spec, admin=admin_credential, gap=gap)
+    return checks
+
+
+def _doctor_live(
+    mapping: Any, catalogue: Any, spec: Any, admin_token: str | None, allow_production: bool
+) -> list[Any]:
+    from dataclasses import replace
+
+    from harness import doctor
+    from harness.account_run import AccountTarget, cleanup, prepare_account
+    from harness.netsuite.calllog import CallLog
+    from harness.pytest_support.options import OptionError
+    from harness.runner import run_scenario
+
+    try:
+        run_target = prepare_account("live", allow_production=allow_production)
+    except OptionError as exc:
+        raise click.ClickException(str(exc)) from None
+    admin_target = None
+    if admin_token is not None:
+        token_id, _, token_secret = admin_token.partition(":")
+        if not token_id or not token_secret or run_target.credentials is None:
+            raise click.BadParameter("expected TOKEN_ID:TOKEN_SECRET of a TBA token",
+                                     param_hint="--admin-token")
+        from harness.netsuite.auth import AuthConfigError
+
+        try:
+            admin_credentials = replace(
+                run_target.credentials, token_id=token_id, token_secret=token_secret
+            )
+        except AuthConfigError as exc:
+            raise click.BadParameter(str(exc), param_hint="--admin-token") from None
+        admin_target = replace(
+            run_target,
+            credentials=admin_credentials,
+            secrets=(*run_target.secrets, *admin_credentials.secrets()),
+        )
+    client = run_target.client(CallLog())
+    checks = [doctor.check_auth(client), *doctor.check_permissions(client)]
+    create, labels = doctor.check_sales_order_create(client)
+    checks.append(create)
+    checks += doctor.check_items(client, catalogue, mapping)
+    checks += doctor.check_reference_data(client, mapping)
+    checks += doctor.check_mandatory_from_probe(labels)
+    checks.append(doctor.check_statuses(mapping))
+    if spec is not None:
+
+        def land(scenario: Any, as_admin: str | None) -> Any:
+            chosen = admin_target if as_admin and admin_target is not None else run_target
+            result = run_scenario(scenario, 0, AccountTarget(chosen), mapping)
+            for line in cleanup(chosen, result):
+                click.echo(f"left in the account: {line}", err=True)
+            return result
+
+        admin = "administrator" if admin_target is not None else None
+        checks += doctor.check_landing(land, spec, admin=admin)
+    return checks
+
+
 # -- harness cassettes --------------------------------------------------------------------------
 
 

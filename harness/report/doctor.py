@@ -1,0 +1,27 @@
+"""The doctor's checklist printed for a person: ✓/✗ per row, grouped, a hint under each ✗."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+
+from harness.doctor import Check
+
+
+def print_checks(console: Console, checks: Sequence[Check]) -> None:
+    section = None
+    for check in checks:
+        if check.section != section:
+            section = check.section
+            console.print(f"[bold]{escape(section)}[/bold]")
+        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
+        console.print(f"  {mark} {escape(check.name)}: {escape(check.detail)}", overflow="fold",
+                      highlight=False)
+        if check.hint and not check.ok:
+            console.print(f"      [cyan]→[/cyan] {escape(check.hint)}", overflow="fold",
+                          highlight=False)
+    failed = sum(not check.ok for check in checks)
+    summary = "all checks passed" if not failed else f"{failed} of {len(checks)} checks failed"
+    console.print(("[green]" if not failed else "[red]") + summary + "[/]")
