@@ -41,6 +41,7 @@ from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.drivers.webhook import WebhookConnector, WebhookSettings
 from harness.connector.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
+from harness.woo.webhook import WebhookError
 
 __all__ = [
     "KINDS",
@@ -209,7 +210,10 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
             sleep=options.get("sleep"),
             session=options.get("session"),
         )
-        settings.webhook()  # the URL is checked now
+        try:
+            settings.webhook()  # the URL is checked now
+        except WebhookError as error:
+            raise ExternalConnectorError(str(error)) from None
 
         def webhook(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
             bind(client)
