@@ -161,6 +161,13 @@ class AccessPolicy:
     def __init__(self, profile: AccountProfile) -> None:
         self.profile = profile
         self._roles = {str(role.id): role for role in profile.roles}
+        # (category, lowercase name) -> level, per role: every request asks, so no list scans.
+        self._grants: dict[str, dict[tuple[str, str], PermissionLevel]] = {}
+        for role in profile.roles:
+            grants = self._grants.setdefault(str(role.id), {})
+            for permission in role.permissions:
+                # The first entry for a permission counts, as in `Role.level`.
+                grants.setdefault((permission.category, permission.name.lower()), permission.level)
         self._subsidiary_names = {s.id: s.name for s in profile.subsidiaries}
         realm = profile.account_id.upper()
         # The same challenges as any other failed login (see `oauth.py`).
@@ -176,20 +183,22 @@ class AccessPolicy:
 
     def level(self, role_id: str | None, need: PermissionNeed) -> PermissionLevel:
         """The best level the role holds among the permission's grants."""
-        role = self.role(role_id)
-        if role is None:
+        grants = self._grants.get(role_id or "")
+        if grants is None:
             return "none"
-        held = [role.level(category, name) for category, name in need.grants]
+        held: list[PermissionLevel] = [
+            grants.get((category, name.lower()), "none") for category, name in need.grants
+        ]
         return max(held, key=LEVELS.index)
 
     def check_login(self, principal: Principal) -> None:
         """401 INVALID_LOGIN unless the role may use REST web services with its token kind."""
-        role = self.role(principal.role)
+        grants = self._grants.get(principal.role, {})
         wanted = [REST_WEB_SERVICES, LOGIN_PERMISSIONS[principal.scheme]]
         lacking = [
             name
             for category, name in wanted
-            if role is None or role.level(category, name) == "none"
+            if grants.get((category, name.lower()), "none") == "none"
         ]
         if lacking:
             reason = f"role {principal.role} lacks the permission(s) {', '.join(lacking)}"

@@ -69,6 +69,17 @@ class CustomerFacts:
 
 
 def customer_facts(ctx: SaveContext, entity: object) -> CustomerFacts | None:
+    """The customer's facts, read once per save (several rules ask)."""
+    key = f"customer:{entity}"
+    if key in ctx.notes:
+        cached = ctx.notes[key]
+        return cached if isinstance(cached, CustomerFacts) else None
+    facts = _read_customer(ctx, entity)
+    ctx.notes[key] = facts
+    return facts
+
+
+def _read_customer(ctx: SaveContext, entity: object) -> CustomerFacts | None:
     row = ctx.row(
         "SELECT id, isinactive, subsidiary, currency, taxable, taxitem FROM customer WHERE id = ?",
         entity,

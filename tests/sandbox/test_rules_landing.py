@@ -8,7 +8,7 @@ scenarios must meet NetSuite's real refusal.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ LANDING = [
     "coupon-percent",
     "two-coupons",
     "fee-positive",
+    "fee-negative",
     "tax-exempt-b2b",
     "prices-include-tax",
     "coupon-fixed-cart",
@@ -91,14 +92,16 @@ def test_netsuite_totals_agree_with_woocommerce(
     assert money(so.get("shippingCost")) == order.shipping_total
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WooCommerce taxes a negative fee only for the taxed share of the cart; the "
-    "reference connector sends the whole fee as one taxable line, which NetSuite taxes in full",
-)
-def test_negative_fee_tax_agrees_with_woocommerce(sandbox: Sandbox, catalogue: Catalogue) -> None:
-    order, so = landed(sandbox, catalogue, "fee-negative", 0)
-    assert money(so.get("taxTotal")) == order.total_tax
+def test_a_negative_fee_on_untaxed_shipping_is_taxed_in_full_by_netsuite(
+    sandbox: Sandbox, catalogue: Catalogue
+) -> None:
+    """WooCommerce reduces tax by the fee's taxed share only; one NetSuite line is taxed whole."""
+    order, so = landed(sandbox, catalogue, "fee-negative-untaxed-shipping", 0)
+    rate = Decimal("7.25")
+    items_tax = sum((line.total_tax for line in order.line_items), Decimal(0))
+    fee_tax = (order.fee_lines[0].total * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert money(so["taxTotal"]) == items_tax + fee_tax
+    assert money(so["taxTotal"]) < order.total_tax
 
 
 def test_a_negative_fee_split_as_woocommerce_taxes_it_agrees(
@@ -106,7 +109,7 @@ def test_a_negative_fee_split_as_woocommerce_taxes_it_agrees(
 ) -> None:
     """What a connector must send instead: the fee's taxed share as a taxable line."""
     sandbox.reset()
-    order = generate(catalogue.get("fee-negative"), 0)
+    order = generate(catalogue.get("fee-negative-untaxed-shipping"), 0)
     fee = order.fee_lines[0]
     taxed = sum((tax.total for tax in fee.taxes), Decimal(0))
     rate = Decimal("7.25")  # the order's only rate, California
