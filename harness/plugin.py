@@ -357,6 +357,14 @@ def land(
         node.stash[LANDED].append(landed)
         ns.landed(node.nodeid, landed)
 
+    def fail(exc: BaseException) -> None:
+        pytest.fail(str(exc), pytrace=False)
+
+    fatal: tuple[type[BaseException], ...] = ()
+    if ns_config.uses_cassettes:
+        from harness.recording import RecordingError
+
+        fatal = (RecordingError,)
     return Lander(
         connector=connector,
         reader=netsuite,
@@ -366,6 +374,8 @@ def land(
         seed=ns_config.seed,
         default=ns_scenario,
         on_landed=keep,
+        fatal=fatal,
+        on_fatal=fail,
     )
 
 

@@ -57,6 +57,10 @@ class Lander:
     seed: int
     default: ScenarioSpec | None = None
     on_landed: Callable[[Landed], None] | None = None
+    # Errors that say the target itself failed (a replay miss): reported with their own
+    # message through `on_fatal`, not as a traceback from deep inside the connector.
+    fatal: tuple[type[BaseException], ...] = ()
+    on_fatal: Callable[[BaseException], None] | None = None
 
     def __repr__(self) -> str:
         name = getattr(self.connector, "name", type(self.connector).__name__)
@@ -77,6 +81,15 @@ class Lander:
         return what
 
     def __call__(self, what: WooOrder | ScenarioSpec | str | None = None) -> Verdict:
+        try:
+            return self._land(what)
+        except self.fatal as exc:
+            if self.on_fatal is None:
+                raise
+            self.on_fatal(exc)
+            raise
+
+    def _land(self, what: WooOrder | ScenarioSpec | str | None) -> Verdict:
         from harness.landing.verify import verify
         from harness.netsuite.calllog import CallLog
         from harness.woo.generate import apply_update, generate

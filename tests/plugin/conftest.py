@@ -33,7 +33,7 @@ for _module in (
 
 pytest_plugins = ["pytester"]
 
-# Three scenarios in the demo account's terms: one that lands, two that must not.
+# Four scenarios in the demo account's terms: two that land, two that must not.
 TINY_CATALOGUE = """\
 scenarios:
   - name: mug-for-jane
@@ -45,6 +45,14 @@ scenarios:
       - {sku: MUG-WHT, price: "12.00", name: White Mug, product_id: 104, quantity: 1}
     tax: {rates: [{id: 1, country: US, state: CA, name: State Tax, percent: "7.25",
                    shipping: false}]}
+    shipping: {method_id: flat_rate, title: Flat rate, instance_id: "1", cost: "8.00"}
+    expect: landed
+  - name: mug-for-someone-new
+    description: A first-time customer buys two mugs; the customer is created.
+    customer: {kind: new}
+    billing: {country: US, state: CA}
+    lines:
+      - {sku: MUG-WHT, price: "12.00", name: White Mug, product_id: 104, quantity: 2}
     shipping: {method_id: flat_rate, title: Flat rate, instance_id: "1", cost: "8.00"}
     expect: landed
   - name: sku-nobody-knows
@@ -63,7 +71,7 @@ scenarios:
       - {sku: MUG-WHT, price: "12.00", name: White Mug, product_id: 104, quantity: 1}
     expect: sync-rule
 """
-TINY_NAMES = ["mug-for-jane", "sku-nobody-knows", "pending-order"]
+TINY_NAMES = ["mug-for-jane", "mug-for-someone-new", "sku-nobody-knows", "pending-order"]
 
 CATALOGUE_TEST = """
 def test_scenario(scenario, land):

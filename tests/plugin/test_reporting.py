@@ -78,10 +78,11 @@ def test_the_summary_table_lists_every_landing(pytester: pytest.Pytester, tiny: 
             "*= netsuite scenarios =*",
             "scenario * expected * outcome * met * diagnosis",
             "mug-for-jane * landed * landed-wrong * NO * shipping: *",
+            "mug-for-someone-new * landed * landed-wrong * NO * shipping: *",
             "pending-order * sync-rule * not-pushed * yes * sync-rule: *",
             "sku-nobody-knows * item-mapping * rejected * yes * item-mapping: *",
             "",
-            "2 of 3 scenario landings met their expectation",
+            "2 of 4 scenario landings met their expectation",
         ]
     )
 
@@ -102,7 +103,7 @@ def test_the_json_report_holds_each_verdict(pytester: pytest.Pytester, tiny: Pat
     assert report["run"] == {
         "target": "sim", "seed": 5, "account": None, "shard": None, "prefix": ""
     }
-    assert report["summary"] == {"landings": 3, "met": 3, "not_met": 0}
+    assert report["summary"] == {"landings": 4, "met": 4, "not_met": 0}
     by_name = {row["scenario"]: row for row in report["landings"]}
     assert sorted(by_name) == sorted(TINY_NAMES)
     jane = by_name["mug-for-jane"]
@@ -160,20 +161,21 @@ def test_xdist_workers_results_are_gathered_on_the_controller(
         "-p", "xdist", "-n", "2", "--assert=plain", "-p", "no:hypothesispytest",
         f"--ns-catalogue={tiny}", "--ns-report=report.json",
     )
-    assert outcomes(result) == {"failed": 1, "passed": 2}
+    assert outcomes(result) == {"failed": 2, "passed": 2}
     result.stdout.fnmatch_lines(
         [
             "*= netsuite scenarios =*",
             "mug-for-jane * landed * landed-wrong * NO * shipping: *",
+            "mug-for-someone-new * landed * landed-wrong * NO * shipping: *",
             "pending-order * sync-rule * not-pushed * yes *",
             "sku-nobody-knows * item-mapping * rejected * yes *",
-            "2 of 3 scenario landings met their expectation",
+            "2 of 4 scenario landings met their expectation",
         ]
     )
     # The failure's diff and diagnosis travel from the worker with its report.
     result.stdout.fnmatch_lines(["*- netsuite landing -*", "diagnosis: shipping: *"])
     report = read_json(pytester.path / "report.json")
     assert sorted(row["scenario"] for row in report["landings"]) == sorted(TINY_NAMES)
-    assert len({row["nodeid"] for row in report["landings"]}) == 3
+    assert len({row["nodeid"] for row in report["landings"]}) == len(TINY_NAMES)
     ran_on = {path.read_text() for path in pytester.path.glob("worker-*.txt")}
     assert len(ran_on) == 2 and ran_on <= {"gw0", "gw1"}, ran_on
