@@ -348,7 +348,9 @@ class SalesTax:
             values.get("subsidiary"),
             problems,
         )
-        if "taxRate" not in given or values.get("taxRate") is None:
+        # The tax item's rate, unless a rate was sent (now or earlier, for the same item).
+        item_changed = changed or "taxItem" in given
+        if values.get("taxRate") is None or ("taxRate" not in given and item_changed):
             values["taxRate"] = code.rate if code else None
         rate = values["taxRate"] if values.get("isTaxable") and code else None
         result: list[Decimal | None] = []

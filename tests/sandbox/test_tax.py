@@ -203,10 +203,15 @@ def test_exempt_customer_taxed_by_an_override_is_saved_with_the_tax(ns: Client) 
     assert got["total"] == 130.65
 
 
-def test_a_tax_rate_sent_overrides_the_tax_items_rate(ns: Client) -> None:
+def test_a_tax_rate_sent_overrides_the_tax_items_rate_until_the_item_changes(ns: Client) -> None:
     body = {"entity": {"id": JANE}, "item": lines([("101", 1, 100)]), "taxRate": 5}
     got = saved(ns, "salesOrder", body)
     assert (got["taxRate"], got["taxTotal"]) == (5.0, 5.0)
+    path = f"record/v1/salesOrder/{got['id']}"
+    assert ns.patch(path, {"memo": "edited"}).status_code == 204
+    assert ns.get(path).json()["taxTotal"] == 5.0  # an unrelated edit keeps the sent rate
+    assert ns.patch(path, {"taxItem": {"id": "302"}}).status_code == 204
+    assert ns.get(path).json()["taxTotal"] == 8.88  # a new tax item brings its own rate
 
 
 # --- the per-line model (Canada) --------------------------------------------------------
