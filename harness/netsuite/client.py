@@ -656,7 +656,7 @@ def _account_from_host(base_url: str) -> str:
 
 
 def _id_segment(record_id: str | int) -> str:
-    text = str(record_id).strip()
+    text = str(record_id)
     if text.startswith("eid:"):
         value = text.removeprefix("eid:")
         if not value:
