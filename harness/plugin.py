@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -49,6 +49,11 @@ def _session(config: pytest.Config) -> NsSession:
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+def _fail(problem: str) -> NoReturn:
+    """Fail with a message that says it all: no traceback, no chained exception."""
+    pytest.fail(problem, pytrace=False)
 
 
 # -- options and configuration --------------------------------------------------------------
@@ -124,7 +129,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if names:
             check_names(names, catalogue, where)
     except (SelectionError, OptionError) as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    else:
+        problem = ""
+    if problem:
+        _fail(problem)
     if wants:
         chosen = list(names or catalogue.names)
         metafunc.parametrize("scenario", chosen, indirect=True, ids=chosen)
@@ -166,7 +175,8 @@ def ns_catalogue(pytestconfig: pytest.Config) -> Catalogue:
     try:
         return _session(pytestconfig).catalogue()
     except OptionError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    _fail(problem)
 
 
 @pytest.fixture(scope="session")
@@ -185,7 +195,8 @@ def mapping(ns_config: NsConfig, ns_prefix: str) -> Mapping:
     try:
         return namespaced(load_mapping(ns_config.mapping), ns_prefix)
     except ConfigFileError as exc:
-        pytest.fail(f"the mapping cannot be used:\n{exc}", pytrace=False)
+        problem = f"the mapping cannot be used:\n{exc}"
+    _fail(problem)
 
 
 @pytest.fixture(scope="session")
@@ -226,7 +237,8 @@ def ns_scenario(request: pytest.FixtureRequest) -> ScenarioSpec | None:
     try:
         return ns.catalogue().get(str(name))
     except (KeyError, OptionError) as exc:
-        pytest.fail(str(exc.args[0] if exc.args else exc), pytrace=False)
+        problem = str(exc.args[0] if exc.args else exc)
+    _fail(problem)
 
 
 @contextmanager
@@ -235,7 +247,10 @@ def _failing_cleanly() -> Iterator[None]:
     try:
         yield
     except TargetFailure as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    else:
+        return
+    _fail(problem)
 
 
 @pytest.fixture
@@ -308,7 +323,8 @@ def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
     try:
         return _session(request.config).catalogue().get(value)
     except (KeyError, OptionError) as exc:
-        pytest.fail(str(exc.args[0] if exc.args else exc), pytrace=False)
+        problem = str(exc.args[0] if exc.args else exc)
+    _fail(problem)
 
 
 @pytest.fixture
@@ -357,8 +373,8 @@ def land(
         node.stash[LANDED].append(landed)
         ns.landed(node.nodeid, landed)
 
-    def fail(exc: BaseException) -> None:
-        pytest.fail(str(exc), pytrace=False)
+    def fail(exc: BaseException) -> NoReturn:
+        _fail(str(exc))
 
     fatal: tuple[type[BaseException], ...] = ()
     if ns_config.uses_cassettes:

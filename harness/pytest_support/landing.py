@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from harness.connector.base import Connector
@@ -60,7 +60,7 @@ class Lander:
     # Errors that say the target itself failed (a replay miss): reported with their own
     # message through `on_fatal`, not as a traceback from deep inside the connector.
     fatal: tuple[type[BaseException], ...] = ()
-    on_fatal: Callable[[BaseException], None] | None = None
+    on_fatal: Callable[[BaseException], NoReturn] | None = None
 
     def __repr__(self) -> str:
         name = getattr(self.connector, "name", type(self.connector).__name__)
@@ -86,8 +86,9 @@ class Lander:
         except self.fatal as exc:
             if self.on_fatal is None:
                 raise
-            self.on_fatal(exc)
-            raise
+            fatal = exc
+        # Outside the except block: the report shows this error alone, not a chain.
+        self.on_fatal(fatal)
 
     def _land(self, what: WooOrder | ScenarioSpec | str | None) -> Verdict:
         from harness.landing.verify import verify

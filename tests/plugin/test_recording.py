@@ -1,0 +1,153 @@
+"""record against the sandbox served over HTTP, replay with it stopped and no credentials:
+cassettes per test, scrubbed; a missing cassette or a replay miss says how to record; stale
+cassettes warn (or fail when strict); interactions never played are listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.plugin.conftest import CATALOGUE_TEST, TINY_NAMES, ServedAccount, outcomes
+
+EXTRA_CALL = """
+import os
+
+def test_scenario(scenario, land, netsuite):
+    verdict = land(scenario)
+    assert verdict.met(scenario.expect), verdict
+    if os.environ.get("EXTRA_CALL"):
+        netsuite.suiteql_all("SELECT id FROM item")
+"""
+
+
+def forget_the_account(monkeypatch: pytest.MonkeyPatch, served: ServedAccount) -> None:
+    """Replay runs with the account stopped and no NETSUITE_* settings at all."""
+    served.stop()
+    for name in served.env:
+        monkeypatch.delenv(name)
+
+
+def record(pytester: pytest.Pytester, tiny: Path, *args: str) -> pytest.RunResult:
+    result = pytester.runpytest_inprocess(
+        "--ns-target=record", f"--ns-catalogue={tiny}", "--ns-cassettes=tapes", *args
+    )
+    assert outcomes(result) == {"passed": len(TINY_NAMES)}, result.stdout.str()
+    return result
+
+
+def replay(pytester: pytest.Pytester, tiny: Path, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_inprocess(
+        "--ns-target=replay", f"--ns-catalogue={tiny}", "--ns-cassettes=tapes", *args
+    )
+
+
+def test_record_then_replay_without_the_account(
+    pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    record(pytester, tiny)
+    tapes = sorted((pytester.path / "tapes").rglob("*.yaml"))
+    assert [path.name for path in tapes] == sorted(
+        f"test_scenario[{name}].yaml" for name in TINY_NAMES
+    )
+    secrets = [value for name, value in served.env.items() if "SECRET" in name or "KEY" in name]
+    for path in tapes:
+        text = path.read_text(encoding="utf-8")
+        assert not [secret for secret in secrets if secret in text], path
+        assert "1234567_SB1" not in text and "127.0.0.1" not in text
+    assert served.sales_orders() == [], "record runs delete what they created"
+
+    forget_the_account(monkeypatch, served)
+    result = replay(pytester, tiny)
+    assert outcomes(result) == {"passed": len(TINY_NAMES)}, result.stdout.str()
+    assert "never played" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["netsuite: target=replay * account=1234567_SB1 *"])
+
+
+def test_a_missing_cassette_names_the_scenario_and_the_command(
+    pytester: pytest.Pytester, tiny: Path
+) -> None:
+    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    result = replay(pytester, tiny, "-k", "mug-for-jane", "--ns-seed=3")
+    assert outcomes(result) == {"errors": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "No cassette for test test_catalogue.py::test_scenario[[]mug-for-jane[]] "
+            "(scenario 'mug-for-jane'): * does not exist.",
+            "Record it against a NetSuite sandbox with:",
+            '    pytest --ns-target=record --ns-cassettes=* --ns-seed=3 --ns-catalogue=* '
+            '"test_catalogue.py::test_scenario[[]mug-for-jane[]]"',
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_replay_miss_shows_the_difference_and_how_to_record_again(
+    pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    record(pytester, tiny)
+    forget_the_account(monkeypatch, served)
+    # Another seed makes other orders: their requests were never recorded.
+    result = replay(pytester, tiny, "-k", "mug-for-jane", "--ns-seed=1")
+    assert outcomes(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*Replay of test test_catalogue.py::test_scenario[[]mug-for-jane[]] (scenario "
+            "'mug-for-jane'): no recorded interaction matches this request.",
+            "*If the change is intended, record it again:",
+            "*pytest --ns-target=record *",
+        ]
+    )
+
+
+def test_a_stale_cassette_warns_and_fails_when_strict(
+    pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    record(pytester, tiny)
+    forget_the_account(monkeypatch, served)
+    text = tiny.read_text(encoding="utf-8")
+    tiny.write_text(text.replace("Jane Doe buys one mug", "Jane Doe buys a mug"), "utf-8")
+
+    result = replay(pytester, tiny, "-k", "mug-for-jane")
+    assert outcomes(result) == {"passed": 1, "warnings": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*StaleCassetteWarning: stale cassette for test_catalogue.py::test_scenario*",
+            "*= netsuite scenarios =*",
+            "stale cassette *test_scenario[[]mug-for-jane[]].yaml *",
+            "  - scenario 'mug-for-jane' spec changed since recording *",
+        ]
+    )
+
+    strict = replay(pytester, tiny, "-k", "mug-for-jane", "--ns-strict-cassettes")
+    assert outcomes(strict) == {"errors": 1}
+    strict.stdout.fnmatch_lines(
+        [
+            "stale cassette for test_catalogue.py::test_scenario[[]mug-for-jane[]]: *",
+            "  - scenario 'mug-for-jane' spec changed since recording *",
+            "record it again with:",
+            "(failing: --ns-strict-cassettes)",
+        ]
+    )
+
+
+def test_interactions_never_played_are_listed(
+    pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_catalogue=EXTRA_CALL)
+    monkeypatch.setenv("EXTRA_CALL", "1")
+    record(pytester, tiny)
+    forget_the_account(monkeypatch, served)
+    monkeypatch.delenv("EXTRA_CALL")
+    result = replay(pytester, tiny, "-k", "mug-for-jane")
+    assert outcomes(result) == {"passed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "1 recorded interactions never played in *test_scenario[[]mug-for-jane[]].yaml "
+            "(test_catalogue.py::test_scenario[[]mug-for-jane[]]):",
+            "  - POST /services/rest/query/v1/suiteql",
+        ]
+    )
