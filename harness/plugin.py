@@ -8,7 +8,7 @@ every pytest run in an environment where the harness is installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -19,22 +19,22 @@ from harness.pytest_support.selection import (
     MARKER,
     MARKER_HELP,
     SelectionError,
-    check_names,
-    marker_names,
+    parametrized_by_user,
+    scenario_of,
+    scenario_parameters,
+    split_shard,
 )
 from harness.pytest_support.session import NsSession, TargetFailure
 
 if TYPE_CHECKING:
     from harness.connector.base import Connector
     from harness.connector.mapping import Mapping
-    from harness.landing.verdict import Verdict
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
-    from harness.pytest_support.landing import Landed, Lander
+    from harness.pytest_support.landing import Landed, Lander, OrderMaker
     from harness.pytest_support.targets import ActiveTarget
     from harness.sandbox.serve import Sandbox
     from harness.woo.generate import Catalogue, ScenarioSpec
-    from harness.woo.order import WooOrder
 
 SESSION = pytest.StashKey[NsSession]()
 LANDED = pytest.StashKey[list["Landed"]]()
@@ -63,15 +63,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
-def _default_account(config: NsConfig) -> Callable[[], str | None]:
-    def account() -> str | None:
-        from harness.connector.mapping import load_mapping
-
-        return load_mapping(config.mapping).account
-
-    return account
-
-
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the options and check the target before any test (UsageError if unusable)."""
     config.addinivalue_line("markers", MARKER_HELP)
@@ -83,11 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", {})
     try:
         settings = resolve(config.getoption, config.getini, places)
-        ns = NsSession.start(
-            settings,
-            prefix=workerinput.get(_PREFIX_KEY),
-            default_account=_default_account(settings),
-        )
+        ns = NsSession.start(settings, prefix=workerinput.get(_PREFIX_KEY))
     except OptionError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = ns
@@ -106,58 +93,31 @@ def pytest_configure_node(node: Any) -> None:
 # -- collection: the marker, `scenario` parametrization, shards -----------------------------
 
 
-def _parametrized_by_user(metafunc: pytest.Metafunc) -> bool:
-    for mark in metafunc.definition.iter_markers("parametrize"):
-        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
-        listed = names.split(",") if isinstance(names, str) else list(names)
-        if "scenario" in (name.strip() for name in listed):
-            return True
-    return False
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names)."""
+    wants = "scenario" in metafunc.fixturenames and not parametrized_by_user(
+        metafunc.definition.iter_markers("parametrize")
+    )
     marker = metafunc.definition.get_closest_marker(MARKER)
-    wants = "scenario" in metafunc.fixturenames and not _parametrized_by_user(metafunc)
-    if marker is None and not wants:
-        return
     ns = _session(metafunc.config)
-    where = metafunc.definition.nodeid
     try:
-        catalogue = ns.catalogue()
-        names = marker_names(marker.args, dict(marker.kwargs), where) if marker else None
-        if names:
-            check_names(names, catalogue, where)
+        names = scenario_parameters(marker, wants, ns.catalogue, metafunc.definition.nodeid)
     except (SelectionError, OptionError) as exc:
         problem = str(exc)
     else:
-        problem = ""
-    if problem:
-        _fail(problem)
-    if wants:
-        chosen = list(names or catalogue.names)
-        metafunc.parametrize("scenario", chosen, indirect=True, ids=chosen)
-
-
-def _scenario_param(item: pytest.Item) -> str | None:
-    callspec = getattr(item, "callspec", None)
-    value = callspec.params.get("scenario") if callspec is not None else None
-    return getattr(value, "name", value) if value is not None else None
+        if names is not None:
+            metafunc.parametrize("scenario", names, indirect=True, ids=names)
+        return
+    _fail(problem)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """--ns-shard K/N: keep this shard's scenario-parametrized tests (and all the others)."""
     shard = _session(config).config.shard
-    if shard is None:
-        return
-    keep: list[pytest.Item] = []
-    drop: list[pytest.Item] = []
-    for item in items:
-        name = _scenario_param(item)
-        (drop if isinstance(name, str) and not shard.holds(name) else keep).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+    if shard is not None:
+        items[:], dropped = split_shard(items, shard)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
 
 
 # -- fixtures --------------------------------------------------------------------------------
@@ -228,7 +188,7 @@ def calllog() -> CallLog:
 def ns_scenario(request: pytest.FixtureRequest) -> ScenarioSpec | None:
     """This test's scenario: its `scenario` parameter, else its marker's (single) name."""
     ns = _session(request.config)
-    name = _scenario_param(request.node)
+    name = scenario_of(request.node)
     if name is None:
         marker = request.node.get_closest_marker(MARKER)
         if marker is None or len(marker.args) != 1:
@@ -330,26 +290,12 @@ def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
 @pytest.fixture
 def woo_order(
     ns_config: NsConfig, ns_scenario: ScenarioSpec | None, request: pytest.FixtureRequest
-) -> Callable[..., WooOrder]:
+) -> OrderMaker:
     """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
     the run seed (--ns-seed); without a name, the test's scenario."""
-    from harness.pytest_support.landing import NoScenarioError
-    from harness.woo.generate import generate
+    from harness.pytest_support.landing import OrderMaker
 
-    ns = _session(request.config)
-
-    def make(what: ScenarioSpec | str | None = None, *, seed: int | None = None) -> WooOrder:
-        if what is None:
-            if ns_scenario is None:
-                raise NoScenarioError(
-                    "this test has no scenario: call woo_order('name'), or mark the test "
-                    "with @pytest.mark.scenario('name')"
-                )
-            what = ns_scenario
-        spec = ns.catalogue().get(what) if isinstance(what, str) else what
-        return generate(spec, ns_config.seed if seed is None else seed)
-
-    return make
+    return OrderMaker(_session(request.config).catalogue, ns_config.seed, ns_scenario)
 
 
 @pytest.fixture
@@ -407,11 +353,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     item.stash[CALL_FAILED] = report.failed
     landed = item.stash.get(LANDED, [])
     if report.failed and landed and hasattr(report.longrepr, "addsection"):
-        from harness.pytest_support.explain import explain
+        from harness.pytest_support.explain import landing_sections
 
-        wrong = [one for one in landed if not (one.met if one.met is not None else one.verdict)]
-        for one in wrong or landed:
-            report.longrepr.addsection("netsuite landing", explain(one.verdict, one.expected))
+        for title, text in landing_sections(landed):
+            report.longrepr.addsection(title, text)
     return report
 
 
@@ -419,19 +364,11 @@ def pytest_assertrepr_compare(
     config: pytest.Config, op: str, left: object, right: object
 ) -> list[str] | None:
     """`assert verdict == other` (or `in`, `!=`): show the verdict's diff and diagnosis."""
-    verdicts = [side for side in (left, right) if type(side).__name__ == "Verdict"]
-    if not verdicts:
-        return None
-    from harness.landing.verdict import Verdict
-    from harness.pytest_support.explain import explain
+    if "Verdict" not in (type(left).__name__, type(right).__name__):
+        return None  # cheap test first: most comparisons involve no verdict at all
+    from harness.pytest_support.explain import explain_comparison
 
-    found: list[Verdict] = [v for v in verdicts if isinstance(v, Verdict)]
-    if not found:
-        return None
-    lines = [f"{left!r} {op} {right!r}"]
-    for verdict in found:
-        lines.extend(explain(verdict).splitlines())
-    return lines
+    return explain_comparison(op, left, right)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from harness.landing.verdict import Verdict
+    from harness.pytest_support.landing import Landed
+
+SECTION = "netsuite landing"
 
 
 def explain(verdict: Verdict, expected: str | None = None) -> str:
@@ -33,3 +37,23 @@ def explain(verdict: Verdict, expected: str | None = None) -> str:
             lines.append("evidence:")
             lines.extend(f"  {item}" for item in diagnosis.evidence)
     return "\n".join(lines)
+
+
+def landing_sections(landed: Sequence[Landed]) -> list[tuple[str, str]]:
+    """Report sections for a failing test: the landings that went wrong (or, when all went
+    as expected and something else failed, every landing)."""
+    wrong = [one for one in landed if not (one.met if one.met is not None else one.verdict)]
+    return [(SECTION, explain(one.verdict, one.expected)) for one in wrong or landed]
+
+
+def explain_comparison(op: str, left: object, right: object) -> list[str] | None:
+    """Assertion lines for a comparison involving verdicts (None: not ours to explain)."""
+    from harness.landing.verdict import Verdict
+
+    found = [side for side in (left, right) if isinstance(side, Verdict)]
+    if not found:
+        return None
+    lines = [f"{left!r} {op} {right!r}"]
+    for verdict in found:
+        lines.extend(explain(verdict).splitlines())
+    return lines

@@ -119,3 +119,31 @@ class Lander:
         if self.on_landed is not None:
             self.on_landed(landed)
         return verdict
+
+
+@dataclass(repr=False)
+class OrderMaker:
+    """The `woo_order` fixture's callable: `woo_order(name_or_spec=None, *, seed=None)`."""
+
+    catalogue: Callable[[], Catalogue]
+    seed: int
+    default: ScenarioSpec | None = None
+
+    def __repr__(self) -> str:
+        scenario = f", scenario {self.default.name!r}" if self.default else ""
+        return f"<woo_order seed {self.seed}{scenario}>"
+
+    def __call__(
+        self, what: ScenarioSpec | str | None = None, *, seed: int | None = None
+    ) -> WooOrder:
+        from harness.woo.generate import generate
+
+        if what is None:
+            if self.default is None:
+                raise NoScenarioError(
+                    "this test has no scenario: call woo_order('name'), or mark the test "
+                    "with @pytest.mark.scenario('name')"
+                )
+            what = self.default
+        spec = self.catalogue().get(what) if isinstance(what, str) else what
+        return generate(spec, self.seed if seed is None else seed)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from harness.pytest_support.options import Shard
 
 if TYPE_CHECKING:
     from harness.woo.generate import Catalogue
+
+T = TypeVar("T")
 
 MARKER = "scenario"
 MARKER_HELP = (
@@ -44,3 +48,49 @@ def check_names(names: Sequence[str], catalogue: Catalogue, where: str) -> None:
         except KeyError as exc:
             message = exc.args[0] if exc.args else f"no scenario named {name!r}"
             raise SelectionError(f"{where}: @pytest.mark.scenario: {message}") from None
+
+
+def parametrized_by_user(parametrize_markers: Iterable[Any]) -> bool:
+    """Whether the test already parametrizes `scenario` itself (then the plugin does not)."""
+    for mark in parametrize_markers:
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", "")
+        listed = names.split(",") if isinstance(names, str) else list(names)
+        if "scenario" in (name.strip() for name in listed):
+            return True
+    return False
+
+
+def scenario_parameters(
+    marker: Any | None, wants_scenario: bool, catalogue: Callable[[], Catalogue], where: str
+) -> list[str] | None:
+    """The names to parametrize `scenario` over (None: leave the test alone).
+
+    The marker is checked even when the test only uses `woo_order`/`land`, so a typo fails
+    at collection instead of in the middle of a run."""
+    if marker is None and not wants_scenario:
+        return None
+    loaded = catalogue()
+    names = marker_names(marker.args, dict(marker.kwargs), where) if marker else None
+    if names:
+        check_names(names, loaded, where)
+    if not wants_scenario:
+        return None
+    return list(names or loaded.names)
+
+
+def scenario_of(item: Any) -> str | None:
+    """The scenario name a collected test was parametrized with, if any."""
+    callspec = getattr(item, "callspec", None)
+    value = callspec.params.get("scenario") if callspec is not None else None
+    return getattr(value, "name", value) if value is not None else None
+
+
+def split_shard(items: Sequence[T], shard: Shard) -> tuple[list[T], list[T]]:
+    """(kept, deselected): scenario-parametrized tests outside `shard` are deselected; tests
+    without a scenario run in every shard."""
+    keep: list[T] = []
+    drop: list[T] = []
+    for item in items:
+        name = scenario_of(item)
+        (drop if isinstance(name, str) and not shard.holds(name) else keep).append(item)
+    return keep, drop

@@ -44,6 +44,17 @@ class TargetFailure(Exception):
     cassette under --ns-strict-cassettes); the message says what to do and is shown as is."""
 
 
+def _mapping_account(config: NsConfig) -> str | None:
+    """The account the mapping was written for: what replay maps cassettes back to."""
+    from harness.connector.mapping import load_mapping
+    from harness.yamlfile import ConfigFileError
+
+    try:
+        return load_mapping(config.mapping).account
+    except ConfigFileError as exc:
+        raise OptionError(f"the mapping cannot be used:\n{exc}") from None
+
+
 @dataclass
 class NsSession:
     """Resolved settings, the run's target, its namespace, and what its tests found."""
@@ -56,15 +67,10 @@ class NsSession:
 
     @classmethod
     def start(
-        cls,
-        config: NsConfig,
-        *,
-        prefix: str | None = None,
-        env: Mapping[str, str] | None = None,
-        default_account: Callable[[], str | None] = lambda: None,
+        cls, config: NsConfig, *, prefix: str | None = None, env: Mapping[str, str] | None = None
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
-        account = default_account() if config.target == "replay" else None
+        account = _mapping_account(config) if config.target == "replay" else None
         run = prepare(config, env, default_account=account)
         return cls(config, run, run_prefix(config.target) if prefix is None else prefix)
 

@@ -121,7 +121,9 @@ def test_a_live_run_deletes_what_it_created(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount, then: str, ret: int
 ) -> None:
     pytester.makepyfile(LANDS_THEN.format(then=then))
-    result = pytester.runpytest_inprocess("--ns-target=live", f"--ns-catalogue={tiny}")
+    result = pytester.runpytest_inprocess(
+        "--ns-target=live", f"--ns-catalogue={tiny}", no_reraise_ctrlc=True
+    )
     assert result.ret == ret, result.stdout.str()
     assert served.sales_orders() == []
     assert served.customers_named(new_customer_email(pytester, tiny)) == []
