@@ -102,7 +102,7 @@ def run_options(command: F) -> F:
     return command
 
 
-@main.command()
+@main.command(short_help="Run the scenario catalogue against a target.")
 @run_options
 def run(
     catalogue_path: str | None,
@@ -210,7 +210,7 @@ def run(
 # -- harness land ------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Land one real WooCommerce order and verify it.")
 @click.argument("order_file", metavar="ORDER.json", type=click.Path(dir_okay=False))
 @click.option(
     "--target",
@@ -328,7 +328,7 @@ def _delete_created(target: Any, landings: Any) -> None:
 # -- harness explain ---------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Diagnose a NetSuite error body, call log or connector log.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def explain(file: str, as_json: bool) -> None:
@@ -380,7 +380,7 @@ def _date(_: click.Context, param: click.Parameter, value: str | None) -> Any:
         raise click.BadParameter(f"expected a date like 2024-06-01 (got {value!r})") from None
 
 
-@main.command()
+@main.command(short_help="Compare a store's real orders with NetSuite.")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="The WooCommerce store (https), read through REST v3 with "
               "WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET.")
@@ -491,7 +491,7 @@ def _query_client(target: str) -> Any:
 ADMIN_TOKEN_ENV = ("NETSUITE_ADMIN_TOKEN_ID", "NETSUITE_ADMIN_TOKEN_SECRET")
 
 
-@main.command()
+@main.command(short_help="Preflight checklist of a NetSuite target.")
 @click.option("--target", type=click.Choice(["sim", "live"]), default="sim", show_default=True,
               help="sim: the embedded sandbox. live: the NetSuite account in NETSUITE_*.")
 @click.option("--account", type=click.Path(dir_okay=False), default=None,
@@ -702,7 +702,7 @@ def cassettes() -> None:
     """Recorded NetSuite exchanges for offline replay."""
 
 
-@cassettes.command("check")
+@cassettes.command("check", short_help="Find stale, orphaned, unscrubbed or unplayable cassettes.")
 @click.argument("directory", default="cassettes", type=click.Path(file_okay=False))
 @click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None,
               help="Scenario catalogue the cassettes were recorded from.")
@@ -758,7 +758,7 @@ def sandbox() -> None:
     """The embedded NetSuite sandbox."""
 
 
-@sandbox.command("serve")
+@sandbox.command("serve", short_help="Serve the embedded NetSuite over HTTP.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
 @click.option("--port", type=int, default=0, show_default=True, help="Port (0: any free port).")
 @click.option(
@@ -813,7 +813,7 @@ def sandbox_serve(
         embedded.close()
 
 
-@sandbox.command("snapshot")
+@sandbox.command("snapshot", short_help="Mirror a live account's reference data into a profile.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="Where to write the account profile YAML.")
 @click.option("--customers", type=click.IntRange(min=0), default=20, show_default=True,
