@@ -1,1 +1,6 @@
-"""Repo-level fixtures for the project's own scenario suite."""
+"""Repo-level fixtures for the project's own scenario suite.
+
+The fixtures, options and marker come from the harness's pytest plugin (`harness.plugin`,
+registered as the `harness` entry point), exactly as any store's test suite gets them; see
+docs/pytest.md. Redefine a fixture here only to change what the whole repository tests with.
+"""

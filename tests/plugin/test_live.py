@@ -173,3 +173,28 @@ def test_a_live_run_namespaces_externalids_where_the_mapping_asks(
     number = tiny_order(tiny, "mug-for-jane").number
     assert [row["externalid"] for row in rows] == [f"woo-{prefix}{number}"]
     result.stdout.fnmatch_lines([f"netsuite: target=live * namespace={prefix}"])
+
+
+def test_xdist_workers_share_the_runs_namespace(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tba_environment(monkeypatch, "1234567_SB1")
+    pytester.makepyfile(
+        """
+        import os, pathlib, pytest
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_prefix(n, ns_prefix):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            pathlib.Path(f"prefix-{n}.txt").write_text(f"{worker} {ns_prefix}")
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "xdist", "-n", "2", "--assert=plain", "-p", "no:hypothesispytest",
+        "--ns-target=live",
+    )
+    assert outcomes(result) == {"passed": 4}
+    seen = [path.read_text().split() for path in pytester.path.glob("prefix-*.txt")]
+    assert {worker for worker, _ in seen} == {"gw0", "gw1"}
+    prefixes = {prefix for _, prefix in seen}
+    assert len(prefixes) == 1 and prefixes.pop().startswith("run")
