@@ -207,11 +207,11 @@ def _table(results: Sequence[ScenarioResult]) -> str:
             f'<td><a href="#{_anchor(r.scenario)}">{_e(r.scenario)}</a></td>'
             f"<td>{_e(r.expected)}</td><td>{_badge(verdict.outcome)}</td>"
             f"<td>{_mark(r.met)}</td><td class=\"mono\">{_e(verdict.sales_order_id)}</td>"
-            f'<td>{why}</td><td class="num">{r.seconds:.2f}</td></tr>'
+            f'<td>{why}</td><td class="num">{r.seconds:.2f}&nbsp;s</td></tr>'
         )
     head = (
         "<tr><th>scenario</th><th>expected</th><th>outcome</th><th>met</th>"
-        "<th>sales order</th><th>diagnosis</th><th>s</th></tr>"
+        "<th>sales order</th><th>diagnosis</th><th>time</th></tr>"
     )
     return f'<table class="results"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -268,7 +268,9 @@ def _order(order: WooOrder | None, number: str) -> str:
 def _diagnosis(result: ScenarioResult) -> str:
     diagnosis = result.verdict.diagnosis
     if diagnosis is None:
-        return '<p class="empty">Landed exactly as WooCommerce says.</p>'
+        if result.verdict.outcome == "landed":
+            return '<p class="empty">Landed exactly as WooCommerce says.</p>'
+        return '<p class="empty">No diagnosis was made.</p>'
     evidence = "".join(f"<li>{_e(line)}</li>" for line in diagnosis.evidence)
     return (
         f'<div class="diag"><span class="badge">{_e(diagnosis.category)}</span> '
