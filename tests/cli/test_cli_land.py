@@ -115,3 +115,26 @@ def test_the_reference_examples_get_a_diagnosis(runner: CliRunner, name: str) ->
         assert verdict["outcome"] != "landed"
         assert verdict["diagnosis"]["category"] in ("item-mapping", "sync-rule", "invalid-order")
         assert verdict["diagnosis"]["summary"]
+
+
+def test_live_deletes_what_the_order_created_unless_kept(
+    runner: CliRunner, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.netsuite.client import NetSuiteClient
+    from harness.sandbox.serve import Sandbox
+
+    box = Sandbox()
+    server = box.serve_http()
+    try:
+        for key, value in box.client_environment(server.url).items():
+            monkeypatch.setenv(key, value)
+        query = "SELECT id FROM transaction WHERE externalid = 'woo-5101'"
+        result = runner.invoke(main, ["land", "--target", "live", str(data / "order-lands.json")])
+        assert result.exit_code == 0, result.output
+        assert NetSuiteClient.from_env().suiteql_all(query) == []
+        kept = ["land", "--target", "live", "--keep-records", str(data / "order-lands.json")]
+        assert runner.invoke(main, kept).exit_code == 0
+        assert len(NetSuiteClient.from_env().suiteql_all(query)) == 1
+    finally:
+        server.stop()
+        box.close()
