@@ -3,22 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from sandbox_fuzz import Hostile, hostile_requests, netsuite_error_problems, prepared
 
 from harness.sandbox.serve import Sandbox
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=300)
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    made = Sandbox()
-    yield made
-    made.close()
 
 
 @FUZZ

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -22,15 +21,6 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[Sandbox, HttpServer]]:
-    sandbox = Sandbox()
-    server = sandbox.serve_http()
-    yield sandbox, server
-    server.stop()
-    sandbox.close()
 
 
 def connection(server: HttpServer) -> http.client.HTTPConnection:
