@@ -258,7 +258,7 @@ def land(
     from harness.yamlfile import ConfigFileError
 
     try:
-        read = read_order_file(order_file)
+        read, many = read_order_file(order_file)
     except OSError as exc:
         _fail(f"{order_file}: cannot read the order file ({exc.strerror or exc})")
     try:
@@ -274,7 +274,7 @@ def land(
         raise click.ClickException(str(exc)) from None
     if as_json:
         verdicts = [landing.verdict.to_json() for landing in landings]
-        shown = verdicts[0] if len(verdicts) == 1 else verdicts
+        shown = verdicts if many else verdicts[0]
         click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
     else:
         console = Console()

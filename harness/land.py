@@ -71,6 +71,12 @@ def _number_of(raw: Any, fallback: str) -> str:
     return fallback
 
 
+def is_list(text: str | bytes) -> bool:
+    """Whether an order file holds a JSON list (then its verdicts are printed as one too)."""
+    head = text.lstrip()[:1]
+    return head in ("[", b"[")
+
+
 def read_orders(text: str | bytes, *, name: str = "the file") -> list[WooOrder | Verdict]:
     """Each document of an order file: a parsed order, or the `invalid-order` verdict on it.
 
@@ -127,7 +133,9 @@ def land_all(read: Iterable[WooOrder | Verdict], target: Target, mapping: Mappin
     ]
 
 
-def read_order_file(path: str | Path) -> list[WooOrder | Verdict]:
-    """`read_orders` for a file (an unreadable file is an OSError for the caller)."""
+def read_order_file(path: str | Path) -> tuple[list[WooOrder | Verdict], bool]:
+    """`read_orders` for a file, and whether it holds a list (an unreadable file is an
+    OSError for the caller)."""
     source = Path(path)
-    return read_orders(source.read_bytes(), name=source.name)
+    text = source.read_bytes()
+    return read_orders(text, name=source.name), is_list(text)

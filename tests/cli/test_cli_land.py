@@ -52,6 +52,14 @@ def test_an_order_whose_numbers_do_not_add_up_is_invalid_not_pushed(
     assert any("total" in line for line in verdict["diagnosis"]["evidence"])
 
 
+def test_a_list_of_one_is_answered_with_a_list(runner: CliRunner, data: Path, tmp_path: Path
+                                               ) -> None:
+    one = tmp_path / "one.json"
+    one.write_text("[" + (data / "order-lands.json").read_text() + "]")
+    result = runner.invoke(main, ["land", "--json", str(one)])
+    assert [v["outcome"] for v in json.loads(result.output)] == ["landed"]
+
+
 def test_a_list_lands_each_order(runner: CliRunner, data: Path) -> None:
     result = runner.invoke(main, ["land", "--json", str(data / "orders-two.json")])
     verdicts = json.loads(result.output)
@@ -78,7 +86,8 @@ def test_unreadable_files_are_invalid_order_verdicts_not_tracebacks(
     result = runner.invoke(main, ["land", "--json", str(path)])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    verdict = json.loads(result.output)
+    document = json.loads(result.output)
+    (verdict,) = document if isinstance(document, list) else [document]
     assert verdict["outcome"] == "invalid-order"
     assert expected in verdict["diagnosis"]["summary"]
 
