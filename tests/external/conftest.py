@@ -13,23 +13,30 @@ from harness.woo.generate import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[SimTarget]:
+def module_target() -> Iterator[SimTarget]:
     """The embedded sandbox, intercepting `requests` to its host for this module's tests."""
     with SimTarget() as sim:
         yield sim
 
 
+@pytest.fixture
+def target(module_target: SimTarget) -> SimTarget:
+    """The module's sandbox back in the demo account's initial state."""
+    module_target.isolate()
+    return module_target
+
+
 @pytest.fixture(scope="module")
-def served(target: SimTarget) -> Iterator[ObservedServer]:
+def served(module_target: SimTarget) -> Iterator[ObservedServer]:
     """The same sandbox over HTTP on a free loopback port, for connectors in other processes."""
-    with serve_for_connectors(target) as server:
+    with serve_for_connectors(module_target) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def netsuite_env(target: SimTarget, served: ObservedServer) -> dict[str, str]:
+def netsuite_env(module_target: SimTarget, served: ObservedServer) -> dict[str, str]:
     """`NETSUITE_*` for a connector process: the default integration token, the HTTP URL."""
-    return netsuite_environment(target.client(), served.url)
+    return netsuite_environment(module_target.client(), served.url)
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@ answer, landing and observed NetSuite exchanges become the PushResult."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from harness.connector.drivers.common import Answer, judge
@@ -50,9 +48,8 @@ def order(catalogue: Catalogue) -> WooOrder:
 
 
 @pytest.fixture
-def sim(target: SimTarget) -> Iterator[SimTarget]:
-    target.isolate()
-    yield target
+def sim(target: SimTarget) -> SimTarget:
+    return target
 
 
 def watch(target: SimTarget, mapping: Mapping, fake: FakeTime, **options: object) -> LandingWatch:

@@ -170,7 +170,6 @@ def test_a_store_order_reaches_netsuite_through_the_stores_own_connector(
     wired_store: FakeStore, order: WooOrder, served: ObservedServer, target: SimTarget,
     mapping: Mapping,
 ) -> None:
-    target.isolate()
     factory = connector_from_spec(
         f"store:{wired_store.url}", consumer_key=KEY, consumer_secret=SECRET, run_id="run-7",
         observe=served, timeout=5, poll_interval=0.02,
@@ -195,7 +194,6 @@ def test_an_update_is_sent_to_the_stores_order(
     catalogue: Catalogue, example: Example, served: ObservedServer, target: SimTarget,
     mapping: Mapping,
 ) -> None:
-    target.isolate()
     spec = catalogue.get("on-hold-then-processing")
     created = generate(spec, 0)
     fake = FakeStore(catalogue_store(created.to_wire()),

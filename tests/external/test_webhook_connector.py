@@ -177,7 +177,6 @@ def test_the_not_landed_push_result_carries_the_connectors_answer(
     ack_only: Example, served: ObservedServer, target: SimTarget, catalogue: Catalogue,
     mapping: Mapping,
 ) -> None:
-    target.isolate()
     factory = webhook(ack_only.url, served)
     connector = factory(target.client(), mapping)
     push = connector.push(generate(catalogue.get("new-customer"), 0))
