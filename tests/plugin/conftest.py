@@ -31,8 +31,6 @@ for _module in (
 ):
     importlib.import_module(_module)
 
-pytest_plugins = ["pytester"]
-
 # Four scenarios in the demo account's terms: two that land, two that must not.
 TINY_CATALOGUE = """\
 scenarios:
