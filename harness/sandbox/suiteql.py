@@ -47,6 +47,12 @@ from harness.sandbox.suiteql_errors import (
     unsupported,
 )
 from harness.sandbox.suiteql_schema import Schema, read_schema, schema_version
+from harness.sandbox.suiteql_template import (
+    Template,
+    make_template,
+    split_literals,
+    with_placeholders,
+)
 from harness.sandbox.suiteql_translate import OutputColumn, Translation, translate
 
 __all__ = ["SuiteQLEngine", "SuiteQLError", "SuiteQLPage"]
@@ -67,7 +73,9 @@ class SuiteQLPage:
 
 
 class SuiteQLEngine:
-    """Runs SuiteQL on one store connection; translations are cached per query text."""
+    """Runs SuiteQL on one store connection. Translations are cached per query with its
+    string literals left out (suiteql_template), or per exact text when a literal's value
+    shapes the translation; both caches live as long as the tables and columns do."""
 
     def __init__(
         self,
@@ -89,6 +97,7 @@ class SuiteQLEngine:
         self._date_format = date_format
         self._schema: Schema | None = None
         self._translate = lru_cache(maxsize=cache_size)(self._translate_uncached)
+        self._template = lru_cache(maxsize=cache_size)(self._template_uncached)
         functions.register(conn, zone=time_zone, clock=clock)
 
     def run(
@@ -114,13 +123,38 @@ class SuiteQLEngine:
 
     def _translation(self, q: str) -> Translation:
         if self._schema is None or self._schema.version != schema_version(self._conn):
-            self._schema = read_schema(self._conn)
+            self._refresh_schema()
+        skeleton = split_literals(q)
+        if skeleton is None or not skeleton.values:
+            return self._translate(q)
+        template = self._template(skeleton.segments)
+        if template is None:
+            return self._translate(q)
+        return template.bind(skeleton.values)
+
+    def _refresh_schema(self) -> None:
+        """SQLite bumps the schema version on any change, a restore from backup too (the
+        store's reset): translations are only dropped when tables or columns really differ."""
+        fresh = read_schema(self._conn)
+        if self._schema is None or fresh.tables != self._schema.tables:
             self._translate.cache_clear()
-        return self._translate(q)
+            self._template.cache_clear()
+        self._schema = fresh
 
     def _translate_uncached(self, q: str) -> Translation:
         assert self._schema is not None
         return translate(q, self._schema, self._references, self._date_format)
+
+    def _template_uncached(self, segments: tuple[str, ...]) -> Template | None:
+        """The shared translation of every query with these segments around its literals,
+        or None when the literals' values matter (then each query is translated as written)."""
+        assert self._schema is not None
+        q = with_placeholders(segments)
+        try:
+            translation = translate(q, self._schema, self._references, self._date_format)
+        except SuiteQLError:
+            return None  # the query as written gives the error in its own words
+        return make_template(translation, len(segments) - 1)
 
     def _total(self, translation: Translation, rows: list[Any], limit: int, offset: int) -> int:
         """The page query fetches one row more than asked: most results fit in it, so the

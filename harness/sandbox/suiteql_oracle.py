@@ -9,6 +9,8 @@ case-sensitive `LIKE`. `BUILTIN.DF` is only marked here: it needs the resolved c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TypeGuard
 
 import sqlglot
 from sqlglot import exp
@@ -30,9 +32,40 @@ _WRITES: tuple[type[exp.Expr], ...] = (
     exp.Alter, exp.Drop, exp.Merge,
 )  # fmt: skip
 _DATE_TYPES = ("date", "datetime", "timestamp")
+# Where the parser keeps a string literal as the value it is written as.
+_VALUE_PARENTS: tuple[type[exp.Expr], ...] = (
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between, exp.Select,
+    exp.Alias, exp.Paren, exp.DPipe, exp.Coalesce, exp.Case, exp.If, exp.Upper, exp.Lower,
+    exp.Anonymous, exp.Tuple,
+)  # fmt: skip
 _TRUNC_DAY = {"DD", "DDD", "J", "D", "DAY"}
 _TRUNC_MONTH = {"MM", "MON", "MONTH", "RM"}
 _TRUNC_YEAR = {"YYYY", "YEAR", "Y", "YY", "YYY", "SYYYY", "SYEAR"}
+
+
+@dataclass
+class LiteralUse:
+    """Set when a string literal's value shaped the translation (a date read from text, a LIKE
+    pattern, a format model or TRUNC unit): such a translation holds for that text only, so
+    it cannot serve as a template for the same query with other literals."""
+
+    seen: bool = False
+
+    def note(self, *nodes: exp.Expr | None) -> None:
+        if any(is_text(node) for node in nodes):
+            self.seen = True
+
+    def note_parsed(self, tree: exp.Expr) -> None:
+        """The parser itself reads some literals (a TO_CHAR model becomes strftime's, DATE
+        'x' a date): any string literal outside a plain value position counts as read."""
+        for literal in tree.find_all(exp.Literal):
+            if literal.is_string and not isinstance(literal.parent, _VALUE_PARENTS):
+                self.seen = True
+                return
+
+
+def is_text(node: exp.Expr | None) -> TypeGuard[exp.Literal]:
+    return isinstance(node, exp.Literal) and node.is_string
 
 
 def parse_query(q: str) -> exp.Expr:
@@ -46,11 +79,12 @@ def parse_query(q: str) -> exp.Expr:
     return tree
 
 
-def rewrite_oracle(tree: exp.Expr, date_model: str) -> exp.Expr:
-    """Rewrite the schema-independent Oracle specifics in place; returns the query root."""
+def rewrite_oracle(tree: exp.Expr, date_model: str, literals: LiteralUse | None = None) -> exp.Expr:
+    """Rewrite the schema-independent Oracle specifics in place; returns the query root.
+    `literals` is told when a string literal's value shaped a rewrite."""
     _mark_builtin_calls(tree)
     _rewrite_rownum(tree)
-    _rewrite_functions(tree, date_model)
+    _rewrite_functions(tree, date_model, literals if literals is not None else LiteralUse())
     while isinstance(tree, exp.Subquery) and not any(
         value for key, value in tree.args.items() if key != "this"
     ):
@@ -230,7 +264,7 @@ def _window_count(limit: exp.Expr | None) -> int | None:
     return None
 
 
-def _rewrite_functions(tree: exp.Expr, date_model: str) -> None:
+def _rewrite_functions(tree: exp.Expr, date_model: str, literals: LiteralUse) -> None:
     for node in reversed(list(tree.walk(bfs=False))):
         if isinstance(node, exp.Fetch):
             options = node.args.get("limit_options")
@@ -242,23 +276,28 @@ def _rewrite_functions(tree: exp.Expr, date_model: str) -> None:
             node.replace(exp.cast(node.this, "DOUBLE"))
         elif isinstance(node, exp.StrToDate):
             model_node = node.args.get("format")
+            literals.note(node.this, model_node)
             model = model_from_strftime(model_node.name) if model_node is not None else date_model
             node.replace(_to_date(node.this, model))
         elif isinstance(node, exp.Anonymous) and node.name.upper() == "TO_TIMESTAMP":
             arguments = node.expressions
+            literals.note(*arguments)
             model = arguments[1].name if len(arguments) > 1 else date_model
             node.replace(_to_date(arguments[0], model))
         elif isinstance(node, exp.CurrentTimestamp | exp.CurrentDate):
             node.replace(dated(exp.Anonymous(this=functions.SYSDATE, expressions=[])))
         elif isinstance(node, exp.DateTrunc):
+            literals.note(node.args.get("unit"))
             node.replace(truncate_date(node.this, node.args.get("unit")))
         elif isinstance(node, exp.Cast) and node.to.is_type(*_DATE_TYPES):
             node.meta[DATE_META] = True  # SQLite's DATE()/DATETIME() keep ISO text
         elif isinstance(node, exp.DPipe):
             node.replace(_null_safe_concat(node))
         elif isinstance(node, exp.Like) and not isinstance(node.parent, exp.Escape):
+            literals.note(node.expression)
             node.replace(_case_sensitive_like(node, None))
         elif isinstance(node, exp.Escape) and isinstance(node.this, exp.Like):
+            literals.note(node.this.expression, node.expression)
             node.replace(_case_sensitive_like(node.this, node.expression))
 
 

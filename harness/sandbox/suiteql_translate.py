@@ -28,7 +28,9 @@ from harness.sandbox.suiteql_oracle import (
     DATE_META,
     DF_MARKER,
     WITH_KEYS,
+    LiteralUse,
     dated,
+    is_text,
     parse_query,
     rewrite_oracle,
     truncate_date,
@@ -53,6 +55,9 @@ class Translation:
     count_sql: str
     columns: tuple[OutputColumn, ...]
     tables: frozenset[str]  # record tables the query names (for role permissions)
+    # A string literal's value shaped the SQL (date text, LIKE pattern, format model, unit):
+    # this translation holds for these exact literals only.
+    literal_sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,11 @@ _Outputs = list[tuple[str, _Binding]]
 
 def translate(q: str, schema: Schema, references: References, date_model: str) -> Translation:
     """The SQLite form of SuiteQL `q`, or SuiteQLError as NetSuite words it."""
-    tree = rewrite_oracle(parse_query(q), date_model)
-    resolver = _Resolver(schema, references, date_model)
+    literals = LiteralUse()
+    parsed = parse_query(q)
+    literals.note_parsed(parsed)
+    tree = rewrite_oracle(parsed, date_model, literals)
+    resolver = _Resolver(schema, references, date_model, literals)
     outputs = resolver.query(tree, None, {})
     try:
         sql = tree.sql(dialect="sqlite", identify=True, unsupported_level=ErrorLevel.RAISE)
@@ -100,6 +108,7 @@ def translate(q: str, schema: Schema, references: References, date_model: str) -
         count_sql=f"SELECT COUNT(*) FROM ({sql})",
         columns=tuple(OutputColumn(name, binding.is_date) for name, binding in outputs),
         tables=frozenset(resolver.tables),
+        literal_sensitive=literals.seen,
     )
 
 
@@ -109,8 +118,11 @@ def translate(q: str, schema: Schema, references: References, date_model: str) -
 class _Resolver:
     """Resolves names scope by scope and applies the rewrites that depend on column types."""
 
-    def __init__(self, schema: Schema, references: References, date_model: str) -> None:
+    def __init__(
+        self, schema: Schema, references: References, date_model: str, literals: LiteralUse
+    ) -> None:
         self._schema = schema
+        self._literals = literals
         self._references = references
         self._date_model = date_model
         self._date_form = compile_format(date_model)
@@ -259,6 +271,7 @@ class _Resolver:
             arguments = node.expressions
             if arguments and self._is_date(arguments[0]):
                 unit = arguments[1] if len(arguments) > 1 else None
+                self._literals.note(unit)
                 node.replace(truncate_date(arguments[0], unit))
         elif isinstance(node, exp.Add | exp.Sub):
             self._date_arithmetic(node)
@@ -306,6 +319,7 @@ class _Resolver:
             # Without a model Oracle uses the session's date format: the account's.
             model = exp.Literal.string(self._date_model) if self._is_date(value) else exp.Null()
         elif isinstance(model, exp.Literal):
+            self._literals.note(model)
             try:
                 compile_format(model.name)
             except ValueError as error:
@@ -331,7 +345,8 @@ class _Resolver:
         if not self._is_date(side):
             return
         for other in others:
-            if isinstance(other, exp.Literal) and other.is_string:
+            if is_text(other):
+                self._literals.note(other)
                 other.replace(self._date_literal(other.name))
 
     def _date_literal(self, text: str) -> exp.Expr:
