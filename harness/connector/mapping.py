@@ -120,6 +120,8 @@ class TaxRules(_Strict):
         default_factory=dict, description="WooCommerce rate_code (without priority) -> tax code"
     )
     exempt_code: str | None = None
+    # A tax code belongs to one subsidiary: the exempt code per subsidiary, where it differs.
+    exempt_codes: dict[int, str] = Field(default_factory=dict)
     pass_through_item: str | None = None
     # Subsidiaries taxed per line (VAT/GST style `taxCode` on each line); the others use the
     # US model: one header `taxItem` and a taxable flag per line.
@@ -231,6 +233,10 @@ class Mapping(_Strict):
             return self.tax.codes[rate_code]
         head, _, tail = rate_code.rpartition("-")
         return self.tax.codes.get(head) if tail.isdigit() else None
+
+    def exempt_code_for(self, subsidiary: int) -> str | None:
+        """The tax code for untaxed lines in `subsidiary` (the default one when not listed)."""
+        return self.tax.exempt_codes.get(subsidiary, self.tax.exempt_code)
 
     def syncs(self, status: str) -> bool:
         """Whether an order in `status` is pushed at all."""

@@ -318,7 +318,7 @@ class ReferenceConnector:
                 )
             return
         codes = {rate_id: self._tax_code(rate_code) for rate_id, rate_code in taxes_by_rate.items()}
-        exempt = self._exempt_code() if rules.exempt_code else None
+        exempt = self._exempt_code(subsidiary)
         per_line = subsidiary in rules.line_level_subsidiaries
         shipping_codes = [
             codes[tax.id]
@@ -361,9 +361,9 @@ class ReferenceConnector:
             raise _CannotMap("tax", f"tax code '{name}' (for {rate_code}) does not exist")
         return ref.id
 
-    def _exempt_code(self) -> str | None:
-        name = self.mapping.tax.exempt_code or ""
-        ref = self.refs.one("salestaxitem", name)
+    def _exempt_code(self, subsidiary: int) -> str | None:
+        name = self.mapping.exempt_code_for(subsidiary)
+        ref = self.refs.one("salestaxitem", name) if name else None
         return ref.id if ref else None
 
     def _apply_shipping(self, order: WooOrder, body: dict[str, Any]) -> None:

@@ -138,3 +138,32 @@ def test_an_updated_order_replaces_its_lines_instead_of_appending_them(
     landed = client.get("salesOrder", result.sales_order_id, expand=True)
     assert len(landed["item"]["items"]) == len(order.line_items)
     assert _count(client, "SELECT COUNT(*) AS n FROM transaction WHERE type = 'SalesOrd'") == 1
+
+
+def test_untaxed_canadian_lines_get_the_canadian_exempt_code(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    order = generate(catalogue.get("canada-zero-rated-line"), 0)
+    result = ReferenceConnector(client).push(order)
+    assert result.status == "pushed", result
+    assert result.sales_order_id is not None
+    landed = client.get("salesOrder", result.sales_order_id, expand=True)
+    codes = [line["taxCode"]["refName"] for line in landed["item"]["items"]]
+    assert codes == ["ON-HST", "CA-ZERO"]
+
+
+def test_a_us_exempt_code_on_a_canadian_line_is_refused_by_netsuite(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    from harness.connector.mapping import load_mapping
+
+    mapping = load_mapping()
+    us_only = mapping.model_copy(
+        update={"tax": mapping.tax.model_copy(update={"exempt_codes": {}})}
+    )
+    result = ReferenceConnector(client, us_only).push(
+        generate(catalogue.get("canada-zero-rated-line"), 0)
+    )
+    assert result.status == "rejected"
+    assert result.error is not None
+    assert "Invalid taxcode reference key 304 for subsidiary 2." in str(result.error)

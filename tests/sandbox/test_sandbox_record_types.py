@@ -105,7 +105,7 @@ def test_lists_can_be_created_with_their_defaults() -> None:
     assert int(location) == 3  # after the demo's two locations
     assert sub["fullName"] == "Acme Outfitters Inc. : Acme EU"
     assert eur["currencyPrecision"] == 2 and eur["exchangeRate"] == 1.0
-    assert courier["rate"] == 0.0 and int(ship) == 305  # items share one id family
+    assert courier["rate"] == 0.0 and int(ship) == 306  # items share one id family
     assert details(nameless)[0]["detail"].endswith("Please enter value(s) for: Name.")
     assert details(rateless)[0]["detail"].endswith("Please enter value(s) for: Rate.")
 

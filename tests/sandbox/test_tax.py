@@ -229,21 +229,21 @@ def test_canadian_order_defaults_every_taxable_line_to_the_customers_code(ns: Cl
 def test_a_line_tax_code_sent_wins_over_the_default() -> None:
     def add_gst(p: dict[str, Any]) -> None:
         p["taxItems"].append(
-            {"id": 305, "itemId": "CA-GST", "rate": 5, "subsidiary": 2, "country": "CA"}
+            {"id": 309, "itemId": "CA-GST", "rate": 5, "subsidiary": 2, "country": "CA"}
         )
 
     body = {
         "entity": {"id": MAPLE_LEAF},
         "item": {
             "items": [
-                {"item": {"id": "104"}, "quantity": 1, "rate": 100, "taxCode": {"id": "305"}},
+                {"item": {"id": "104"}, "quantity": 1, "rate": 100, "taxCode": {"id": "309"}},
                 {"item": {"id": "104"}, "quantity": 1, "rate": 100},
             ]
         },
     }
     with running(variant(add_gst)) as ns:
         got = saved(ns, "salesOrder", body)
-    assert [line["taxCode"]["id"] for line in got["item"]["items"]] == ["305", "303"]
+    assert [line["taxCode"]["id"] for line in got["item"]["items"]] == ["309", "303"]
     assert got["taxTotal"] == 18.0
 
 
