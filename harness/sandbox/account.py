@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
 from harness.sandbox.expressions import ExpressionError, compile_expression
 from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
@@ -314,6 +314,13 @@ class Condition(_Model):
         "equal", "notEqual", "greater", "greaterOrEqual", "less", "lessOrEqual", "empty", "notEmpty"
     ]
     value: str | Decimal | bool | None = None
+
+    @field_serializer("value", when_used="json")
+    def _numbers_stay_numbers(self, value: str | Decimal | bool | None) -> object:
+        """A dumped profile must load again with the same meaning: 5000 is not "5000"."""
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
 
 
 class Rule(_Model):

@@ -141,3 +141,15 @@ def test_credentials_must_be_64_hex_and_keys_elliptic_and_are_never_echoed(tmp_p
 def test_an_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(SandboxConfigError, match="cannot read file"):
         load_profile(tmp_path / "missing.yaml")
+
+
+def test_a_dumped_profile_loads_again_with_numeric_rule_values() -> None:
+    from harness.sandbox.account import AccountProfile, as_plain, demo_profile
+
+    profile = demo_profile()
+    again = AccountProfile.model_validate(as_plain(profile))
+    limits = [rule.condition for rule in again.rules if rule.name == "Web order approval limit"]
+    (condition,) = limits
+    assert not isinstance(condition, str)
+    assert condition.value == 5000
+    assert not isinstance(condition.value, str)
