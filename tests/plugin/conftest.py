@@ -71,6 +71,8 @@ scenarios:
 """
 TINY_NAMES = ["mug-for-jane", "mug-for-someone-new", "sku-nobody-knows", "pending-order"]
 
+# Written as test_tiny_suite.py: a basename the outer run has not imported (pytest imports
+# rootdir-less test modules by basename, and scenarios/test_catalogue.py is one).
 CATALOGUE_TEST = """
 def test_scenario(scenario, land):
     verdict = land(scenario)

@@ -16,7 +16,7 @@ def collected_ids(result: pytest.RunResult) -> list[str]:
 def test_scenario_is_parametrized_over_the_catalogue_with_names_as_ids(
     pytester: pytest.Pytester, tiny: Path
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_inprocess("--co", "-q", f"--ns-catalogue={tiny}")
     assert collected_ids(result) == [f"test_scenario[{name}]" for name in TINY_NAMES]
 
@@ -24,7 +24,7 @@ def test_scenario_is_parametrized_over_the_catalogue_with_names_as_ids(
 def test_the_catalogue_lands_every_scenario_as_it_expects(
     pytester: pytest.Pytester, tiny: Path
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_inprocess(f"--ns-catalogue={tiny}")
     assert outcomes(result) == {"passed": len(TINY_NAMES)}
 
@@ -194,7 +194,7 @@ def test_a_users_connector_replaces_the_reference_one_and_its_bug_is_caught(
     pytester: pytest.Pytester, tiny: Path
 ) -> None:
     pytester.makeconftest(DROP_SHIPPING)
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_inprocess(f"--ns-catalogue={tiny}")
     assert outcomes(result) == {"failed": 2, "passed": 2}
     result.stdout.fnmatch_lines(

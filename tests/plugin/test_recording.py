@@ -45,7 +45,7 @@ def replay(pytester: pytest.Pytester, tiny: Path, *args: str) -> pytest.RunResul
 def test_record_then_replay_without_the_account(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     record(pytester, tiny)
     tapes = sorted((pytester.path / "tapes").rglob("*.yaml"))
     assert [path.name for path in tapes] == sorted(
@@ -68,16 +68,16 @@ def test_record_then_replay_without_the_account(
 def test_a_missing_cassette_names_the_scenario_and_the_command(
     pytester: pytest.Pytester, tiny: Path
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = replay(pytester, tiny, "-k", "mug-for-jane", "--ns-seed=3")
     assert outcomes(result) == {"errors": 1}
     result.stdout.fnmatch_lines(
         [
-            "No cassette for test test_catalogue.py::test_scenario[[]mug-for-jane[]] "
+            "No cassette for test test_tiny_suite.py::test_scenario[[]mug-for-jane[]] "
             "(scenario 'mug-for-jane'): * does not exist.",
             "Record it against a NetSuite sandbox with:",
             '    pytest --ns-target=record --ns-cassettes=* --ns-seed=3 --ns-catalogue=* '
-            '"test_catalogue.py::test_scenario[[]mug-for-jane[]]"',
+            '"test_tiny_suite.py::test_scenario[[]mug-for-jane[]]"',
         ]
     )
     assert "Traceback" not in result.stdout.str()
@@ -86,7 +86,7 @@ def test_a_missing_cassette_names_the_scenario_and_the_command(
 def test_a_replay_miss_shows_the_difference_and_how_to_record_again(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     record(pytester, tiny)
     forget_the_account(monkeypatch, served)
     # Another seed makes other orders: their requests were never recorded.
@@ -94,7 +94,7 @@ def test_a_replay_miss_shows_the_difference_and_how_to_record_again(
     assert outcomes(result) == {"failed": 1}
     result.stdout.fnmatch_lines(
         [
-            "*Replay of test test_catalogue.py::test_scenario[[]mug-for-jane[]] (scenario "
+            "*Replay of test test_tiny_suite.py::test_scenario[[]mug-for-jane[]] (scenario "
             "'mug-for-jane'): no recorded interaction matches this request.",
             "*If the change is intended, record it again:",
             "*pytest --ns-target=record *",
@@ -105,7 +105,7 @@ def test_a_replay_miss_shows_the_difference_and_how_to_record_again(
 def test_a_stale_cassette_warns_and_fails_when_strict(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     record(pytester, tiny)
     forget_the_account(monkeypatch, served)
     text = tiny.read_text(encoding="utf-8")
@@ -115,7 +115,7 @@ def test_a_stale_cassette_warns_and_fails_when_strict(
     assert outcomes(result) == {"passed": 1, "warnings": 1}
     result.stdout.fnmatch_lines(
         [
-            "*StaleCassetteWarning: stale cassette for test_catalogue.py::test_scenario*",
+            "*StaleCassetteWarning: stale cassette for test_tiny_suite.py::test_scenario*",
             "*= netsuite scenarios =*",
             "stale cassette *test_scenario[[]mug-for-jane[]].yaml *",
             "  - scenario 'mug-for-jane' spec changed since recording *",
@@ -126,7 +126,7 @@ def test_a_stale_cassette_warns_and_fails_when_strict(
     assert outcomes(strict) == {"errors": 1}
     strict.stdout.fnmatch_lines(
         [
-            "stale cassette for test_catalogue.py::test_scenario[[]mug-for-jane[]]: *",
+            "stale cassette for test_tiny_suite.py::test_scenario[[]mug-for-jane[]]: *",
             "  - scenario 'mug-for-jane' spec changed since recording *",
             "record it again with:",
             "(failing: --ns-strict-cassettes)",
@@ -137,7 +137,7 @@ def test_a_stale_cassette_warns_and_fails_when_strict(
 def test_interactions_never_played_are_listed(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makepyfile(test_catalogue=EXTRA_CALL)
+    pytester.makepyfile(test_tiny_suite=EXTRA_CALL)
     monkeypatch.setenv("EXTRA_CALL", "1")
     record(pytester, tiny)
     forget_the_account(monkeypatch, served)
@@ -147,7 +147,7 @@ def test_interactions_never_played_are_listed(
     result.stdout.fnmatch_lines(
         [
             "1 recorded interactions never played in *test_scenario[[]mug-for-jane[]].yaml "
-            "(test_catalogue.py::test_scenario[[]mug-for-jane[]]):",
+            "(test_tiny_suite.py::test_scenario[[]mug-for-jane[]]):",
             "  - POST /services/rest/query/v1/suiteql",
         ]
     )

@@ -71,7 +71,7 @@ def test_comparing_verdicts_explains_them(pytester: pytest.Pytester, tiny: Path)
 
 def test_the_summary_table_lists_every_landing(pytester: pytest.Pytester, tiny: Path) -> None:
     pytester.makeconftest(DROP_SHIPPING)
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_inprocess(f"--ns-catalogue={tiny}")
     result.stdout.fnmatch_lines(
         [
@@ -94,7 +94,7 @@ def test_no_table_when_nothing_landed(pytester: pytest.Pytester) -> None:
 
 
 def test_the_json_report_holds_each_verdict(pytester: pytest.Pytester, tiny: Path) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_inprocess(
         f"--ns-catalogue={tiny}", "--ns-report=out/report.json", "--ns-seed=5"
     )
@@ -107,7 +107,7 @@ def test_the_json_report_holds_each_verdict(pytester: pytest.Pytester, tiny: Pat
     by_name = {row["scenario"]: row for row in report["landings"]}
     assert sorted(by_name) == sorted(TINY_NAMES)
     jane = by_name["mug-for-jane"]
-    assert jane["nodeid"] == "test_catalogue.py::test_scenario[mug-for-jane]"
+    assert jane["nodeid"] == "test_tiny_suite.py::test_scenario[mug-for-jane]"
     assert jane["expected"] == "landed" and jane["met"] is True
     assert set(jane["verdict"]) == {
         "scenario", "order", "outcome", "sales_order_id", "mismatches", "diagnosis"
@@ -128,10 +128,10 @@ def selected(pytester: pytest.Pytester, tiny: Path, *args: str) -> set[str]:
 def test_shards_are_disjoint_cover_the_catalogue_and_keep_other_tests(
     pytester: pytest.Pytester, tiny: Path, count: int
 ) -> None:
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST + "\n\ndef test_other():\n    pass\n")
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST + "\n\ndef test_other():\n    pass\n")
     everything = selected(pytester, tiny)
     shards = [selected(pytester, tiny, f"--ns-shard={k}/{count}") for k in range(1, count + 1)]
-    other = "test_catalogue.py::test_other"
+    other = "test_tiny_suite.py::test_other"
     assert all(other in shard for shard in shards)
     scenario_parts = [shard - {other} for shard in shards]
     assert set().union(*scenario_parts) == everything - {other}
@@ -154,7 +154,7 @@ def test_xdist_workers_results_are_gathered_on_the_controller(
     pytester: pytest.Pytester, tiny: Path
 ) -> None:
     pytester.makeconftest(DROP_SHIPPING + WHICH_WORKER)
-    pytester.makepyfile(test_catalogue=CATALOGUE_TEST)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     # A fresh interpreter per process: no assertion rewriting, no hypothesis plugin, to keep
     # three cold starts quick.
     result = pytester.runpytest_subprocess(
