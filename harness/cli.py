@@ -96,6 +96,51 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
 ]
 
 
+# A connector we don't own (harness.connector.external), instead of the reference connector.
+RUN_OPTIONS += [
+    click.option(
+        "--connector",
+        "connector_spec",
+        default="reference",
+        show_default=True,
+        metavar="SPEC",
+        help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
+        "receiver), command:\"PROGRAM ARGS\" (run per order; order JSON on stdin or in "
+        "{order_file}), or python:module:function (or python:path/file.py:function). sim only.",
+    ),
+    click.option(
+        "--webhook-secret",
+        envvar="WOO_WEBHOOK_SECRET",
+        default=None,
+        help="webhook: the secret deliveries are signed with (or $WOO_WEBHOOK_SECRET).",
+    ),
+    click.option(
+        "--sandbox-port",
+        type=click.IntRange(min=0, max=65535),
+        default=0,
+        show_default=True,
+        help="External connectors: the loopback port the embedded sandbox is served on (0: any "
+        "free port). Start a webhook connector with NETSUITE_BASE_URL=http://127.0.0.1:PORT "
+        "and the credentials `harness sandbox serve` prints.",
+    ),
+    click.option(
+        "--landing-timeout",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="External connectors: seconds to wait for each order's Sales Order to appear.",
+    ),
+    click.option(
+        "--landing-query",
+        default=None,
+        metavar="SUITEQL",
+        help="External connectors: SuiteQL finding the Sales Order, first column its id; "
+        "{external_id}, {other_ref_num}, {number} or {id} are filled in (default: by "
+        "externalId or PO #).",
+    ),
+]
+
+
 def run_options(command: F) -> F:
     for option in reversed(RUN_OPTIONS):
         command = option(command)
@@ -116,6 +161,11 @@ def run(
     cassettes: str,
     allow_production: bool,
     keep_records: bool,
+    connector_spec: str,
+    webhook_secret: str | None,
+    sandbox_port: int,
+    landing_timeout: float,
+    landing_query: str | None,
 ) -> None:
     """Run the scenario catalogue against a target; exit 0 only if every scenario met its
     expectation. Writes harness-report.json, harness-junit.xml and harness-report.html."""
@@ -150,6 +200,9 @@ def run(
     if not names:
         raise click.ClickException(f"no scenario name contains {selector!r}")
     config = RunConfig(catalogue_path, mapping_path, account, seed)
+    external = _external_options(
+        connector_spec, target, webhook_secret, landing_timeout, landing_query
+    )
     columns = (
         *Progress.get_default_columns()[:1],
         BarColumn(),
@@ -176,7 +229,13 @@ def run(
         def advance(_: ScenarioResult) -> None:
             progress.advance(task)
 
-        if account_target is None:
+        if external is not None:
+            from harness.external_run import run_external
+
+            results = run_external(
+                config, names, connector_spec, external, port=sandbox_port, on_result=advance
+            )
+        elif account_target is None:
             results = run_catalogue(config, names, workers=workers, on_result=advance)
         else:
             from harness.account_run import run_on_account
@@ -205,6 +264,33 @@ def run(
     console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
     if met != len(results):
         sys.exit(1)
+
+
+def _external_options(
+    spec: str,
+    target: str,
+    secret: str | None,
+    timeout: float,
+    query: str | None,
+) -> dict[str, Any] | None:
+    """The driver options for `--connector SPEC`, checked now; None for the reference one."""
+    from harness.connector.external import ExternalConnectorError, LandingQueryError
+    from harness.external_run import REFERENCE, check_spec
+
+    if spec == REFERENCE:
+        return None
+    if target != "sim":
+        raise click.UsageError(f"--connector {spec} runs against --target sim only")
+    options: dict[str, Any] = {"timeout": timeout}
+    if query:
+        options["landing_query"] = query
+    if spec.lower().startswith("webhook:") and secret:
+        options["secret"] = secret
+    try:
+        check_spec(spec, options)
+    except (ExternalConnectorError, LandingQueryError) as exc:
+        raise click.ClickException(str(exc)) from None
+    return options
 
 
 # -- harness land ------------------------------------------------------------------------------
