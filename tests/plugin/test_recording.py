@@ -4,11 +4,14 @@ cassettes warn (or fail when strict); interactions never played are listed."""
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.plugin.conftest import CATALOGUE_TEST, TINY_NAMES, ServedAccount, outcomes
+from tests.plugin.test_live import tba_environment
 
 EXTRA_CALL = """
 import os
@@ -151,3 +154,45 @@ def test_interactions_never_played_are_listed(
             "  - POST /services/rest/query/v1/suiteql",
         ]
     )
+
+
+def test_replay_lets_no_request_reach_the_network(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hits: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("PROBE_URL", f"http://127.0.0.1:{server.server_address[1]}/probe")
+        pytester.makepyfile(
+            """
+            import os, requests
+
+            def test_probe(netsuite):
+                if os.environ.get("PROBE"):
+                    requests.get(os.environ["PROBE_URL"], timeout=5)
+            """
+        )
+        tba_environment(monkeypatch, "1234567_SB1")
+        recorded = pytester.runpytest_inprocess("--ns-target=record", "--ns-cassettes=tapes")
+        assert outcomes(recorded) == {"passed": 1}
+        monkeypatch.setenv("PROBE", "1")
+        result = pytester.runpytest_inprocess("--ns-target=replay", "--ns-cassettes=tapes")
+        assert outcomes(result) == {"failed": 1}
+        result.stdout.fnmatch_lines(["*no recorded interaction matches this request*"])
+        assert hits == []
+    finally:
+        server.shutdown()
+        server.server_close()
