@@ -8,11 +8,16 @@ the whole run, as one store webhook serves a whole store, and is closed at the e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from harness.connector.drivers.landing import DEFAULT_TIMEOUT
 from harness.connector.external import (
+    DriverFactory,
     ExternalConnectorError,
+    ObservedServer,
     connector_from_spec,
     serve_for_connectors,
     split_spec,
@@ -70,3 +75,30 @@ def run_external(
             server.observe(None)
             factory.close()
     return results
+
+
+@contextmanager
+def connector_session(
+    spec: str | None,
+    *,
+    secret: str | None = None,
+    observe: ObservedServer | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Iterator[DriverFactory | None]:
+    """One driver factory for a whole test session (None for the reference connector).
+
+    With `observe` (sim: the sandbox served over HTTP), connectors in other processes reach
+    the sandbox there and their exchanges land in each test's call log; without it (live,
+    record) connectors reach the account the NETSUITE_* environment names."""
+    if spec is None or spec == REFERENCE:
+        yield None
+        return
+    kind, _ = split_spec(spec)
+    options: dict[str, Any] = {"timeout": timeout, "observe": observe}
+    if kind == "webhook":
+        options["secret"] = secret or os.environ.get("WOO_WEBHOOK_SECRET")
+    factory = connector_from_spec(spec, **options)
+    try:
+        yield factory
+    finally:
+        factory.close()

@@ -8,8 +8,8 @@ every pytest run in an environment where the harness is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -28,6 +28,7 @@ from harness.pytest_support.session import NsSession, TargetFailure
 
 if TYPE_CHECKING:
     from harness.connector.base import Connector
+    from harness.connector.external import DriverFactory, ObservedServer
     from harness.connector.mapping import Mapping
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
@@ -250,21 +251,86 @@ def netsuite(ns_target: ActiveTarget) -> NetSuiteClient:
     return ns_target.client()
 
 
+@pytest.fixture(scope="session")
+def ns_http_sandbox(
+    request: pytest.FixtureRequest, ns_config: NsConfig
+) -> Iterator[ObservedServer | None]:
+    """sim: the embedded sandbox also served over HTTP on a loopback port, for connectors in
+    other processes (their exchanges land in each test's call log); None otherwise."""
+    if ns_config.target != "sim":
+        yield None
+        return
+    from harness.connector.external import serve_for_connectors
+
+    with serve_for_connectors(request.getfixturevalue("sandbox").app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def ns_connector_factory(
+    request: pytest.FixtureRequest, ns_config: NsConfig
+) -> Iterator[DriverFactory | None]:
+    """--ns-connector's driver factory for the whole session (None: the reference connector)."""
+    from harness.connector.external import ExternalConnectorError, LandingQueryError
+    from harness.external_run import connector_session
+
+    external = ns_config.connector not in (None, "", "reference")
+    server = request.getfixturevalue("ns_http_sandbox") if external else None
+    with ExitStack() as stack:
+        try:
+            factory = stack.enter_context(
+                connector_session(ns_config.connector, secret=ns_config.webhook_secret,
+                                  observe=server)
+            )
+        except (ExternalConnectorError, LandingQueryError) as exc:
+            problem = f"--ns-connector {ns_config.connector}: {exc}"
+        else:
+            yield factory
+            return
+    _fail(problem)
+
+
 @pytest.fixture
 def connector(
     netsuite: NetSuiteClient,
     ns_target: ActiveTarget,
     ns_scenario: ScenarioSpec | None,
     mapping: Mapping,
+    ns_connector_factory: DriverFactory | None,
 ) -> Connector:
-    """The connector under test: the reference connector, acting as the scenario's role.
+    """The connector under test, acting as the scenario's role: the reference connector, or
+    the one --ns-connector names.
 
     Replace it with your own by defining a `connector` fixture in your conftest.py."""
     from harness.connector.reference import ReferenceConnector
 
     credential = ns_scenario.target.credential if ns_scenario else None
     client = ns_target.client(credential) if credential else netsuite
+    if ns_connector_factory is not None:
+        return ns_connector_factory(client, mapping)
     return ReferenceConnector(client, mapping)
+
+
+@pytest.fixture
+def external_connector(
+    netsuite: NetSuiteClient, mapping: Mapping, ns_http_sandbox: ObservedServer | None
+) -> Iterator[Callable[..., Connector]]:
+    """`external_connector("webhook:URL", secret=..., **options) -> Connector` for this test's
+    target (harness.connector.external.connector_from_spec; in sim, connectors in other
+    processes reach the sandbox over HTTP); torn down after the test."""
+    from harness.connector.external import connector_from_spec
+
+    factories: list[DriverFactory] = []
+
+    def make(spec: str, **options: Any) -> Connector:
+        if ns_http_sandbox is not None:
+            options.setdefault("observe", ns_http_sandbox)
+        factories.append(connector_from_spec(spec, **options))
+        return factories[-1](netsuite, mapping)
+
+    yield make
+    for factory in factories:
+        factory.close()
 
 
 @pytest.fixture

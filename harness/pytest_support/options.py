@@ -127,6 +127,20 @@ OPTIONS: tuple[Option, ...] = (
         metavar="FILE",
     ),
     Option("report", "path", "write the scenario results as JSON to FILE", metavar="FILE"),
+    Option(
+        "connector",
+        "text",
+        "the connector under test: reference (default), webhook:URL, command:\"PROGRAM ARGS\" "
+        "or python:module:function (sim serves the sandbox over HTTP for it)",
+        metavar="SPEC",
+    ),
+    Option(
+        "webhook_secret",
+        "text",
+        "webhook connectors: the secret deliveries are signed with (default: "
+        "$WOO_WEBHOOK_SECRET)",
+        metavar="SECRET",
+    ),
 )
 BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}
 
@@ -173,6 +187,8 @@ class NsConfig:
     mapping: Path | None = None
     catalogue: Path | None = None
     report: Path | None = None
+    connector: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)  # never printed
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
