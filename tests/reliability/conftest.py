@@ -9,8 +9,6 @@ import pytest
 
 from harness.sandbox.serve import HttpServer, Sandbox
 
-pytest_plugins = ["pytester"]
-
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:

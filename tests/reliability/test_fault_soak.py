@@ -11,6 +11,7 @@ from reliability_soak import (
     DEFAULT_PLAN,
     SoakOrder,
     SoakReport,
+    quiet_outcomes,
     run_soak,
     soak_orders,
 )
@@ -25,13 +26,21 @@ def orders() -> list[SoakOrder]:
     return soak_orders(SOAK_ORDERS)
 
 
+@pytest.fixture(scope="module")
+def quiet(orders: list[SoakOrder]) -> dict[str, str]:
+    """Outcomes without faults; a prefix of the orders has the outcomes of this prefix."""
+    return quiet_outcomes(orders)
+
+
 def test_soak_orders_are_distinct_and_varied(orders: list[SoakOrder]) -> None:
     assert len({o.external_id for o in orders}) == SOAK_ORDERS
     assert len({o.scenario for o in orders}) >= 10
 
 
-def test_every_order_lands_once_or_is_diagnosed_under_faults(orders: list[SoakOrder]) -> None:
-    report = run_soak(orders)
+def test_every_order_lands_once_or_is_diagnosed_under_faults(
+    orders: list[SoakOrder], quiet: dict[str, str]
+) -> None:
+    report = run_soak(orders, quiet=quiet)
 
     assert report.problems() == []
     # The soak proves something only if every kind of fault actually happened, including an
@@ -44,11 +53,11 @@ def test_every_order_lands_once_or_is_diagnosed_under_faults(orders: list[SoakOr
 
 
 def test_without_retries_faults_become_diagnosed_rejections_never_duplicates(
-    orders: list[SoakOrder],
+    orders: list[SoakOrder], quiet: dict[str, str]
 ) -> None:
     plan = replace(DEFAULT_PLAN, error_share=0.1, drop_share=0.1, seed=5)
 
-    report = run_soak(orders[:16], plan, attempts=1)
+    report = run_soak(orders[:16], plan, attempts=1, quiet=quiet)
 
     assert report.problems() == []
     refused = [v for v in report.verdicts.values() if v.outcome not in ("landed", "landed-wrong")]
@@ -58,10 +67,12 @@ def test_without_retries_faults_become_diagnosed_rejections_never_duplicates(
         assert verdict.diagnosis.category in ("governance", "transport"), verdict.diagnosis
 
 
-def test_soak_over_http_survives_closed_sockets(orders: list[SoakOrder]) -> None:
+def test_soak_over_http_survives_closed_sockets(
+    orders: list[SoakOrder], quiet: dict[str, str]
+) -> None:
     plan = replace(DEFAULT_PLAN, drop_share=0.12, seed=3)
 
-    report = run_soak(orders[:10], plan, over_http=True)
+    report = run_soak(orders[:10], plan, over_http=True, quiet=quiet)
 
     assert report.problems() == []
     assert report.faults["dropped write"] + report.faults["dropped read"] > 0, report.faults

@@ -109,7 +109,7 @@ def _results(sandbox: Sandbox, secret: str, seed: int) -> tuple[ScenarioResult, 
     return ScenarioResult(spec.name, spec.expect, verdict, 0.1, calls), order
 
 
-@SECRET_RUNS
+@settings(SECRET_RUNS, max_examples=10)
 @given(SECRETS, st.integers(1, 10_000))
 def test_reports_keep_no_secret(
     sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory, secret: str, seed: int
