@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,6 +99,7 @@ class CallLog:
         self.redactor = redactor or Redactor()
         self._lock = threading.Lock()
         self._calls: list[Call] = list(calls)
+        self._local = threading.local()
 
     # -- secrets ---------------------------------------------------------------------------
 
@@ -121,15 +123,17 @@ class CallLog:
         *,
         retry_reason: str | None = None,
         waited_s: float = 0.0,
+        at: datetime | None = None,
     ) -> Call:
-        """Record one exchange made by any code; `duration` in seconds. Returns the record."""
+        """Record one exchange made by any code; `duration` in seconds, `at` when the outcome
+        arrived (default: now). Returns the record."""
         redact = self.redactor
         parts = urlsplit(request.url or "")
         request_headers = {str(k): str(v) for k, v in request.headers.items()}
         request_body, _ = self._cap(
             redact.body(_decode(request.body), request_headers.get("Content-Type", ""))
         )
-        started = datetime.now(UTC) - timedelta(seconds=duration)
+        started = (at or datetime.now(UTC)) - timedelta(seconds=duration)
         call_fields: dict[str, Any] = {
             "time": started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "method": (request.method or "").upper(),
@@ -151,12 +155,55 @@ class CallLog:
         self.append(call)
         return call
 
+    def note_exchange(
+        self,
+        request: requests.PreparedRequest,
+        outcome: requests.Response | BaseException,
+        duration: float,
+        attempt: int = 1,
+        *,
+        retry_reason: str | None = None,
+        waited_s: float = 0.0,
+    ) -> None:
+        """`record_exchange`, or, inside `deferred()` on this thread, later in arrival order."""
+        pending: list[dict[str, Any]] | None = getattr(self._local, "pending", None)
+        arguments: dict[str, Any] = {
+            "request": request,
+            "outcome": outcome,
+            "duration": duration,
+            "attempt": attempt,
+            "retry_reason": retry_reason,
+            "waited_s": waited_s,
+        }
+        if pending is None:
+            self.record_exchange(**arguments)
+        else:
+            pending.append({**arguments, "at": datetime.now(UTC)})
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold this thread's notes until the block ends, then record them in order.
+
+        Redacting and parsing cost time; a sender holding a concurrency slot records after
+        giving the slot back.
+        """
+        if getattr(self._local, "pending", None) is not None:
+            yield  # already deferring further up this thread
+            return
+        self._local.pending = []
+        try:
+            yield
+        finally:
+            pending, self._local.pending = self._local.pending, None
+            for arguments in pending:
+                self.record_exchange(**arguments)
+
     def response_hook(
         self, response: requests.Response, *args: Any, **kwargs: Any
     ) -> requests.Response:
         """A `requests` response hook: `session.hooks["response"].append(log.response_hook)`
         records every exchange the session makes, whoever makes it."""
-        self.record_exchange(response.request, response, response.elapsed.total_seconds())
+        self.note_exchange(response.request, response, response.elapsed.total_seconds())
         return response
 
     def _response_fields(self, response: requests.Response) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -44,6 +44,9 @@ MAX_PAGE_SIZE = 1000
 # more than 5 is better reported than waited for.
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 300.0)
 # Codes NetSuite sends when it refused a request before doing anything with it.
+# A request that waited this long for a concurrency slot is signed again: NetSuite refuses
+# stale TBA timestamps (INFERRED window of about 5 minutes, reference 2.1).
+RESIGN_AFTER = 60.0
 _REJECTED_BEFORE_PROCESSING = frozenset(
     {"CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED"}
 )
@@ -428,7 +431,7 @@ class NetSuiteClient:
         def record(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
             # First among the response hooks, so an answer the auth object handles itself
             # (a 401 re-sent with a fresh token) is logged before its follow-up exchanges.
-            self.calllog.record_exchange(
+            self.calllog.note_exchange(
                 response.request,
                 response,
                 response.elapsed.total_seconds(),
@@ -438,10 +441,7 @@ class NetSuiteClient:
             )
             return response
 
-        outcome: requests.Response | requests.RequestException
-        with self.governance if self.governance is not None else nullcontext():
-            # Prepared anew for every attempt (TBA signatures carry a one-time nonce), inside
-            # the slot because preparing may itself call NetSuite (an OAuth 2.0 token).
+        def prepare() -> requests.PreparedRequest:
             prepared = self.session.prepare_request(
                 requests.Request(
                     method,
@@ -454,22 +454,48 @@ class NetSuiteClient:
             )
             hooks = prepared.hooks.get("response", [])
             prepared.hooks["response"] = [record, *(hook for hook in hooks if hook != self._hook)]
-            started = time.perf_counter()
-            try:
-                outcome = self.session.send(
-                    prepared, timeout=self.timeout, allow_redirects=False, **self._send_settings
-                )
-            except requests.RequestException as exc:
-                outcome = exc
-                self.calllog.record_exchange(
-                    prepared,
-                    exc,
-                    time.perf_counter() - started,
-                    attempt,
-                    retry_reason=reason,
-                    waited_s=waited,
-                )
+            return prepared
+
+        outcome: requests.Response | requests.RequestException
+        # Recorded after the slot is given back: redaction is no reason to hold it.
+        with self.calllog.deferred():
+            # Prepared anew for every attempt (TBA signatures carry a one-time nonce), and
+            # before taking a slot so that signing overlaps other requests' time in flight.
+            # An OAuth 2.0 token fetched while preparing is sent outside the budget (INFERRED:
+            # the token endpoint is an authentication call, not a governed web service call).
+            prepared = prepare()
+            with self._slot() as slot_wait:
+                if slot_wait > RESIGN_AFTER:
+                    prepared = prepare()
+                started = time.perf_counter()
+                try:
+                    outcome = self.session.send(
+                        prepared, timeout=self.timeout, allow_redirects=False, **self._send_settings
+                    )
+                except requests.RequestException as exc:
+                    outcome = exc
+                    self.calllog.note_exchange(
+                        prepared,
+                        exc,
+                        time.perf_counter() - started,
+                        attempt,
+                        retry_reason=reason,
+                        waited_s=waited,
+                    )
         return prepared, outcome
+
+    @contextmanager
+    def _slot(self) -> Iterator[float]:
+        """Hold one slot of the concurrency budget (if any); yields how long it took."""
+        if self.governance is None:
+            yield 0.0
+            return
+        asked = time.monotonic()
+        slot = self.governance.acquire()
+        try:
+            yield time.monotonic() - asked
+        finally:
+            self.governance.release(slot)
 
     def _judge(
         self,

@@ -3,12 +3,13 @@
 NetSuite counts concurrent requests per account (REST, SOAP and RESTlets together) and answers
 429 beyond the limit. `pytest -n 8` runs eight workers against one account, so a per-process
 semaphore is not enough: the budget is N slot lock files in a per-account directory, and a
-request may only be in flight while its sender holds one of them. A crashed process releases
-its slots with its file descriptors.
+request may only be in flight while its sender holds one of them. The operating system drops a
+lock with its holder, so a crashed process frees its slots.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from filelock import FileLock, Timeout
+from filelock import lock_descriptor, unlock_descriptor
 
 # "Developer accounts always have a governance limit of five", and five is the base of the
 # lowest service tier: the safe default when neither config nor the account says otherwise.
@@ -58,7 +59,7 @@ def _slug(account_id: str) -> str:
 class ConcurrencyBudget:
     """At most `limit` requests in flight for one account, across threads and processes.
 
-    Use `with budget:` around one request, or `acquire()`/`release(slot)`.
+    Use `with budget:` around one request, or `acquire()` and `release(slot)`.
     """
 
     def __init__(
@@ -79,14 +80,16 @@ class ConcurrencyBudget:
         root = Path(lock_dir) if lock_dir else Path(tempfile.gettempdir()) / "woo-netsuite-harness"
         self.directory = root / "governance" / _slug(account_id)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._locks = [
-            FileLock(self.directory / f"slot-{index}.lock", thread_local=False)
-            for index in range(limit)
-        ]
-        # Slots this instance holds or is trying; a FileLock is re-entrant for its owner,
-        # so two threads must never try the same slot object.
+        self._paths = [self.directory / f"slot-{index}.lock" for index in range(limit)]
+        self._fds: list[int] = []
+        self._pid = -1
+        # Slots this instance holds or is trying: a lock belongs to its descriptor, so two
+        # threads sharing one descriptor must never both try it.
         self._busy: set[int] = set()
         self._guard = threading.Lock()
+        # Wakes this process's waiters at once when one of its threads frees a slot; slots
+        # freed by other processes are noticed by polling, at most `poll_interval` apart.
+        self._freed = threading.Condition(self._guard)
         self._local = threading.local()
         self._random = random.Random()
 
@@ -96,40 +99,62 @@ class ConcurrencyBudget:
     ) -> ConcurrencyBudget:
         return cls(account_id, limit_from_governance(limits), lock_dir=lock_dir)
 
-    def _try(self, index: int) -> bool:
+    def _descriptors(self) -> list[int]:
+        """One open descriptor per slot file, reopened in a forked child: descriptors
+        inherited across fork share their lock with the parent."""
+        with self._guard:
+            if self._pid != os.getpid():
+                self._fds = [os.open(path, os.O_RDWR | os.O_CREAT, 0o666) for path in self._paths]
+                self._pid = os.getpid()
+                self._busy.clear()
+            return self._fds
+
+    def _try(self, fds: list[int], index: int) -> bool:
         with self._guard:
             if index in self._busy:
                 return False
             self._busy.add(index)
-        try:
-            self._locks[index].acquire(blocking=False)
-        except Timeout:
-            with self._guard:
-                self._busy.discard(index)
-            return False
-        return True
+        # A non-blocking try costs a few microseconds, so waiting can poll often.
+        if lock_descriptor(fds[index], blocking=False):
+            return True
+        with self._guard:
+            self._busy.discard(index)
+        return False
 
     def acquire(self, timeout: float | None = None) -> int:
         """Block until a slot is free; returns the slot to `release`."""
         limit_s = self.timeout if timeout is None else timeout
         deadline = None if limit_s is None else time.monotonic() + limit_s
+        fds = self._descriptors()
+        pause = min(self.poll_interval, 0.0002)
         while True:
             start = self._random.randrange(self.limit)
             for step in range(self.limit):
                 index = (start + step) % self.limit
-                if self._try(index):
+                if self._try(fds, index):
                     return index
             if deadline is not None and time.monotonic() >= deadline:
                 raise GovernanceTimeout(
                     f"no concurrency slot of account {self.account_id} became free within "
                     f"{limit_s}s (limit {self.limit}, slots in {self.directory})"
                 )
-            time.sleep(self.poll_interval)
+            with self._freed:
+                self._freed.wait(pause)
+            pause = min(self.poll_interval, pause * 2)
 
     def release(self, slot: int) -> None:
-        self._locks[slot].release()
-        with self._guard:
+        unlock_descriptor(self._fds[slot])
+        with self._freed:
             self._busy.discard(slot)
+            self._freed.notify()
+
+    def close(self) -> None:
+        """Close the slot files (releasing any slot still held)."""
+        with self._guard:
+            fds, self._fds, self._pid = self._fds, [], -1
+            self._busy.clear()
+        for fd in fds:
+            os.close(fd)
 
     def __enter__(self) -> int:
         slot = self.acquire()
