@@ -172,7 +172,11 @@ class Mapper:
     def tax(self, order: dict[str, Any], subsidiary: str, body: dict[str, Any],
             lines: list[dict[str, Any]]) -> None:
         codes = {t["rate_id"]: self.tax_code(t["rate_code"]) for t in order.get("tax_lines", [])}
-        exempt = self.lookup("salestaxitem", self.settings["exempt_tax_code"])
+        # A tax code belongs to one subsidiary: Canada's untaxed lines take its own code.
+        exempt_name = self.settings.get("exempt_tax_codes", {}).get(
+            subsidiary, self.settings["exempt_tax_code"]
+        )
+        exempt = self.lookup("salestaxitem", exempt_name)
         per_line = subsidiary in self.settings["line_tax_subsidiaries"]
         shipping_codes = [
             codes[t["id"]]
