@@ -316,3 +316,35 @@ def test_each_call_is_logged_as_one_readable_line(caplog: pytest.LogCaptureFixtu
         "GET /services/rest/record/v1/customer/1 -> 404 NONEXISTENT_ID: "
         "The record instance does not exist. in 12 ms"
     ]
+
+
+def test_deferred_notes_are_recorded_in_order_when_the_block_ends() -> None:
+    log = CallLog()
+    prepared = requests.Request("GET", f"{REST}/record/v1/customer/1").prepare()
+    second = requests.Request("GET", f"{REST}/record/v1/customer/2").prepare()
+
+    with log.deferred():
+        log.note_exchange(prepared, requests.ConnectionError("reset"), 0.5)
+        with log.deferred():
+            log.note_exchange(second, requests.ConnectionError("reset"), 0.25)
+        assert len(log) == 0
+    log.note_exchange(prepared, requests.ConnectionError("reset"), 0.1)
+
+    paths = [call.path.rsplit("/", 1)[-1] for call in log.calls]
+    assert paths == ["1", "2", "1"]
+    # Times are those of the exchanges, not of the moment they were written down.
+    assert log.calls[0].time < log.calls[1].time
+
+
+def test_deferral_is_per_thread() -> None:
+    log = CallLog()
+    prepared = requests.Request("GET", f"{REST}/record/v1/customer/1").prepare()
+
+    with log.deferred():
+        worker = threading.Thread(
+            target=log.note_exchange, args=(prepared, requests.ConnectionError("x"), 0.0)
+        )
+        worker.start()
+        worker.join()
+        assert len(log) == 1
+    assert len(log) == 1

@@ -801,3 +801,29 @@ def test_requests_in_flight_never_exceed_the_budget(tmp_path: Path) -> None:
 
     assert len(client.calllog) == 30
     assert state["max"] == 2
+
+
+class CountingAuth(AuthBase):
+    def __init__(self) -> None:
+        self.signed = 0
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        self.signed += 1
+        r.headers["Authorization"] = f'OAuth oauth_nonce="{self.signed}"'
+        return r
+
+
+def test_requests_are_signed_again_after_a_long_wait_for_a_slot(
+    mock: responses.RequestsMock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth = CountingAuth()
+    client = NetSuiteClient(
+        BASE, auth, governance=ConcurrencyBudget("1234567_SB1", 1, lock_dir=tmp_path)
+    )
+    mock.get(record("customer/1"), json={"id": "1"})
+    client.get("customer", "1")
+    assert auth.signed == 1
+
+    monkeypatch.setattr("harness.netsuite.client.RESIGN_AFTER", -1.0)
+    client.get("customer", "1")
+    assert auth.signed == 3

@@ -329,3 +329,34 @@ def test_processes_sharing_the_budget_never_exceed_the_account_limit(
         assert state.max_in_flight > limit
     finally:
         workers.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_does_not_inherit_the_parents_slot(tmp_path: Path) -> None:
+    import multiprocessing
+
+    budget = ConcurrencyBudget("1234567_SB1", 1, lock_dir=tmp_path)
+    held = budget.acquire()
+
+    def child() -> None:
+        try:
+            budget.acquire(timeout=0.05)
+        except GovernanceTimeout:
+            os._exit(0)
+        os._exit(3)  # it got a slot its parent holds
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(10)
+    budget.release(held)
+
+    assert process.exitcode == 0
+
+
+def test_close_gives_every_slot_back(tmp_path: Path) -> None:
+    first = ConcurrencyBudget("1234567_SB1", 2, lock_dir=tmp_path)
+    first.acquire()
+    first.acquire()
+    first.close()
+
+    assert ConcurrencyBudget("1234567_SB1", 2, lock_dir=tmp_path).acquire(timeout=0.05) in (0, 1)
