@@ -283,12 +283,12 @@ def capture_scenario(
     """Land one scenario in the target's sandbox (reset first), keeping its exchanges."""
     target.sandbox.reset()
     with capturing(target.sandbox) as seen:
-        result = run_scenario(spec, seed, _NoReset(target), mapping)
+        result = run_scenario(spec, seed, KeepState(target), mapping)
     return Captured(result, tuple(seen))
 
 
-class _NoReset:
-    """A SimTarget whose `isolate()` was already done (while capturing is active)."""
+class KeepState:
+    """A SimTarget that never resets: orders accumulate (or the reset was already done)."""
 
     def __init__(self, target: SimTarget) -> None:
         self._target = target
