@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from enum import Enum
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
@@ -41,12 +41,12 @@ logger = logging.getLogger("harness.netsuite.client")
 REST_PREFIX = "/services/rest"
 MAX_PAGE_SIZE = 1000
 # Connect fast; NetSuite itself lets a request run up to 15 minutes, but a write that takes
-# more than 5 is better reported than waited for.
+# more than 5 minutes is better reported than waited for.
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 300.0)
-# Codes NetSuite sends when it refused a request before doing anything with it.
 # A request that waited this long for a concurrency slot is signed again: NetSuite refuses
 # stale TBA timestamps (INFERRED window of about 5 minutes, reference 2.1).
 RESIGN_AFTER = 60.0
+# Codes NetSuite sends when it refused a request before doing anything with it.
 _REJECTED_BEFORE_PROCESSING = frozenset(
     {"CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED"}
 )
@@ -238,7 +238,7 @@ class NetSuiteClient:
         response = self._send(
             self._operation(), "GET", self.record_url(record_type, record_id), params=params
         )
-        return _json_object(response)
+        return self._json_object(response)
 
     def update(
         self,
@@ -307,8 +307,8 @@ class NetSuiteClient:
             params = {"limit": str(limit), "offset": str(offset)}
             if q:
                 params["q"] = q
-            page = _json_object(self._send(self._operation(), "GET", url, params=params))
-            items = _page_items(page, url)
+            page = self._json_object(self._send(self._operation(), "GET", url, params=params))
+            items = self._page_items(page, url)
             for item in items:
                 yield str(item["id"])
             if not page.get("hasMore"):
@@ -333,8 +333,8 @@ class NetSuiteClient:
                 body={"q": q},
                 headers={"Prefer": "transient"},
             )
-            page = _json_object(response)
-            items = _page_items(page, url)
+            page = self._json_object(response)
+            items = self._page_items(page, url)
             for row in items:
                 yield {key: value for key, value in row.items() if key != "links"}
             if not page.get("hasMore"):
@@ -350,7 +350,7 @@ class NetSuiteClient:
     def governance_limits(self) -> Json:
         """`GET /system/v1/governanceLimits` (administrator roles only)."""
         url = f"{self.rest_url}/system/v1/governanceLimits"
-        return _json_object(self._send(self._operation(), "GET", url))
+        return self._json_object(self._send(self._operation(), "GET", url))
 
     def share_concurrency(
         self, *, limit: int | None = None, lock_dir: str | None = None
@@ -399,13 +399,10 @@ class NetSuiteClient:
                 method, url, params, data, all_headers, op.attempts, reason, waited
             )
             decision, error, described = self._judge(request, outcome, mode)
-            if decision is _Decision.SUCCESS:
-                assert isinstance(outcome, requests.Response)
-                return outcome
+            if error is None:
+                return cast(requests.Response, outcome)
             if decision is _Decision.FAIL:
-                assert error is not None
                 raise error
-            assert error is not None
             if decision is _Decision.UNCERTAIN:
                 op.maybe_applied = True
                 raise _Uncertain(error, described)
@@ -526,7 +523,8 @@ class NetSuiteClient:
             redactor=redactor,
         )
         described = type(outcome).__name__ + ("" if sent else " before sending")
-        if not isinstance(outcome, _TRANSIENT):
+        if not isinstance(outcome, _TRANSIENT) or isinstance(outcome, requests.exceptions.SSLError):
+            # Certificate and configuration problems do not go away by waiting.
             return _Decision.FAIL, transport, described
         if sent and mode is _Mode.ONCE:
             return _Decision.UNCERTAIN, transport, described
@@ -557,6 +555,36 @@ class NetSuiteClient:
                 )
         if why is not None:
             raise RetriesExhaustedError(error, [*op.history, f"{described} (last)"], why)
+
+    def _json_object(self, response: requests.Response) -> Json:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            request = response.request
+            raise NetSuiteError(
+                response.status_code,
+                f"NetSuite answered {response.status_code} with a body that is not a JSON object",
+                raw_body=response.text,
+                method=request.method or "",
+                url=request.url or "",
+                redactor=self.calllog.redactor,
+            )
+        return data
+
+    def _page_items(self, page: Json, url: str) -> builtins.list[Json]:
+        items = page.get("items", [])
+        if not isinstance(items, builtins.list) or (page.get("hasMore") and not items):
+            # Paging on would loop forever or lose rows; stop with what NetSuite sent.
+            raise NetSuiteError(
+                200,
+                f"NetSuite answered a page with hasMore={page.get('hasMore')!r} and "
+                f"items={str(items)[:80]}; expected a non-empty list while hasMore is true",
+                url=url,
+                redactor=self.calllog.redactor,
+            )
+        return [item for item in items if isinstance(item, dict)]
 
     # -- create recovery -------------------------------------------------------------------
 
@@ -623,7 +651,7 @@ class NetSuiteClient:
             if error.status == 404 or _wrong_transaction_type(error):
                 return None
             raise
-        found = _json_object(response).get("id")
+        found = self._json_object(response).get("id")
         return None if found is None else str(found)
 
     def _created_id(
@@ -733,36 +761,6 @@ def _location_id(response: requests.Response) -> str | None:
         return None
     last = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
     return unquote(last) or None
-
-
-def _json_object(response: requests.Response) -> Json:
-    try:
-        data = response.json()
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        request = response.request
-        raise NetSuiteError(
-            response.status_code,
-            f"NetSuite answered {response.status_code} with a body that is not a JSON object",
-            raw_body=response.text,
-            method=request.method or "",
-            url=request.url or "",
-        )
-    return data
-
-
-def _page_items(page: Json, url: str) -> builtins.list[Json]:
-    items = page.get("items", [])
-    if not isinstance(items, builtins.list) or (page.get("hasMore") and not items):
-        # Paging on would loop forever or lose rows; stop with what NetSuite sent.
-        raise NetSuiteError(
-            200,
-            f"NetSuite answered a page with hasMore={page.get('hasMore')!r} and "
-            f"items={str(items)[:80]}; expected a non-empty list while hasMore is true",
-            url=url,
-        )
-    return [item for item in items if isinstance(item, dict)]
 
 
 def _check_limit(limit: int) -> None:

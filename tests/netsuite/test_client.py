@@ -827,3 +827,25 @@ def test_requests_are_signed_again_after_a_long_wait_for_a_slot(
     monkeypatch.setattr("harness.netsuite.client.RESIGN_AFTER", -1.0)
     client.get("customer", "1")
     assert auth.signed == 3
+
+
+def test_certificate_errors_are_not_retried(
+    client: NetSuiteClient, mock: responses.RequestsMock, fake_time: FakeTime
+) -> None:
+    mock.get(record("customer/1"), body=requests.exceptions.SSLError("certificate verify failed"))
+
+    with pytest.raises(NetSuiteError, match="SSLError: certificate verify failed") as caught:
+        client.get("customer", "1")
+    assert caught.value.status == 0
+    assert fake_time.sleeps == []
+
+
+def test_a_success_without_json_is_an_error_naming_the_body(
+    client: NetSuiteClient, mock: responses.RequestsMock
+) -> None:
+    client.calllog.register_secret("echoed-secret-value")
+    mock.get(record("customer/1"), body="<html>login echoed-secret-value</html>")
+
+    with pytest.raises(NetSuiteError, match="200 with a body that is not a JSON object") as caught:
+        client.get("customer", "1")
+    assert "echoed-secret-value" not in caught.value.raw_body
