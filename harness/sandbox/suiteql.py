@@ -14,7 +14,11 @@
 - LIKE is case-sensitive as in Oracle: a literal pattern becomes GLOB, so no connection-wide
   pragma is touched.
 - The query runs under an SQLite authorizer that permits reads only, so nothing a query says
-  can modify the store; the connection is shared with the store, so callers serialise use.
+  can modify the store; callers serialise use of the connection. The authorizer is installed
+  once and lets everything through outside a query: installing one expires every prepared
+  statement on the connection, so each query (and the schema check) would otherwise compile
+  again. Query statements start with a marker comment, so none of them can be a statement
+  prepared (unchecked) outside a query and kept in the connection's statement cache.
 - `allowed_tables` is the role's view: every record table the query names is checked and a
   hidden one fails as "Record '<table>' was not found." (400, as SuiteQL answers; see
   suiteql_errors). Tables reached only through BUILTIN.DF are not checked (INFERRED: the
@@ -60,6 +64,8 @@ __all__ = ["SuiteQLEngine", "SuiteQLError", "SuiteQLPage"]
 _READ_ACTIONS = frozenset(
     {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
 )
+_QUERY_MARK = "/* suiteql */ "  # starts every query statement: its own statement-cache entries
+_READING: set[int] = set()  # ids of the connections running a SuiteQL query right now
 
 
 def _utc_now() -> datetime:
@@ -99,6 +105,7 @@ class SuiteQLEngine:
         self._translate = lru_cache(maxsize=cache_size)(self._translate_uncached)
         self._template = lru_cache(maxsize=cache_size)(self._template_uncached)
         functions.register(conn, zone=time_zone, clock=clock)
+        conn.set_authorizer(_read_guard(id(conn)))
 
     def run(
         self,
@@ -115,7 +122,8 @@ class SuiteQLEngine:
                 if not allowed_tables(table):
                     raise record_not_found(table)
         with self._read_only():
-            rows = self._conn.execute(translation.page_sql, (limit + 1, offset)).fetchall()
+            page_sql = _QUERY_MARK + translation.page_sql
+            rows = self._conn.execute(page_sql, (limit + 1, offset)).fetchall()
             total = self._total(translation, rows, limit, offset)
         if total > MAX_TOTAL_RESULTS:
             raise too_many_results(total)
@@ -161,11 +169,11 @@ class SuiteQLEngine:
         count costs no second execution."""
         if len(rows) <= limit and (rows or offset == 0):
             return offset + len(rows)
-        return int(self._conn.execute(translation.count_sql).fetchone()[0])
+        return int(self._conn.execute(_QUERY_MARK + translation.count_sql).fetchone()[0])
 
     @contextmanager
     def _read_only(self) -> Iterator[None]:
-        self._conn.set_authorizer(_authorize_reads)
+        _READING.add(id(self._conn))
         try:
             yield
         except sqlite3.Error as error:
@@ -173,7 +181,7 @@ class SuiteQLEngine:
                 raise unsupported("SuiteQL is read-only: the query tried to change data.") from None
             raise query_error(f"Search error occurred: {error}.") from None
         finally:
-            self._conn.set_authorizer(None)
+            _READING.discard(id(self._conn))
 
     def _row(self, columns: Sequence[OutputColumn], row: Sequence[Any]) -> dict[str, str | None]:
         shown: dict[str, str | None] = {}
@@ -211,7 +219,18 @@ def _check_window(limit: int, offset: int) -> None:
         )
 
 
-def _authorize_reads(
-    action: int, _arg1: str | None, _arg2: str | None, _db: str | None, _trigger: str | None
-) -> int:
-    return sqlite3.SQLITE_OK if action in _READ_ACTIONS else sqlite3.SQLITE_DENY
+def _read_guard(
+    conn_id: int,
+) -> Callable[[int, str | None, str | None, str | None, str | None], int]:
+    """The connection's authorizer: reads only while a query runs on it, anything otherwise.
+    Keyed by the connection, so a second engine on the same connection guards the first's
+    queries too."""
+
+    def authorize(
+        action: int, _arg1: str | None, _arg2: str | None, _db: str | None, _trigger: str | None
+    ) -> int:
+        if action in _READ_ACTIONS or conn_id not in _READING:
+            return sqlite3.SQLITE_OK
+        return sqlite3.SQLITE_DENY
+
+    return authorize

@@ -1,0 +1,152 @@
+"""The in-process sandbox's per-request shortcuts keep every check they replace.
+
+SuiteQL's read-only guard is installed once per connection instead of per query, and the TBA
+signature check encodes its base string without a per-character scan; each test shows the
+guarded or verified behaviour still holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+from hypothesis import given
+from hypothesis import strategies as st
+from requests_oauthlib import OAuth1
+
+from harness.sandbox import suiteql as suiteql_module
+from harness.sandbox import suiteql_translate
+from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
+from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+
+ACCOUNT = "1234567_SB1"
+HOST = "https://1234567-sb1.suitetalk.api.netsuite.com"
+CREDENTIAL = TbaCredential(
+    name="bench",
+    consumer_key="ck-1",
+    consumer_secret="cs-1",
+    token_id="tk-1",
+    token_secret="ts-1",
+    role="administrator",
+)
+
+
+# --- TBA -------------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_percent_encoding_is_rfc_5849_for_any_text(value: str) -> None:
+    assert _enc(value) == quote(value, safe="~")
+
+
+def _signed(method: str, url: str) -> tuple[str, str]:
+    """The URL and Authorization header a real OAuth 1.0a client sends."""
+    auth = OAuth1(
+        CREDENTIAL.consumer_key,
+        CREDENTIAL.consumer_secret,
+        CREDENTIAL.token_id,
+        CREDENTIAL.token_secret,
+        signature_method="HMAC-SHA256",
+        realm=ACCOUNT,
+    )
+    prepared = requests.Request(method, url, auth=auth).prepare()
+    header = prepared.headers["Authorization"]
+    text = header.decode("latin-1") if isinstance(header, bytes) else header
+    return prepared.url or url, text
+
+
+@pytest.fixture
+def auth() -> SandboxAuth:
+    return SandboxAuth(ACCOUNT, [CREDENTIAL], [], clock=time.time)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/services/rest/record/v1/salesOrder/eid:WOO-1",
+        '/services/rest/record/v1/customer?q=email START_WITH "a+b@x.test"&limit=5',
+        "/services/rest/record/v1/customer?fields=firstName,lastName&x=é ~*'()!&y=",
+    ],
+)
+def test_a_signed_request_verifies_and_any_change_to_it_does_not(
+    auth: SandboxAuth, path: str
+) -> None:
+    url, header = _signed("GET", HOST + path)
+    assert auth.authenticate("GET", url, header).role == "administrator"
+    url, header = _signed("GET", HOST + path)
+    changed = url + ("&" if "?" in url else "?") + "extra=1"
+    with pytest.raises(AuthFailure, match="signature mismatch"):
+        auth.authenticate("GET", changed, header)
+    with pytest.raises(AuthFailure, match="signature mismatch"):
+        auth.authenticate("PUT", url, header)
+
+
+def test_a_replayed_nonce_is_still_refused(auth: SandboxAuth) -> None:
+    url, header = _signed("GET", HOST + "/services/rest/record/v1/customer/1")
+    auth.authenticate("GET", url, header)
+    with pytest.raises(AuthFailure, match="nonce already used"):
+        auth.authenticate("GET", url, header)
+
+
+# --- SuiteQL's read-only guard -----------------------------------------------------------------
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, email TEXT)")
+    connection.executemany("INSERT INTO customer VALUES (?, ?)", [(1, "a@b.test"), (2, "c@d.test")])
+    yield connection
+    connection.close()
+
+
+def _writing_translations(monkeypatch: pytest.MonkeyPatch, sql: str) -> None:
+    """Every translation's page query becomes `sql`: what a translator bug would do."""
+    genuine = suiteql_translate.translate
+
+    def writing(*args: Any) -> suiteql_translate.Translation:
+        return replace(genuine(*args), page_sql=sql)
+
+    monkeypatch.setattr(suiteql_module, "translate", writing)
+
+
+def _count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM customer").fetchone()[0])
+
+
+def test_a_statement_the_store_prepared_is_not_reused_unchecked_by_a_query(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = SuiteQLEngine(conn, {})
+    delete = "DELETE FROM customer WHERE id > ? AND id > ?"
+    conn.execute(delete, (100, 100))  # the store's own write: prepared and cached, unguarded
+    _writing_translations(monkeypatch, delete)
+    with pytest.raises(SuiteQLError, match="read-only"):
+        engine.run("SELECT id FROM customer WHERE email = 'a@b.test'", limit=5, offset=0)
+    assert _count(conn) == 2
+
+
+def test_every_engine_on_a_connection_stays_read_only(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = SuiteQLEngine(conn, {})
+    SuiteQLEngine(conn, {})  # installs its own guard over the first one's
+    _writing_translations(monkeypatch, "DELETE FROM customer WHERE ? > ?")
+    with pytest.raises(SuiteQLError, match="read-only"):
+        first.run("SELECT id FROM customer", limit=5, offset=0)
+    assert _count(conn) == 2
+
+
+def test_the_connection_writes_freely_between_queries(conn: sqlite3.Connection) -> None:
+    engine = SuiteQLEngine(conn, {})
+    assert engine.run("SELECT id FROM customer", limit=5, offset=0).total == 2
+    conn.execute("INSERT INTO customer VALUES (3, 'e@f.test')")
+    conn.execute("ALTER TABLE customer ADD COLUMN phone TEXT")
+    found = engine.run("SELECT id, email FROM customer WHERE id = 3", limit=5, offset=0)
+    assert found.rows == [{"id": "3", "email": "e@f.test"}]
