@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/harness run
 
+# Bytecode (and pytest's rewritten-assertion cache) is kept even where the environment turns
+# it off: every xdist worker would otherwise re-rewrite the harness plugin and hypothesis.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check harness tests scenarios bench

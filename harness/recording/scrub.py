@@ -144,7 +144,9 @@ class Scrubber:
     # --- headers -------------------------------------------------------------------------
 
     def scrub_header(self, name: str, value: str) -> str:
-        return self.scrub_text(scrub_header_structure(name, value))
+        # Secrets first: a registered secret may contain the very separators (`;`, `=`) the
+        # structural rules split on, and would survive split in pieces.
+        return self.scrub_text(scrub_header_structure(name, self.scrub_text(value)))
 
     # --- vcrpy interactions --------------------------------------------------------------
 
