@@ -148,3 +148,16 @@ def test_a_function_without_parameters_is_refused(
     path.write_text("def push():\n    return None\n")
     with pytest.raises(ExternalConnectorError, match="takes no argument"):
         python(f"{path}:push")(target.client(), mapping)
+
+
+def test_what_the_function_says_is_kept_redacted(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
+) -> None:
+    path = tmp_path / "chatty_connector.py"
+    path.write_text("import os\n\ndef push(order):\n"
+                    "    return {'token': os.environ['NETSUITE_TOKEN_SECRET']}\n")
+    factory = python(f"{path}:push", timeout=0.0)
+    push = factory(target.client(), mapping).push(generate(catalogue.get("new-customer"), 0))
+    secret = target.sandbox.profile.credentials.tba[0].tokenSecret
+    assert push.said is not None and "***" in push.said and secret not in push.said
+    assert secret not in factory.answers[0].text

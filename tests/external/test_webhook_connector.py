@@ -21,7 +21,7 @@ from harness.runner import ScenarioResult, SimTarget, run_scenario
 from harness.woo.generate import Catalogue, generate
 from harness.woo.webhook import signature, wp_json_encode
 
-LANDING_TIMEOUT = 0.5
+LANDING_TIMEOUT = 0.3
 
 
 @pytest.fixture(scope="module")

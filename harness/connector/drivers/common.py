@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from harness.connector.base import Connector, PushResult
@@ -207,6 +207,8 @@ class ExternalConnector:
         self._seen.add(order.id)
         mark = len(self.calllog)
         answer = self.deliver(order, topic)
+        # What a connector says may quote its credentials; it is kept and shown redacted.
+        answer = replace(answer, text=self.calllog.redactor.text(answer.text))
         self.answers.append(answer)
         log.info("%s %s #%s: %s", self.name, topic, order.number or order.id, answer.text)
         seen_order = self.landed_order(order)
