@@ -4,49 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
+
+from harness.categories import CATEGORIES, Category
+
+__all__ = ["CATEGORIES", "OUTCOMES", "Category", "Diagnosis", "Mismatch", "Outcome", "Verdict"]
 
 Outcome = Literal["landed", "landed-wrong", "rejected", "not-pushed", "invalid-order"]
-OUTCOMES: tuple[Outcome, ...] = (
-    "landed",
-    "landed-wrong",
-    "rejected",
-    "not-pushed",
-    "invalid-order",
-)
-
-Category = Literal[
-    "auth",
-    "permission",
-    "required-field",
-    "item-mapping",
-    "customer-match",
-    "tax",
-    "shipping",
-    "discount",
-    "sync-rule",
-    "script-or-workflow",
-    "validation-rule",
-    "governance",
-    "transport",
-    "invalid-order",
-]
-CATEGORIES: tuple[Category, ...] = (
-    "auth",
-    "permission",
-    "required-field",
-    "item-mapping",
-    "customer-match",
-    "tax",
-    "shipping",
-    "discount",
-    "sync-rule",
-    "script-or-workflow",
-    "validation-rule",
-    "governance",
-    "transport",
-    "invalid-order",
-)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 
 def _plain(value: Any) -> Any:
