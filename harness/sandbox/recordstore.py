@@ -142,12 +142,43 @@ def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> l
     return lines
 
 
-def _columns(fields: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, Any]:
-    """Stored columns of `values`; a column shared by two fields is written by the first."""
-    columns: dict[str, Any] = {}
+def _stored(fields: tuple[FieldDef, ...]) -> tuple[FieldDef, ...]:
+    """The fields that write a column: not derived, and a column shared by two fields is
+    written by the first."""
+    seen: set[str] = set()
+    stored: list[FieldDef] = []
     for fd in fields:
-        if fd.expr or fd.column in columns:
-            continue
+        if not fd.expr and fd.column not in seen:
+            seen.add(fd.column)
+            stored.append(fd)
+    return tuple(stored)
+
+
+# The stored fields of each part of a record, worked out once per type (types hash by identity).
+@cache
+def _stored_body(rtype: RecordType) -> tuple[FieldDef, ...]:
+    return _stored(tuple(fd for fd in rtype.fields if not fd.on_mainline))
+
+
+@cache
+def _stored_mainline(rtype: RecordType) -> tuple[FieldDef, ...]:
+    return _stored(tuple(fd for fd in rtype.fields if fd.on_mainline))
+
+
+@cache
+def _stored_line(sublist: SublistDef) -> tuple[FieldDef, ...]:
+    return _stored(sublist.fields)
+
+
+@cache
+def _stored_subrecord(sub: SubrecordDef) -> tuple[FieldDef, ...]:
+    return _stored(sub.fields)
+
+
+def _columns(stored: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """Stored columns of `values` (`stored` from `_stored`); empty fields get their default."""
+    columns: dict[str, Any] = {}
+    for fd in stored:
         value = values.get(fd.name)
         if value is None and fd.default is not None:
             value = values[fd.name] = fd.default
@@ -155,10 +186,14 @@ def _columns(fields: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, 
     return columns
 
 
+@cache
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * len(names))
+    return f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in names)}) VALUES ({marks})"
+
+
 def _insert(conn: sqlite3.Connection, table: str, columns: dict[str, Any]) -> None:
-    names = ", ".join(_q(c) for c in columns)
-    marks = ", ".join("?" * len(columns))
-    conn.execute(f"INSERT INTO {_q(table)} ({names}) VALUES ({marks})", list(columns.values()))
+    conn.execute(_insert_sql(table, tuple(columns)), list(columns.values()))
 
 
 def _old_link_keys(conn: sqlite3.Connection, record: Record) -> list[tuple[str, int]]:
@@ -183,7 +218,7 @@ def _old_link_keys(conn: sqlite3.Connection, record: Record) -> list[tuple[str, 
 
 def _write_subrecord(store: Store, sub: SubrecordDef, values: dict[str, Any], owner: int) -> int:
     nkey = store.next_id(sub.table)
-    columns = _columns(sub.fields, values)
+    columns = _columns(_stored_subrecord(sub), values)
     columns[sub.text_column] = (
         format_address({fd.name: values.get(fd.name) for fd in sub.fields if fd.name != "addrText"})
         or None
@@ -207,7 +242,7 @@ def save(
     if not new:
         for table, nkey in _old_link_keys(conn, record):
             conn.execute(f"DELETE FROM {_q(table)} WHERE nkey = ?", (nkey,))
-    main = _columns(tuple(fd for fd in rtype.fields if not fd.on_mainline), record.values)
+    main = _columns(_stored_body(rtype), record.values)
     main.update(dict(rtype.discriminator))
     main["id"] = record.id
     if rtype.created_column:
@@ -228,7 +263,7 @@ def save(
                 "DELETE FROM transactionline WHERE \"transaction\" = ? AND mainline = 'T'",
                 (record.id,),
             )
-        mainline = _columns(tuple(fd for fd in rtype.fields if fd.on_mainline), record.values)
+        mainline = _columns(_stored_mainline(rtype), record.values)
         mainline.update(
             {
                 "transaction": record.id,
@@ -255,7 +290,7 @@ def _save_lines(store: Store, sublist: SublistDef, record: Record, *, new: bool)
     defaults: dict[str, int | None] = {column: None for _, column in sublist.default_links}
     for sequence, line in enumerate(record.sublists.get(sublist.name, []), start=1):
         assert line.key is not None
-        columns = _columns(sublist.fields, line.values)
+        columns = _columns(_stored_line(sublist), line.values)
         columns.update(dict(sublist.fixed))
         columns[sublist.parent_column] = record.id
         columns[sublist.key_column] = line.key

@@ -1,8 +1,9 @@
 """The in-process sandbox's per-request shortcuts keep every check they replace.
 
-SuiteQL's read-only guard is installed once per connection instead of per query, and the TBA
-signature check encodes its base string without a per-character scan; each test shows the
-guarded or verified behaviour still holds.
+SuiteQL's read-only guard is installed once per connection instead of per query, the TBA
+signature check encodes its base string without a per-character scan, and a saved row's
+columns are worked out once per record type; each test shows the behaviour they replace
+still holds.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
 
+from harness.sandbox import recordstore, suiteql_translate
 from harness.sandbox import suiteql as suiteql_module
-from harness.sandbox import suiteql_translate
+from harness.sandbox.fields import FieldDef, Kind
 from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
 from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
 
@@ -150,3 +152,22 @@ def test_the_connection_writes_freely_between_queries(conn: sqlite3.Connection) 
     conn.execute("ALTER TABLE customer ADD COLUMN phone TEXT")
     found = engine.run("SELECT id, email FROM customer WHERE id = 3", limit=5, offset=0)
     assert found.rows == [{"id": "3", "email": "e@f.test"}]
+
+
+# --- record rows ---------------------------------------------------------------------------------
+
+
+def test_a_saved_row_takes_each_column_from_its_first_field_and_fills_defaults() -> None:
+    fields = (
+        FieldDef("status", "status", Kind.TEXT, "Status"),
+        FieldDef("statusRef", "status", Kind.TEXT, "Status", default="ignored"),
+        FieldDef("total", "total", Kind.MONEY, "Total", expr="(SELECT 1)"),
+        FieldDef("isTaxable", "istaxable", Kind.BOOLEAN, "Taxable", default=False),
+        FieldDef("memo", "memo", Kind.TEXT, "Memo"),
+    )
+    stored = recordstore._stored(fields)
+    assert [fd.name for fd in stored] == ["status", "isTaxable", "memo"]
+    values: dict[str, Any] = {"status": "A", "statusRef": "B", "total": 5, "memo": None}
+    assert recordstore._columns(stored, values) == {"status": "A", "istaxable": "F", "memo": None}
+    assert values["isTaxable"] is False  # the default is what the record now holds
+    assert values["statusRef"] == "B"  # the second field on a column is neither written nor reset
