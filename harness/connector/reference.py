@@ -15,11 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from harness.connector.base import PushResult, Stage
-from harness.connector.mapping import Mapping, load_mapping, render
+from harness.connector.mapping import (
+    Mapping,
+    item_name_for,
+    load_mapping,
+    render,
+    template_values,
+)
 from harness.connector.refdata import RefCache, sql_text
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
-from harness.woo.order import Address, LineItem, WooOrder
+from harness.woo.order import Address, WooOrder
 
 CUSTOM_PRICE_LEVEL = "-1"
 _RATE_PLACES = Decimal("0.00000001")
@@ -38,28 +44,6 @@ def _number(value: Decimal) -> float | int:
     """JSON number for NetSuite (amounts are numbers on the wire)."""
     normal = value.normalize()
     return int(normal) if normal == normal.to_integral_value() else float(normal)
-
-
-def template_values(order: WooOrder) -> dict[str, Any]:
-    """The values a mapping template may use (see `mapping.TEMPLATE_FIELDS`)."""
-    return {
-        "id": order.id,
-        "number": order.number or str(order.id),
-        "order_key": order.order_key,
-        "customer_id": order.customer_id,
-        "currency": order.currency,
-        "status": order.status,
-        "payment_method": order.payment_method,
-        "payment_method_title": order.payment_method_title,
-        "transaction_id": order.transaction_id,
-        "customer_note": order.customer_note,
-        "created_via": order.created_via,
-        "billing_email": order.billing.email or "",
-        "billing_first_name": order.billing.first_name,
-        "billing_last_name": order.billing.last_name,
-        "billing_company": order.billing.company,
-        "billing_country": order.billing.country,
-    }
 
 
 def normalised_email(email: str | None, mapping: Mapping) -> str:
@@ -241,7 +225,7 @@ class ReferenceConnector:
         return body
 
     def _item_lines(self, order: WooOrder) -> list[dict[str, Any]]:
-        names = [self._item_name(line) for line in order.line_items]
+        names = [item_name_for(line, self.mapping) for line in order.line_items]
         refs = self.refs.resolve("item", names)
         lines = []
         for line, name in zip(order.line_items, names, strict=True):
@@ -262,14 +246,6 @@ class ReferenceConnector:
             entry.update(self._custom_fields(self.mapping.custom_fields.line, line.model_dump()))
             lines.append(entry)
         return lines
-
-    def _item_name(self, line: LineItem) -> str:
-        items = self.mapping.items
-        if line.variation_id and line.variation_id in items.variations:
-            return items.variations[line.variation_id]
-        if line.product_id in items.products:
-            return items.products[line.product_id]
-        return (line.sku or "").strip()
 
     def _fee_lines(self, order: WooOrder) -> list[dict[str, Any]]:
         if not order.fee_lines:

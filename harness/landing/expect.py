@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from harness.connector.mapping import Mapping, render
+from harness.connector.mapping import Mapping, item_name_for, render, template_values
 from harness.landing.refdata import (
     CustomerRef,
     NamedRef,
@@ -31,7 +31,7 @@ from harness.landing.refdata import (
     normalize_email,
 )
 from harness.landing.verdict import Category
-from harness.woo.order import Address, LineItem, WooOrder
+from harness.woo.order import Address, WooOrder
 
 # NetSuite keeps a line rate to 8 decimals (INFERRED from the UI's rate field); amounts are
 # rounded to the currency's precision.
@@ -186,47 +186,13 @@ class ExpectedLanding:
         return next((ln.item.name for ln in self.lines if ln.item.id == item_id), None)
 
 
-# -- template values ---------------------------------------------------------------------------
-
-
-def template_values(order: WooOrder, prefix: str = "") -> dict[str, Any]:
-    """The order's values for the mapping's templates (`mapping.TEMPLATE_FIELDS`)."""
-    billing = order.billing
-    return {
-        "id": order.id,
-        "number": order.number or str(order.id),
-        "order_key": order.order_key,
-        "customer_id": order.customer_id,
-        "currency": order.currency,
-        "status": order.status,
-        "payment_method": order.payment_method,
-        "payment_method_title": order.payment_method_title,
-        "transaction_id": order.transaction_id,
-        "customer_note": order.customer_note,
-        "created_via": order.created_via,
-        "billing_email": billing.email or "",
-        "billing_first_name": billing.first_name,
-        "billing_last_name": billing.last_name,
-        "billing_company": billing.company,
-        "billing_country": billing.country,
-        "prefix": prefix,
-    }
+# -- reference numbers -------------------------------------------------------------------------
 
 
 def reference_numbers(order: WooOrder, mapping: Mapping, prefix: str = "") -> tuple[str, str]:
     """(externalId, otherRefNum) the mapping gives this order's Sales Order."""
     values = template_values(order, prefix)
     return render(mapping.order.external_id, values), render(mapping.order.other_ref_num, values)
-
-
-def item_name_for(line: LineItem, mapping: Mapping) -> str:
-    """The NetSuite itemId of a WooCommerce line: a variation or product override, else SKU."""
-    items = mapping.items
-    if line.variation_id and line.variation_id in items.variations:
-        return items.variations[line.variation_id]
-    if line.product_id in items.products:
-        return items.products[line.product_id]
-    return (line.sku or "").strip()
 
 
 # -- batching ------------------------------------------------------------------------------

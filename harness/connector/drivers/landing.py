@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.connector.mapping import Mapping as OrderMapping
-from harness.connector.mapping import render
+from harness.connector.mapping import render, template_values
 from harness.connector.refdata import sql_text
-from harness.connector.reference import template_values
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
 from harness.netsuite.errors import NetSuiteError
