@@ -305,7 +305,7 @@ def _no_order(
             f"Sales Order, and none carries {where}.",
             "The connector did not pick the order up: check its order filters (statuses, date "
             "cut-off), its queue and its log.",
-            (f"connector: {push.status}" if push else "no Sales Order write in the call log",),
+            _connector_evidence(push),
         )
     if not writes:
         # Success reported, nothing sent here: another account, or no write at all (INFERRED).
@@ -327,6 +327,18 @@ def _no_order(
         "mapping's externalId.",
         tuple(format_call(c) for c in writes[-3:]),
     )
+
+
+def _connector_evidence(push: PushResult | None) -> tuple[str, ...]:
+    """What the connector itself reported: its status, its problem and what it answered."""
+    if push is None:
+        return ("no Sales Order write in the call log",)
+    lines = [f"connector: {push.status}"]
+    if push.problem:
+        lines.append(f"connector problem: {push.problem}")
+    if push.said:
+        lines.append(f"connector said: {push.said}")
+    return tuple(lines)
 
 
 def _duplicates(

@@ -186,11 +186,6 @@ def test_the_not_landed_push_result_carries_the_connectors_answer(
     assert "externalId woo-" in push.problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="harness.landing.diagnose does not yet put PushResult.said into the evidence of a "
-    "not-pushed diagnosis",
-)
 def test_the_not_pushed_diagnosis_quotes_what_the_connector_said(
     ack_only: Example, served: ObservedServer, target: SimTarget, catalogue: Catalogue,
     mapping: Mapping,
