@@ -19,11 +19,9 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
-from pydantic import TypeAdapter, ValidationError
 
 from harness.netsuite.errors import parse_error_body
 from harness.netsuite.redact import Redactor
-from harness.yamlfile import describe
 
 logger = logging.getLogger("harness.netsuite.calls")
 
@@ -76,9 +74,6 @@ class Call:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-_CALL_ADAPTER: TypeAdapter[Call] = TypeAdapter(Call)
 
 
 class CallLogFormatError(ValueError):
@@ -288,6 +283,12 @@ class CallLog:
     @classmethod
     def read_jsonl(cls, path: str | Path) -> CallLog:
         """Load a log written by `write_jsonl` (for `harness explain` and tests)."""
+        # Imported here: validation is only needed when reading, and pydantic is slow to load.
+        from pydantic import TypeAdapter, ValidationError
+
+        from harness.yamlfile import describe
+
+        adapter = TypeAdapter(Call)
         calls: list[Call] = []
         name = str(path)
         text = Path(path).read_text(encoding="utf-8")
@@ -295,7 +296,7 @@ class CallLog:
             if not line.strip():
                 continue
             try:
-                calls.append(_CALL_ADAPTER.validate_json(line))
+                calls.append(adapter.validate_json(line))
             except ValidationError as exc:
                 problems = [f"{name}:{number}: {describe(err)}" for err in exc.errors()]
                 raise CallLogFormatError("\n".join(problems)) from None
