@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck clean
+.PHONY: run test lint typecheck cassettes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 # it off: every xdist worker would otherwise re-rewrite the harness plugin and hypothesis.
 test: $(STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -q
+
+# Re-record cassettes/ from the embedded sandbox served over HTTP (see cassettes/README.md).
+cassettes: $(STAMP)
+	$(BIN)/python -m harness.cassette_recording cassettes
 
 lint: $(STAMP)
 	$(BIN)/ruff check harness tests scenarios bench
