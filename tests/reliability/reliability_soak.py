@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from harness.connector.mapping import load_mapping
+from harness.connector.refdata import sql_text
 from harness.connector.reference import ReferenceConnector
 from harness.landing.expect import reference_numbers
 from harness.landing.verdict import Verdict
@@ -217,7 +218,6 @@ def run_soak(
 
     faulty = Sandbox(faults=FaultInjector(plan, sleep=no_sleep))
     checker = client_for(faulty, CallLog())
-    before = set()
     with faulty.intercept():
         injector, faulty.faults = faulty.faults, None
         before = duplicate_customer_emails(checker)
@@ -235,7 +235,8 @@ def run_soak(
             faulty.faults = None  # count what landed with nothing in the way
             for item in orders:
                 rows = checker.suiteql_all(
-                    f"SELECT COUNT(*) AS n FROM transaction WHERE externalid = '{item.external_id}'"
+                    "SELECT COUNT(*) AS n FROM transaction "
+                    f"WHERE externalid = {sql_text(item.external_id)}"
                 )
                 report.counts[item.external_id] = int(rows[0]["n"])
             report.duplicate_orders = checker.suiteql_all(
