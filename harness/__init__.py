@@ -1,7 +1,93 @@
-"""woo-netsuite-harness: prove WooCommerce orders land in NetSuite as correct Sales Orders."""
+"""woo-netsuite-harness: prove WooCommerce orders land in NetSuite as correct Sales Orders.
+
+The public API. Names load on first use, so `import harness` (which pytest does for the
+plugin in every run) stays cheap.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_EXPORTS = {
+    "WooOrder": "harness.woo.order",
+    "WooOrderError": "harness.woo.order",
+    "ScenarioSpec": "harness.woo.generate",
+    "generate": "harness.woo.generate",
+    "load_catalogue": "harness.woo.generate",
+    "NetSuiteClient": "harness.netsuite.client",
+    "RetryPolicy": "harness.netsuite.client",
+    "NetSuiteError": "harness.netsuite.errors",
+    "CallLog": "harness.netsuite.calllog",
+    "Credentials": "harness.netsuite.auth",
+    "Sandbox": "harness.sandbox.serve",
+    "FaultPlan": "harness.sandbox.faults",
+    "Connector": "harness.connector.base",
+    "PushResult": "harness.connector.base",
+    "Mapping": "harness.connector.mapping",
+    "load_mapping": "harness.connector.mapping",
+    "ReferenceConnector": "harness.connector.reference",
+    "connector_from_spec": "harness.connector.external",
+    "verify": "harness.landing.verify",
+    "Verdict": "harness.landing.verdict",
+    "Diagnosis": "harness.landing.verdict",
+    "Mismatch": "harness.landing.verdict",
+    "run_scenario": "harness.runner",
+    "SimTarget": "harness.runner",
+}
+
+__all__ = [
+    "CallLog",
+    "Connector",
+    "Credentials",
+    "Diagnosis",
+    "FaultPlan",
+    "Mapping",
+    "Mismatch",
+    "NetSuiteClient",
+    "NetSuiteError",
+    "PushResult",
+    "ReferenceConnector",
+    "RetryPolicy",
+    "Sandbox",
+    "ScenarioSpec",
+    "SimTarget",
+    "Verdict",
+    "WooOrder",
+    "WooOrderError",
+    "__version__",
+    "connector_from_spec",
+    "generate",
+    "load_catalogue",
+    "load_mapping",
+    "run_scenario",
+    "verify",
+]
+
+if TYPE_CHECKING:
+    from harness.connector.base import Connector, PushResult
+    from harness.connector.external import connector_from_spec
+    from harness.connector.mapping import Mapping, load_mapping
+    from harness.connector.reference import ReferenceConnector
+    from harness.landing.verdict import Diagnosis, Mismatch, Verdict
+    from harness.landing.verify import verify
+    from harness.netsuite.auth import Credentials
+    from harness.netsuite.calllog import CallLog
+    from harness.netsuite.client import NetSuiteClient, RetryPolicy
+    from harness.netsuite.errors import NetSuiteError
+    from harness.runner import SimTarget, run_scenario
+    from harness.sandbox.faults import FaultPlan
+    from harness.sandbox.serve import Sandbox
+    from harness.woo.generate import ScenarioSpec, generate, load_catalogue
+    from harness.woo.order import WooOrder, WooOrderError
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
