@@ -104,7 +104,10 @@ def exists(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> bool:
 
 
 def load(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> Record | None:
-    """The record `record_id` of type `rtype`, or None when there is no such record."""
+    """The record `record_id` of type `rtype`, or None when there is no such record.
+
+    Most stored fields are empty, so conversions are only called for values (here and in
+    `_columns`; `from_db` and `to_db` keep None as None)."""
     main = _main_sql(rtype)
     params = [record_id, *(value for _, value in rtype.discriminator)]
     row = conn.execute(main.select, params).fetchone()
@@ -112,7 +115,7 @@ def load(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> Record 
         return None
     record = Record(rtype, row[0])
     for fd, raw in zip(main.fields, row[1:], strict=False):
-        record.values[fd.name] = from_db(fd, raw)
+        record.values[fd.name] = None if raw is None else from_db(fd, raw)
     link_values = row[1 + len(main.fields) :]
     for sub, nkey in zip(main.links, link_values, strict=True):
         record.subrecords[sub.name] = None if nkey is None else _load_subrecord(conn, sub, nkey)
@@ -125,7 +128,10 @@ def _load_subrecord(conn: sqlite3.Connection, sub: SubrecordDef, nkey: int) -> d
     row = conn.execute(_subrecord_sql(sub), (nkey,)).fetchone()
     if row is None:
         return {}
-    return {fd.name: from_db(fd, raw) for fd, raw in zip(sub.fields, row, strict=True)}
+    return {
+        fd.name: None if raw is None else from_db(fd, raw)
+        for fd, raw in zip(sub.fields, row, strict=True)
+    }
 
 
 def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> list[Line]:
@@ -133,7 +139,10 @@ def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> l
     stored = [fd for fd in sublist.fields if not fd.expr]
     lines = []
     for row in conn.execute(_line_sql(sublist), params).fetchall():
-        values = {fd.name: from_db(fd, raw) for fd, raw in zip(stored, row[1:], strict=False)}
+        values = {
+            fd.name: None if raw is None else from_db(fd, raw)
+            for fd, raw in zip(stored, row[1:], strict=False)
+        }
         line = Line(row[0], values)
         if sublist.subrecord is not None:
             nkey = row[-1]
@@ -182,7 +191,7 @@ def _columns(stored: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, 
         value = values.get(fd.name)
         if value is None and fd.default is not None:
             value = values[fd.name] = fd.default
-        columns[fd.column] = to_db(fd, value)
+        columns[fd.column] = None if value is None else to_db(fd, value)
     return columns
 
 
