@@ -20,6 +20,7 @@ import string
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -217,6 +218,17 @@ def _normalized_uri(url: str) -> str:
     return f"{scheme}://{host}{path}"
 
 
+@lru_cache(maxsize=1024)
+def _url_parts(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A URL's share of the signature base string: its encoded base string URI and encoded
+    query pairs. Clients call the same URLs again and again (SuiteQL, record collections)."""
+    try:
+        pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        pairs = []  # undecodable query: the signature cannot match, reject below
+    return _enc(_normalized_uri(url)), tuple((_enc(n), _enc(v)) for n, v in pairs)
+
+
 def _public_key(client: M2MClient) -> rsa.RSAPublicKey | ec.EllipticCurvePublicKey:
     data = client.public_key_pem.encode("utf-8")
     try:
@@ -382,19 +394,13 @@ class SandboxAuth:
     @staticmethod
     def _signature(method: str, url: str, oauth: dict[str, str], key: bytes) -> bytes:
         """base64(HMAC-SHA256(key, METHOD&enc(uri)&enc(sorted params))) per RFC 5849 3.4."""
-        query = urlsplit(url).query
-        try:
-            pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            pairs = []  # undecodable query: the signature cannot match, reject below
-        pairs += [(name, value) for name, value in oauth.items() if name != "oauth_signature"]
-        normalized = "&".join(
-            f"{name}={value}" for name, value in sorted((_enc(n), _enc(v)) for n, v in pairs)
-        )
+        uri, query = _url_parts(url)
+        pairs = [*query, *((_enc(n), _enc(v)) for n, v in oauth.items() if n != "oauth_signature")]
+        normalized = "&".join(f"{name}={value}" for name, value in sorted(pairs))
         # Every character of `normalized` is unreserved, `%`, `=` or `&`: encoding it again
         # only has those three to replace (the same text `_enc` gives, without a scan per char).
         again = normalized.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
-        base = f"{method.upper()}&{_enc(_normalized_uri(url))}&{again}"
+        base = f"{method.upper()}&{uri}&{again}"
         digest = hmac.new(key, base.encode("utf-8"), hashlib.sha256).digest()
         return base64.b64encode(digest)
 
