@@ -160,8 +160,10 @@ class SuiteQLEngine:
         q = with_placeholders(segments)
         try:
             translation = translate(q, self._schema, self._references, self._date_format)
-        except SuiteQLError:
-            return None  # the query as written gives the error in its own words
+        except Exception:
+            # Whatever a placeholder trips over, the query as written decides: translated
+            # as itself, it answers or is refused in its own words.
+            return None
         return make_template(translation, len(segments) - 1)
 
     def _total(self, translation: Translation, rows: list[Any], limit: int, offset: int) -> int:
