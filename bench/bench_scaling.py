@@ -123,51 +123,51 @@ def land(
             run_scenario(spec, seed, target, m)
 
 
-def measure(
-    size: int, specs: Sequence[ScenarioSpec], mapping: Mapping, landings: int, rounds: int
-) -> tuple[float, int]:
-    """Median CPU seconds per landing on top of `size` preloaded orders, and the order count."""
+def preloaded(size: int, specs: Sequence[ScenarioSpec], mapping: Mapping) -> SimTarget:
+    """A sandbox holding `size` Sales Orders: the catalogue's landed ones, then copies."""
     sim = SimTarget()
-    keep = KeepState(sim)
     with sim:
-        land(keep, specs, [TEMPLATE_SEED], mapping)
-        templates = [
-            int(row[0])
-            for row in sim.sandbox.store.conn.execute(
-                "SELECT id FROM \"transaction\" WHERE type = 'SalesOrd'"
-            )
-        ]
-        preload(sim.sandbox.store, templates, max(0, size - len(templates)))
-        per_round = max(1, landings // len(specs))
-        samples = []
-        for r in range(rounds):
-            seeds = [1 + r * per_round + k for k in range(per_round)]
-            spent = cpu_seconds(partial(land, keep, specs, seeds, mapping))
-            samples.append(spent / (per_round * len(specs)))
-        total = sim.sandbox.store.conn.execute(
-            "SELECT COUNT(*) FROM \"transaction\" WHERE type = 'SalesOrd'"
-        ).fetchone()[0]
-    sim.sandbox.close()
-    return median(samples), int(total)
+        land(KeepState(sim), specs, [TEMPLATE_SEED], mapping)
+    store = sim.sandbox.store
+    templates = [
+        int(row[0])
+        for row in store.conn.execute("SELECT id FROM \"transaction\" WHERE type = 'SalesOrd'")
+    ]
+    preload(store, templates, max(0, size - len(templates)))
+    return sim
+
+
+def sales_orders(sim: SimTarget) -> int:
+    query = "SELECT COUNT(*) FROM \"transaction\" WHERE type = 'SalesOrd'"
+    return int(sim.sandbox.store.conn.execute(query).fetchone()[0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
     parser.add_argument("--landings", type=int, default=56, help="landings per round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
     mapping = load_mapping()
     specs = [spec for spec in load_catalogue().scenarios if not spec.target.credential]
-    results = [
-        (size, *measure(size, specs, mapping, args.landings, args.rounds)) for size in args.sizes
-    ]
+    sandboxes = {size: preloaded(size, specs, mapping) for size in args.sizes}
+    per_round = max(1, args.landings // len(specs))
+    samples: dict[int, list[float]] = {size: [] for size in args.sizes}
+    # Rounds alternate between the sizes, so that each sees the same machine conditions.
+    for r in range(args.rounds):
+        seeds = [1 + r * per_round + k for k in range(per_round)]
+        for size, sim in sandboxes.items():
+            with sim:
+                spent = cpu_seconds(partial(land, KeepState(sim), specs, seeds, mapping))
+            samples[size].append(spent / (per_round * len(specs)))
+    results = [(size, median(samples[size]), sales_orders(sim)) for size, sim in sandboxes.items()]
 
     print_header("Scaling: cost per landing with orders already in the sandbox")
     print(
-        f"{args.landings} new orders per round on top of the preload, median of {args.rounds} "
-        "rounds (CPU time); no reset between landings.\n"
+        f"{per_round * len(specs)} new orders per round on top of the preload, median of "
+        f"{args.rounds} rounds alternating between the sizes (CPU time); no reset between "
+        "landings.\n"
     )
     smallest = results[0][1]
     rows = [
