@@ -25,8 +25,9 @@ import requests
 import responses
 from requests import PreparedRequest
 
+from harness.netsuite.errors import error_detail
 from harness.sandbox.account import AccountProfile, profile_from
-from harness.sandbox.app import Response, SandboxApp
+from harness.sandbox.app import Response, SandboxApp, error_response
 from harness.sandbox.business import business_rules
 from harness.sandbox.db import Clock, Store
 from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
@@ -208,6 +209,23 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Requests the HTTP layer refuses before the app sees them (a header line over
+        64 KiB, a malformed request line) still get a NetSuite-shaped error, not an HTML page."""
+        detail = f"Invalid request. {message or explain or 'The request could not be read.'}"
+        status, headers, body = error_response(code, [error_detail(detail, "INVALID_REQUEST")])
+        self.close_connection = True
+        try:
+            self.send_response(code, message)
+            for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                self.send_header(name, value)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(body)
+        except OSError:
+            pass  # the client is gone; nothing left to tell it
 
 
 @dataclass

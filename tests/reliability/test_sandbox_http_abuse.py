@@ -168,11 +168,6 @@ def test_undecodable_bytes_in_the_request_get_a_netsuite_error(
     assert netsuite_error_problems(answer.status, answer.headers, answer.body) == [], answer
 
 
-@pytest.mark.xfail(
-    reason="harness/sandbox/serve.py: the standard library's handler answers a header over "
-    "64 KiB with its own HTML 431 page (BaseHTTPRequestHandler.send_error is not overridden)",
-    strict=True,
-)
 def test_an_oversized_header_gets_a_netsuite_error(served: tuple[Sandbox, HttpServer]) -> None:
     raw = (
         b"GET /services/rest/record/v1/customer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
