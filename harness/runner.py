@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import responses
+
 from harness.connector.base import Connector
 from harness.connector.mapping import Mapping, load_mapping
 from harness.connector.reference import ReferenceConnector
@@ -55,11 +57,12 @@ class SimTarget:
     def __init__(self, account: str | Path | None = None) -> None:
         self.sandbox = Sandbox(account)
         self._stack = ExitStack()
+        self._mock: responses.RequestsMock | None = None
         self._credentials = {c.name: c for c in self.sandbox.profile.credentials.tba}
         self._default = self.sandbox.profile.credentials.tba[0].name
 
     def __enter__(self) -> SimTarget:
-        self._stack.enter_context(self.sandbox.intercept())
+        self._mock = self._stack.enter_context(self.sandbox.intercept())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -81,6 +84,12 @@ class SimTarget:
 
     def isolate(self) -> None:
         self.sandbox.reset()
+        if self._mock is not None:
+            # `responses` keeps every request and answer it served: over a long run that is
+            # every client and order; nobody reads them here.
+            self._mock.calls.reset()
+            for registered in self._mock.registered():
+                registered.calls.reset()
 
 
 @dataclass(frozen=True)

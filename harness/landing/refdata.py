@@ -213,7 +213,8 @@ class ReferenceData:
         with cls._per_client_lock:
             found = cls._per_client.get(client)
             if found is None:
-                found = cls(client)
+                # The cache must not keep its key alive: it reaches the client weakly.
+                found = cls(weakref.proxy(client))
                 cls._per_client[client] = found
             return found
 
