@@ -168,12 +168,24 @@ def test_undecodable_bytes_in_the_request_get_a_netsuite_error(
     assert netsuite_error_problems(answer.status, answer.headers, answer.body) == [], answer
 
 
-def test_an_oversized_header_gets_a_netsuite_error(served: tuple[Sandbox, HttpServer]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        b"X-Big: " + b"a" * 70_000 + b"\r\n",  # one line over the server's 64 KiB
+        b"X-Many: y\r\n" * 200,  # more header lines than the server takes
+    ],
+    ids=["oversized-header", "too-many-headers"],
+)
+def test_headers_the_http_layer_refuses_get_a_netsuite_error(
+    served: tuple[Sandbox, HttpServer], headers: bytes
+) -> None:
     raw = (
         b"GET /services/rest/record/v1/customer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"X-Big: " + b"a" * 70_000 + b"\r\nConnection: close\r\n\r\n"
+        + headers
+        + b"Connection: close\r\n\r\n"
     )
 
     answer = send_raw(served, raw)
 
+    assert 400 <= answer.status < 500, answer
     assert netsuite_error_problems(answer.status, answer.headers, answer.body) == [], answer
