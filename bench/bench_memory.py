@@ -4,11 +4,9 @@ One process, one in-process sandbox reset per scenario (the runner's way); `trac
 follows Python allocations and `ru_maxrss` the process's peak resident set. Checkpoints show
 whether memory grows with the number of landings (a leak) or levels off.
 
-    .venv/bin/python bench/bench_memory.py [--landings 560] [--release]
+    .venv/bin/python bench/bench_memory.py [--landings 560]
 
-`--release` drops, between scenarios, what the run keeps for good today (see `Releasing`),
-to show what memory does without it. Tracing makes landings roughly twice as slow; the time
-column is not a speed figure.
+Tracing makes landings roughly twice as slow; the time column is not a speed figure.
 """
 
 from __future__ import annotations
@@ -18,55 +16,21 @@ import resource
 import time
 import tracemalloc
 
-import responses
 from benchlib import print_header, table
 
 from harness.connector.mapping import load_mapping
-from harness.landing.refdata import ReferenceData
-from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient
-from harness.runner import SimTarget, Target, run_scenario
+from harness.runner import SimTarget, run_scenario
 from harness.woo.generate import load_catalogue
 
-# Per landing, between the first and the last checkpoint. What `--release` still shows is
-# the sandbox's memory of TBA nonces (about 15 requests x 0.3 KiB per landing), which
+# Per landing, between the first and the last checkpoint. What remains is mostly the
+# sandbox's memory of TBA nonces (about 15 requests x 0.3 KiB per landing), which
 # forgets each nonce 5 minutes after its timestamp and is capped at 200,000 entries.
 GROWTH_LIMIT_KIB = 16.0
-
-
-class Releasing:
-    """The runner's SimTarget, releasing before every scenario what nothing frees today:
-
-    - the interception's `responses` call lists (`RequestsMock.calls` and every registered
-      callback's own `calls`), which keep each request, response and, through the request's
-      hooks, its client and call log, for as long as the interception lasts;
-    - `ReferenceData._per_client`, a WeakKeyDictionary whose values hold their key (the
-      client) strongly, so no entry ever goes.
-    """
-
-    name = "sim"
-
-    def __init__(self, target: SimTarget, mock: responses.RequestsMock) -> None:
-        self.target = target
-        self.mock = mock
-
-    def client(
-        self, credential: str | None = None, calllog: CallLog | None = None
-    ) -> NetSuiteClient:
-        return self.target.client(credential, calllog)
-
-    def isolate(self) -> None:
-        self.mock.calls.reset()
-        for registered in self.mock.registered():
-            registered.calls.reset()
-        ReferenceData._per_client.clear()
-        self.target.isolate()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--landings", type=int, default=560)
-    parser.add_argument("--release", action="store_true", help="release retained objects")
     args = parser.parse_args()
 
     specs = list(load_catalogue().scenarios)
@@ -78,9 +42,7 @@ def main() -> None:
     traced: dict[int, float] = {}
     began = time.perf_counter()
     landed = 0
-    sim = SimTarget()
-    with sim.sandbox.intercept() as mock:
-        target: Target = Releasing(sim, mock) if args.release else sim
+    with SimTarget() as target:
         seed = 1
         while landed < args.landings:
             for spec in specs:
@@ -105,11 +67,9 @@ def main() -> None:
     tracemalloc.stop()
 
     print_header("Memory of one worker")
-    released = ", retained objects released between scenarios" if args.release else ""
     print(
         f"{args.landings} landings (the catalogue's {len(specs)} scenarios seed after seed), "
-        f"reset per scenario{released}; RSS before the first landing "
-        f"{baseline_kib / 1024:.0f} MiB.\n"
+        f"reset per scenario; RSS before the first landing {baseline_kib / 1024:.0f} MiB.\n"
     )
     headers = ["landings", "traced now", "traced peak", "peak RSS (ru_maxrss)", "elapsed"]
     print(table(headers, rows))
