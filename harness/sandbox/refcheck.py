@@ -16,8 +16,10 @@ live REST reports of SOAP-era messages (INFERRED; SOAP would say INVALID_KEY_OR_
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, error_detail
 from harness.sandbox.db import parse_id_list
@@ -28,6 +30,9 @@ _TAX_CODE_SQL = (
     " UNION ALL"
     " SELECT id, itemid, rate, subsidiary, isinactive, 'F', 1 FROM taxgroup WHERE id = ?"
 )
+# A save's readers (`SaveContext.lookup` and `.row`): each read answered once per save.
+Lookup = Callable[[str, object], Mapping[str, object] | None]
+RowReader = Callable[..., tuple[Any, ...] | None]
 
 
 def invalid_reference(
@@ -79,17 +84,22 @@ def _availability(conn: sqlite3.Connection, sql: str, key: object, multi: bool) 
     return Availability(True, row[0] == "T", tuple(subsidiaries))
 
 
-def item(conn: sqlite3.Connection, item_id: object) -> Availability:
+def _listed(row: Mapping[str, object] | None) -> Availability:
+    """A row with `isinactive` and a multi-select `subsidiary` (as a save's lookups give)."""
+    if row is None:
+        return Availability(False)
+    stored = row["subsidiary"]
+    subsidiaries = parse_id_list(None if stored is None else str(stored))
+    return Availability(True, row["isinactive"] == "T", tuple(subsidiaries))
+
+
+def item(lookup: Lookup, item_id: object) -> Availability:
     """An item of the item table (inventory, non-inventory, other charge, discount, ...)."""
-    return _availability(
-        conn, "SELECT isinactive, subsidiary FROM item WHERE id = ?", item_id, True
-    )
+    return _listed(lookup("item", item_id))
 
 
-def ship_item(conn: sqlite3.Connection, item_id: object) -> Availability:
-    return _availability(
-        conn, "SELECT isinactive, subsidiary FROM shipitem WHERE id = ?", item_id, True
-    )
+def ship_item(lookup: Lookup, item_id: object) -> Availability:
+    return _listed(lookup("shipitem", item_id))
 
 
 def location(conn: sqlite3.Connection, location_id: object) -> Availability:
@@ -105,9 +115,9 @@ def segment(conn: sqlite3.Connection, table: str, segment_id: object) -> Availab
     )
 
 
-def tax_code(conn: sqlite3.Connection, code_id: object) -> TaxCode | None:
+def tax_code(row_of: RowReader, code_id: object) -> TaxCode | None:
     """A sales tax item or tax group by internal id (they share the item id family)."""
-    row = conn.execute(_TAX_CODE_SQL, (code_id, code_id)).fetchone()
+    row = row_of(_TAX_CODE_SQL, code_id, code_id)
     if row is None:
         return None
     return TaxCode(

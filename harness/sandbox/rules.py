@@ -24,9 +24,40 @@ from harness.sandbox.totals import compute_totals, price_line, quantize
 Operation = Literal["create", "edit"]
 
 
+# The columns rules read from the rows a save looks up by id, fetched together once: the
+# customer, its currency, each item and the ship method are each consulted by several rules.
+LOOKUP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customer": (
+        "isinactive",
+        "subsidiary",
+        "currency",
+        "taxable",
+        "taxitem",
+        "terms",
+        "email",
+        "pricelevel",
+    ),
+    "currency": ("exchangerate", "currencyprecision"),
+    "item": ("isinactive", "subsidiary", "itemtype", "istaxable"),
+    "shipitem": ("isinactive", "subsidiary", "istaxable", "rate"),
+    "subsidiary": ("isinactive", "currency", "country", "fullname"),
+}
+_LOOKUP_SQL = {
+    table: f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?"
+    for table, columns in LOOKUP_COLUMNS.items()
+}
+
+Row = tuple[object, ...]
+
+
 @dataclass
 class SaveContext:
-    """What a rule may consult: the store, the profile, who is saving and what was there."""
+    """What a rule may consult: the store, the profile, who is saving and what was there.
+
+    Rules only read the store, and the record is written after all of them ran, so within
+    one save every read answers the same: `row` and `lookup` remember their answers for
+    the life of this context (one save, inside its transaction).
+    """
 
     store: Store
     profile: AccountProfile
@@ -34,9 +65,28 @@ class SaveContext:
     role: str | None
     previous: Record | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    _rows: dict[tuple[str, tuple[object, ...]], Row | None] = field(
+        default_factory=dict, repr=False
+    )
 
-    def row(self, sql: str, *params: object) -> tuple[object, ...] | None:
-        found: tuple[object, ...] | None = self.store.conn.execute(sql, params).fetchone()
+    def row(self, sql: str, *params: object) -> Row | None:
+        key = (sql, params)
+        try:
+            return self._rows[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable parameter: SQLite refuses it, so no memo either
+            return self._fetch(sql, params)
+        found = self._rows[key] = self._fetch(sql, params)
+        return found
+
+    def lookup(self, table: str, key: object) -> dict[str, object] | None:
+        """The `LOOKUP_COLUMNS` of the `table` row with id `key`, or None when there is none."""
+        found = self.row(_LOOKUP_SQL[table], key)
+        return None if found is None else dict(zip(LOOKUP_COLUMNS[table], found, strict=True))
+
+    def _fetch(self, sql: str, params: tuple[object, ...]) -> Row | None:
+        found: Row | None = self.store.conn.execute(sql, params).fetchone()
         return found
 
 
@@ -94,9 +144,9 @@ def customer_defaults(ctx: SaveContext, record: Record) -> None:
         else:
             values["entityId"] = name or None
     if values.get("currency") is None and values.get("subsidiary") is not None:
-        found = ctx.row("SELECT currency FROM subsidiary WHERE id = ?", values["subsidiary"])
+        found = ctx.lookup("subsidiary", values["subsidiary"])
         if found:
-            values["currency"] = found[0]
+            values["currency"] = found["currency"]
     if values.get("taxable") is None:
         values["taxable"] = ctx.profile.preferences.customersDefaultToTaxable
 
@@ -122,14 +172,9 @@ def customer_required(ctx: SaveContext, record: Record) -> None:
 
 
 def _currency_precision(ctx: SaveContext, currency: object) -> int:
-    key = ("precision", currency)
-    cached = ctx.notes.get(str(key))
-    if isinstance(cached, int):
-        return cached
-    found = ctx.row("SELECT currencyprecision FROM currency WHERE id = ?", currency)
-    precision = int(found[0]) if found and isinstance(found[0], int) else 2
-    ctx.notes[str(key)] = precision
-    return precision
+    found = ctx.lookup("currency", currency)
+    stored = found["currencyprecision"] if found else None
+    return stored if isinstance(stored, int) else 2
 
 
 def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
@@ -138,31 +183,27 @@ def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
     entity = values.get("entity")
     previous = ctx.previous.values.get("entity") if ctx.previous else None
     if entity is not None and entity != previous:
-        found = ctx.row(
-            "SELECT subsidiary, currency, terms, email FROM customer WHERE id = ?", entity
-        )
+        found = ctx.lookup("customer", entity)
         if found:
-            for name, value in zip(
-                ("subsidiary", "currency", "terms", "email"), found, strict=True
-            ):
+            for name in ("subsidiary", "currency", "terms", "email"):
                 if name not in record.given or values.get(name) is None:
-                    values[name] = value
+                    values[name] = found[name]
     if (
         values.get("currency") is not None
         and (values.get("exchangeRate") is None or "currency" in record.given)
         and "exchangeRate" not in record.given
     ):
-        found = ctx.row("SELECT exchangerate FROM currency WHERE id = ?", values["currency"])
-        if found and found[0] is not None:
-            values["exchangeRate"] = _decimal(found[0])
+        found = ctx.lookup("currency", values["currency"])
+        if found and found["exchangerate"] is not None:
+            values["exchangeRate"] = _decimal(found["exchangerate"])
     if (
         values.get("shipMethod") is not None
         and values.get("shippingCost") is None
         and "shippingCost" not in record.given
     ):
-        found = ctx.row("SELECT rate FROM shipitem WHERE id = ?", values["shipMethod"])
-        if found and found[0] is not None:
-            values["shippingCost"] = _decimal(found[0])
+        found = ctx.lookup("shipitem", values["shipMethod"])
+        if found and found["rate"] is not None:
+            values["shippingCost"] = _decimal(found["rate"])
 
 
 def sales_order_defaults(ctx: SaveContext, record: Record) -> None:
@@ -227,14 +268,14 @@ def sales_order_lines(ctx: SaveContext, record: Record) -> None:
     precision = _currency_precision(ctx, record.values.get("currency"))
     customer_level = None
     if record.values.get("entity") is not None:
-        found = ctx.row("SELECT pricelevel FROM customer WHERE id = ?", record.values["entity"])
-        customer_level = found[0] if found else None
+        found = ctx.lookup("customer", record.values["entity"])
+        customer_level = found["pricelevel"] if found else None
     for line in record.lines("item"):
         if line.key is not None and not line.given:
             continue
         values = line.values
-        found = ctx.row("SELECT itemtype FROM item WHERE id = ?", values.get("item"))
-        values["itemType"] = found[0] if found else None
+        found = ctx.lookup("item", values.get("item"))
+        values["itemType"] = found["itemtype"] if found else None
         if values.get("price") is None:
             # Sending a rate makes the price level Custom (-1), as in the UI.
             values["price"] = (
@@ -287,8 +328,8 @@ def list_names(ctx: SaveContext, record: Record) -> None:
         return
     name = values.get("name") or ""
     parent = values.get("parent")
-    found = ctx.row("SELECT fullname FROM subsidiary WHERE id = ?", parent) if parent else None
-    values["fullName"] = f"{found[0]} : {name}" if found else name
+    found = ctx.lookup("subsidiary", parent) if parent else None
+    values["fullName"] = f"{found['fullname']} : {name}" if found else name
 
 
 def tax_rates(ctx: SaveContext, record: Record) -> None:

@@ -35,12 +35,12 @@ def check_customer_references(ctx: SaveContext, record: Record) -> None:
     values = record.values
     subsidiary = values.get("subsidiary")
     if _sent(ctx, record, "subsidiary"):
-        found = ctx.row("SELECT isinactive FROM subsidiary WHERE id = ?", subsidiary)
-        if found is None or found[0] == "T":
+        found = ctx.lookup("subsidiary", subsidiary)
+        if found is None or found["isinactive"] == "T":
             raise RestError(400, [invalid_reference("subsidiary", subsidiary, "subsidiary")])
     if _sent(ctx, record, "taxItem") or ("subsidiary" in record.given and values.get("taxItem")):
         key = values["taxItem"]
-        code = refcheck.tax_code(ctx.store.conn, key)
+        code = refcheck.tax_code(ctx.row, key)
         sub = subsidiary if isinstance(subsidiary, int) else None
         problem = refcheck.tax_code_problem(code, key, "taxitem", "taxItem", sub)
         if problem is not None:

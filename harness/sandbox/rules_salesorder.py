@@ -80,19 +80,17 @@ def customer_facts(ctx: SaveContext, entity: object) -> CustomerFacts | None:
 
 
 def _read_customer(ctx: SaveContext, entity: object) -> CustomerFacts | None:
-    row = ctx.row(
-        "SELECT id, isinactive, subsidiary, currency, taxable, taxitem FROM customer WHERE id = ?",
-        entity,
-    )
+    row = ctx.lookup("customer", entity)
     if row is None:
         return None
+    subsidiary, currency, tax_item = row["subsidiary"], row["currency"], row["taxitem"]
     return CustomerFacts(
-        id=int(str(row[0])),
-        is_inactive=row[1] == "T",
-        subsidiary=None if row[2] is None else int(str(row[2])),
-        currency=None if row[3] is None else int(str(row[3])),
-        taxable=row[4] == "T",
-        tax_item=None if row[5] is None else int(str(row[5])),
+        id=int(str(entity)),
+        is_inactive=row["isinactive"] == "T",
+        subsidiary=None if subsidiary is None else int(str(subsidiary)),
+        currency=None if currency is None else int(str(currency)),
+        taxable=row["taxable"] == "T",
+        tax_item=None if tax_item is None else int(str(tax_item)),
     )
 
 
@@ -116,10 +114,9 @@ def _header_sent(ctx: SaveContext, record: Record, name: str) -> bool:
 
 
 def _precision(ctx: SaveContext, record: Record) -> int:
-    found = ctx.row(
-        "SELECT currencyprecision FROM currency WHERE id = ?", record.values.get("currency")
-    )
-    return int(str(found[0])) if found and found[0] is not None else 2
+    found = ctx.lookup("currency", record.values.get("currency"))
+    stored = found["currencyprecision"] if found else None
+    return int(str(stored)) if stored is not None else 2
 
 
 # --- the customer ---------------------------------------------------------------------
@@ -181,19 +178,20 @@ def check_references(ctx: SaveContext, record: Record) -> None:
         note(refcheck.location(conn, key).problem("location", key, "location", subsidiary))
     if _header_sent(ctx, record, "shipMethod"):
         key = values["shipMethod"]
-        ship = refcheck.ship_item(conn, key)
+        ship = refcheck.ship_item(ctx.lookup, key)
         # A ship method must be a shipping item; any other item is an invalid key.
         note(ship.problem("shipmethod", key, "shipMethod", subsidiary))
     if _header_sent(ctx, record, "discountItem"):
         key = values["discountItem"]
-        note(refcheck.item(conn, key).problem("discountitem", key, "discountItem", subsidiary))
+        discount = refcheck.item(ctx.lookup, key)
+        note(discount.problem("discountitem", key, "discountItem", subsidiary))
     for index, line in enumerate(record.lines("item")):
         if not line_changed(line):
             continue
         path = f"item.items[{index}]"
         key = line.values.get("item")
         if key is not None:
-            note(refcheck.item(conn, key).problem("item", key, f"{path}.item", subsidiary))
+            note(refcheck.item(ctx.lookup, key).problem("item", key, f"{path}.item", subsidiary))
         key = line.values.get("location")
         if key is not None:
             note(
@@ -267,8 +265,8 @@ class SalesTax:
     def __call__(self, ctx: SaveContext, record: Record) -> None:
         values = record.values
         subsidiary = values.get("subsidiary")
-        found = ctx.row("SELECT country FROM subsidiary WHERE id = ?", subsidiary)
-        country = found[0] if found else None
+        found = ctx.lookup("subsidiary", subsidiary)
+        country = found["country"] if found else None
         customer = customer_facts(ctx, values.get("entity"))
         problems: list[dict[str, str]] = []
         lines = record.lines("item")
@@ -296,8 +294,8 @@ class SalesTax:
         values["taxTotal"] = result.total
 
     def _item_taxable(self, ctx: SaveContext, line: Line) -> bool:
-        found = ctx.row("SELECT istaxable FROM item WHERE id = ?", line.values.get("item"))
-        return bool(found) and found is not None and found[0] == "T"
+        found = ctx.lookup("item", line.values.get("item"))
+        return found is not None and found["istaxable"] == "T"
 
     def _code(
         self,
@@ -311,7 +309,7 @@ class SalesTax:
     ) -> TaxCode | None:
         if key is None:
             return None
-        code = refcheck.tax_code(ctx.store.conn, key)
+        code = refcheck.tax_code(ctx.row, key)
         if checked:
             sub = subsidiary if isinstance(subsidiary, int) else None
             problem = refcheck.tax_code_problem(code, key, field_id, path, sub)
@@ -412,13 +410,13 @@ class SalesTax:
                 problems,
             )
             return code.rate if code else None
-        found = ctx.row("SELECT istaxable FROM shipitem WHERE id = ?", values.get("shipMethod"))
-        if found is None or found[0] != "T":
+        found = ctx.lookup("shipitem", values.get("shipMethod"))
+        if found is None or found["istaxable"] != "T":
             return None
         if country == "US":
             rate: Decimal | None = values.get("taxRate")
             return rate if values.get("isTaxable") else None
         if customer is None or not customer.taxable or customer.tax_item is None:
             return None
-        code = refcheck.tax_code(ctx.store.conn, customer.tax_item)
+        code = refcheck.tax_code(ctx.row, customer.tax_item)
         return code.rate if code else None

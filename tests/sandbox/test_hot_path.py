@@ -1,9 +1,9 @@
 """The in-process sandbox's per-request shortcuts keep every check they replace.
 
 SuiteQL's read-only guard is installed once per connection instead of per query, the TBA
-signature check encodes its base string without a per-character scan, and a saved row's
-columns are worked out once per record type; each test shows the behaviour they replace
-still holds.
+signature check encodes its base string without a per-character scan, a saved row's
+columns are worked out once per record type, and a save's rules read each row once; each
+test shows the behaviour they replace still holds.
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
+from sandbox_helpers import Client, order_body
 
 from harness.sandbox import recordstore, suiteql_translate
 from harness.sandbox import suiteql as suiteql_module
+from harness.sandbox.db import Store
 from harness.sandbox.fields import FieldDef, Kind
 from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
+from harness.sandbox.rules import SaveContext
+from harness.sandbox.serve import Sandbox
 from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
 
 ACCOUNT = "1234567_SB1"
@@ -171,3 +175,62 @@ def test_a_saved_row_takes_each_column_from_its_first_field_and_fills_defaults()
     assert recordstore._columns(stored, values) == {"status": "A", "istaxable": "F", "memo": None}
     assert values["isTaxable"] is False  # the default is what the record now holds
     assert values["statusRef"] == "B"  # the second field on a column is neither written nor reset
+
+
+# --- a save's reads --------------------------------------------------------------------------
+
+
+def _statements(store: Store) -> list[str]:
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_a_save_reads_each_row_once_and_every_rule_gets_its_answer(sandbox: Sandbox) -> None:
+    store = sandbox.store
+    ctx = SaveContext(store, store.profile, "create", None)
+    seen = _statements(store)
+    try:
+        first = ctx.lookup("currency", 2)
+        again = ctx.lookup("currency", 2)
+        row = ctx.row("SELECT name FROM currency WHERE id = ?", 2)
+        same_row = ctx.row("SELECT name FROM currency WHERE id = ?", 2)
+        missing = ctx.lookup("item", 999_999)
+        missing_again = ctx.lookup("item", 999_999)
+    finally:
+        store.conn.set_trace_callback(None)
+    stored = store.conn.execute(
+        "SELECT exchangerate, currencyprecision, name FROM currency WHERE id = 2"
+    ).fetchone()
+    assert first == again == {"exchangerate": stored[0], "currencyprecision": stored[1]}
+    assert row == same_row == (stored[2],)
+    assert missing is None and missing_again is None
+    assert len(seen) == 3  # currency lookup, currency name, the missing item: once each
+
+
+def test_the_next_save_sees_what_the_last_one_wrote(sandbox: Sandbox) -> None:
+    store = sandbox.store
+    ctx = SaveContext(store, store.profile, "create", None)
+    before = ctx.lookup("currency", 2)
+    assert before is not None
+    with store.write() as conn:
+        conn.execute("UPDATE currency SET exchangerate = exchangerate + 1 WHERE id = 2")
+    after = SaveContext(store, store.profile, "create", None).lookup("currency", 2)
+    assert after is not None
+    assert after["exchangerate"] == before["exchangerate"] + 1  # type: ignore[operator]
+
+
+def test_an_unhashable_parameter_reaches_sqlite_unremembered(sandbox: Sandbox) -> None:
+    ctx = SaveContext(sandbox.store, sandbox.store.profile, "create", None)
+    with pytest.raises(sqlite3.ProgrammingError):
+        ctx.row("SELECT name FROM currency WHERE id = ?", [2])
+
+
+def test_an_order_sources_the_customer_as_it_is_now(ns: Client) -> None:
+    """Two saves in a row: the second one reads the customer the first one changed."""
+    assert ns.patch("record/v1/customer/1001", {"email": "first@example.com"}).status_code == 204
+    first = ns.create("salesOrder", order_body())
+    assert ns.patch("record/v1/customer/1001", {"email": "second@example.com"}).status_code == 204
+    second = ns.create("salesOrder", order_body())
+    emails = [ns.get(f"record/v1/salesOrder/{key}").json()["email"] for key in (first, second)]
+    assert emails == ["first@example.com", "second@example.com"]
