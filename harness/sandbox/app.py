@@ -312,6 +312,8 @@ class SandboxApp:
         sub: list[str] | None,
     ) -> Response:
         records, method, params = self.records, request.method, request.params
+        if method == "PUT" and sub is None and key is not None and key[:4].lower() == "eid:":
+            return self._upsert(request, ctx, type_name, key)
         self._authorize(ctx, method, type_name, key)
         if key is None:
             if method == "GET":
@@ -351,6 +353,20 @@ class SandboxApp:
             return 204, {}, b""
         records.record_type(type_name)
         raise _method_not_allowed(method, "GET, PATCH, PUT, DELETE")
+
+    def _upsert(self, request: Request, ctx: RequestContext, type_name: str, key: str) -> Response:
+        """PUT `eid:`: the external id is looked up once, for the permission (create or edit,
+        as it lands) and the save; the store lock, held from the one to the other, keeps
+        that answer true."""
+        rtype = self.records.record_type(type_name)
+        with self.store.lock:
+            found = self.records.resolve_id(rtype, key, must_exist=False)
+            self.access.require(ctx.role, rtype.name, method_level("PUT", exists=found is not None))
+            body = self._json_body(request)
+            record_id = self.records.upsert(
+                ctx, type_name, key, body, request.params, resolved=found
+            )
+        return self._located(ctx, type_name, record_id)
 
     def _authorize(self, ctx: RequestContext, method: str, type_name: str, key: str | None) -> None:
         """The role's record permission for this method (PUT: create or edit, as it lands)."""

@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -494,9 +495,19 @@ class RecordService:
             return self._save_changes(ctx, record, body, params)
 
     def upsert(
-        self, ctx: RequestContext, type_name: str, key: str, body: Any, params: dict[str, str]
+        self,
+        ctx: RequestContext,
+        type_name: str,
+        key: str,
+        body: Any,
+        params: dict[str, str],
+        *,
+        resolved: int | EllipsisType | None = ...,
     ) -> int:
-        """PUT `eid:<externalId>`: update the record with that external id, or create it."""
+        """PUT `eid:<externalId>`: update the record with that external id, or create it.
+
+        `resolved`: what `resolve_id(key)` answered to a caller that has held the store lock
+        since (so the answer still holds); by default the key is looked up here."""
         rtype = self.record_type(type_name)
         if key[:4].lower() != "eid:" or not key[4:]:
             raise RestError.one(
@@ -507,7 +518,9 @@ class RecordService:
             )
         external = key[4:]
         with self.store.write():
-            record_id = self.resolve_id(rtype, key, must_exist=False)
+            record_id = (
+                self.resolve_id(rtype, key, must_exist=False) if resolved is ... else resolved
+            )
             if record_id is not None:
                 record = recordstore.load(self.store.conn, rtype, record_id)
                 assert record is not None

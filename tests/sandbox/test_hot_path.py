@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +21,7 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
-from sandbox_helpers import Client, order_body
+from sandbox_helpers import Client, order_body, tba
 
 from harness.sandbox import recordstore, suiteql_translate
 from harness.sandbox import suiteql as suiteql_module
@@ -234,3 +235,35 @@ def test_an_order_sources_the_customer_as_it_is_now(ns: Client) -> None:
     second = ns.create("salesOrder", order_body())
     emails = [ns.get(f"record/v1/salesOrder/{key}").json()["email"] for key in (first, second)]
     assert emails == ["first@example.com", "second@example.com"]
+
+
+# --- PUT eid: one lookup -----------------------------------------------------------------------
+
+
+def test_an_upsert_looks_its_external_id_up_once(sandbox: Sandbox, ns: Client) -> None:
+    seen = _statements(sandbox.store)
+    try:
+        created = ns.put("record/v1/salesOrder/eid:WOO-ONCE", order_body())
+        updated = ns.put("record/v1/salesOrder/eid:WOO-ONCE", {"memo": "again"})
+    finally:
+        sandbox.store.conn.set_trace_callback(None)
+    assert (created.status_code, updated.status_code) == (204, 204), updated.text
+    assert created.headers["Location"] == updated.headers["Location"]
+    lookups = [sql for sql in seen if "WHERE externalid = 'WOO-ONCE'" in sql]
+    assert len(lookups) == 2  # one per request: the permission and the save share it
+    assert ns.get("record/v1/salesOrder/eid:WOO-ONCE").json()["memo"] == "again"
+
+
+def test_racing_upserts_of_one_external_id_make_one_record(sandbox: Sandbox) -> None:
+    def put(n: int) -> int:
+        client = Client(sandbox.base_url, tba(sandbox))
+        return client.put("record/v1/salesOrder/eid:WOO-RACE", order_body(memo=str(n))).status_code
+
+    workers = sandbox.profile.governance.concurrencyLimit  # more would be answered 429
+    with sandbox.intercept(), ThreadPoolExecutor(max_workers=workers) as pool:
+        statuses = list(pool.map(put, range(16)))
+    assert statuses == [204] * 16
+    count = sandbox.store.conn.execute(
+        "SELECT COUNT(*) FROM \"transaction\" WHERE externalid = 'WOO-RACE'"
+    ).fetchone()[0]
+    assert count == 1
