@@ -8,6 +8,7 @@ test shows the behaviour they replace still holds.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, order_body, tba
 
+from harness.sandbox import app as app_module
 from harness.sandbox import recordstore, suiteql_translate
 from harness.sandbox import suiteql as suiteql_module
 from harness.sandbox.db import Store
@@ -267,3 +269,18 @@ def test_racing_upserts_of_one_external_id_make_one_record(sandbox: Sandbox) -> 
         "SELECT COUNT(*) FROM \"transaction\" WHERE externalid = 'WOO-RACE'"
     ).fetchone()[0]
     assert count == 1
+
+
+# --- answers' JSON ---------------------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON)
+def test_the_shared_encoder_writes_the_bytes_json_dumps_would(document: Any) -> None:
+    expected = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert app_module._json_bytes(document) == expected
