@@ -793,11 +793,23 @@ def _product(line: LineSpec) -> ProductRef:
     )
 
 
+_FAKERS: dict[str, Faker] = {}
+
+
+def _faker(locale: str) -> Faker:
+    """One Faker per locale and process (building one costs milliseconds); `generate` reseeds
+    it before every use, so each order still depends only on (scenario name, seed)."""
+    fake = _FAKERS.get(locale)
+    if fake is None:
+        fake = _FAKERS[locale] = Faker(locale)
+    return fake
+
+
 def generate(spec: ScenarioSpec, seed: int) -> WooOrder:
     """A realistic REST v3 order for `spec`, identical for the same (spec.name, seed)."""
     digest = scenario_digest(spec.name, seed)
     rng = random.Random(int.from_bytes(digest, "big"))
-    fake = Faker(_LOCALES.get(spec.billing.country, "en_US"))
+    fake = _faker(_LOCALES.get(spec.billing.country, "en_US"))
     fake.seed_instance(int.from_bytes(digest[8:16], "big"))
     identity = order_identity(spec.name, seed)
 

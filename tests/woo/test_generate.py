@@ -441,3 +441,11 @@ def test_a_rate_code_that_contradicts_the_rate_is_refused() -> None:
 def test_catalogue_needs_scenarios() -> None:
     with pytest.raises(ValueError, match="scenarios"):
         Catalogue.model_validate({"scenarios": []})
+
+
+def test_an_order_does_not_depend_on_what_was_generated_before_it() -> None:
+    catalogue = load_catalogue()
+    first = generate(catalogue.get("multi-item"), 3).to_wire()
+    for spec in catalogue.scenarios:  # the shared per-locale Faker is used in between
+        generate(spec, 11)
+    assert generate(catalogue.get("multi-item"), 3).to_wire() == first
