@@ -158,11 +158,31 @@ class RunConfig:
     seed: int = 0
 
 
-def _run_names(config: RunConfig, names: Sequence[str]) -> list[ScenarioResult]:
-    catalogue = load_catalogue(config.catalogue)
-    mapping = load_mapping(config.mapping)
-    with SimTarget(config.account) as target:
-        return [run_scenario(catalogue.get(n), config.seed, target, mapping) for n in names]
+class _Worker:
+    """What one worker process keeps for the whole run: catalogue, mapping and one sandbox."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.catalogue = load_catalogue(config.catalogue)
+        self.mapping = load_mapping(config.mapping)
+        self.target = SimTarget(config.account).__enter__()
+
+    def run(self, names: Sequence[str]) -> list[ScenarioResult]:
+        seed = self.config.seed
+        return [run_scenario(self.catalogue.get(n), seed, self.target, self.mapping) for n in names]
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(config: RunConfig) -> None:
+    global _worker
+    _worker = _Worker(config)
+
+
+def _run_in_worker(names: Sequence[str]) -> list[ScenarioResult]:
+    assert _worker is not None, "the pool's initializer builds the worker first"
+    return _worker.run(names)
 
 
 def run_catalogue(
@@ -172,7 +192,11 @@ def run_catalogue(
     workers: int = 1,
     on_result: Callable[[ScenarioResult], None] | None = None,
 ) -> list[ScenarioResult]:
-    """Run the named scenarios, in `workers` processes; results come back in `names` order."""
+    """Run the named scenarios, in `workers` processes; results come back in `names` order.
+
+    Each worker process builds its sandbox once and runs many small batches, so a slow
+    scenario doesn't leave the other workers idle at the end.
+    """
     results: dict[str, ScenarioResult] = {}
 
     def collect(batch: Iterable[ScenarioResult]) -> None:
@@ -189,8 +213,10 @@ def run_catalogue(
                 collect([run_scenario(catalogue.get(name), config.seed, target, mapping)])
     else:
         chunks = _chunks(list(names), workers * 4)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch in pool.map(_run_names, [config] * len(chunks), chunks):
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(config,)
+        ) as pool:
+            for batch in pool.map(_run_in_worker, chunks):
                 collect(batch)
     return [results[name] for name in names]
 
