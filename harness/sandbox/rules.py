@@ -10,7 +10,7 @@ workflows) are added by registering further functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -68,6 +68,9 @@ class SaveContext:
     _rows: dict[tuple[str, tuple[object, ...]], Row | None] = field(
         default_factory=dict, repr=False
     )
+    _lookups: dict[tuple[str, object], Mapping[str, object] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     def row(self, sql: str, *params: object) -> Row | None:
         key = (sql, params)
@@ -80,14 +83,24 @@ class SaveContext:
         found = self._rows[key] = self._fetch(sql, params)
         return found
 
-    def lookup(self, table: str, key: object) -> dict[str, object] | None:
+    def lookup(self, table: str, key: object) -> Mapping[str, object] | None:
         """The `LOOKUP_COLUMNS` of the `table` row with id `key`, or None when there is none."""
-        found = self.row(_LOOKUP_SQL[table], key)
-        return None if found is None else dict(zip(LOOKUP_COLUMNS[table], found, strict=True))
+        try:
+            return self._lookups[table, key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable key: SQLite refuses it, so no memo either
+            return _named(table, self._fetch(_LOOKUP_SQL[table], (key,)))
+        found = self._lookups[table, key] = _named(table, self.row(_LOOKUP_SQL[table], key))
+        return found
 
     def _fetch(self, sql: str, params: tuple[object, ...]) -> Row | None:
         found: Row | None = self.store.conn.execute(sql, params).fetchone()
         return found
+
+
+def _named(table: str, row: Row | None) -> dict[str, object] | None:
+    return None if row is None else dict(zip(LOOKUP_COLUMNS[table], row, strict=True))
 
 
 Rule = Callable[[SaveContext, Record], None]

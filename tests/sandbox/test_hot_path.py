@@ -227,6 +227,8 @@ def test_an_unhashable_parameter_reaches_sqlite_unremembered(sandbox: Sandbox) -
     ctx = SaveContext(sandbox.store, sandbox.store.profile, "create", None)
     with pytest.raises(sqlite3.ProgrammingError):
         ctx.row("SELECT name FROM currency WHERE id = ?", [2])
+    with pytest.raises(sqlite3.ProgrammingError):
+        ctx.lookup("currency", [2])
 
 
 def test_an_order_sources_the_customer_as_it_is_now(ns: Client) -> None:
