@@ -286,3 +286,19 @@ _JSON = st.recursive(
 def test_the_shared_encoder_writes_the_bytes_json_dumps_would(document: Any) -> None:
     expected = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert app_module._json_bytes(document) == expected
+
+
+# --- reference display names ---------------------------------------------------------------
+
+
+def test_a_renamed_customer_shows_its_new_name_on_the_orders_that_refer_to_it(
+    sandbox: Sandbox, ns: Client
+) -> None:
+    order = ns.create("salesOrder", order_body())
+    before = ns.get(f"record/v1/salesOrder/{order}").json()["entity"]["refName"]
+    assert ns.patch("record/v1/customer/1001", {"entityId": "Jane Renamed"}).status_code == 204
+    after = ns.get(f"record/v1/salesOrder/{order}").json()["entity"]["refName"]
+    assert (before, after) == ("Jane Doe", "Jane Renamed")
+    sandbox.reset()  # a new store generation: the rename is gone, and so is its name
+    order = ns.create("salesOrder", order_body())
+    assert ns.get(f"record/v1/salesOrder/{order}").json()["entity"]["refName"] == "Jane Doe"
