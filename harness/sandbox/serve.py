@@ -214,7 +214,7 @@ class _QuietHandler(WSGIRequestHandler):
         """Requests the HTTP layer refuses before the app sees them (a header line over
         64 KiB, a malformed request line) still get a NetSuite-shaped error, not an HTML page."""
         detail = f"Invalid request. {message or explain or 'The request could not be read.'}"
-        status, headers, body = error_response(code, [error_detail(detail, "INVALID_REQUEST")])
+        _status, headers, body = error_response(code, [error_detail(detail, "INVALID_REQUEST")])
         self.close_connection = True
         try:
             self.send_response(code, message)
