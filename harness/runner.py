@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,7 +21,9 @@ import responses
 
 from harness.connector.base import Connector
 from harness.connector.mapping import Mapping, load_mapping
+from harness.connector.refdata import KnownRefs
 from harness.connector.reference import ReferenceConnector
+from harness.landing.refdata import AccountRefs, ReferenceData
 from harness.landing.verdict import Verdict
 from harness.landing.verify import verify
 from harness.netsuite.auth import tba_auth
@@ -33,8 +35,14 @@ from harness.woo.generate import Catalogue, ScenarioSpec, apply_update, generate
 ConnectorFactory = Callable[[NetSuiteClient, Mapping], Connector]
 
 
-def reference_connector(client: NetSuiteClient, mapping: Mapping) -> Connector:
-    return ReferenceConnector(client, mapping)
+@dataclass
+class RunCaches:
+    """The account's reference data as learnt by one run: items, ship items, tax codes,
+    subsidiaries, currencies (never customers), shared by its landings so a catalogue run
+    asks NetSuite for each of them once rather than once per order."""
+
+    connector: KnownRefs = field(default_factory=dict)
+    landing: AccountRefs = field(default_factory=AccountRefs)
 
 
 class Target(Protocol):
@@ -122,14 +130,21 @@ def run_scenario(
     seed: int,
     target: Target,
     mapping: Mapping,
-    connector_factory: ConnectorFactory = reference_connector,
+    connector_factory: ConnectorFactory | None = None,
+    caches: RunCaches | None = None,
 ) -> ScenarioResult:
-    """Push one scenario's order (and its updates) and verify where it landed."""
+    """Push one scenario's order (and its updates) and verify where it landed.
+
+    Without `connector_factory`, the reference connector pushes; `caches` lets the scenarios
+    of one run share what they learnt about the account's reference data."""
     started = time.perf_counter()
     target.isolate()
     calllog = CallLog()
     client = target.client(spec.target.credential, calllog)
-    connector = connector_factory(client, mapping)
+    if connector_factory is not None:
+        connector = connector_factory(client, mapping)
+    else:
+        connector = ReferenceConnector(client, mapping, known=caches.connector if caches else None)
     order = generate(spec, seed)
     push = connector.push(order)
     for step, update in enumerate(spec.updates, start=1):
@@ -138,7 +153,8 @@ def run_scenario(
     # Read back with the account's default integration role: the scenario's role may be the
     # very thing under test, and verification must see what landed regardless.
     reader = target.client(None, calllog)
-    verdict = verify(order, mapping, reader, calllog, push, scenario=spec.name)
+    lookups = ReferenceData(reader, account=caches.landing) if caches else None
+    verdict = verify(order, mapping, reader, calllog, push, scenario=spec.name, lookups=lookups)
     calls = tuple(call.to_dict() for call in calllog.calls)
     return ScenarioResult(spec.name, spec.expect, verdict, time.perf_counter() - started, calls)
 
@@ -166,10 +182,19 @@ class _Worker:
         self.catalogue = load_catalogue(config.catalogue)
         self.mapping = load_mapping(config.mapping)
         self.target = SimTarget(config.account).__enter__()
+        self.caches = RunCaches()
 
     def run(self, names: Sequence[str]) -> list[ScenarioResult]:
-        seed = self.config.seed
-        return [run_scenario(self.catalogue.get(n), seed, self.target, self.mapping) for n in names]
+        return [
+            run_scenario(
+                self.catalogue.get(name),
+                self.config.seed,
+                self.target,
+                self.mapping,
+                caches=self.caches,
+            )
+            for name in names
+        ]
 
 
 _worker: _Worker | None = None
@@ -208,9 +233,11 @@ def run_catalogue(
     if workers <= 1 or len(names) <= 1:
         catalogue = load_catalogue(config.catalogue)
         mapping = load_mapping(config.mapping)
+        caches = RunCaches()
         with SimTarget(config.account) as target:
             for name in names:
-                collect([run_scenario(catalogue.get(name), config.seed, target, mapping)])
+                spec = catalogue.get(name)
+                collect([run_scenario(spec, config.seed, target, mapping, caches=caches)])
     else:
         chunks = _chunks(list(names), workers * 4)
         with ProcessPoolExecutor(

@@ -25,12 +25,19 @@ class Ref:
     name: str
 
 
-class RefCache:
-    """Name -> Ref per SuiteQL table, filled in batches, misses remembered too."""
+KnownRefs = dict[tuple[str, str], "Ref | None"]
 
-    def __init__(self, client: NetSuiteClient) -> None:
+
+class RefCache:
+    """Name -> Ref per SuiteQL table, filled in batches, misses remembered too.
+
+    `known` may be shared by the connectors of one run: an account's items, ship items and
+    tax codes don't change while its orders land (customers are never cached here).
+    """
+
+    def __init__(self, client: NetSuiteClient, known: KnownRefs | None = None) -> None:
         self._client = client
-        self._known: dict[tuple[str, str], Ref | None] = {}
+        self._known: KnownRefs = known if known is not None else {}
 
     def resolve(self, table: str, names: Iterable[str], column: str = "itemid") -> dict[str, Ref]:
         """The records of `table` whose `column` equals one of `names` (exact match)."""

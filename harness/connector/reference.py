@@ -22,7 +22,7 @@ from harness.connector.mapping import (
     render,
     template_values,
 )
-from harness.connector.refdata import RefCache, sql_text
+from harness.connector.refdata import KnownRefs, RefCache, sql_text
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
 from harness.woo.order import Address, WooOrder
@@ -60,10 +60,16 @@ class ReferenceConnector:
 
     name = "reference"
 
-    def __init__(self, client: NetSuiteClient, mapping: Mapping | None = None) -> None:
+    def __init__(
+        self,
+        client: NetSuiteClient,
+        mapping: Mapping | None = None,
+        *,
+        known: KnownRefs | None = None,
+    ) -> None:
         self.client = client
         self.mapping = mapping or load_mapping()
-        self.refs = RefCache(client)
+        self.refs = RefCache(client, known)
 
     def push(self, order: WooOrder) -> PushResult:
         number = order.number or str(order.id)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar, Protocol
 
@@ -187,6 +187,23 @@ def customer_query(where: str) -> str:
     return f"SELECT {_CUSTOMER_COLUMNS} FROM customer WHERE {where} ORDER BY id"
 
 
+@dataclass
+class AccountRefs:
+    """Items, ship items, tax codes, subsidiaries and currencies as looked up so far.
+
+    Unlike customers, these don't change while orders land, so one run may share them across
+    its landings (`ReferenceData(client, account=...)`): a catalogue run then asks NetSuite
+    for each SKU once, not once per order.
+    """
+
+    items: dict[str, ItemRef | None] = field(default_factory=dict)
+    ship_items: dict[str, ShipItemRef | None] = field(default_factory=dict)
+    tax_codes: dict[str, TaxCodeRef | None] = field(default_factory=dict)
+    subsidiaries: dict[str, SubsidiaryRef] | None = None
+    currencies: dict[str, CurrencyRef] | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
 class ReferenceData:
     """Name -> record for items, ship items, tax codes, customers, subsidiaries, currencies."""
 
@@ -195,17 +212,18 @@ class ReferenceData:
     )
     _per_client_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, client: QueryClient) -> None:
+    def __init__(self, client: QueryClient, *, account: AccountRefs | None = None) -> None:
         self.client = client
-        self._lock = threading.RLock()
-        self._items: dict[str, ItemRef | None] = {}
-        self._ship_items: dict[str, ShipItemRef | None] = {}
-        self._tax_codes: dict[str, TaxCodeRef | None] = {}
+        self._shared = account if account is not None else AccountRefs()
+        self._lock = self._shared.lock
         self._customers: dict[str, tuple[CustomerRef, ...]] = {}
         self._customers_by_eid: dict[str, CustomerRef | None] = {}
-        self._subsidiaries: dict[str, SubsidiaryRef] | None = None
-        self._currencies: dict[str, CurrencyRef] | None = None
         self.queries = 0  # SuiteQL requests made, for callers that watch their budget
+
+    @property
+    def account(self) -> AccountRefs:
+        """The account's reference data this instance learnt (shareable; no customers)."""
+        return self._shared
 
     @classmethod
     def for_client(cls, client: QueryClient) -> ReferenceData:
@@ -241,7 +259,7 @@ class ReferenceData:
         """Items whose `itemId` is one of `skus` (exact match, as the mapping's SKU -> itemId)."""
         wanted = [sku for sku in skus if sku]
         with self._lock:
-            missing = self._unknown(wanted, self._items)
+            missing = self._unknown(wanted, self._shared.items)
             if missing:
                 rows = self._in_batches(
                     "SELECT id, itemid, itemtype, isinactive, istaxable, subsidiary FROM item "
@@ -249,9 +267,9 @@ class ReferenceData:
                     missing,
                 )
                 for name in missing:
-                    self._items[name] = None
+                    self._shared.items[name] = None
                 for row in rows:
-                    self._items[row["itemid"]] = ItemRef(
+                    self._shared.items[row["itemid"]] = ItemRef(
                         id=str(row["id"]),
                         itemid=row["itemid"],
                         active=not _flag(row.get("isinactive")),
@@ -260,7 +278,7 @@ class ReferenceData:
                         subsidiaries=_ids(row.get("subsidiary")),
                         itemtype=row.get("itemtype") or "",
                     )
-            return {sku: ref for sku in wanted if (ref := self._items.get(sku)) is not None}
+            return {sku: ref for sku in wanted if (ref := self._shared.items.get(sku)) is not None}
 
     def item(self, sku: str) -> ItemRef | None:
         return self.items([sku]).get(sku)
@@ -268,17 +286,15 @@ class ReferenceData:
     def known_item(self, item_id: str) -> ItemRef | None:
         """An item already looked up, by internal id (no query): names ids in messages."""
         with self._lock:
-            return next(
-                (ref for ref in self._items.values() if ref is not None and ref.id == item_id),
-                None,
-            )
+            known = self._shared.items.values()
+            return next((ref for ref in known if ref is not None and ref.id == item_id), None)
 
     # -- ship items and tax codes ----------------------------------------------------------
 
     def ship_items(self, names: Iterable[str]) -> dict[str, ShipItemRef]:
         wanted = [name for name in names if name]
         with self._lock:
-            missing = self._unknown(wanted, self._ship_items)
+            missing = self._unknown(wanted, self._shared.ship_items)
             if missing:
                 rows = self._in_batches(
                     "SELECT id, itemid, isinactive, subsidiary FROM shipitem "
@@ -286,15 +302,15 @@ class ReferenceData:
                     missing,
                 )
                 for name in missing:
-                    self._ship_items[name] = None
+                    self._shared.ship_items[name] = None
                 for row in rows:
-                    self._ship_items[row["itemid"]] = ShipItemRef(
+                    self._shared.ship_items[row["itemid"]] = ShipItemRef(
                         id=str(row["id"]),
                         name=row["itemid"],
                         active=not _flag(row.get("isinactive")),
                         subsidiaries=_ids(row.get("subsidiary")),
                     )
-            return {n: ref for n in wanted if (ref := self._ship_items.get(n)) is not None}
+            return {n: ref for n in wanted if (ref := self._shared.ship_items.get(n)) is not None}
 
     def ship_item(self, name: str) -> ShipItemRef | None:
         return self.ship_items([name]).get(name)
@@ -303,7 +319,7 @@ class ReferenceData:
         """Tax codes (sales tax items), then tax groups for names that are not codes."""
         wanted = [name for name in names if name]
         with self._lock:
-            missing = self._unknown(wanted, self._tax_codes)
+            missing = self._unknown(wanted, self._shared.tax_codes)
             for table, group in (("salestaxitem", False), ("taxgroup", True)):
                 if not missing:
                     break
@@ -313,17 +329,17 @@ class ReferenceData:
                     missing,
                 )
                 for row in rows:
-                    self._tax_codes[row["itemid"]] = TaxCodeRef(
+                    self._shared.tax_codes[row["itemid"]] = TaxCodeRef(
                         id=str(row["id"]),
                         name=row["itemid"],
                         rate=_percent(row.get("rate")),
                         active=not _flag(row.get("isinactive")),
                         group=group,
                     )
-                missing = [name for name in missing if name not in self._tax_codes]
+                missing = [name for name in missing if name not in self._shared.tax_codes]
             for name in missing:
-                self._tax_codes[name] = None
-            return {n: ref for n in wanted if (ref := self._tax_codes.get(n)) is not None}
+                self._shared.tax_codes[name] = None
+            return {n: ref for n in wanted if (ref := self._shared.tax_codes.get(n)) is not None}
 
     def tax_code(self, name: str) -> TaxCodeRef | None:
         return self.tax_codes([name]).get(name)
@@ -373,9 +389,9 @@ class ReferenceData:
     def subsidiaries(self) -> dict[str, SubsidiaryRef]:
         """Every subsidiary by internal id (a handful per account: fetched whole, once)."""
         with self._lock:
-            if self._subsidiaries is None:
+            if self._shared.subsidiaries is None:
                 rows = self._rows("SELECT id, name, currency, isinactive FROM subsidiary")
-                self._subsidiaries = {
+                self._shared.subsidiaries = {
                     str(row["id"]): SubsidiaryRef(
                         id=str(row["id"]),
                         name=row.get("name") or "",
@@ -384,7 +400,7 @@ class ReferenceData:
                     )
                     for row in rows
                 }
-            return self._subsidiaries
+            return self._shared.subsidiaries
 
     def subsidiary(self, subsidiary_id: str | int | None) -> SubsidiaryRef | None:
         if subsidiary_id is None:
@@ -394,19 +410,19 @@ class ReferenceData:
     def currencies(self) -> dict[str, CurrencyRef]:
         """Every currency by ISO symbol (`USD`), fetched whole, once."""
         with self._lock:
-            if self._currencies is None:
+            if self._shared.currencies is None:
                 rows = self._rows("SELECT id, name, symbol, currencyprecision FROM currency")
-                self._currencies = {}
+                self._shared.currencies = {}
                 for row in rows:
                     symbol = (row.get("symbol") or "").upper()
                     precision = row.get("currencyprecision")
-                    self._currencies[symbol] = CurrencyRef(
+                    self._shared.currencies[symbol] = CurrencyRef(
                         id=str(row["id"]),
                         symbol=symbol,
                         name=row.get("name") or symbol,
                         precision=int(precision) if precision and precision.isdigit() else 2,
                     )
-            return self._currencies
+            return self._shared.currencies
 
     def currency(self, symbol: str) -> CurrencyRef | None:
         return self.currencies().get(symbol.upper())
