@@ -49,9 +49,16 @@ _ADDRESS_FIELDS = (
     "country",
     "addrPhone",
 )
-_ADDRESS_SQL = (
-    "SELECT e.addressee, e.attention, e.addr1, e.addr2, e.addr3, e.city, e.state, e.zip,"
-    " e.country, e.addrphone FROM customer c JOIN entityaddress e ON e.nkey = c.{column}"
+# Both default addresses in one read: each part is the address's key (NULL: none) and fields.
+_ADDRESS_COLUMNS = ", ".join(
+    f"{alias}.{column}"
+    for alias in ("b", "s")
+    for column in ("nkey", *(name.lower() for name in _ADDRESS_FIELDS))
+)
+_ADDRESSES_SQL = (
+    f"SELECT {_ADDRESS_COLUMNS} FROM customer c"
+    " LEFT JOIN entityaddress b ON b.nkey = c.defaultbillingaddress"
+    " LEFT JOIN entityaddress s ON s.nkey = c.defaultshippingaddress"
     " WHERE c.id = ?"
 )
 
@@ -145,17 +152,19 @@ def source_addresses(ctx: SaveContext, record: Record) -> None:
     """Billing and shipping addresses from the customer's defaults, unless sent."""
     if not entity_changed(ctx, record) or record.values.get("entity") is None:
         return
-    for name, column in (
-        ("billingAddress", "defaultbillingaddress"),
-        ("shippingAddress", "defaultshippingaddress"),
-    ):
-        if name in record.given:
+    wanted = [name for name in ("billingAddress", "shippingAddress") if name not in record.given]
+    if not wanted:
+        return
+    row = ctx.row(_ADDRESSES_SQL, record.values["entity"])
+    width = 1 + len(_ADDRESS_FIELDS)
+    for name, start in (("billingAddress", 0), ("shippingAddress", width)):
+        if name not in wanted:
             continue
-        row = ctx.row(_ADDRESS_SQL.format(column=column), record.values["entity"])
+        part = row[start : start + width] if row is not None else None
         record.subrecords[name] = (
             None
-            if row is None
-            else {key: value for key, value in zip(_ADDRESS_FIELDS, row, strict=True) if value}
+            if part is None or part[0] is None
+            else {key: value for key, value in zip(_ADDRESS_FIELDS, part[1:], strict=True) if value}
         )
 
 

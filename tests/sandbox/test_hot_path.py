@@ -302,3 +302,16 @@ def test_a_renamed_customer_shows_its_new_name_on_the_orders_that_refer_to_it(
     sandbox.reset()  # a new store generation: the rename is gone, and so is its name
     order = ns.create("salesOrder", order_body())
     assert ns.get(f"record/v1/salesOrder/{order}").json()["entity"]["refName"] == "Jane Doe"
+
+
+def test_an_order_takes_each_default_address_the_customer_has_and_no_other(
+    sandbox: Sandbox, ns: Client
+) -> None:
+    """Both default addresses come from one read; a missing one stays missing."""
+    northwind = 1002
+    with sandbox.store.write() as conn:
+        conn.execute("UPDATE customer SET defaultshippingaddress = NULL WHERE id = ?", (northwind,))
+    body = order_body(entity={"id": str(northwind)})
+    got = ns.get(f"record/v1/salesOrder/{ns.create('salesOrder', body)}", expandSubResources="true")
+    assert got.json()["billingAddress"]["attention"] == "Accounts Payable"
+    assert set(got.json()["shippingAddress"]) == {"links"}  # no address: only its link
