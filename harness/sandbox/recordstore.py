@@ -316,7 +316,8 @@ def _save_lines(store: Store, sublist: SublistDef, record: Record, *, new: bool)
                 if line.values.get(flag):
                     defaults[column] = nkey
         _insert(conn, sublist.table, columns)
-    if defaults:
+    # A new row's default-address columns are empty already: only real keys need writing.
+    if defaults and not (new and all(nkey is None for nkey in defaults.values())):
         assignments = ", ".join(f"{_q(column)} = ?" for column in defaults)
         conn.execute(
             f"UPDATE {_q(record.rtype.table)} SET {assignments} WHERE id = ?",

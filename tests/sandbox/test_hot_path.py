@@ -315,3 +315,29 @@ def test_an_order_takes_each_default_address_the_customer_has_and_no_other(
     got = ns.get(f"record/v1/salesOrder/{ns.create('salesOrder', body)}", expandSubResources="true")
     assert got.json()["billingAddress"]["attention"] == "Accounts Payable"
     assert set(got.json()["shippingAddress"]) == {"links"}  # no address: only its link
+
+
+def test_a_new_customer_without_addresses_is_written_without_a_second_statement(
+    sandbox: Sandbox, ns: Client
+) -> None:
+    seen = _statements(sandbox.store)
+    try:
+        plain = ns.create("customer", {"companyName": "No Address Co", "subsidiary": {"id": "1"}})
+    finally:
+        sandbox.store.conn.set_trace_callback(None)
+    assert not [sql for sql in seen if sql.startswith("UPDATE")]
+    address = {"addressBookAddress": {"addr1": "1 Main St", "city": "Boston", "country": "US"}}
+    book = {"items": [{"defaultBilling": True, "defaultShipping": False, **address}]}
+    billed = ns.create(
+        "customer", {"companyName": "Billed Co", "subsidiary": {"id": "1"}, "addressBook": book}
+    )
+    rows = {
+        row[0]: row[1:]
+        for row in sandbox.store.conn.execute(
+            "SELECT id, defaultbillingaddress, defaultshippingaddress FROM customer"
+            " WHERE id IN (?, ?)",
+            (int(plain), int(billed)),
+        )
+    }
+    assert rows[int(plain)] == (None, None)
+    assert rows[int(billed)][0] is not None and rows[int(billed)][1] is None
