@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from benchlib import cpu_all, print_header, table
 
 from harness.connector.mapping import Mapping, load_mapping
-from harness.runner import RunConfig, SimTarget, run_catalogue, run_scenario
+from harness.runner import RunCaches, RunConfig, SimTarget, run_catalogue, run_scenario
 from harness.woo.generate import Catalogue, load_catalogue
 
 TARGET_SECONDS = 10.0
@@ -76,12 +76,13 @@ class Worker:
     catalogue: Catalogue
     mapping: Mapping
     target: SimTarget
+    caches: RunCaches
 
     @classmethod
     def start(cls) -> Worker:
         target = SimTarget()
         target.__enter__()
-        return cls(load_catalogue(), load_mapping(), target)
+        return cls(load_catalogue(), load_mapping(), target, RunCaches())
 
     def land(self, names: Sequence[str], seeds: Sequence[int]) -> tuple[int, int, int, int]:
         """(landings, met, pid, peak KiB) for every scenario at every seed."""
@@ -90,7 +91,7 @@ class Worker:
             for name in names:
                 landings += 1
                 spec = self.catalogue.get(name)
-                met += run_scenario(spec, seed, self.target, self.mapping).met
+                met += run_scenario(spec, seed, self.target, self.mapping, caches=self.caches).met
         return landings, met, os.getpid(), maxrss_kib()
 
 
