@@ -293,7 +293,7 @@ def _sent_line_item(failure: Failure, index: int | None) -> str | None:
 
 def _item_label(item_id: str, names: ItemNamer) -> str:
     name = names(item_id)
-    return f"{name} ({item_id})" if name else f"item {item_id}"
+    return f"{name} ({item_id})" if name else item_id
 
 
 def _reference(failure: Failure, names: ItemNamer) -> Cause | None:

@@ -491,3 +491,21 @@ def test_an_orders_writes_are_told_apart_from_similar_order_numbers() -> None:
     ])
     found = sales_order_writes(log, "woo-5001", "5001")
     assert [c.path for c in found] == [f"{SO_PATH}/eid:woo-5001", SO_PATH]
+
+
+def test_an_unnamed_item_is_shown_by_its_id_alone() -> None:
+    from harness.landing.classify import classify
+    from harness.landing.failure import Failure
+
+    cause = classify(
+        Failure(
+            "PUT",
+            "/services/rest/record/v1/salesOrder/eid:woo-1",
+            400,
+            "USER_ERROR",
+            "Error while accessing a resource. Invalid item reference key 108.",
+            "item.items[0].item",
+        )
+    )
+    assert cause.category == "item-mapping"
+    assert cause.summary == "Item 108 does not exist in NetSuite or is inactive."
