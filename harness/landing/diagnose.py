@@ -184,6 +184,8 @@ def _text_category(problem: str) -> Category:
     """A connector's problem without a stage, read for its subject."""
     text = problem.lower()
     for words, category in (
+        # The connector refused the delivery itself: its secret or credentials don't match.
+        (("http 401", "http 403", "signature", "unauthorized", "forbidden"), "auth"),
         (("sku", "item"), "item-mapping"),
         (("customer", "email"), "customer-match"),
         (("ship",), "shipping"),
@@ -206,6 +208,8 @@ def _stage_hint(category: Category) -> str:
         "discount": "Set the mapping's discount item to an existing discount item.",
         "required-field": "Route every currency to a subsidiary and make sure NetSuite has the "
         "currency.",
+        "auth": "The connector refused the delivery: give it the webhook secret (or "
+        "credentials) the store signs with.",
     }.get(category, "Fix what the connector names, then push the order again.")
 
 

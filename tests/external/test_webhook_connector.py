@@ -236,6 +236,7 @@ def test_a_wrong_secret_fails_the_push_with_the_connectors_401(
     answer = factory.answers[0]
     assert answer.status == 401 and "invalid webhook signature" in answer.text
     assert result.verdict.diagnosis is not None
+    assert result.verdict.diagnosis.category == "auth"
     assert "HTTP 401" in result.verdict.diagnosis.summary
 
 
