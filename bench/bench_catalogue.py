@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 from benchlib import cpu_all, print_header, table
 
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import Catalogue, load_catalogue
+from harness.mapping import Mapping, load_mapping
 from harness.runner import RunCaches, RunConfig, SimTarget, run_catalogue, run_scenario
-from harness.woo.generate import Catalogue, load_catalogue
 
 TARGET_SECONDS = 10.0
 TARGET_LANDINGS = 1000

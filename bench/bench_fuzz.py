@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "relia
 
 from sandbox_fuzz import Hostile, hostile_requests, netsuite_error_problems, prepared
 
-from harness.connector.mapping import load_mapping
 from harness.landing.verify import verify
+from harness.mapping import load_mapping
 from harness.netsuite.calllog import CallLog
 from harness.sandbox.serve import Sandbox
 from harness.woo.order import WooOrder, WooOrderError

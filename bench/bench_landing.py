@@ -36,9 +36,9 @@ from benchlib import (
     table,
 )
 
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import ScenarioSpec, load_catalogue
+from harness.mapping import Mapping, load_mapping
 from harness.runner import SimTarget, Target, run_scenario
-from harness.woo.generate import ScenarioSpec, load_catalogue
 
 SIM_TARGET = 1.5
 

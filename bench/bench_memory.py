@@ -18,9 +18,9 @@ import tracemalloc
 
 from benchlib import print_header, table
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
+from harness.mapping import load_mapping
 from harness.runner import SimTarget, run_scenario
-from harness.woo.generate import load_catalogue
 
 # Per landing, between the first and the last checkpoint. What remains is mostly the
 # sandbox's memory of TBA nonces (about 15 requests x 0.3 KiB per landing), which

@@ -23,11 +23,11 @@ from typing import Any
 import vcr
 from benchlib import HttpTarget, cpu_seconds, median, ms, print_header, ratio, table
 
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import ScenarioSpec, load_catalogue
+from harness.mapping import Mapping, load_mapping
 from harness.recording import Recorder
 from harness.runner import SimTarget, run_scenario
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import ScenarioSpec, load_catalogue
 
 RECORDER_TARGET = 1.0
 Cassette = Callable[[ScenarioSpec], AbstractContextManager[Any]]

@@ -21,10 +21,10 @@ from typing import Any
 
 from benchlib import KeepState, cpu_seconds, median, ms, print_header, ratio, table
 
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import ScenarioSpec, load_catalogue
+from harness.mapping import Mapping, load_mapping
 from harness.runner import SimTarget, run_scenario
 from harness.sandbox.db import Store
-from harness.woo.generate import ScenarioSpec, load_catalogue
 
 FLAT = 1.2
 TEMPLATE_SEED = 900_000

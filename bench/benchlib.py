@@ -23,13 +23,13 @@ import requests
 import responses
 from responses.registries import OrderedRegistry
 
-from harness.connector.mapping import Mapping
+from harness.catalogue.spec import ScenarioSpec
+from harness.mapping import Mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.runner import ScenarioResult, SimTarget, run_scenario
 from harness.sandbox.serve import HttpServer, Sandbox
-from harness.woo.generate import ScenarioSpec
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -14,9 +14,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "WooOrder": "harness.woo.order",
     "WooOrderError": "harness.woo.order",
-    "ScenarioSpec": "harness.woo.generate",
+    "ScenarioSpec": "harness.catalogue.spec",
     "generate": "harness.woo.generate",
-    "load_catalogue": "harness.woo.generate",
+    "load_catalogue": "harness.catalogue.spec",
     "NetSuiteClient": "harness.netsuite.client",
     "RetryPolicy": "harness.netsuite.client",
     "NetSuiteError": "harness.netsuite.errors",
@@ -24,10 +24,10 @@ _EXPORTS = {
     "Credentials": "harness.netsuite.auth",
     "Sandbox": "harness.sandbox.serve",
     "FaultPlan": "harness.sandbox.faults",
-    "Connector": "harness.connector.base",
-    "PushResult": "harness.connector.base",
-    "Mapping": "harness.connector.mapping",
-    "load_mapping": "harness.connector.mapping",
+    "Connector": "harness.push",
+    "PushResult": "harness.push",
+    "Mapping": "harness.mapping",
+    "load_mapping": "harness.mapping",
     "ReferenceConnector": "harness.connector.reference",
     "connector_from_spec": "harness.connector.external",
     "verify": "harness.landing.verify",
@@ -67,20 +67,21 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from harness.connector.base import Connector, PushResult
+    from harness.catalogue.spec import ScenarioSpec, load_catalogue
     from harness.connector.external import connector_from_spec
-    from harness.connector.mapping import Mapping, load_mapping
     from harness.connector.reference import ReferenceConnector
     from harness.landing.verdict import Diagnosis, Mismatch, Verdict
     from harness.landing.verify import verify
+    from harness.mapping import Mapping, load_mapping
     from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient, RetryPolicy
     from harness.netsuite.errors import NetSuiteError
+    from harness.push import Connector, PushResult
     from harness.runner import SimTarget, run_scenario
     from harness.sandbox.faults import FaultPlan
     from harness.sandbox.serve import Sandbox
-    from harness.woo.generate import ScenarioSpec, generate, load_catalogue
+    from harness.woo.generate import generate
     from harness.woo.order import WooOrder, WooOrderError
 
 

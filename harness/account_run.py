@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.landing.verdict import Diagnosis, Verdict
+from harness.mapping import load_mapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
@@ -24,7 +25,6 @@ from harness.pytest_support.options import NsConfig, OptionError
 from harness.pytest_support.targets import RunTarget, activate, prepare
 from harness.recording import RecordingError
 from harness.runner import RunConfig, ScenarioResult, run_scenario
-from harness.woo.generate import ScenarioSpec, load_catalogue
 
 AccountMode = Literal["live", "record", "replay"]
 CATALOGUE_TEST = "scenarios/test_catalogue.py::test_scenario"

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from harness.account_run import CATALOGUE_TEST, scenario_nodeid
-from harness.connector.mapping import Mapping as ConnectorMapping
+from harness.catalogue.spec import Catalogue
+from harness.mapping import Mapping as ConnectorMapping
 from harness.recording import CassetteMetadata, CassetteProblem, check_cassettes
 from harness.recording.paths import cassette_path
-from harness.woo.generate import Catalogue
 
 
 def catalogue_metadata(

@@ -172,15 +172,15 @@ def run(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from harness.connector.mapping import load_mapping
+    from harness.catalogue.orders import scenario_orders
+    from harness.catalogue.spec import load_catalogue
+    from harness.mapping import load_mapping
     from harness.pytest_support.options import OptionError
     from harness.report.files import write_json, write_junit
     from harness.report.html import write_html
     from harness.report.terminal import print_results
     from harness.runner import RunConfig, ScenarioResult, run_catalogue, select
     from harness.sandbox.account import profile_from
-    from harness.scenario_orders import scenario_orders
-    from harness.woo.generate import load_catalogue
     from harness.yamlfile import ConfigFileError
 
     console = Console()
@@ -337,9 +337,9 @@ def land(
 
     from rich.console import Console
 
-    from harness.connector.mapping import load_mapping
     from harness.land import land_all, read_order_file
     from harness.landing.verify import LandingCheckError
+    from harness.mapping import load_mapping
     from harness.report.text import print_verdict
     from harness.yamlfile import ConfigFileError
 
@@ -503,7 +503,7 @@ def reconcile(
 
     from rich.console import Console
 
-    from harness.connector.mapping import load_mapping
+    from harness.mapping import load_mapping
     from harness.netsuite.errors import NetSuiteError
     from harness.reconcile import (
         KEY_ENV,
@@ -617,8 +617,8 @@ def doctor(
     import json
     import os
 
-    from harness.connector.mapping import load_mapping
-    from harness.woo.generate import load_catalogue
+    from harness.catalogue.spec import load_catalogue
+    from harness.mapping import load_mapping
     from harness.yamlfile import ConfigFileError
 
     if target == "sim" and admin_token:
@@ -809,8 +809,8 @@ def cassettes_check(
     """Stale, orphaned, unscrubbed or unplayable cassettes under DIRECTORY (default:
     cassettes). Exit 1 when any cassette has a problem."""
     from harness.cassette_audit import audit, environment_secrets
-    from harness.connector.mapping import load_mapping
-    from harness.woo.generate import load_catalogue
+    from harness.catalogue.spec import load_catalogue
+    from harness.mapping import load_mapping
     from harness.yamlfile import ConfigFileError
 
     folder = Path(directory)

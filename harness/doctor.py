@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from harness.connector.mapping import Mapping
+from harness.catalogue.spec import Catalogue, ScenarioSpec
 from harness.connector.refdata import sql_text
 from harness.landing.classify import classify
 from harness.landing.failure import Failure
+from harness.mapping import Mapping
 from harness.netsuite.errors import NetSuiteError
 from harness.runner import ScenarioResult
 from harness.sandbox.account import AccountProfile, Permission, Role, TbaCredentials
-from harness.woo.generate import Catalogue, ScenarioSpec
 
 # Which WooCommerce statuses mean an unpaid or dead order (reference salesorder-semantics 8.1).
 UNPAID_STATUSES = frozenset({"pending", "failed", "cancelled", "refunded", "checkout-draft"})

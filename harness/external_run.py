@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from harness.catalogue.spec import load_catalogue
 from harness.connector.drivers.landing import DEFAULT_TIMEOUT
 from harness.connector.external import (
     DriverFactory,
@@ -22,9 +23,8 @@ from harness.connector.external import (
     serve_for_connectors,
     split_spec,
 )
-from harness.connector.mapping import load_mapping
+from harness.mapping import load_mapping
 from harness.runner import RunConfig, ScenarioResult, SimTarget, run_scenario
-from harness.woo.generate import load_catalogue
 
 REFERENCE = "reference"
 

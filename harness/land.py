@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.connector.mapping import Mapping
 from harness.connector.reference import ReferenceConnector
 from harness.landing.diagnose import diagnose_invalid_order
 from harness.landing.verdict import Diagnosis, Verdict
 from harness.landing.verify import verify
+from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
 from harness.runner import ScenarioResult, Target
 from harness.woo.order import WooOrder, WooOrderError

@@ -27,15 +27,15 @@ from harness.pytest_support.selection import (
 from harness.pytest_support.session import NsSession, TargetFailure
 
 if TYPE_CHECKING:
-    from harness.connector.base import Connector
+    from harness.catalogue.spec import Catalogue, ScenarioSpec
     from harness.connector.external import DriverFactory, ObservedServer
-    from harness.connector.mapping import Mapping
+    from harness.mapping import Mapping
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
+    from harness.push import Connector
     from harness.pytest_support.landing import Landed, Lander, OrderMaker
     from harness.pytest_support.targets import ActiveTarget
     from harness.sandbox.serve import Sandbox
-    from harness.woo.generate import Catalogue, ScenarioSpec
 
 SESSION = pytest.StashKey[NsSession]()
 LANDED = pytest.StashKey[list["Landed"]]()
@@ -149,7 +149,7 @@ def ns_prefix(pytestconfig: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def mapping(ns_config: NsConfig, ns_prefix: str) -> Mapping:
     """The connector mapping (--ns-mapping), with the run's namespace filled in."""
-    from harness.connector.mapping import load_mapping
+    from harness.mapping import load_mapping
     from harness.pytest_support.namespace import namespaced
     from harness.yamlfile import ConfigFileError
 

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from harness.connector.mapping import Mapping as ConnectorMapping
-from harness.connector.mapping import render
+from harness.connector.interpret import render
 from harness.connector.refdata import sql_text
+from harness.mapping import Mapping as ConnectorMapping
 
 ORDERS_PATH = "/wp-json/wc/v3/orders"
 # WordPress caps per_page at 100 (reference woocommerce-orders 8, INFERRED).

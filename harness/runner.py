@@ -19,18 +19,19 @@ from typing import Any, Protocol
 
 import responses
 
-from harness.connector.base import Connector
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import Catalogue, ScenarioSpec, load_catalogue
 from harness.connector.refdata import KnownRefs
 from harness.connector.reference import ReferenceConnector
 from harness.landing.refdata import AccountRefs, ReferenceData
 from harness.landing.verdict import Verdict
 from harness.landing.verify import verify
+from harness.mapping import Mapping, load_mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.push import Connector
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import Catalogue, ScenarioSpec, apply_update, generate, load_catalogue
+from harness.woo.generate import apply_update, generate
 
 ConnectorFactory = Callable[[NetSuiteClient, Mapping], Connector]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
+from harness.mapping import load_mapping
 from harness.runner import RunCaches, RunConfig, SimTarget, run_catalogue, run_scenario
-from harness.woo.generate import load_catalogue
 
 
 def _suiteql(calls: tuple[dict[str, object], ...]) -> int:

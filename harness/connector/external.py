@@ -39,7 +39,7 @@ from harness.connector.drivers.landing import (
 from harness.connector.drivers.observe import ObservedServer
 from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.drivers.webhook import WebhookConnector, WebhookSettings
-from harness.connector.mapping import Mapping as OrderMapping
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.webhook import WebhookError
 

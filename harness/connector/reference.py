@@ -14,17 +14,12 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from harness.connector.base import PushResult, Stage
-from harness.connector.mapping import (
-    Mapping,
-    item_name_for,
-    load_mapping,
-    render,
-    template_values,
-)
+from harness.connector.interpret import item_name_for, render, template_values
 from harness.connector.refdata import KnownRefs, RefCache, sql_text
+from harness.mapping import Mapping, load_mapping
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
+from harness.push import PushResult, Stage
 from harness.woo.order import Address, WooOrder
 
 CUSTOM_PRICE_LEVEL = "-1"

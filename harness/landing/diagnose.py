@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from harness.connector.base import PushResult
 from harness.landing.classify import Cause, classify
 from harness.landing.evidence import failed, order_writes
 from harness.landing.expect import ExpectedLanding, ExpectedProblem
@@ -25,8 +24,9 @@ from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
+from harness.push import PushResult
 
-# Which category a connector's failing stage belongs to (harness.connector.base.Stage).
+# Which category a connector's failing stage belongs to (harness.push.Stage).
 _STAGE_CATEGORIES: dict[str, Category] = {
     "customer": "customer-match",
     "items": "item-mapping",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from harness.connector.mapping import Mapping, item_name_for, render, template_values
+from harness.connector.interpret import item_name_for, render, template_values
 from harness.landing.refdata import (
     CustomerRef,
     NamedRef,
@@ -31,6 +31,7 @@ from harness.landing.refdata import (
     normalize_email,
 )
 from harness.landing.verdict import Category
+from harness.mapping import Mapping
 from harness.woo.order import Address, WooOrder
 
 # NetSuite keeps a line rate to 8 decimals (INFERRED from the UI's rate field); amounts are

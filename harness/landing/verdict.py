@@ -6,9 +6,25 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from harness.categories import CATEGORIES, Category
-
 __all__ = ["CATEGORIES", "OUTCOMES", "Category", "Diagnosis", "Mismatch", "Outcome", "Verdict"]
+
+Category = Literal[
+    "auth",
+    "permission",
+    "required-field",
+    "item-mapping",
+    "customer-match",
+    "tax",
+    "shipping",
+    "discount",
+    "sync-rule",
+    "script-or-workflow",
+    "validation-rule",
+    "governance",
+    "transport",
+    "invalid-order",
+]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 Outcome = Literal["landed", "landed-wrong", "rejected", "not-pushed", "invalid-order"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)

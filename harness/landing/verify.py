@@ -14,8 +14,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.connector.base import PushResult
-from harness.connector.mapping import Mapping
 from harness.landing.compare import DEFAULT_TOLERANCE, compare
 from harness.landing.diagnose import diagnose, diagnose_invalid_order
 from harness.landing.evidence import order_writes, sales_order_writes
@@ -24,8 +22,10 @@ from harness.landing.failure import Failure
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict
+from harness.mapping import Mapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
+from harness.push import PushResult
 from harness.woo.order import WooOrder, WooOrderError
 
 _WRITES = frozenset({"POST", "PUT", "PATCH"})

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from harness.connector.base import Connector
-    from harness.connector.mapping import Mapping
+    from harness.catalogue.spec import Catalogue, ScenarioSpec
     from harness.landing.verdict import Verdict
+    from harness.mapping import Mapping
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
-    from harness.woo.generate import Catalogue, ScenarioSpec
+    from harness.push import Connector
     from harness.woo.order import WooOrder
 
 

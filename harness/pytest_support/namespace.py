@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from harness.pytest_support.options import Target
 
 if TYPE_CHECKING:
-    from harness.connector.mapping import Mapping
+    from harness.mapping import Mapping
 
 # Recordings must replay byte for byte, so record and replay share one fixed namespace; a
 # random one per run would make every cassette miss on its own externalIds.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from harness.pytest_support.options import Shard
 
 if TYPE_CHECKING:
-    from harness.woo.generate import Catalogue
+    from harness.catalogue.spec import Catalogue
 
 T = TypeVar("T")
 

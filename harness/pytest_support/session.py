@@ -24,11 +24,11 @@ from harness.pytest_support.targets import (
 )
 
 if TYPE_CHECKING:
-    from harness.connector.mapping import Mapping as ConnectorMapping
+    from harness.catalogue.spec import Catalogue, ScenarioSpec
+    from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
     from harness.pytest_support.landing import Landed
     from harness.sandbox.serve import Sandbox
-    from harness.woo.generate import Catalogue, ScenarioSpec
 
 
 class StaleCassetteWarning(UserWarning):
@@ -46,7 +46,7 @@ class TargetFailure(Exception):
 
 def _mapping_account(config: NsConfig) -> str | None:
     """The account the mapping was written for: what replay maps cassettes back to."""
-    from harness.connector.mapping import load_mapping
+    from harness.mapping import load_mapping
     from harness.yamlfile import ConfigFileError
 
     try:
@@ -77,7 +77,7 @@ class NsSession:
     def catalogue(self) -> Catalogue:
         """The scenario catalogue, loaded on first use (raises OptionError naming the file)."""
         if self._catalogue is None:
-            from harness.woo.generate import load_catalogue
+            from harness.catalogue.spec import load_catalogue
             from harness.yamlfile import ConfigFileError
 
             try:

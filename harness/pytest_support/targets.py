@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 from harness.pytest_support.options import NsConfig, OptionError
 
 if TYPE_CHECKING:
-    from harness.connector.mapping import Mapping as ConnectorMapping
+    from harness.catalogue.spec import ScenarioSpec
+    from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
     from harness.netsuite.governance import ConcurrencyBudget
     from harness.recording import Recorder
     from harness.sandbox.serve import Sandbox
-    from harness.woo.generate import ScenarioSpec
 
 ACCOUNT_ENV = "NETSUITE_ACCOUNT"
 BASE_URL_ENV = "NETSUITE_BASE_URL"

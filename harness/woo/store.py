@@ -26,8 +26,9 @@ API_PREFIX = "/wp-json/wc/v3"
 DEFAULT_TIMEOUT = 30.0
 RUN_TAG = "_harness_run"
 MAX_PER_PAGE = 100  # WordPress core's cap on per_page (INFERRED, reference section 8)
-ExchangeHook = Callable[[requests.PreparedRequest, "requests.Response | BaseException", float],
-                        None]
+ExchangeHook = Callable[
+    [requests.PreparedRequest, "requests.Response | BaseException", float], None
+]
 
 
 class WooStoreError(Exception):
@@ -40,16 +41,21 @@ class WooStoreError(Exception):
         self.method = method
         self.path = path
         where = f"{method} {path}"
-        super().__init__(f"{where} -> {status} {code}: {message}" if status else
-                         f"{where}: {message}")
+        super().__init__(
+            f"{where} -> {status} {code}: {message}" if status else f"{where}: {message}"
+        )
 
 
 def store_auth(url: str, consumer_key: str, consumer_secret: str) -> AuthBase:
     """Basic over HTTPS, OAuth 1.0a (HMAC-SHA256, query string) over HTTP."""
     if not consumer_key or not consumer_secret:
-        raise WooStoreError(0, "woocommerce_rest_authentication_error",
-                            "consumer key and consumer secret are both required",
-                            method="-", path=url)
+        raise WooStoreError(
+            0,
+            "woocommerce_rest_authentication_error",
+            "consumer key and consumer secret are both required",
+            method="-",
+            path=url,
+        )
     if urlsplit(url).scheme == "https":
         return HTTPBasicAuth(consumer_key, consumer_secret)
     # Signing key = consumer secret + "&" (no token): requests-oauthlib's one-legged form.
@@ -78,8 +84,9 @@ class WooStore:
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise WooStoreError(0, "invalid_url", f"store URL {url!r} is not http(s)://host",
-                                method="-", path=url)
+            raise WooStoreError(
+                0, "invalid_url", f"store URL {url!r} is not http(s)://host", method="-", path=url
+            )
         self.url = url.rstrip("/")
         self.api = self.url + API_PREFIX
         self.session = session or requests.Session()
@@ -105,8 +112,14 @@ class WooStore:
         if data is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
         prepared = self.session.prepare_request(
-            requests.Request(method, self.api + path, params=dict(params or {}), data=data,
-                             headers=headers, auth=self.auth)
+            requests.Request(
+                method,
+                self.api + path,
+                params=dict(params or {}),
+                data=data,
+                headers=headers,
+                auth=self.auth,
+            )
         )
         started = time.perf_counter()
         try:
@@ -148,9 +161,13 @@ class WooStore:
             response = self.request("GET", "/orders", params={**query, "page": page})
             items = response.json()
             if not isinstance(items, list):
-                raise WooStoreError(response.status_code, "invalid_json",
-                                    "expected a JSON array of orders", method="GET",
-                                    path="/orders")
+                raise WooStoreError(
+                    response.status_code,
+                    "invalid_json",
+                    "expected a JSON array of orders",
+                    method="GET",
+                    path="/orders",
+                )
             yield from items
             pages = int(response.headers.get("X-WP-TotalPages") or 1)
             if page >= pages or not items:
@@ -164,9 +181,13 @@ def _object(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         value = None
     if not isinstance(value, dict):
-        raise WooStoreError(response.status_code, "invalid_json",
-                            f"expected a JSON object, got {response.text[:200]!r}",
-                            method=response.request.method or "", path=response.url)
+        raise WooStoreError(
+            response.status_code,
+            "invalid_json",
+            f"expected a JSON object, got {response.text[:200]!r}",
+            method=response.request.method or "",
+            path=response.url,
+        )
     return value
 
 
@@ -180,8 +201,9 @@ def _error(response: requests.Response, method: str, path: str, secret: str) -> 
         code, message = str(body.get("code")), str(body.get("message", ""))
     else:
         code, message = f"http_{response.status_code}", response.text[:300]
-    return WooStoreError(response.status_code, code, message.replace(secret, "***"),
-                         method=method, path=path)
+    return WooStoreError(
+        response.status_code, code, message.replace(secret, "***"), method=method, path=path
+    )
 
 
 # -- an order as a create request ------------------------------------------------------------

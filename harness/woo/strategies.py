@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from harness.woo.generate import OrderDraft, Payment, ProductRef, ShippingRef, build_wire
+from harness.woo.draft import OrderDraft, Payment, ProductRef, ShippingRef, build_wire
 from harness.woo.order import WooOrder
 from harness.woo.totals import (
     CouponInput,

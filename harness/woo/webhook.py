@@ -241,8 +241,7 @@ class Webhook:
         """Send one event (re-sending it per `retry_delays` while it fails and is active)."""
         if self.status != "active":
             why = (
-                f"the webhook is disabled after {self.failure_count} consecutive failed "
-                "deliveries"
+                f"the webhook is disabled after {self.failure_count} consecutive failed deliveries"
                 if self.status == "disabled"
                 else "the webhook is paused"
             )
@@ -272,8 +271,9 @@ class Webhook:
             self.failure_count = 0
         elif self.failure_count > self.max_failures:
             self.status = "disabled"
-            log.warning("webhook %s disabled after %s failures", self.webhook_id,
-                        self.failure_count)
+            log.warning(
+                "webhook %s disabled after %s failures", self.webhook_id, self.failure_count
+            )
         else:
             self.failure_count += 1
 
@@ -307,13 +307,23 @@ class Webhook:
             self.on_exchange(prepared, outcome, duration, number)
         if isinstance(outcome, BaseException):
             attempt = DeliveryAttempt(
-                topic, delivery_id, number, self.delivery_url, when, round(duration * 1000, 3),
+                topic,
+                delivery_id,
+                number,
+                self.delivery_url,
+                when,
+                round(duration * 1000, 3),
                 error=f"{type(outcome).__name__}: {_reason(outcome)}",
             )
         else:
             text = outcome.content.decode("utf-8", errors="replace")
             attempt = DeliveryAttempt(
-                topic, delivery_id, number, self.delivery_url, when, round(duration * 1000, 3),
+                topic,
+                delivery_id,
+                number,
+                self.delivery_url,
+                when,
+                round(duration * 1000, 3),
                 status=outcome.status_code,
                 response_body=_snippet(text),
                 ok=(success or _delivered)(outcome.status_code),

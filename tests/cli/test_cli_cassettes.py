@@ -8,8 +8,8 @@ import pytest
 from cli_helpers import record_scenarios
 from click.testing import CliRunner
 
+from harness.catalogue.spec import catalogue_path
 from harness.cli import main
-from harness.woo.generate import catalogue_path
 
 SUITE = Path("scenarios") / "test_catalogue"
 

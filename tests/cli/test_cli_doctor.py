@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from harness.cli import main
-from harness.connector.mapping import DEFAULT_MAPPING
 from harness.doctor import with_administrator
+from harness.mapping import DEFAULT_MAPPING
 from harness.sandbox.account import AccountProfile, demo_profile
 from harness.sandbox.serve import Sandbox
 

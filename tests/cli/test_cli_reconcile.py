@@ -15,7 +15,7 @@ import responses
 from click.testing import CliRunner
 
 from harness.cli import main
-from harness.connector.mapping import DEFAULT_MAPPING
+from harness.mapping import DEFAULT_MAPPING
 from harness.reconcile import ReconcileError, fetch_store_orders
 from harness.sandbox.serve import Sandbox
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from cli_helpers import record_scenarios
 from click.testing import CliRunner
 
+from harness.catalogue.spec import catalogue_path
 from harness.cli import main
-from harness.woo.generate import catalogue_path
 
 
 def _run(runner: CliRunner, tmp_path: Path, *args: str) -> tuple[int, str]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.connector.mapping import MappingError, load_mapping, render
+from harness.connector.interpret import render
+from harness.mapping import MappingError, load_mapping
 
 
 def test_demo_mapping_routes_currency_to_subsidiary() -> None:

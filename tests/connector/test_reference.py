@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.connector.reference import ReferenceConnector
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.client import NetSuiteClient
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import Catalogue, generate, load_catalogue
+from harness.woo.generate import generate
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_untaxed_canadian_lines_get_the_canadian_exempt_code(
 def test_a_us_exempt_code_on_a_canadian_line_is_refused_by_netsuite(
     client: NetSuiteClient, catalogue: Catalogue
 ) -> None:
-    from harness.connector.mapping import load_mapping
+    from harness.mapping import load_mapping
 
     mapping = load_mapping()
     us_only = mapping.model_copy(

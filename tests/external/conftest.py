@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.connector.external import ObservedServer, netsuite_environment, serve_for_connectors
-from harness.connector.mapping import Mapping, load_mapping
+from harness.mapping import Mapping, load_mapping
 from harness.runner import SimTarget
-from harness.woo.generate import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="module")

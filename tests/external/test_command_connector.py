@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from external_helpers import EXAMPLE
 
+from harness.catalogue.spec import Catalogue
 from harness.connector.drivers.command import CommandConnector, run_command
 from harness.connector.external import (
     DriverFactory,
@@ -19,9 +20,9 @@ from harness.connector.external import (
     ObservedServer,
     connector_from_spec,
 )
-from harness.connector.mapping import Mapping
+from harness.mapping import Mapping
 from harness.runner import SimTarget, run_scenario
-from harness.woo.generate import Catalogue, generate
+from harness.woo.generate import generate
 
 PUSH_ONCE = f"{shlex.quote(sys.executable)} {shlex.quote(str(EXAMPLE / 'push_once.py'))}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.catalogue.spec import Catalogue
 from harness.connector.drivers.common import Answer, judge
 from harness.connector.drivers.landing import (
     Landing,
@@ -13,11 +14,11 @@ from harness.connector.drivers.landing import (
     LandingWatch,
     OrderRefs,
 )
-from harness.connector.mapping import Mapping
 from harness.connector.reference import ReferenceConnector
+from harness.mapping import Mapping
 from harness.netsuite.calllog import Call
 from harness.runner import SimTarget
-from harness.woo.generate import Catalogue, generate
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 REFS = OrderRefs(external_id="woo-1001", other_ref_num="1001", number="1001", id="1001")

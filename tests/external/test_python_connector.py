@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from external_helpers import EXAMPLE
 
+from harness.catalogue.spec import Catalogue
 from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.external import DriverFactory, ExternalConnectorError, connector_from_spec
-from harness.connector.mapping import Mapping
+from harness.mapping import Mapping
 from harness.runner import SimTarget, run_scenario
-from harness.woo.generate import Catalogue, generate
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 PUSH_FUNCTION = f"{EXAMPLE / 'push_once.py'}:push"

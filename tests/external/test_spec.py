@@ -12,7 +12,7 @@ from harness.connector.external import (
     connector_from_spec,
     netsuite_environment,
 )
-from harness.connector.mapping import Mapping
+from harness.mapping import Mapping
 from harness.netsuite.client import NetSuiteClient
 from harness.runner import SimTarget
 

@@ -13,16 +13,17 @@ from external_helpers import SECRET as WEBHOOK_SECRET
 from external_helpers import Example, example_connector
 from fake_store import KEY, SECRET, FakeStore, catalogue_store, self_signed
 
+from harness.catalogue.spec import Catalogue
 from harness.connector.external import (
     ExternalConnectorError,
     ObservedServer,
     connector_from_spec,
 )
-from harness.connector.mapping import Mapping
 from harness.landing.verify import verify
+from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
 from harness.runner import SimTarget
-from harness.woo.generate import Catalogue, apply_update, generate
+from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
 from harness.woo.store import RUN_TAG, CreateOptions, WooStore, WooStoreError, create_payload
 from harness.woo.webhook import Webhook

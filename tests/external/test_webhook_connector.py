@@ -15,10 +15,11 @@ import pytest
 import requests
 from external_helpers import SECRET, Example, example_connector, receiver
 
+from harness.catalogue.spec import Catalogue
 from harness.connector.external import DriverFactory, ObservedServer, connector_from_spec
-from harness.connector.mapping import Mapping
+from harness.mapping import Mapping
 from harness.runner import ScenarioResult, SimTarget, run_scenario
-from harness.woo.generate import Catalogue, generate
+from harness.woo.generate import generate
 from harness.woo.webhook import signature, wp_json_encode
 
 LANDING_TIMEOUT = 0.3

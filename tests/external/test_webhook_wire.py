@@ -8,7 +8,8 @@ import json
 import pytest
 from external_helpers import receiver
 
-from harness.woo.generate import Catalogue, generate
+from harness.catalogue.spec import Catalogue
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 from harness.woo.webhook import (
     Webhook,

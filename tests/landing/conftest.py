@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from landing_helpers import ClientFactory
 
-from harness.connector.mapping import Mapping, load_mapping
+from harness.catalogue.spec import Catalogue, ScenarioSpec, load_catalogue
+from harness.mapping import Mapping, load_mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import Catalogue, ScenarioSpec, load_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from harness.connector.base import PushResult
 from harness.landing.expect import (
     ExpectedAddress,
     ExpectedCustomer,
@@ -23,6 +22,7 @@ from harness.landing.refdata import CustomerRef, NamedRef
 from harness.netsuite.calllog import Call
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX
+from harness.push import PushResult
 
 D = Decimal
 ClientFactory = Callable[..., NetSuiteClient]

@@ -24,7 +24,6 @@ from landing_helpers import (
     pushed,
 )
 
-from harness.connector.base import PushResult
 from harness.landing.compare import compare
 from harness.landing.diagnose import diagnose
 from harness.landing.evidence import sales_order_writes
@@ -35,6 +34,7 @@ from harness.landing.verdict import Diagnosis
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, NetSuiteError, error_detail, error_document
+from harness.push import PushResult
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 UPSERT = f"{BASE}{SO_PATH}/eid:woo-5001"

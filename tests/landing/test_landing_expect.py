@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from landing_helpers import ClientFactory, FakeClient
 
-from harness.connector.mapping import Mapping
+from harness.catalogue.spec import ScenarioSpec
 from harness.landing.expect import (
     ExpectedLanding,
     expect,
@@ -19,8 +19,10 @@ from harness.landing.expect import (
     unit_rate,
 )
 from harness.landing.refdata import ReferenceData
-from harness.woo.generate import ScenarioSpec, TaxSpec, generate
+from harness.mapping import Mapping
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
+from harness.woo.orderspec import TaxSpec
 
 SpecOf = Callable[[str], ScenarioSpec]
 

@@ -10,19 +10,21 @@ from typing import Any
 import pytest
 from landing_helpers import ClientFactory, FakeClient
 
-from harness.connector.base import PushResult
-from harness.connector.mapping import Mapping
+from harness.catalogue.spec import ScenarioSpec
 from harness.connector.reference import ReferenceConnector
 from harness.landing.compare import render_diff
 from harness.landing.expect import expect, prefetch
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Verdict
 from harness.landing.verify import LandingCheckError, verify
+from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
-from harness.woo.generate import ScenarioSpec, TaxSpec, generate
+from harness.push import PushResult
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
+from harness.woo.orderspec import TaxSpec
 
 SpecOf = Callable[[str], ScenarioSpec]
 Land = Callable[..., tuple[WooOrder, Verdict, CallLog]]

@@ -211,7 +211,7 @@ OVERRIDES = {
     "mapping": (
         """
         import pytest
-        from harness.connector.mapping import load_mapping
+        from harness.mapping import load_mapping
 
         @pytest.fixture(scope="session")
         def mapping():

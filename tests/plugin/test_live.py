@@ -99,7 +99,8 @@ def test_lands(scenario_name, land):
 
 def tiny_order(tiny: Path, name: str) -> WooOrder:
     """A tiny-catalogue order as the inner run makes it (seed 0)."""
-    from harness.woo.generate import generate, load_catalogue
+    from harness.catalogue.spec import load_catalogue
+    from harness.woo.generate import generate
 
     return generate(load_catalogue(tiny).get(name), 0)
 
@@ -148,7 +149,7 @@ def test_keep_records_keeps_and_lists_them(
 def test_a_live_run_namespaces_externalids_where_the_mapping_asks(
     pytester: pytest.Pytester, tiny: Path, served: ServedAccount
 ) -> None:
-    from harness.connector.mapping import DEFAULT_MAPPING
+    from harness.mapping import DEFAULT_MAPPING
 
     mapping = pytester.path / "mapping.yaml"
     text = DEFAULT_MAPPING.read_text(encoding="utf-8")

@@ -16,18 +16,19 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
 from harness.connector.refdata import sql_text
 from harness.connector.reference import ReferenceConnector
 from harness.landing.expect import reference_numbers
 from harness.landing.verdict import Verdict
 from harness.landing.verify import verify
+from harness.mapping import load_mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
 from harness.sandbox.faults import FaultInjector, FaultPlan
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import generate, load_catalogue
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 DEFAULT_PLAN = FaultPlan(

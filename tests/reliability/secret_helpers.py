@@ -18,10 +18,10 @@ from xml.sax.saxutils import escape as xml_escape
 import yaml
 from hypothesis import strategies as st
 
-from harness.connector.base import PushResult
 from harness.connector.refdata import sql_text
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
+from harness.push import PushResult
 from harness.sandbox.serve import Sandbox
 from harness.woo.order import WooOrder
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.connector.mapping import Mapping, load_mapping
 from harness.landing.verify import verify
+from harness.mapping import Mapping, load_mapping
 from harness.netsuite.calllog import CallLog
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.strategies import malformed_orders, valid_orders

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
 from harness.landing.verdict import Diagnosis, Mismatch, Verdict
+from harness.mapping import load_mapping
 from harness.report.html import render_html
 from harness.runner import ScenarioResult, SimTarget, run_scenario
-from harness.woo.generate import generate, load_catalogue
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 PAYLOADS = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import gc
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
+from harness.mapping import load_mapping
 from harness.netsuite.client import NetSuiteClient
 from harness.runner import SimTarget, run_scenario
-from harness.woo.generate import load_catalogue
 
 LANDINGS = 12
 

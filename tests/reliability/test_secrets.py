@@ -21,8 +21,9 @@ from secret_helpers import (
     survivors,
 )
 
-from harness.connector.mapping import load_mapping
+from harness.catalogue.spec import load_catalogue
 from harness.landing.verify import verify
+from harness.mapping import load_mapping
 from harness.netsuite.auth import AuthConfigError, Credentials, tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
@@ -31,7 +32,7 @@ from harness.report.files import write_json, write_junit
 from harness.report.html import render_html
 from harness.runner import ScenarioResult
 from harness.sandbox.serve import HttpServer, Sandbox
-from harness.woo.generate import generate, load_catalogue
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 SECRET_RUNS = settings(

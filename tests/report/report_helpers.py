@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from harness.catalogue.orders import scenario_orders
+from harness.catalogue.spec import load_catalogue
 from harness.runner import RunConfig, ScenarioResult, run_catalogue
-from harness.scenario_orders import scenario_orders
-from harness.woo.generate import load_catalogue
 from harness.woo.order import WooOrder
 
 NAMES = ("new-customer", "unknown-sku", "role-without-salesorder-create", "pending-not-synced")

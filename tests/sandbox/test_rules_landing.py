@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from harness.connector.base import PushResult
+from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.connector.reference import ReferenceConnector
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.client import NetSuiteClient
+from harness.push import PushResult
 from harness.sandbox.serve import Sandbox
-from harness.woo.generate import Catalogue, generate, load_catalogue
+from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 
 SEEDS = (0, 1)

@@ -15,23 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from harness.connector.mapping import load_mapping
-from harness.woo.generate import (
-    AMBIGUOUS_EMAIL,
+from harness.catalogue.spec import (
     CATALOGUE_ENV,
     DEFAULT_CATALOGUE,
     EXPECTATIONS,
     Catalogue,
-    OrderUpdate,
     ScenarioSpec,
-    TaxRateSpec,
-    apply_update,
     catalogue_path,
-    generate,
     load_catalogue,
-    order_identity,
 )
+from harness.mapping import load_mapping
+from harness.woo.generate import apply_update, generate, order_identity
 from harness.woo.order import WooOrder
+from harness.woo.orderspec import AMBIGUOUS_EMAIL, OrderUpdate, TaxRateSpec
 from harness.yamlfile import ConfigFileError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,7 +118,8 @@ def test_the_catalogue_agrees_with_the_demo_mapping() -> None:
 
 _IN_OTHER_PROCESS = """
 import hashlib, json
-from harness.woo.generate import generate, load_catalogue
+from harness.catalogue.spec import load_catalogue
+from harness.woo.generate import generate
 digest = hashlib.sha256()
 for spec in load_catalogue().scenarios:
     digest.update(json.dumps(generate(spec, 7).to_wire(), sort_keys=True).encode())

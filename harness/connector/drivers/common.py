@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from harness.connector.base import Connector, PushResult
 from harness.connector.drivers.landing import Landing, LandingWatch
-from harness.connector.mapping import Mapping as OrderMapping
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
+from harness.push import Connector, PushResult
 from harness.woo.order import WooOrder
 
 log = logging.getLogger("harness.connector.external")

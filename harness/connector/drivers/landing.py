@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.connector.mapping import Mapping as OrderMapping
-from harness.connector.mapping import render, template_values
+from harness.connector.interpret import render, template_values
 from harness.connector.refdata import sql_text
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient, RetryPolicy
 from harness.netsuite.errors import NetSuiteError

@@ -36,7 +36,7 @@ from harness.connector.drivers.common import (
     netsuite_environment,
 )
 from harness.connector.drivers.landing import LandingWatch
-from harness.connector.mapping import Mapping as OrderMapping
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder

@@ -23,7 +23,7 @@ from harness.connector.drivers.common import (
     capped,
 )
 from harness.connector.drivers.landing import LandingWatch
-from harness.connector.mapping import Mapping as OrderMapping
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.store import CreateOptions, WooStore, WooStoreError, create_payload

@@ -15,7 +15,7 @@ import requests
 
 from harness.connector.drivers.common import Answer, ExternalConnector, Topic, capped
 from harness.connector.drivers.landing import LandingWatch
-from harness.connector.mapping import Mapping as OrderMapping
+from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.woo.generate import Catalogue, apply_update, generate
+from harness.catalogue.spec import Catalogue
+from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
 
 

@@ -1,4 +1,8 @@
-"""What every connector under test offers the harness: `push(order) -> PushResult`."""
+"""The contract between any connector and the harness: `push(order) -> PushResult`.
+
+A leaf above `woo` and `netsuite`, so verification reads what a connector did without
+depending on any connector's code.
+"""
 
 from __future__ import annotations
 

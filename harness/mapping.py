@@ -1,4 +1,4 @@
-"""The reference connector's mapping: how a WooCommerce order becomes a NetSuite Sales Order.
+"""The connector mapping as data: how a WooCommerce order should become a NetSuite Sales Order.
 
 A mapping names NetSuite records the way people see them (item `itemId` = SKU, ship item
 name, tax code name); the connector resolves names to internal ids through the account, so
@@ -9,16 +9,14 @@ with `file:line` errors (`load_mapping`).
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping as MappingABC
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness.woo.order import LineItem, WooOrder
 from harness.yamlfile import ConfigFileError, load_model
 
-DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "scenarios" / "mappings" / "demo.yaml"
+DEFAULT_MAPPING = Path(__file__).resolve().parents[1] / "scenarios" / "mappings" / "demo.yaml"
 
 # Placeholders a template may use: top-level order fields and billing.* / shipping.* parts.
 TEMPLATE_FIELDS = frozenset(
@@ -242,53 +240,6 @@ class Mapping(_Strict):
     def syncs(self, status: str) -> bool:
         """Whether an order in `status` is pushed at all."""
         return status in self.sync.statuses
-
-
-def template_values(order: WooOrder, prefix: str = "") -> dict[str, Any]:
-    """The order's values for the mapping's templates (`TEMPLATE_FIELDS`)."""
-    billing = order.billing
-    return {
-        "id": order.id,
-        "number": order.number or str(order.id),
-        "order_key": order.order_key,
-        "customer_id": order.customer_id,
-        "currency": order.currency,
-        "status": order.status,
-        "payment_method": order.payment_method,
-        "payment_method_title": order.payment_method_title,
-        "transaction_id": order.transaction_id,
-        "customer_note": order.customer_note,
-        "created_via": order.created_via,
-        "billing_email": billing.email or "",
-        "billing_first_name": billing.first_name,
-        "billing_last_name": billing.last_name,
-        "billing_company": billing.company,
-        "billing_country": billing.country,
-        "prefix": prefix,
-    }
-
-
-def item_name_for(line: LineItem, mapping: Mapping) -> str:
-    """The NetSuite itemId of a WooCommerce line: a variation or product override, else SKU."""
-    items = mapping.items
-    if line.variation_id and line.variation_id in items.variations:
-        return items.variations[line.variation_id]
-    if line.product_id in items.products:
-        return items.products[line.product_id]
-    return (line.sku or "").strip()
-
-
-def render(template: str, values: MappingABC[str, Any]) -> str:
-    """Fill a validated template from order values (missing ones render empty)."""
-    return string.Formatter().vformat(template, (), _Blank(values))
-
-
-class _Blank(dict[str, Any]):
-    def __init__(self, values: MappingABC[str, Any]) -> None:
-        super().__init__(values)
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def load_mapping(path: str | Path | None = None) -> Mapping:

@@ -1,0 +1,60 @@
+"""The reference connector's own reading of the mapping: the item a line maps to, and the
+values its templates render to. The expectation (`harness.landing`) reads the same mapping
+with code of its own, so a mistake here shows up as a mismatch instead of agreeing with itself.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping as MappingABC
+from typing import Any
+
+from harness.mapping import Mapping
+from harness.woo.order import LineItem, WooOrder
+
+
+def template_values(order: WooOrder, prefix: str = "") -> dict[str, Any]:
+    """The order's values for the mapping's templates (`TEMPLATE_FIELDS`)."""
+    billing = order.billing
+    return {
+        "id": order.id,
+        "number": order.number or str(order.id),
+        "order_key": order.order_key,
+        "customer_id": order.customer_id,
+        "currency": order.currency,
+        "status": order.status,
+        "payment_method": order.payment_method,
+        "payment_method_title": order.payment_method_title,
+        "transaction_id": order.transaction_id,
+        "customer_note": order.customer_note,
+        "created_via": order.created_via,
+        "billing_email": billing.email or "",
+        "billing_first_name": billing.first_name,
+        "billing_last_name": billing.last_name,
+        "billing_company": billing.company,
+        "billing_country": billing.country,
+        "prefix": prefix,
+    }
+
+
+def item_name_for(line: LineItem, mapping: Mapping) -> str:
+    """The NetSuite itemId of a WooCommerce line: a variation or product override, else SKU."""
+    items = mapping.items
+    if line.variation_id and line.variation_id in items.variations:
+        return items.variations[line.variation_id]
+    if line.product_id in items.products:
+        return items.products[line.product_id]
+    return (line.sku or "").strip()
+
+
+def render(template: str, values: MappingABC[str, Any]) -> str:
+    """Fill a validated template from order values (missing ones render empty)."""
+    return string.Formatter().vformat(template, (), _Blank(values))
+
+
+class _Blank(dict[str, Any]):
+    def __init__(self, values: MappingABC[str, Any]) -> None:
+        super().__init__(values)
+
+    def __missing__(self, key: str) -> str:
+        return ""
