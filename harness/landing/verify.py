@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from collections.abc import Mapping as JsonObject
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from harness.landing.compare import DEFAULT_TOLERANCE, compare
 from harness.landing.diagnose import diagnose, diagnose_invalid_order
 from harness.landing.evidence import order_writes, sales_order_writes
 from harness.landing.expect import ExpectedLanding, expect, reference_numbers
-from harness.landing.failure import Failure
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict
@@ -28,37 +26,19 @@ from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult
 from harness.woo.order import WooOrder, WooOrderError
 
-_WRITES = frozenset({"POST", "PUT", "PATCH"})
-
 
 class LandingCheckError(Exception):
     """The harness could not read NetSuite to check a landing (not a finding about the order)."""
 
 
-def _location_id(call: Call) -> str | None:
-    """The internal id in a successful write's `Location` header (`.../customer/1006`)."""
-    location = next(
-        (value for key, value in call.response_headers.items() if key.lower() == "location"),
-        None,
-    )
-    if not location:
-        return None
-    last = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
-    return last if last.lstrip("-").isdigit() else None
-
-
 def _created(calls: Iterable[Call], record_type: str) -> list[str]:
     """Ids of records of a type that the logged writes created or upserted, in order."""
-    found = []
-    for call in calls:
-        failure = Failure.from_call(call)
-        if call.ok and call.method in _WRITES and (failure.record_type or "").lower() == (
-            record_type.lower()
-        ):
-            record_id = _location_id(call)
-            if record_id is not None:
-                found.append(record_id)
-    return found
+    wanted = record_type.lower()
+    return [
+        record.record_id
+        for record in map(Call.created_record, calls)
+        if record is not None and record.record_type.lower() == wanted
+    ]
 
 
 def _order_of(raw: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,34 @@ from harness.netsuite.redact import Redactor
 logger = logging.getLogger("harness.netsuite.calls")
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+
+# A create answers 204 with the new record's URL in `Location` (reference netsuite-rest 3.1);
+# so does an upsert (`PUT .../eid:<externalId>`). PATCH answers the same, but only ever
+# changes a record that already existed.
+_CREATING_METHODS = frozenset({"POST", "PUT"})
+_RECORD_URL = re.compile(r"/services/rest/record/v1/(?P<type>[A-Za-z0-9_]+)/(?P<id>[^/?#]+)/?$")
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record by type and internal id, as a `Location` header names it."""
+
+    record_type: str
+    record_id: str
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"type": self.record_type, "id": self.record_id}
+
+
+def record_at(location: str | None) -> RecordRef | None:
+    """The record a `Location` URL names (`.../record/v1/customer/1006`), if it names one."""
+    match = _RECORD_URL.search(urlsplit(location or "").path)
+    if match is None:
+        return None
+    return RecordRef(match["type"], unquote(match["id"]))
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,15 @@ class Call:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+    def created_record(self) -> RecordRef | None:
+        """The record this call created or upserted: a successful POST or PUT's `Location`."""
+        if self.method not in _CREATING_METHODS or not self.ok:
+            return None
+        for name, value in self.response_headers.items():
+            if name.lower() == "location":
+                return record_at(value)
+        return None
 
     def summary(self) -> str:
         """One readable line: `POST /services/rest/record/v1/customer -> 400 USER_ERROR ...`."""

@@ -21,13 +21,13 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from enum import Enum
 from typing import Any, TypeAlias, cast
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.auth import AuthBase
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from harness.netsuite.calllog import CallLog
+from harness.netsuite.calllog import CallLog, record_at
 from harness.netsuite.errors import (
     MaybeCommittedError,
     NetSuiteError,
@@ -756,11 +756,8 @@ def _json_default(value: Any) -> Any:
 
 
 def _location_id(response: requests.Response) -> str | None:
-    location = response.headers.get("Location")
-    if not location:
-        return None
-    last = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
-    return unquote(last) or None
+    record = record_at(response.headers.get("Location"))
+    return record.record_id if record else None
 
 
 def _check_limit(limit: int) -> None:
