@@ -29,7 +29,8 @@ from benchlib import cpu_all, print_header, table
 
 from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.mapping import Mapping, load_mapping
-from harness.runner import RunCaches, RunConfig, SimTarget, run_catalogue, run_scenario
+from harness.runner import RunCaches, RunConfig, run_catalogue, run_scenario
+from harness.targets.sim import SimTarget
 
 TARGET_SECONDS = 10.0
 TARGET_LANDINGS = 1000

@@ -38,7 +38,9 @@ from benchlib import (
 
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.mapping import Mapping, load_mapping
-from harness.runner import SimTarget, Target, run_scenario
+from harness.runner import run_scenario
+from harness.targets.base import Target
+from harness.targets.sim import SimTarget
 
 SIM_TARGET = 1.5
 

@@ -20,7 +20,8 @@ from benchlib import print_header, table
 
 from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
-from harness.runner import SimTarget, run_scenario
+from harness.runner import run_scenario
+from harness.targets.sim import SimTarget
 
 # Per landing, between the first and the last checkpoint. What remains is mostly the
 # sandbox's memory of TBA nonces (about 15 requests x 0.3 KiB per landing), which

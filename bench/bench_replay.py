@@ -26,8 +26,9 @@ from benchlib import HttpTarget, cpu_seconds, median, ms, print_header, ratio, t
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.mapping import Mapping, load_mapping
 from harness.recording import Recorder
-from harness.runner import SimTarget, run_scenario
+from harness.runner import run_scenario
 from harness.sandbox.serve import Sandbox
+from harness.targets.sim import SimTarget
 
 RECORDER_TARGET = 1.0
 Cassette = Callable[[ScenarioSpec], AbstractContextManager[Any]]

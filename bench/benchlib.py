@@ -28,8 +28,9 @@ from harness.mapping import Mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
-from harness.runner import ScenarioResult, SimTarget, run_scenario
+from harness.runner import ScenarioResult, run_scenario
 from harness.sandbox.serve import HttpServer, Sandbox
+from harness.targets.sim import SimTarget
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -35,7 +35,7 @@ _EXPORTS = {
     "Diagnosis": "harness.landing.verdict",
     "Mismatch": "harness.landing.verdict",
     "run_scenario": "harness.runner",
-    "SimTarget": "harness.runner",
+    "SimTarget": "harness.targets.sim",
 }
 
 __all__ = [
@@ -78,9 +78,10 @@ if TYPE_CHECKING:
     from harness.netsuite.client import NetSuiteClient, RetryPolicy
     from harness.netsuite.errors import NetSuiteError
     from harness.push import Connector, PushResult
-    from harness.runner import SimTarget, run_scenario
+    from harness.runner import run_scenario
     from harness.sandbox.faults import FaultPlan
     from harness.sandbox.serve import Sandbox
+    from harness.targets.sim import SimTarget
     from harness.woo.generate import generate
     from harness.woo.order import WooOrder, WooOrderError
 

@@ -12,11 +12,10 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from harness.account_run import CATALOGUE_TEST, scenario_nodeid
 from harness.catalogue.spec import Catalogue
 from harness.mapping import Mapping as ConnectorMapping
 from harness.recording import CassetteMetadata, CassetteProblem, check_cassettes
-from harness.recording.paths import cassette_path
+from harness.recording.paths import CATALOGUE_TEST, cassette_path, scenario_nodeid
 
 
 def catalogue_metadata(

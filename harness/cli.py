@@ -175,7 +175,6 @@ def run(
     from harness.catalogue.orders import scenario_orders
     from harness.catalogue.spec import load_catalogue
     from harness.mapping import load_mapping
-    from harness.pytest_support.options import OptionError
     from harness.report.files import write_json, write_junit
     from harness.report.html import write_html
     from harness.report.terminal import print_results
@@ -211,16 +210,25 @@ def run(
     )
     account_target = None
     if target != "sim":
-        from harness.account_run import prepare_account
+        from harness.targets.account import prepare_account
+        from harness.targets.settings import (
+            CLI_SPELLING,
+            TargetConfigError,
+            TargetKind,
+            TargetSettings,
+        )
 
+        kind: TargetKind = "live" if target == "live" else "replay"
+        settings = TargetSettings(
+            kind=kind,
+            cassettes=Path(cassettes),
+            allow_production=allow_production,
+            keep_records=keep_records,
+        )
+        default = load_mapping(mapping_path).account if kind == "replay" else None
         try:
-            account_target = prepare_account(
-                "live" if target == "live" else "replay",
-                mapping=mapping_path,
-                cassettes=Path(cassettes),
-                allow_production=allow_production,
-            )
-        except OptionError as exc:
+            account_target = prepare_account(settings, CLI_SPELLING, default_account=default)
+        except TargetConfigError as exc:
             raise click.ClickException(str(exc)) from None
     leftovers: list[str] = []
     with Progress(*columns, console=console, transient=True) as progress:
@@ -230,7 +238,7 @@ def run(
             progress.advance(task)
 
         if external is not None:
-            from harness.external_run import run_external
+            from harness.runner import run_external
 
             results = run_external(
                 config, names, connector_spec, external, port=sandbox_port, on_result=advance
@@ -238,13 +246,12 @@ def run(
         elif account_target is None:
             results = run_catalogue(config, names, workers=workers, on_result=advance)
         else:
-            from harness.account_run import run_on_account
+            from harness.runner import run_on_account
 
             results = run_on_account(
                 account_target,
                 config,
                 names,
-                keep_records=keep_records,
                 on_result=advance,
                 on_leftover=leftovers.append,
             )
@@ -275,7 +282,7 @@ def _external_options(
 ) -> dict[str, Any] | None:
     """The driver options for `--connector SPEC`, checked now; None for the reference one."""
     from harness.connector.external import ExternalConnectorError, LandingQueryError
-    from harness.external_run import REFERENCE, check_spec
+    from harness.runner import REFERENCE, check_spec
 
     if spec == REFERENCE:
         return None
@@ -373,13 +380,13 @@ def land(
 def _land_target(
     target: str, account: str | None, mapping_path: str | None, allow_production: bool
 ) -> Any:
-    """A context manager giving the runner `Target` that `harness land` pushes into."""
-    from contextlib import contextmanager
-
-    from harness.pytest_support.options import OptionError
-    from harness.runner import SimTarget
+    """The `Target` that `harness land` pushes into (a context manager)."""
     from harness.sandbox.account import SandboxConfigError
+    from harness.targets.account import prepare_account
+    from harness.targets.settings import CLI_SPELLING, TargetConfigError, TargetSettings
+    from harness.targets.sim import SimTarget
 
+    del mapping_path
     if target == "sim":
         try:
             return SimTarget(account)
@@ -387,27 +394,18 @@ def _land_target(
             raise click.ClickException(str(exc)) from None
     if account is not None:
         raise click.UsageError("--account names an account profile for --target sim")
-    from harness.account_run import AccountTarget, prepare_account
-
+    settings = TargetSettings(kind="live", allow_production=allow_production)
     try:
-        run_target = prepare_account(
-            "live", mapping=mapping_path, allow_production=allow_production
-        )
-    except OptionError as exc:
+        return prepare_account(settings, CLI_SPELLING)
+    except TargetConfigError as exc:
         raise click.ClickException(str(exc)) from None
-
-    @contextmanager
-    def live() -> Any:
-        yield AccountTarget(run_target)
-
-    return live()
 
 
 def _delete_created(target: Any, landings: Any) -> None:
-    from harness.account_run import cleanup
+    from harness.runner import clean_up
 
     for landing in landings:
-        for line in cleanup(target.run, landing.as_result()):
+        for line in clean_up(target, landing.as_result()):
             click.echo(f"left in the account: {line}", err=True)
 
 
@@ -564,7 +562,7 @@ def _query_client(target: str) -> Any:
 
     @contextmanager
     def sim() -> Any:
-        from harness.runner import SimTarget
+        from harness.targets.sim import SimTarget
 
         with SimTarget() as embedded:
             yield embedded.client()
@@ -673,8 +671,9 @@ def _doctor_sim(
 
     from harness import doctor
     from harness.netsuite.calllog import CallLog
-    from harness.runner import SimTarget, run_scenario
+    from harness.runner import run_scenario
     from harness.sandbox.account import SandboxConfigError, profile_from
+    from harness.targets.sim import SimTarget
 
     try:
         profile = profile_from(account)
@@ -730,14 +729,15 @@ def _doctor_live(
     from dataclasses import replace
 
     from harness import doctor
-    from harness.account_run import AccountTarget, cleanup, prepare_account
     from harness.netsuite.calllog import CallLog
-    from harness.pytest_support.options import OptionError
-    from harness.runner import run_scenario
+    from harness.runner import clean_up, run_scenario
+    from harness.targets.account import prepare_account
+    from harness.targets.settings import CLI_SPELLING, TargetConfigError, TargetSettings
 
+    settings = TargetSettings(kind="live", allow_production=allow_production)
     try:
-        run_target = prepare_account("live", allow_production=allow_production)
-    except OptionError as exc:
+        run_target = prepare_account(settings, CLI_SPELLING)
+    except TargetConfigError as exc:
         raise click.ClickException(str(exc)) from None
     admin_target = None
     if admin_token is not None:
@@ -758,7 +758,7 @@ def _doctor_live(
             credentials=admin_credentials,
             secrets=(*run_target.secrets, *admin_credentials.secrets()),
         )
-    client = run_target.client(CallLog())
+    client = run_target.client(None, CallLog())
     checks = [doctor.check_auth(client), *doctor.check_permissions(client)]
     create, labels = doctor.check_sales_order_create(client)
     checks.append(create)
@@ -770,8 +770,8 @@ def _doctor_live(
 
         def land(scenario: Any, as_admin: str | None) -> Any:
             chosen = admin_target if as_admin and admin_target is not None else run_target
-            result = run_scenario(scenario, 0, AccountTarget(chosen), mapping)
-            for line in cleanup(chosen, result):
+            result = run_scenario(scenario, 0, chosen, mapping)
+            for line in clean_up(chosen, result):
                 click.echo(f"left in the account: {line}", err=True)
             return result
 

@@ -18,15 +18,15 @@ from typing import Any
 from harness.connector.reference import ReferenceConnector
 from harness.landing.diagnose import diagnose_invalid_order
 from harness.landing.verdict import Diagnosis, Verdict
-from harness.landing.verify import verify
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
-from harness.runner import ScenarioResult, Target
+from harness.runner import ScenarioResult, land
+from harness.targets.base import Target
 from harness.woo.order import WooOrder, WooOrderError
 
 
 @dataclass(frozen=True)
-class Landing:
+class OrderLanding:
     """One order's verdict, the order itself (when it could be read) and its API calls."""
 
     verdict: Verdict
@@ -107,28 +107,25 @@ def read_orders(text: str | bytes, *, name: str = "the file") -> list[WooOrder |
     return read
 
 
-def land_order(order: WooOrder, target: Target, mapping: Mapping) -> Landing:
+def land_order(order: WooOrder, target: Target, mapping: Mapping) -> OrderLanding:
     """Push one order with the reference connector and verify it (on a fresh target)."""
     started = time.perf_counter()
     target.isolate()
     calllog = CallLog()
-    if order.check_invariants():
-        # An order whose own numbers do not add up is not pushed: verify explains it.
-        verdict = verify(order, mapping, target.client(None, calllog), calllog, None)
-        return Landing(verdict, order, time.perf_counter() - started)
     connector = ReferenceConnector(target.client(None, calllog), mapping)
-    push = connector.push(order)
-    verdict = verify(order, mapping, target.client(None, calllog), calllog, push)
-    calls = tuple(call.to_dict() for call in calllog.calls)
-    return Landing(verdict, order, time.perf_counter() - started, calls)
+    landing = land(order, connector, target.client(None, calllog), calllog, mapping)
+    calls = tuple(call.to_dict() for call in landing.calls)
+    return OrderLanding(landing.verdict, order, time.perf_counter() - started, calls)
 
 
-def land_all(read: Iterable[WooOrder | Verdict], target: Target, mapping: Mapping) -> list[Landing]:
+def land_all(
+    read: Iterable[WooOrder | Verdict], target: Target, mapping: Mapping
+) -> list[OrderLanding]:
     """Land every readable order; unreadable ones keep their `invalid-order` verdict."""
     return [
         land_order(item, target, mapping)
         if isinstance(item, WooOrder)
-        else Landing(item, None, 0.0)
+        else OrderLanding(item, None, 0.0)
         for item in read
     ]
 

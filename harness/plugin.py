@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from harness.netsuite.client import NetSuiteClient
     from harness.push import Connector
     from harness.pytest_support.landing import Landed, Lander, OrderMaker
-    from harness.pytest_support.targets import ActiveTarget
     from harness.sandbox.serve import Sandbox
+    from harness.targets.scenario import ActiveTarget
 
 SESSION = pytest.StashKey[NsSession]()
 LANDED = pytest.StashKey[list["Landed"]]()
@@ -150,7 +150,7 @@ def ns_prefix(pytestconfig: pytest.Config) -> str:
 def mapping(ns_config: NsConfig, ns_prefix: str) -> Mapping:
     """The connector mapping (--ns-mapping), with the run's namespace filled in."""
     from harness.mapping import load_mapping
-    from harness.pytest_support.namespace import namespaced
+    from harness.targets.namespace import namespaced
     from harness.yamlfile import ConfigFileError
 
     try:
@@ -272,7 +272,7 @@ def ns_connector_factory(
 ) -> Iterator[DriverFactory | None]:
     """--ns-connector's driver factory for the whole session (None: the reference connector)."""
     from harness.connector.external import ExternalConnectorError, LandingQueryError
-    from harness.external_run import connector_session
+    from harness.runner import connector_session
 
     external = ns_config.connector not in (None, "", "reference")
     server = request.getfixturevalue("ns_http_sandbox") if external else None

@@ -1,9 +1,9 @@
 """Run scenarios end to end: generate the order, push it through a connector, verify it.
 
-The runner is what `harness run`, the pytest plugin and the benchmarks share. A target
-gives NetSuite clients (one per credential, as the scenario's role demands) and isolates
-scenarios from each other; the embedded sandbox resets in milliseconds, so every scenario
-starts from the demo account as the profile describes it.
+`land` is the one landing core; `harness run`, `harness land`, the pytest plugin and the
+benchmarks all call it. A target (`harness.targets`) gives NetSuite clients (one per
+credential, as the scenario's role demands) and isolates scenarios from each other; the
+embedded sandbox resets in milliseconds, so every scenario starts from the account profile.
 """
 
 from __future__ import annotations
@@ -11,27 +11,42 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Mapping as Settings
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
-
-import responses
+from typing import Any
 
 from harness.catalogue.spec import Catalogue, ScenarioSpec, load_catalogue
+from harness.connector.drivers.landing import DEFAULT_TIMEOUT
+from harness.connector.external import (
+    DriverFactory,
+    ExternalConnectorError,
+    ObservedServer,
+    connector_from_spec,
+    serve_for_connectors,
+    split_spec,
+)
 from harness.connector.refdata import KnownRefs
 from harness.connector.reference import ReferenceConnector
 from harness.landing.refdata import AccountRefs, ReferenceData
-from harness.landing.verdict import Verdict
+from harness.landing.verdict import Diagnosis, Verdict
 from harness.landing.verify import verify
 from harness.mapping import Mapping, load_mapping
-from harness.netsuite.auth import tba_auth
-from harness.netsuite.calllog import CallLog
+from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
-from harness.push import Connector
-from harness.sandbox.serve import Sandbox
+from harness.netsuite.errors import NetSuiteError
+from harness.push import Connector, PushResult
+from harness.recording import RecordingError
+from harness.recording.paths import scenario_nodeid
+from harness.targets.account import AccountTarget
+from harness.targets.base import Target
+from harness.targets.cleanup import delete_created
+from harness.targets.scenario import activate
+from harness.targets.sim import SimTarget
 from harness.woo.generate import apply_update, generate
+from harness.woo.order import WooOrder
+from harness.woo.orderspec import OrderSpec
 
 ConnectorFactory = Callable[[NetSuiteClient, Mapping], Connector]
 
@@ -44,61 +59,6 @@ class RunCaches:
 
     connector: KnownRefs = field(default_factory=dict)
     landing: AccountRefs = field(default_factory=AccountRefs)
-
-
-class Target(Protocol):
-    """Where orders land: gives clients per credential and isolates scenarios."""
-
-    name: str
-
-    def client(
-        self, credential: str | None = None, calllog: CallLog | None = None
-    ) -> NetSuiteClient: ...
-
-    def isolate(self) -> None: ...
-
-
-class SimTarget:
-    """The embedded sandbox, answering in-process (every `requests` call to its host)."""
-
-    name = "sim"
-
-    def __init__(self, account: str | Path | None = None) -> None:
-        self.sandbox = Sandbox(account)
-        self._stack = ExitStack()
-        self._mock: responses.RequestsMock | None = None
-        self._credentials = {c.name: c for c in self.sandbox.profile.credentials.tba}
-        self._default = self.sandbox.profile.credentials.tba[0].name
-
-    def __enter__(self) -> SimTarget:
-        self._mock = self._stack.enter_context(self.sandbox.intercept())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stack.close()
-
-    def client(
-        self, credential: str | None = None, calllog: CallLog | None = None
-    ) -> NetSuiteClient:
-        name = credential or self._default
-        if name not in self._credentials:
-            known = ", ".join(sorted(self._credentials))
-            raise KeyError(f"credential {name!r} is not in the account profile (known: {known})")
-        c = self._credentials[name]
-        auth = tba_auth(
-            self.sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret
-        )
-        secrets = (c.consumerSecret, c.tokenSecret)
-        return NetSuiteClient(self.sandbox.base_url, auth, calllog=calllog, secrets=secrets)
-
-    def isolate(self) -> None:
-        self.sandbox.reset()
-        if self._mock is not None:
-            # `responses` keeps every request and answer it served: over a long run that is
-            # every client and order; nobody reads them here.
-            self._mock.calls.reset()
-            for registered in self._mock.registered():
-                registered.calls.reset()
 
 
 @dataclass(frozen=True)
@@ -126,6 +86,54 @@ class ScenarioResult:
         }
 
 
+@dataclass(frozen=True)
+class Landing:
+    """One order pushed and verified: the verdict, the order as last pushed, and the calls
+    this landing made (the connector's and the read-back's)."""
+
+    verdict: Verdict
+    order: WooOrder
+    seconds: float
+    calls: tuple[Call, ...] = ()
+
+
+def land(
+    what: WooOrder | OrderSpec,
+    connector: Connector,
+    reader: NetSuiteClient,
+    calllog: CallLog,
+    mapping: Mapping,
+    *,
+    seed: int = 0,
+    scenario: str | None = None,
+    lookups: ReferenceData | None = None,
+) -> Landing:
+    """Push an order through `connector` and verify where it landed: the one landing core.
+
+    An order spec is generated with `seed`, pushed, then pushed again after each of its
+    `updates` (as WooCommerce's order.updated deliveries would). A given order whose own
+    numbers do not add up is not pushed: verification explains it as `invalid-order`.
+    `reader` reads back, best with the account's default role: the connector's role may be
+    the very thing under test. `calllog` is the one both clients write to; only this
+    landing's part of it is evidence."""
+    started = time.perf_counter()
+    first_call = len(calllog)
+    push: PushResult | None
+    if isinstance(what, WooOrder):
+        order = what
+        push = None if order.check_invariants() else connector.push(order)
+    else:
+        order = generate(what, seed)
+        push = connector.push(order)
+        for step, update in enumerate(what.updates, start=1):
+            order = apply_update(order, update, step)
+            push = connector.push(order)
+    evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
+    verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
+    calls = tuple(calllog.calls[first_call:])
+    return Landing(verdict, order, time.perf_counter() - started, calls)
+
+
 def run_scenario(
     spec: ScenarioSpec,
     seed: int,
@@ -134,10 +142,9 @@ def run_scenario(
     connector_factory: ConnectorFactory | None = None,
     caches: RunCaches | None = None,
 ) -> ScenarioResult:
-    """Push one scenario's order (and its updates) and verify where it landed.
-
-    Without `connector_factory`, the reference connector pushes; `caches` lets the scenarios
-    of one run share what they learnt about the account's reference data."""
+    """One catalogue scenario on a fresh target: its role's client pushes, the default
+    role reads back. Without `connector_factory`, the reference connector pushes; `caches`
+    lets the scenarios of one run share what they learnt about the account's reference data."""
     started = time.perf_counter()
     target.isolate()
     calllog = CallLog()
@@ -146,18 +153,15 @@ def run_scenario(
         connector = connector_factory(client, mapping)
     else:
         connector = ReferenceConnector(client, mapping, known=caches.connector if caches else None)
-    order = generate(spec, seed)
-    push = connector.push(order)
-    for step, update in enumerate(spec.updates, start=1):
-        order = apply_update(order, update, step)
-        push = connector.push(order)
-    # Read back with the account's default integration role: the scenario's role may be the
-    # very thing under test, and verification must see what landed regardless.
     reader = target.client(None, calllog)
     lookups = ReferenceData(reader, account=caches.landing) if caches else None
-    verdict = verify(order, mapping, reader, calllog, push, scenario=spec.name, lookups=lookups)
-    calls = tuple(call.to_dict() for call in calllog.calls)
-    return ScenarioResult(spec.name, spec.expect, verdict, time.perf_counter() - started, calls)
+    landing = land(
+        spec, connector, reader, calllog, mapping, seed=seed, scenario=spec.name, lookups=lookups
+    )
+    calls = tuple(call.to_dict() for call in landing.calls)
+    return ScenarioResult(
+        spec.name, spec.expect, landing.verdict, time.perf_counter() - started, calls
+    )
 
 
 def select(catalogue: Catalogue, selector: str | None = None) -> list[ScenarioSpec]:
@@ -254,9 +258,151 @@ def _chunks(items: list[str], count: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+# ----------------------------------------------------------------------------- accounts
 
 
-def iter_specs(catalogue: Catalogue) -> Iterator[ScenarioSpec]:
-    yield from catalogue.scenarios
+def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResult:
+    """A scenario the cassettes could not answer: not met, and saying why."""
+    diagnosis = Diagnosis(
+        "transport",
+        f"No recorded answer for scenario {spec.name}: {problem}",
+        "Record the scenario again (the command is in the message), then replay.",
+        (problem,),
+    )
+    verdict = Verdict(order="?", outcome="not-pushed", scenario=spec.name, diagnosis=diagnosis)
+    return ScenarioResult(spec.name, spec.expect, verdict, seconds)
+
+
+def clean_up(target: AccountTarget, result: ScenarioResult) -> list[str]:
+    """Delete what `result`'s calls created, newest first; what could not be, one line each."""
+    return delete_created(target.client(), [Call(**call) for call in result.calls])
+
+
+def record_command(name: str) -> str:
+    """How `harness run` records one scenario again."""
+    return f"harness run --target record -k {name}"
+
+
+def run_on_account(
+    target: AccountTarget,
+    config: RunConfig,
+    names: Sequence[str],
+    *,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_leftover: Callable[[str], None] | None = None,
+) -> list[ScenarioResult]:
+    """The named scenarios, one after the other, against an account or its cassettes.
+
+    Each scenario's records are deleted after it (newest first) unless the target keeps
+    them. Cassettes are the pytest plugin's own (`scenario_nodeid`), so one recorded with
+    `pytest --ns-target=record scenarios/test_catalogue.py` replays here, and the other way."""
+    catalogue = load_catalogue(config.catalogue)
+    mapping = load_mapping(config.mapping)
+    settings = target.settings
+    results: list[ScenarioResult] = []
+    for name in names:
+        spec = catalogue.get(name)
+        started = time.perf_counter()
+        try:
+            with activate(
+                target,
+                CallLog(),
+                nodeid=scenario_nodeid(name),
+                record_command=record_command(name),
+                scenario=spec,
+                mapping=mapping,
+            ):
+                result = run_scenario(spec, config.seed, target, mapping)
+        except RecordingError as exc:
+            result = _unplayed(spec, str(exc), time.perf_counter() - started)
+        if settings.uses_account and not settings.keep_records:
+            try:
+                leftovers = clean_up(target, result)
+            except NetSuiteError as exc:
+                leftovers = [f"cleanup after {name}: {exc}"]
+            for line in leftovers:
+                if on_leftover is not None:
+                    on_leftover(line)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+# ----------------------------------------------------------------------------- external
+
+
+REFERENCE = "reference"
+
+
+def check_spec(spec: str, options: Settings[str, Any]) -> None:
+    """Refuse at once a connector `harness run` cannot drive (before any scenario runs)."""
+    if spec == REFERENCE:
+        return
+    kind, _ = split_spec(spec)
+    if kind == "store":
+        # The store numbers the orders it creates, and a run verifies the scenario's own
+        # order; store connectors are driven through the library (StoreConnector).
+        raise ExternalConnectorError(
+            "harness run cannot drive a store: connector yet (the store renumbers each order); "
+            "use webhook:, command: or python:, or StoreConnector from the library"
+        )
+    connector_from_spec(spec, **options).close()  # checks the spec and every option
+
+
+def run_external(
+    config: RunConfig,
+    names: Sequence[str],
+    spec: str,
+    options: Settings[str, Any],
+    *,
+    port: int = 0,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+) -> list[ScenarioResult]:
+    """The named scenarios, one after the other, through the connector `spec` names.
+
+    The sandbox is served on 127.0.0.1:`port` (0: any free port); a connector that runs on
+    its own (a webhook receiver) is started with NETSUITE_BASE_URL pointing there."""
+    check_spec(spec, options)
+    catalogue = load_catalogue(config.catalogue)
+    mapping = load_mapping(config.mapping)
+    results: list[ScenarioResult] = []
+    with SimTarget(config.account) as target, serve_for_connectors(target, port=port) as server:
+        factory = connector_from_spec(spec, observe=server, **options)
+        try:
+            for name in names:
+                result = run_scenario(catalogue.get(name), config.seed, target, mapping, factory)
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+        finally:
+            server.observe(None)
+            factory.close()
+    return results
+
+
+@contextmanager
+def connector_session(
+    spec: str | None,
+    *,
+    secret: str | None = None,
+    observe: ObservedServer | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Iterator[DriverFactory | None]:
+    """One driver factory for a whole session of landings (None: the reference connector).
+
+    With `observe` (sim: the sandbox served over HTTP), connectors in other processes reach
+    the sandbox there and their exchanges land in each scenario's call log; without it (live,
+    record) connectors reach the account the NETSUITE_* environment names."""
+    if spec is None or spec == REFERENCE:
+        yield None
+        return
+    kind, _ = split_spec(spec)
+    options: dict[str, Any] = {"timeout": timeout, "observe": observe}
+    if kind == "webhook":
+        options["secret"] = secret or os.environ.get("WOO_WEBHOOK_SECRET")
+    factory = connector_from_spec(spec, **options)
+    try:
+        yield factory
+    finally:
+        factory.close()

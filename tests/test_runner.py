@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
-from harness.runner import RunCaches, RunConfig, SimTarget, run_catalogue, run_scenario
+from harness.runner import RunCaches, RunConfig, run_catalogue, run_scenario
+from harness.targets.sim import SimTarget
 
 
 def _suiteql(calls: tuple[dict[str, object], ...]) -> int:

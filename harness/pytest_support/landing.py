@@ -1,4 +1,4 @@
-"""`land(...)`: push an order through the connector under test and verify where it landed.
+"""The `land` and `woo_order` fixtures' callables, around the runner's one landing core.
 
 A scenario is generated with the run seed, pushed, then pushed again after each of its
 `updates` (as WooCommerce's order.updated deliveries would), and verified against what
@@ -8,7 +8,6 @@ be the very thing under test.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
@@ -91,34 +90,24 @@ class Lander:
         self.on_fatal(fatal)
 
     def _land(self, what: WooOrder | ScenarioSpec | str | None) -> Verdict:
-        from harness.landing.verify import verify
-        from harness.netsuite.calllog import CallLog
-        from harness.woo.generate import apply_update, generate
+        from harness.runner import land
         from harness.woo.order import WooOrder
 
-        started = time.perf_counter()
-        first_call = len(self.calllog)
-        spec: ScenarioSpec | None = None
-        if isinstance(what, WooOrder):
-            order = what
-            push = self.connector.push(order)
-        else:
-            spec = self.spec(what)
-            order = generate(spec, self.seed)
-            push = self.connector.push(order)
-            for step, update in enumerate(spec.updates, start=1):
-                order = apply_update(order, update, step)
-                push = self.connector.push(order)
-        # The evidence of this landing only: a test may land several orders.
-        pushed = CallLog(calls=self.calllog.calls[first_call:], redactor=self.calllog.redactor)
-        verdict = verify(
-            order, self.mapping, self.reader, pushed, push, scenario=spec.name if spec else None
+        spec = None if isinstance(what, WooOrder) else self.spec(what)
+        landing = land(
+            spec or what,  # type: ignore[arg-type]  # an order, or the scenario it names
+            self.connector,
+            self.reader,
+            self.calllog,
+            self.mapping,
+            seed=self.seed,
+            scenario=spec.name if spec else None,
         )
-        calls = tuple(call.summary() for call in self.calllog.calls[first_call:])
-        landed = Landed(verdict, spec, time.perf_counter() - started, calls)
+        calls = tuple(call.summary() for call in landing.calls)
+        landed = Landed(landing.verdict, spec, landing.seconds, calls)
         if self.on_landed is not None:
             self.on_landed(landed)
-        return verdict
+        return landing.verdict
 
 
 @dataclass(repr=False)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
-Target = Literal["sim", "replay", "record", "live"]
-TARGETS: tuple[Target, ...] = ("sim", "replay", "record", "live")
+from harness.targets.settings import TARGET_KINDS, Spelling, TargetKind, TargetSettings
+
 Source = Literal["command line", "ini", "default"]
 Kind = Literal["choice", "text", "path", "int", "flag", "shard"]
 
@@ -26,6 +26,15 @@ GROUP_DESCRIPTION = "NetSuite target, scenarios and record/replay (woo-netsuite-
 
 class OptionError(ValueError):
     """An option value that cannot be used; the message names the option, value and fix."""
+
+
+SPELLING = Spelling(
+    target="--ns-target={}",
+    allow_production="--ns-allow-production",
+    profile="--ns-account",
+    account="--ns-account",
+)
+"""How the plugin's options are written in the target's messages."""
 
 
 @dataclass(frozen=True)
@@ -104,9 +113,7 @@ OPTIONS: tuple[Option, ...] = (
         "let record/live runs use a production account (not _SB<n>, _RP or TSTDRV)",
         False,
     ),
-    Option(
-        "keep_records", "flag", "record/live: keep the records the run created", False
-    ),
+    Option("keep_records", "flag", "record/live: keep the records the run created", False),
     Option(
         "strict_cassettes",
         "flag",
@@ -130,15 +137,14 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "connector",
         "text",
-        "the connector under test: reference (default), webhook:URL, command:\"PROGRAM ARGS\" "
+        'the connector under test: reference (default), webhook:URL, command:"PROGRAM ARGS" '
         "or python:module:function (sim serves the sandbox over HTTP for it)",
         metavar="SPEC",
     ),
     Option(
         "webhook_secret",
         "text",
-        "webhook connectors: the secret deliveries are signed with (default: "
-        "$WOO_WEBHOOK_SECRET)",
+        "webhook connectors: the secret deliveries are signed with (default: $WOO_WEBHOOK_SECRET)",
         metavar="SECRET",
     ),
 )
@@ -161,13 +167,14 @@ def add_options(parser: _Parser) -> None:
     for option in OPTIONS:
         # default=None on the command line: "not given" must fall through to the ini file.
         if option.kind == "flag":
-            group.addoption(option.flag, dest=option.dest, action="store_true", default=None,
-                            help=option.help)
+            group.addoption(
+                option.flag, dest=option.dest, action="store_true", default=None, help=option.help
+            )
             parser.addini(option.ini, option.help, type="bool", default=False)
             continue
         extra: dict[str, Any] = {"metavar": option.metavar} if option.metavar else {}
         if option.kind == "choice":
-            extra["choices"] = TARGETS
+            extra["choices"] = TARGET_KINDS
         group.addoption(option.flag, dest=option.dest, default=None, help=option.help, **extra)
         parser.addini(option.ini, option.help, type="string", default="")
 
@@ -176,7 +183,7 @@ def add_options(parser: _Parser) -> None:
 class NsConfig:
     """The resolved settings of one run (the `ns_config` fixture)."""
 
-    target: Target = "sim"
+    target: TargetKind = "sim"
     account: str | None = None
     cassettes: Path = Path("cassettes")
     seed: int = 0
@@ -193,12 +200,21 @@ class NsConfig:
 
     @property
     def uses_account(self) -> bool:
-        """record and live talk to a real NetSuite account (or one served like it)."""
-        return self.target in ("record", "live")
+        return self.target_settings().uses_account
 
     @property
     def uses_cassettes(self) -> bool:
-        return self.target in ("record", "replay")
+        return self.target_settings().uses_cassettes
+
+    def target_settings(self) -> TargetSettings:
+        """The target's part of the settings, as the CLI and the runner know them."""
+        return TargetSettings(
+            kind=self.target,
+            account=self.account,
+            cassettes=self.cassettes,
+            allow_production=self.allow_production,
+            keep_records=self.keep_records,
+        )
 
 
 @dataclass(frozen=True)
@@ -214,8 +230,8 @@ def _convert(option: Option, raw: Any, source: Source, places: Places) -> Any:
     where = option.flag if source == "command line" else f"ini option {option.ini}"
     text = str(raw).strip()
     if option.kind == "choice":
-        if text not in TARGETS:
-            raise OptionError(f"{where}: expected one of {', '.join(TARGETS)} (got {text!r})")
+        if text not in TARGET_KINDS:
+            raise OptionError(f"{where}: expected one of {', '.join(TARGET_KINDS)} (got {text!r})")
         return text
     if option.kind == "int":
         try:
@@ -233,9 +249,7 @@ def _convert(option: Option, raw: Any, source: Source, places: Places) -> Any:
     return text
 
 
-def resolve(
-    cli: Callable[[str], Any], ini: Callable[[str], Any], places: Places
-) -> NsConfig:
+def resolve(cli: Callable[[str], Any], ini: Callable[[str], Any], places: Places) -> NsConfig:
     """Settings from `cli(dest)` and `ini(key)`: command line > ini > default (see module)."""
     values: dict[str, Any] = {}
     sources: dict[str, Source] = {}

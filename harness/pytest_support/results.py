@@ -111,9 +111,7 @@ class RunResults:
 
     @property
     def empty(self) -> bool:
-        return not (
-            self.landings or self.cassettes or self.kept_records or self.leftover_records
-        )
+        return not (self.landings or self.cassettes or self.kept_records or self.leftover_records)
 
 
 def _cell(text: str, width: int) -> str:

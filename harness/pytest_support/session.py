@@ -11,17 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.pytest_support.namespace import run_prefix
-from harness.pytest_support.options import NsConfig, OptionError
+from harness.pytest_support.options import SPELLING, NsConfig, OptionError
 from harness.pytest_support.results import CassetteNote, LandingRecord, RunResults
-from harness.pytest_support.targets import (
-    ActiveTarget,
-    RunTarget,
-    activate,
-    describe_stale,
-    prepare,
-    record_command,
-)
+from harness.targets.account import AccountTarget, prepare_account
+from harness.targets.namespace import run_prefix
+from harness.targets.scenario import ActiveTarget, activate, describe_stale
+from harness.targets.settings import TargetConfigError
+from harness.targets.sim import SimTarget, check_profile
 
 if TYPE_CHECKING:
     from harness.catalogue.spec import Catalogue, ScenarioSpec
@@ -44,6 +40,21 @@ class TargetFailure(Exception):
     cassette under --ns-strict-cassettes); the message says what to do and is shown as is."""
 
 
+def record_command(config: NsConfig, nodeid: str) -> str:
+    """The command that records `nodeid` with this run's scenario-shaping settings."""
+    parts = ["pytest", "--ns-target=record"]
+    if config.sources.get("cassettes") != "default":
+        parts.append(f"--ns-cassettes={config.cassettes}")
+    if config.seed:
+        parts.append(f"--ns-seed={config.seed}")
+    for name in ("catalogue", "mapping"):
+        value = getattr(config, name)
+        if value is not None:
+            parts.append(f"--ns-{name}={value}")
+    parts.append(f'"{nodeid}"')
+    return " ".join(parts)
+
+
 def _mapping_account(config: NsConfig) -> str | None:
     """The account the mapping was written for: what replay maps cassettes back to."""
     from harness.mapping import load_mapping
@@ -57,10 +68,13 @@ def _mapping_account(config: NsConfig) -> str | None:
 
 @dataclass
 class NsSession:
-    """Resolved settings, the run's target, its namespace, and what its tests found."""
+    """Resolved settings, the run's target, its namespace, and what its tests found.
+
+    `account` is the NetSuite account (or its cassettes) of a live/record/replay run; a sim
+    run's target is the per-process sandbox, handed to `target()` by each test."""
 
     config: NsConfig
-    run: RunTarget
+    account: AccountTarget | None
     prefix: str
     results: RunResults = field(default_factory=RunResults)
     _catalogue: Catalogue | None = field(default=None, repr=False)
@@ -70,9 +84,17 @@ class NsSession:
         cls, config: NsConfig, *, prefix: str | None = None, env: Mapping[str, str] | None = None
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
-        account = _mapping_account(config) if config.target == "replay" else None
-        run = prepare(config, env, default_account=account)
-        return cls(config, run, run_prefix(config.target) if prefix is None else prefix)
+        settings = config.target_settings()
+        try:
+            if settings.kind == "sim":
+                check_profile(settings, SPELLING)
+                account = None
+            else:
+                default = _mapping_account(config) if settings.kind == "replay" else None
+                account = prepare_account(settings, SPELLING, env, default_account=default)
+        except TargetConfigError as exc:
+            raise OptionError(str(exc)) from None
+        return cls(config, account, run_prefix(config.target) if prefix is None else prefix)
 
     def catalogue(self) -> Catalogue:
         """The scenario catalogue, loaded on first use (raises OptionError naming the file)."""
@@ -102,9 +124,7 @@ class NsSession:
         self.results.landings.append(record)
         return record
 
-    def cassette(
-        self, nodeid: str, path: Path, *, stale: list[str], unplayed: list[str]
-    ) -> None:
+    def cassette(self, nodeid: str, path: Path, *, stale: list[str], unplayed: list[str]) -> None:
         if stale or unplayed:
             self.results.cassettes.append(
                 CassetteNote(nodeid, str(path), tuple(stale), tuple(unplayed))
@@ -126,8 +146,19 @@ class NsSession:
         A replay miss that already failed the test (`call_failed()`) is not raised again."""
         from harness.recording import RecordingError, ReplayMissError
 
+        if sandbox is not None:
+            target: SimTarget | AccountTarget = SimTarget(sandbox=sandbox)
+        elif self.account is not None:
+            target = self.account
+        else:
+            raise ValueError("sandbox: the sim target needs the embedded sandbox")
         context = activate(
-            self.run, calllog, nodeid=nodeid, sandbox=sandbox, scenario=scenario, mapping=mapping
+            target,
+            calllog,
+            nodeid=nodeid,
+            record_command=record_command(self.config, nodeid),
+            scenario=scenario,
+            mapping=mapping,
         )
         try:
             active = context.__enter__()
@@ -159,10 +190,9 @@ class NsSession:
 
     def clean_up(self, nodeid: str, calllog: CallLog) -> None:
         """record/live: delete what the test created, newest first (or keep and list it)."""
-        if not self.config.uses_account:
+        if self.account is None or not self.config.uses_account:
             return
-        from harness.netsuite.calllog import CallLog
-        from harness.pytest_support.cleanup import created_records, delete_newest_first
+        from harness.targets.cleanup import created_records, delete_newest_first
 
         created = created_records(calllog.calls)
         if not created:
@@ -170,7 +200,7 @@ class NsSession:
         if self.config.keep_records:
             self.results.kept_records.extend(f"{record} ({nodeid})" for record in created)
             return
-        for problem in delete_newest_first(self.run.client(CallLog()), created):
+        for problem in delete_newest_first(self.account.client(), created):
             self.results.leftover_records.append(f"{problem} ({nodeid})")
             warnings.warn(LeftoverRecordWarning(f"left in NetSuite: {problem}"), stacklevel=1)
 
@@ -178,7 +208,7 @@ class NsSession:
         """One line for the test session header."""
         config = self.config
         parts = [f"target={config.target}", f"seed={config.seed}"]
-        account = self.run.account_id or config.account
+        account = self.account.account_id if self.account else config.account
         if account:
             parts.append(f"account={account}")
         if config.uses_cassettes:
@@ -194,7 +224,7 @@ class NsSession:
         return {
             "target": config.target,
             "seed": config.seed,
-            "account": self.run.account_id or config.account,
+            "account": self.account.account_id if self.account else config.account,
             "shard": str(config.shard) if config.shard else None,
             "prefix": self.prefix,
         }

@@ -64,3 +64,12 @@ def cassette_path(cassette_dir: Path, nodeid: str) -> Path:
     if lossy or len(name) + len(SUFFIX) > MAX_NAME:
         name = _shorten(name, _digest(nodeid), MAX_NAME - len(SUFFIX))
     return Path(cassette_dir).joinpath(*directories, name + SUFFIX)
+
+
+CATALOGUE_TEST = "scenarios/test_catalogue.py::test_scenario"
+"""The catalogue suite's test: `harness run` and pytest share its cassettes."""
+
+
+def scenario_nodeid(name: str) -> str:
+    """The pytest node id the catalogue suite gives a scenario (and its cassette)."""
+    return f"{CATALOGUE_TEST}[{name}]"

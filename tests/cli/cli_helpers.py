@@ -12,15 +12,17 @@ REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "wooc
 def record_scenarios(cassettes: Path, names: list[str]) -> dict[str, str]:
     """Record catalogue scenarios against the demo account served over HTTP; returns the
     NETSUITE_* settings used (their secrets are what the recording must have scrubbed)."""
-    from harness.account_run import prepare_account, run_on_account
-    from harness.runner import RunConfig
+    from harness.runner import RunConfig, run_on_account
     from harness.sandbox.serve import Sandbox
+    from harness.targets.account import prepare_account
+    from harness.targets.settings import CLI_SPELLING, TargetSettings
 
     box = Sandbox()
     server = box.serve_http()
     try:
         env = box.client_environment(server.url)
-        account = prepare_account("record", cassettes=cassettes, env=env)
+        settings = TargetSettings(kind="record", cassettes=cassettes)
+        account = prepare_account(settings, CLI_SPELLING, env)
         results = run_on_account(account, RunConfig(), names)
     finally:
         server.stop()

@@ -9,7 +9,7 @@ import pytest
 from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.connector.external import ObservedServer, netsuite_environment, serve_for_connectors
 from harness.mapping import Mapping, load_mapping
-from harness.runner import SimTarget
+from harness.targets.sim import SimTarget
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ from harness.connector.external import (
     connector_from_spec,
 )
 from harness.mapping import Mapping
-from harness.runner import SimTarget, run_scenario
+from harness.runner import run_scenario
+from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 
 PUSH_ONCE = f"{shlex.quote(sys.executable)} {shlex.quote(str(EXAMPLE / 'push_once.py'))}"

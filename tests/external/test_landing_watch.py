@@ -17,7 +17,7 @@ from harness.connector.drivers.landing import (
 from harness.connector.reference import ReferenceConnector
 from harness.mapping import Mapping
 from harness.netsuite.calllog import Call
-from harness.runner import SimTarget
+from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 

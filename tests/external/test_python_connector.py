@@ -14,7 +14,8 @@ from harness.catalogue.spec import Catalogue
 from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.external import DriverFactory, ExternalConnectorError, connector_from_spec
 from harness.mapping import Mapping
-from harness.runner import SimTarget, run_scenario
+from harness.runner import run_scenario
+from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 

@@ -14,7 +14,7 @@ from harness.connector.external import (
 )
 from harness.mapping import Mapping
 from harness.netsuite.client import NetSuiteClient
-from harness.runner import SimTarget
+from harness.targets.sim import SimTarget
 
 
 @pytest.mark.parametrize("spec", ["ftp:somewhere", "webhook:", "nothing", "reference"])

@@ -22,7 +22,7 @@ from harness.connector.external import (
 from harness.landing.verify import verify
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
-from harness.runner import SimTarget
+from harness.targets.sim import SimTarget
 from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
 from harness.woo.store import RUN_TAG, CreateOptions, WooStore, WooStoreError, create_payload

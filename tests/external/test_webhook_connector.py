@@ -18,7 +18,8 @@ from external_helpers import SECRET, Example, example_connector, receiver
 from harness.catalogue.spec import Catalogue
 from harness.connector.external import DriverFactory, ObservedServer, connector_from_spec
 from harness.mapping import Mapping
-from harness.runner import ScenarioResult, SimTarget, run_scenario
+from harness.runner import ScenarioResult, run_scenario
+from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 from harness.woo.webhook import signature, wp_json_encode
 

@@ -22,7 +22,7 @@ for _module in (
     "hypothesis",
     "harness.connector.reference",
     "harness.landing.verify",
-    "harness.pytest_support.cleanup",
+    "harness.targets.cleanup",
     "harness.pytest_support.explain",
     "harness.pytest_support.landing",
     "harness.pytest_support.results",

@@ -15,7 +15,8 @@ from harness.catalogue.spec import load_catalogue
 from harness.landing.verdict import Diagnosis, Mismatch, Verdict
 from harness.mapping import load_mapping
 from harness.report.html import render_html
-from harness.runner import ScenarioResult, SimTarget, run_scenario
+from harness.runner import ScenarioResult, run_scenario
+from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 from harness.woo.order import WooOrder
 

@@ -8,7 +8,8 @@ import gc
 from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
 from harness.netsuite.client import NetSuiteClient
-from harness.runner import SimTarget, run_scenario
+from harness.runner import run_scenario
+from harness.targets.sim import SimTarget
 
 LANDINGS = 12
 

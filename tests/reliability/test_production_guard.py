@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from secret_helpers import survivors
 
-from harness.account_run import prepare_account
 from harness.netsuite.auth import AuthConfigError, is_production_account
-from harness.pytest_support.options import OptionError
+from harness.targets.account import prepare_account
+from harness.targets.settings import CLI_SPELLING, TargetConfigError, TargetSettings
 
 BASES = st.from_regex(r"[1-9][0-9]{3,9}", fullmatch=True)
 TBA_VARIABLES = (
@@ -68,8 +68,8 @@ def test_harness_run_refuses_production_without_the_flag_and_shows_no_secret(
 ) -> None:
     env = tba_environment(account)
 
-    with pytest.raises(OptionError) as caught:
-        prepare_account(mode, env=env)  # type: ignore[arg-type]
+    with pytest.raises(TargetConfigError) as caught:
+        prepare_account(TargetSettings(kind=mode), CLI_SPELLING, env)  # type: ignore[arg-type]
 
     message = str(caught.value)
     assert "production account" in message
@@ -79,7 +79,7 @@ def test_harness_run_refuses_production_without_the_flag_and_shows_no_secret(
 def test_harness_run_with_the_flag_passes_the_guard() -> None:
     env = tba_environment("1234567")
 
-    run = prepare_account("live", env=env, allow_production=True)
+    run = prepare_account(TargetSettings(kind="live", allow_production=True), CLI_SPELLING, env)
 
     assert run.account_id == "1234567"
     assert "****" in repr(run.credentials) and env["NETSUITE_TOKEN_SECRET"] not in repr(run)

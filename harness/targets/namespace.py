@@ -11,7 +11,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from harness.pytest_support.options import Target
+from harness.targets.settings import TargetKind
 
 if TYPE_CHECKING:
     from harness.mapping import Mapping
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 RECORDING_PREFIX = "rec-"
 
 
-def run_prefix(target: Target) -> str:
+def run_prefix(target: TargetKind) -> str:
     """The namespace of a new run: none in the throwaway sandbox, fresh per live run."""
     if target == "sim":
         return ""
@@ -46,8 +46,13 @@ def fill_prefix(template: str, prefix: str) -> str:
         if name == "prefix":
             out.append(prefix.replace("{", "{{").replace("}", "}}"))
             continue
-        out.append("{" + name + (f"!{conversion}" if conversion else "")
-                   + (f":{spec}" if spec else "") + "}")
+        out.append(
+            "{"
+            + name
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
     return "".join(out)
 
 

@@ -1,8 +1,7 @@
-"""Records a record/live run created, found in its call logs, and their deletion.
+"""Records a live or record run created, found in its call logs, and their deletion.
 
-A create answers 204 with the new record's URL in `Location` (reference netsuite-rest 3.1);
-so does an upsert (`PUT .../eid:<id>`). Deleting newest first removes a Sales Order before
-the customer it points at, which NetSuite would otherwise refuse to delete.
+Deleting newest first removes a Sales Order before the customer it points at, which NetSuite
+would otherwise refuse to delete.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from harness.netsuite.calllog import Call, RecordRef
     from harness.netsuite.client import NetSuiteClient
+
 
 def created_records(calls: Iterable[Call]) -> list[RecordRef]:
     """Records created (or upserted) by `calls`, oldest first, each once.
@@ -44,3 +44,9 @@ def delete_newest_first(client: NetSuiteClient, records: Iterable[RecordRef]) ->
         except Exception as exc:  # a transport failure must not hide the other deletions
             problems.append(f"{record}: {type(exc).__name__}: {exc}")
     return problems
+
+
+def delete_created(client: NetSuiteClient, calls: Iterable[Call]) -> list[str]:
+    """Delete what `calls` created, newest first; what could not be deleted, one line each."""
+    records = created_records(calls)
+    return delete_newest_first(client, records) if records else []
