@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-# The reference WooCommerce examples, next to the checkout (absent on some machines).
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "woocommerce"
+# Real example payloads from WooCommerce's published REST API documentation.
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "woocommerce"
 
 
 def record_scenarios(cassettes: Path, names: list[str]) -> dict[str, str]:
