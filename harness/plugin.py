@@ -425,7 +425,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     item.stash[CALL_FAILED] = report.failed
     landed = item.stash.get(LANDED, [])
     if report.failed and landed and hasattr(report.longrepr, "addsection"):
-        from harness.pytest_support.explain import landing_sections
+        from harness.pytest_support.verdict_text import landing_sections
 
         for title, text in landing_sections(landed):
             report.longrepr.addsection(title, text)
@@ -438,7 +438,7 @@ def pytest_assertrepr_compare(
     """`assert verdict == other` (or `in`, `!=`): show the verdict's diff and diagnosis."""
     if "Verdict" not in (type(left).__name__, type(right).__name__):
         return None  # cheap test first: most comparisons involve no verdict at all
-    from harness.pytest_support.explain import explain_comparison
+    from harness.pytest_support.verdict_text import explain_comparison
 
     return explain_comparison(op, left, right)
 

@@ -24,9 +24,9 @@ from harness.recording.account import PLACEHOLDER_ACCOUNT
 
 
 def _harness_version() -> str:
-    import harness  # late: harness/__init__ may one day import this package
+    from harness import __version__
 
-    return harness.__version__
+    return __version__
 
 
 def fingerprint(value: Any) -> str:

@@ -23,7 +23,7 @@ for _module in (
     "harness.connector.reference",
     "harness.landing.verify",
     "harness.targets.cleanup",
-    "harness.pytest_support.explain",
+    "harness.pytest_support.verdict_text",
     "harness.pytest_support.landing",
     "harness.pytest_support.results",
     "harness.recording",

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 SECTION = "netsuite landing"
 
 
-def explain(verdict: Verdict, expected: str | None = None) -> str:
+def verdict_text(verdict: Verdict, expected: str | None = None) -> str:
     """Several lines: what landed, what differs (a table), and why (summary, hint, evidence)."""
     from harness.landing.compare import render_diff
 
@@ -43,7 +43,7 @@ def landing_sections(landed: Sequence[Landed]) -> list[tuple[str, str]]:
     """Report sections for a failing test: the landings that went wrong (or, when all went
     as expected and something else failed, every landing)."""
     wrong = [one for one in landed if not (one.met if one.met is not None else one.verdict)]
-    return [(SECTION, explain(one.verdict, one.expected)) for one in wrong or landed]
+    return [(SECTION, verdict_text(one.verdict, one.expected)) for one in wrong or landed]
 
 
 def explain_comparison(op: str, left: object, right: object) -> list[str] | None:
@@ -55,5 +55,5 @@ def explain_comparison(op: str, left: object, right: object) -> list[str] | None
         return None
     lines = [f"{left!r} {op} {right!r}"]
     for verdict in found:
-        lines.extend(explain(verdict).splitlines())
+        lines.extend(verdict_text(verdict).splitlines())
     return lines
