@@ -38,33 +38,7 @@ _EXPORTS = {
     "SimTarget": "harness.targets.sim",
 }
 
-__all__ = [
-    "CallLog",
-    "Connector",
-    "Credentials",
-    "Diagnosis",
-    "FaultPlan",
-    "Mapping",
-    "Mismatch",
-    "NetSuiteClient",
-    "NetSuiteError",
-    "PushResult",
-    "ReferenceConnector",
-    "RetryPolicy",
-    "Sandbox",
-    "ScenarioSpec",
-    "SimTarget",
-    "Verdict",
-    "WooOrder",
-    "WooOrderError",
-    "__version__",
-    "connector_from_spec",
-    "generate",
-    "load_catalogue",
-    "load_mapping",
-    "run_scenario",
-    "verify",
-]
+__all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from harness.catalogue.spec import ScenarioSpec, load_catalogue
