@@ -1,8 +1,10 @@
 """The HTML report in a real headless Chromium: it renders a row per scenario, and no order
-text runs as script. Skipped where Debian's `chromium` is not installed."""
+text runs as script. Skipped where Debian's `chromium` is not installed, except in CI
+(`.ci/run` installs it and sets HARNESS_REQUIRE_BROWSER, so a failed install cannot hide)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -15,6 +17,8 @@ from harness.runner import ScenarioResult
 from harness.woo.order import WooOrder
 
 CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists() and os.environ.get("HARNESS_REQUIRE_BROWSER"):
+    raise RuntimeError("HARNESS_REQUIRE_BROWSER is set and /usr/bin/chromium is absent")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
 Run = tuple[list[ScenarioResult], dict[str, WooOrder]]
 
