@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
     from harness.push import Connector
-    from harness.pytest_support.landing import Landed, Lander, OrderMaker
+    from harness.pytest_support.lander import Landed, Lander, OrderMaker
     from harness.sandbox.serve import Sandbox
     from harness.targets.scenario import ActiveTarget
 
@@ -365,7 +365,7 @@ def woo_order(
 ) -> OrderMaker:
     """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
     the run seed (--ns-seed); without a name, the test's scenario."""
-    from harness.pytest_support.landing import OrderMaker
+    from harness.pytest_support.lander import OrderMaker
 
     return OrderMaker(_session(request.config).catalogue, ns_config.seed, ns_scenario)
 
@@ -381,7 +381,7 @@ def land(
     ns_scenario: ScenarioSpec | None,
 ) -> Lander:
     """`land(order_or_scenario=None) -> Verdict`: push through `connector`, then verify."""
-    from harness.pytest_support.landing import Lander
+    from harness.pytest_support.lander import Lander
 
     ns = _session(request.config)
     node = request.node

@@ -8,7 +8,7 @@ machines. A failure shows the field diff and the diagnosis of the landing.
 from __future__ import annotations
 
 from harness.catalogue.spec import ScenarioSpec
-from harness.pytest_support.landing import Lander
+from harness.pytest_support.lander import Lander
 
 
 def test_scenario(scenario: ScenarioSpec, land: Lander) -> None:

@@ -1,9 +1,3 @@
-"""The pytest plugin's machinery, kept apart from `harness.plugin` so it stays usable and
-testable without pytest hooks: option resolution, scenario selection and sharding, the per-test
-NetSuite target, record cleanup, landing, and the run's results.
-
-Modules here import pytest only where they talk to it; heavy harness imports are deferred so
-loading the plugin (which every pytest run in an installed environment does) stays cheap.
-"""
-
-from __future__ import annotations
+"""The pytest plugin's machinery behind `harness.plugin`: pytest's spelling of the options,
+scenario selection and sharding, the fixtures' callables, the run's results and summary.
+Imported only by `harness.plugin`; it may import every library layer below (see the README)."""

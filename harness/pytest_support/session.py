@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from harness.catalogue.spec import Catalogue, ScenarioSpec
     from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
-    from harness.pytest_support.landing import Landed
+    from harness.pytest_support.lander import Landed
     from harness.sandbox.serve import Sandbox
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from harness.landing.verdict import Verdict
-    from harness.pytest_support.landing import Landed
+    from harness.pytest_support.lander import Landed
 
 SECTION = "netsuite landing"
 

@@ -24,7 +24,7 @@ for _module in (
     "harness.landing.verify",
     "harness.targets.cleanup",
     "harness.pytest_support.verdict_text",
-    "harness.pytest_support.landing",
+    "harness.pytest_support.lander",
     "harness.pytest_support.results",
     "harness.recording",
     "harness.woo.generate",
