@@ -379,8 +379,13 @@ def land(
     mapping: Mapping,
     ns_config: NsConfig,
     ns_scenario: ScenarioSpec | None,
+    ns_target: ActiveTarget,
 ) -> Lander:
-    """`land(order_or_scenario=None) -> Verdict`: push through `connector`, then verify."""
+    """`land(order_or_scenario=None) -> Verdict`: push through `connector`, then verify.
+
+    In replay, only what this test did counts: a request the cassette cannot answer, or a
+    recorded write the connector no longer makes, fails it whatever the connector did with
+    the error."""
     from harness.pytest_support.lander import Lander
 
     ns = _session(request.config)
@@ -410,6 +415,7 @@ def land(
         on_landed=keep,
         fatal=fatal,
         on_fatal=fail,
+        replay=ns_target.replay,
     )
 
 

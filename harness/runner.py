@@ -37,7 +37,7 @@ from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
 from harness.push import Connector, PushResult
-from harness.recording import RecordingError
+from harness.recording import Recorder, RecordingError, ReplayMark, SkippedWritesError
 from harness.recording.paths import scenario_nodeid
 from harness.targets.account import AccountTarget
 from harness.targets.base import Target
@@ -107,6 +107,7 @@ def land(
     seed: int = 0,
     scenario: str | None = None,
     lookups: ReferenceData | None = None,
+    replay: Recorder | None = None,
 ) -> Landing:
     """Push an order through `connector` and verify where it landed: the one landing core.
 
@@ -115,9 +116,15 @@ def land(
     numbers do not add up is not pushed: verification explains it as `invalid-order`.
     `reader` reads back, best with the account's default role: the connector's role may be
     the very thing under test. `calllog` is the one both clients write to; only this
-    landing's part of it is evidence."""
+    landing's part of it is evidence.
+
+    With `replay` (a cassette answering), the verdict comes only from what this run did: a
+    request the cassette cannot answer raises its `ReplayMissError` even if the connector
+    swallowed it, and recorded writes the connector passed over make the landing `not-pushed`
+    (none made) or raise `SkippedWritesError` (some made)."""
     started = time.perf_counter()
     first_call = len(calllog)
+    mark = replay.mark() if replay is not None else None
     push: PushResult | None
     if isinstance(what, WooOrder):
         order = what
@@ -128,10 +135,50 @@ def land(
         for step, update in enumerate(what.updates, start=1):
             order = apply_update(order, update, step)
             push = connector.push(order)
+    if replay is not None and mark is not None:
+        _raise_misses(replay, mark)  # before reading back a state this run never wrote
     evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
     verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
+    if replay is not None and mark is not None:
+        verdict = _replayed_verdict(replay, mark, verdict)
     calls = tuple(calllog.calls[first_call:])
     return Landing(verdict, order, time.perf_counter() - started, calls)
+
+
+def _raise_misses(replay: Recorder, mark: ReplayMark) -> None:
+    misses = replay.report_since(mark).misses
+    if misses:
+        raise misses[0]
+
+
+def _replayed_verdict(replay: Recorder, mark: ReplayMark, verdict: Verdict) -> Verdict:
+    """`verdict`, unless the cassette says this run did not do what was recorded."""
+    report = replay.report_since(mark)
+    if report.misses:
+        raise report.misses[0]
+    if not report.skipped_writes:
+        return verdict
+    skipped = ", ".join(report.skipped_writes)
+    if report.writes_played:
+        raise SkippedWritesError(
+            f"Replay of {replay.path}: the code under test made some of the recorded writes "
+            f"but passed over {skipped}. The answers it read back describe writes this run "
+            f"never made. If the change is intended, record it again:\n"
+            f"    {replay.record_command}",
+            list(report.skipped_writes),
+        )
+    summary = (
+        f"Order #{verdict.order} was not sent to NetSuite: the connector made none of the "
+        f"{len(report.recorded_writes)} write(s) recorded for it ({skipped})."
+    )
+    hint = (
+        "Check the connector's own log for why it sent nothing. If it is meant to skip this "
+        f"order now, record the scenario again: {replay.record_command}"
+    )
+    diagnosis = Diagnosis("sync-rule", summary, hint, report.skipped_writes)
+    return Verdict(
+        order=verdict.order, outcome="not-pushed", scenario=verdict.scenario, diagnosis=diagnosis
+    )
 
 
 def run_scenario(
@@ -141,10 +188,12 @@ def run_scenario(
     mapping: Mapping,
     connector_factory: ConnectorFactory | None = None,
     caches: RunCaches | None = None,
+    replay: Recorder | None = None,
 ) -> ScenarioResult:
     """One catalogue scenario on a fresh target: its role's client pushes, the default
     role reads back. Without `connector_factory`, the reference connector pushes; `caches`
-    lets the scenarios of one run share what they learnt about the account's reference data."""
+    lets the scenarios of one run share what they learnt about the account's reference data;
+    `replay` is the cassette answering, if one is (see `land`)."""
     started = time.perf_counter()
     target.isolate()
     calllog = CallLog()
@@ -156,7 +205,15 @@ def run_scenario(
     reader = target.client(None, calllog)
     lookups = ReferenceData(reader, account=caches.landing) if caches else None
     landing = land(
-        spec, connector, reader, calllog, mapping, seed=seed, scenario=spec.name, lookups=lookups
+        spec,
+        connector,
+        reader,
+        calllog,
+        mapping,
+        seed=seed,
+        scenario=spec.name,
+        lookups=lookups,
+        replay=replay,
     )
     calls = tuple(call.to_dict() for call in landing.calls)
     return ScenarioResult(
@@ -311,8 +368,8 @@ def run_on_account(
                 record_command=record_command(name),
                 scenario=spec,
                 mapping=mapping,
-            ):
-                result = run_scenario(spec, config.seed, target, mapping)
+            ) as active:
+                result = run_scenario(spec, config.seed, target, mapping, replay=active.replay)
         except RecordingError as exc:
             result = _unplayed(spec, str(exc), time.perf_counter() - started)
         if settings.uses_account and not settings.keep_records:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
     from harness.push import Connector
+    from harness.recording import Recorder
     from harness.woo.order import WooOrder
 
 
@@ -60,6 +61,7 @@ class Lander:
     # message through `on_fatal`, not as a traceback from deep inside the connector.
     fatal: tuple[type[BaseException], ...] = ()
     on_fatal: Callable[[BaseException], NoReturn] | None = None
+    replay: Recorder | None = None  # the cassette answering (replay): landings are strict
 
     def __repr__(self) -> str:
         name = getattr(self.connector, "name", type(self.connector).__name__)
@@ -102,6 +104,7 @@ class Lander:
             self.mapping,
             seed=self.seed,
             scenario=spec.name if spec else None,
+            replay=self.replay,
         )
         calls = tuple(call.summary() for call in landing.calls)
         landed = Landed(landing.verdict, spec, landing.seconds, calls)

@@ -28,6 +28,7 @@ from harness.recording.errors import (
     RecordingError,
     ReplayMissError,
     SecretLeakError,
+    SkippedWritesError,
 )
 from harness.recording.match import (
     MATCHER,
@@ -39,7 +40,7 @@ from harness.recording.match import (
 )
 from harness.recording.metadata import CassetteMetadata, fingerprint
 from harness.recording.paths import cassette_path
-from harness.recording.recorder import MODES, Mode, Recorder
+from harness.recording.recorder import MODES, Mode, Recorder, ReplayMark, ReplayReport
 from harness.recording.scrub import SCRUBBED, Scrubber, fingerprint_secret
 
 __all__ = [
@@ -58,11 +59,14 @@ __all__ = [
     "Mode",
     "Recorder",
     "RecordingError",
+    "ReplayMark",
     "ReplayMissError",
+    "ReplayReport",
     "RequestCanonicalizer",
     "RequestKey",
     "Scrubber",
     "SecretLeakError",
+    "SkippedWritesError",
     "build_matchers",
     "cassette_path",
     "check_cassettes",

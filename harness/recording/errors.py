@@ -69,3 +69,12 @@ class ReplayMissError(RecordingError, CannotOverwriteExistingCassetteException):
         self.differences = differences
         self.similar_requests: list[Any] = []
         self.reason = "no_match" if differences else "already_played"
+
+
+class SkippedWritesError(RecordingError):
+    """Replay: the code under test passed over writes it made when recorded (while making
+    others); the answers it got back would describe a NetSuite it never wrote to."""
+
+    def __init__(self, message: str, skipped: list[str]) -> None:
+        super().__init__(message)
+        self.skipped = skipped

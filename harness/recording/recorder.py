@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +43,7 @@ from harness.recording.scrub import Scrubber
 
 Mode = Literal["record", "replay"]
 MODES: tuple[Mode, ...] = ("record", "replay")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A logger's filters do not apply to its children's records, so every vcrpy logger is listed.
 _VCR_LOGGERS = (
     "vcr.cassette",
@@ -72,6 +74,27 @@ class _HarnessCassette(Cassette):  # type: ignore[misc]  # vcrpy ships no type i
         if self.write_protected and self.on_miss is not None:
             raise self.on_miss(request)
         return False
+
+
+@dataclass(frozen=True)
+class ReplayMark:
+    """Where a replay stood before some code ran: misses so far and each interaction's plays."""
+
+    misses: int
+    plays: dict[int, int]
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """What the code since a mark did with the cassette.
+
+    `skipped_writes` are recorded writes still unplayed although a later interaction was
+    played: the code passed over them (a connector that no longer pushes, or pushes less)."""
+
+    misses: tuple[ReplayMissError, ...]
+    skipped_writes: tuple[str, ...]
+    writes_played: int
+    recorded_writes: tuple[str, ...]
 
 
 class Recorder:
@@ -194,13 +217,35 @@ class Recorder:
 
     def _finish_replay(self, exc_type: type[BaseException] | None) -> None:
         self.unplayed = [
-            f"{request.method} {request.parsed_uri.path or '/'}"
+            _label(request)
             for index, request in enumerate(self.cassette.requests)
             if self.cassette.play_counts[index] == 0
         ]
         if self.misses and exc_type is None:
             # The code under test swallowed the miss; the test must still not pass silently.
             raise self.misses[0]
+
+    # --- replay strictness ---------------------------------------------------------------
+
+    def mark(self) -> ReplayMark:
+        """Remember where the replay stands (see `report_since`)."""
+        return ReplayMark(len(self.misses), dict(self.cassette.play_counts))
+
+    def report_since(self, mark: ReplayMark) -> ReplayReport:
+        """What happened since `mark`: misses, writes played, and writes passed over."""
+        requests = self.cassette.requests
+        plays = self.cassette.play_counts
+        played = [index for index in range(len(requests)) if plays[index] > 0]
+        last = max(played, default=-1)
+        writes = [i for i, request in enumerate(requests) if request.method in WRITE_METHODS]
+        skipped = tuple(_label(requests[i]) for i in writes if plays[i] == 0 and i < last)
+        now = sum(1 for i in writes if plays[i] > mark.plays.get(i, 0))
+        return ReplayReport(
+            misses=tuple(self.misses[mark.misses :]),
+            skipped_writes=skipped,
+            writes_played=now,
+            recorded_writes=tuple(_label(requests[i]) for i in writes),
+        )
 
     # --- replay diagnostics --------------------------------------------------------------
 
@@ -257,3 +302,8 @@ class Recorder:
         )
         self.misses.append(error)
         return error
+
+
+def _label(request: Any) -> str:
+    """`POST /services/rest/record/v1/customer`: a recorded request, for messages."""
+    return f"{request.method} {request.parsed_uri.path or '/'}"

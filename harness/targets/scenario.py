@@ -35,6 +35,13 @@ class ActiveTarget:
         """The embedded sandbox (sim), where a scenario's own profile credential exists."""
         return self.target.sandbox if isinstance(self.target, SimTarget) else None
 
+    @property
+    def replay(self) -> Recorder | None:
+        """The cassette answering instead of NetSuite (replay), for strict landings."""
+        if self.recorder is not None and self.recorder.mode == "replay":
+            return self.recorder
+        return None
+
     def client(self, credential: str | None = None) -> NetSuiteClient:
         """A client signing with `credential` (a profile credential, sim only; record, live
         and replay sign with the one credential in the environment, or none)."""
