@@ -119,9 +119,11 @@ def land(
     landing's part of it is evidence.
 
     With `replay` (a cassette answering), the verdict comes only from what this run did: a
-    request the cassette cannot answer raises its `ReplayMissError` even if the connector
-    swallowed it, and recorded writes the connector passed over make the landing `not-pushed`
-    (none made) or raise `SkippedWritesError` (some made)."""
+    request of the connector's that the cassette cannot answer raises its `ReplayMissError`
+    even if the connector swallowed it; a connector that made none of the writes still
+    recorded is `not-pushed` (nothing is read back: the cassette's answers describe writes
+    this run never made); one that made some but passed over others raises
+    `SkippedWritesError`."""
     started = time.perf_counter()
     first_call = len(calllog)
     mark = replay.mark() if replay is not None else None
@@ -135,31 +137,51 @@ def land(
         for step, update in enumerate(what.updates, start=1):
             order = apply_update(order, update, step)
             push = connector.push(order)
-    if replay is not None and mark is not None:
-        _raise_misses(replay, mark)  # before reading back a state this run never wrote
-    evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
-    verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
-    if replay is not None and mark is not None:
-        verdict = _replayed_verdict(replay, mark, verdict)
+    unpushed = _replay_after_push(replay, mark, order, scenario)
+    if unpushed is not None:
+        verdict = unpushed
+    else:
+        evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
+        verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
+        _replay_after_verify(replay, mark)
     calls = tuple(calllog.calls[first_call:])
     return Landing(verdict, order, time.perf_counter() - started, calls)
 
 
-def _raise_misses(replay: Recorder, mark: ReplayMark) -> None:
-    misses = replay.report_since(mark).misses
-    if misses:
-        raise misses[0]
-
-
-def _replayed_verdict(replay: Recorder, mark: ReplayMark, verdict: Verdict) -> Verdict:
-    """`verdict`, unless the cassette says this run did not do what was recorded."""
+def _replay_after_push(
+    replay: Recorder | None, mark: ReplayMark | None, order: WooOrder, scenario: str | None
+) -> Verdict | None:
+    """The connector's misses raised; `not-pushed` when it made none of the recorded writes."""
+    if replay is None or mark is None:
+        return None
     report = replay.report_since(mark)
     if report.misses:
         raise report.misses[0]
-    if not report.skipped_writes:
-        return verdict
-    skipped = ", ".join(report.skipped_writes)
-    if report.writes_played:
+    if report.writes_played or not report.unplayed_writes:
+        return None
+    writes = ", ".join(report.unplayed_writes)
+    number = order.number or str(order.id)
+    summary = (
+        f"Order #{number} was not sent to NetSuite: the connector made none of the "
+        f"{len(report.unplayed_writes)} write(s) recorded for it ({writes})."
+    )
+    hint = (
+        "Check the connector's own log for why it sent nothing. If it is meant to skip this "
+        f"order now, record the scenario again: {replay.record_command}"
+    )
+    diagnosis = Diagnosis("sync-rule", summary, hint, report.unplayed_writes)
+    return Verdict(order=number, outcome="not-pushed", scenario=scenario, diagnosis=diagnosis)
+
+
+def _replay_after_verify(replay: Recorder | None, mark: ReplayMark | None) -> None:
+    """Misses of the read-back raised; writes the connector passed over raised."""
+    if replay is None or mark is None:
+        return
+    report = replay.report_since(mark)
+    if report.misses:
+        raise report.misses[0]
+    if report.skipped_writes:
+        skipped = ", ".join(report.skipped_writes)
         raise SkippedWritesError(
             f"Replay of {replay.path}: the code under test made some of the recorded writes "
             f"but passed over {skipped}. The answers it read back describe writes this run "
@@ -167,18 +189,6 @@ def _replayed_verdict(replay: Recorder, mark: ReplayMark, verdict: Verdict) -> V
             f"    {replay.record_command}",
             list(report.skipped_writes),
         )
-    summary = (
-        f"Order #{verdict.order} was not sent to NetSuite: the connector made none of the "
-        f"{len(report.recorded_writes)} write(s) recorded for it ({skipped})."
-    )
-    hint = (
-        "Check the connector's own log for why it sent nothing. If it is meant to skip this "
-        f"order now, record the scenario again: {replay.record_command}"
-    )
-    diagnosis = Diagnosis("sync-rule", summary, hint, report.skipped_writes)
-    return Verdict(
-        order=verdict.order, outcome="not-pushed", scenario=verdict.scenario, diagnosis=diagnosis
-    )
 
 
 def run_scenario(

@@ -94,7 +94,7 @@ class ReplayReport:
     misses: tuple[ReplayMissError, ...]
     skipped_writes: tuple[str, ...]
     writes_played: int
-    recorded_writes: tuple[str, ...]
+    unplayed_writes: tuple[str, ...]
 
 
 class Recorder:
@@ -244,7 +244,7 @@ class Recorder:
             misses=tuple(self.misses[mark.misses :]),
             skipped_writes=skipped,
             writes_played=now,
-            recorded_writes=tuple(_label(requests[i]) for i in writes),
+            unplayed_writes=tuple(_label(requests[i]) for i in writes if plays[i] == 0),
         )
 
     # --- replay diagnostics --------------------------------------------------------------
