@@ -18,7 +18,7 @@ _EXPORTS = {
     "generate": "harness.woo.generate",
     "load_catalogue": "harness.catalogue.spec",
     "NetSuiteClient": "harness.netsuite.client",
-    "RetryPolicy": "harness.netsuite.client",
+    "RetryPolicy": "harness.netsuite.retry",
     "NetSuiteError": "harness.netsuite.errors",
     "CallLog": "harness.netsuite.calllog",
     "Credentials": "harness.netsuite.auth",
@@ -75,8 +75,9 @@ if TYPE_CHECKING:
     from harness.mapping import Mapping, load_mapping
     from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
-    from harness.netsuite.client import NetSuiteClient, RetryPolicy
+    from harness.netsuite.client import NetSuiteClient
     from harness.netsuite.errors import NetSuiteError
+    from harness.netsuite.retry import RetryPolicy
     from harness.push import Connector, PushResult
     from harness.runner import SimTarget, run_scenario
     from harness.sandbox.faults import FaultPlan

@@ -69,7 +69,8 @@ class RunTarget:
         import requests
 
         from harness.netsuite.auth import tba_auth
-        from harness.netsuite.client import NetSuiteClient, RetryPolicy
+        from harness.netsuite.client import NetSuiteClient
+        from harness.netsuite.retry import RetryPolicy
 
         session = requests.Session()
         retry = RetryPolicy(sleep=_no_sleep) if self.config.target == "replay" else None

@@ -21,7 +21,7 @@ from requests.auth import AuthBase
 from responses import matchers
 
 from harness.netsuite.auth import M2MAuth, tba_auth
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import (
     ERROR_MEDIA_TYPE,
     MaybeCommittedError,
@@ -31,6 +31,7 @@ from harness.netsuite.errors import (
     error_document,
 )
 from harness.netsuite.governance import DEFAULT_LIMIT, ConcurrencyBudget
+from harness.netsuite.retry import RetryPolicy
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 REST = f"{BASE}/services/rest"
@@ -824,7 +825,7 @@ def test_requests_are_signed_again_after_a_long_wait_for_a_slot(
     client.get("customer", "1")
     assert auth.signed == 1
 
-    monkeypatch.setattr("harness.netsuite.client.RESIGN_AFTER", -1.0)
+    monkeypatch.setattr("harness.netsuite.sending.RESIGN_AFTER", -1.0)
     client.get("customer", "1")
     assert auth.signed == 3
 
