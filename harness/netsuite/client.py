@@ -70,7 +70,7 @@ class NetSuiteClient(RequestSender):
     ) -> NetSuiteClient:
         """A client for the account in the NETSUITE_* environment variables; its secrets are
         registered with the call log before the first request."""
-        from harness.netsuite.auth import Credentials
+        from harness.netsuite.credentials import Credentials
 
         credentials = Credentials.from_env()
         session = session or requests.Session()

@@ -23,9 +23,9 @@ from harness.pytest_support.options import NsConfig, OptionError
 if TYPE_CHECKING:
     from harness.catalogue.spec import ScenarioSpec
     from harness.mapping import Mapping as ConnectorMapping
-    from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
+    from harness.netsuite.credentials import Credentials
     from harness.netsuite.governance import ConcurrencyBudget
     from harness.recording import Recorder
     from harness.sandbox.serve import Sandbox
@@ -133,7 +133,8 @@ def prepare(
                 "profile YAML, and there is no such file"
             )
         return RunTarget(config)
-    from harness.netsuite.auth import AuthConfigError, Credentials
+    from harness.netsuite.auth import AuthConfigError
+    from harness.netsuite.credentials import Credentials
 
     account = account_from(config, env)
     base_url = (env.get(BASE_URL_ENV) or "").strip() or None

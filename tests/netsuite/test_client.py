@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from requests.auth import AuthBase
 from responses import matchers
 
-from harness.netsuite.auth import M2MAuth, tba_auth
+from harness.netsuite.auth import tba_auth
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import (
     ERROR_MEDIA_TYPE,
@@ -31,6 +31,7 @@ from harness.netsuite.errors import (
     error_document,
 )
 from harness.netsuite.governance import DEFAULT_LIMIT, ConcurrencyBudget
+from harness.netsuite.oauth2 import M2MAuth
 from harness.netsuite.retry import RetryPolicy
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
