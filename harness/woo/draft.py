@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from harness.woo.cart import OrderInput
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import DEFAULT_STORE_URL
-from harness.woo.totals import OrderInput, OrderTotals, RateAmount, calculate, format_money
+from harness.woo.totals import OrderTotals, RateAmount, calculate, format_money
 
 WOOCOMMERCE_VERSION = "9.4.3"
 
