@@ -18,10 +18,10 @@ _EXPORTS = {
     "generate": "harness.woo.generate",
     "load_catalogue": "harness.catalogue.spec",
     "NetSuiteClient": "harness.netsuite.client",
-    "RetryPolicy": "harness.netsuite.client",
+    "RetryPolicy": "harness.netsuite.retry",
     "NetSuiteError": "harness.netsuite.errors",
     "CallLog": "harness.netsuite.calllog",
-    "Credentials": "harness.netsuite.auth",
+    "Credentials": "harness.netsuite.credentials",
     "Sandbox": "harness.sandbox.serve",
     "FaultPlan": "harness.sandbox.faults",
     "Connector": "harness.push",
@@ -47,10 +47,11 @@ if TYPE_CHECKING:
     from harness.landing.verdict import Diagnosis, Mismatch, Verdict
     from harness.landing.verify import verify
     from harness.mapping import Mapping, load_mapping
-    from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
-    from harness.netsuite.client import NetSuiteClient, RetryPolicy
+    from harness.netsuite.client import NetSuiteClient
+    from harness.netsuite.credentials import Credentials
     from harness.netsuite.errors import NetSuiteError
+    from harness.netsuite.retry import RetryPolicy
     from harness.push import Connector, PushResult
     from harness.runner import run_scenario
     from harness.sandbox.faults import FaultPlan

@@ -35,7 +35,8 @@ def catalogue_metadata(
 
 def environment_secrets(env: Mapping[str, str] = os.environ) -> list[str]:
     """The account's secrets, when NETSUITE_* holds usable credentials (else none)."""
-    from harness.netsuite.auth import AuthConfigError, Credentials
+    from harness.netsuite.auth import AuthConfigError
+    from harness.netsuite.credentials import Credentials
 
     try:
         return list(Credentials.from_env(env).secrets())

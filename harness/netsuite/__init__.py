@@ -1,1 +1,2 @@
-"""The NetSuite side, as any REST client sees it."""
+"""NetSuite as any REST client sees it: auth, client, retries, errors, governance, call log.
+May import only `harness.netsuite.*`, `harness.yamlfile` and `harness.money`."""

@@ -93,12 +93,6 @@ class ConcurrencyBudget:
         self._local = threading.local()
         self._random = random.Random()
 
-    @classmethod
-    def from_governance(
-        cls, account_id: str, limits: Mapping[str, Any], *, lock_dir: str | Path | None = None
-    ) -> ConcurrencyBudget:
-        return cls(account_id, limit_from_governance(limits), lock_dir=lock_dir)
-
     def _descriptors(self) -> list[int]:
         """One open descriptor per slot file, reopened in a forked child: descriptors
         inherited across fork share their lock with the parent."""

@@ -21,9 +21,9 @@ from harness.targets.settings import (
 )
 
 if TYPE_CHECKING:
-    from harness.netsuite.auth import Credentials
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
+    from harness.netsuite.credentials import Credentials
     from harness.netsuite.governance import ConcurrencyBudget
 
 # Replay needs a signer but no real secret: matching ignores OAuth signatures, nonces, tokens.
@@ -75,7 +75,8 @@ class AccountTarget:
 
         from harness.netsuite.auth import tba_auth
         from harness.netsuite.calllog import CallLog
-        from harness.netsuite.client import NetSuiteClient, RetryPolicy
+        from harness.netsuite.client import NetSuiteClient
+        from harness.netsuite.retry import RetryPolicy
 
         del credential  # one credential: the environment's
         session = requests.Session()
@@ -149,7 +150,8 @@ def prepare_account(
 ) -> AccountTarget:
     """Check a live/record/replay target's settings (raising `TargetConfigError`) and gather
     what its scenarios need. `default_account` is what replay falls back on (the mapping's)."""
-    from harness.netsuite.auth import AuthConfigError, Credentials
+    from harness.netsuite.auth import AuthConfigError
+    from harness.netsuite.credentials import Credentials
 
     env = os.environ if env is None else env
     kind = settings.kind

@@ -1,5 +1,8 @@
-"""Assemble a REST v3 order's wire JSON from a draft (everything but the numbers) and the
-totals WooCommerce's arithmetic gives (`harness.woo.totals`)."""
+"""A REST v3 order's wire JSON, assembled from a draft and WooCommerce's arithmetic.
+
+`OrderDraft` holds everything about an order but its numbers; `render_order` computes those with
+`harness.woo.totals`, assembles the JSON WooCommerce would serve and checks its invariants.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from harness.woo.cart import OrderInput
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import DEFAULT_STORE_URL
-from harness.woo.totals import OrderInput, OrderTotals, RateAmount, calculate, format_money
+from harness.woo.totals import OrderTotals, RateAmount, calculate, format_money
 
 WOOCOMMERCE_VERSION = "9.4.3"
+CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "EUR": "€", "GBP": "£", "AUD": "$", "JPY": "¥"}
+EDITABLE_STATUSES = frozenset({"pending", "on-hold", "auto-draft", "checkout-draft"})
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,6 @@ class OrderDraft:
     store_utc_offset: timedelta = timedelta(0)
     first_item_id: int = 1
     first_meta_id: int = 1
-
-
-CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "EUR": "€", "GBP": "£", "AUD": "$", "JPY": "¥"}
-EDITABLE_STATUSES = frozenset({"pending", "on-hold", "auto-draft", "checkout-draft"})
 
 
 class _Ids:

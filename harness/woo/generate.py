@@ -1,9 +1,10 @@
 """The seeded generator that turns an order spec into a realistic WooCommerce order.
 
-`generate` makes the order itself: names, addresses and dates from Faker, numbers from
-`harness.woo.totals`. Everything random is derived from `sha256("<scenario name>:<run seed>")`
-through private `random.Random` and `Faker` instances, so the same spec and seed give
-byte-identical orders in any process, on any xdist worker, in any order.
+`generate` makes the order itself: names, addresses and dates from Faker, the numbers and the
+wire JSON from `harness.woo.draft`. Everything random is derived from
+`sha256("<scenario name>:<run seed>")` through private `random.Random` and `Faker` instances,
+so the same spec and seed give byte-identical orders in any process, on any xdist worker, in
+any order.
 """
 
 from __future__ import annotations
@@ -69,7 +70,6 @@ _ALPHANUMERIC = string.ascii_letters + string.digits
 STORE_UTC_OFFSET = timedelta(hours=-8)
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 _PAID_STATUSES = frozenset({"processing", "completed", "refunded"})
-
 
 # Browsers seen at checkout. Faker's user agents embed dates relative to today, which would
 # make an order depend on the day it was generated.

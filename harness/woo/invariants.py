@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Protocol
 
-from harness.woo.wire import decimals_of, minor_unit, round_money
+from harness.money import minor_unit, round_half_up
+from harness.woo.wire import decimals_of
 
 if TYPE_CHECKING:
     from harness.woo.order import LineTax, WooOrder
@@ -82,7 +83,7 @@ class _Checker:
         self.violations: list[InvariantViolation] = []
 
     def r(self, amount: Decimal) -> Decimal:
-        return round_money(amount, self.dp)
+        return round_half_up(amount, self.dp)
 
     def show(self, amount: Decimal) -> str:
         return f"{self.r(amount):f}" if decimals_of(amount) <= self.dp else f"{amount:f}"

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness.woo.totals import CouponInput, FeeInput, LineInput, OrderInput, ShippingInput, TaxRate
+from harness.woo.cart import CouponInput, FeeInput, LineInput, OrderInput, ShippingInput, TaxRate
 
 DEFAULT_STORE_URL = "https://acme-outfitters.example"
 

@@ -19,9 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from harness.woo.draft import OrderDraft, Payment, ProductRef, ShippingRef, build_wire
-from harness.woo.order import WooOrder
-from harness.woo.totals import (
+from harness.woo.cart import (
     CouponInput,
     CouponKind,
     FeeInput,
@@ -29,8 +27,10 @@ from harness.woo.totals import (
     OrderInput,
     ShippingInput,
     TaxRate,
-    calculate,
 )
+from harness.woo.draft import OrderDraft, Payment, ProductRef, ShippingRef, build_wire
+from harness.woo.order import WooOrder
+from harness.woo.totals import calculate
 
 Wire = dict[str, Any]
 Path = tuple[str | int, ...]

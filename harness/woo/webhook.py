@@ -34,7 +34,6 @@ DEFAULT_TIMEOUT = 60.0
 MAX_DELIVERY_FAILURES = 5
 # Orders in these statuses are not delivered (WHCLS `is_valid_resource`).
 UNDELIVERED_STATUSES = frozenset({"draft", "auto-draft", "new"})
-ORDER_TOPICS = ("order.created", "order.updated", "order.deleted", "order.restored")
 SNIPPET_CHARS = 1000
 
 WebhookStatus = Literal["active", "paused", "disabled"]

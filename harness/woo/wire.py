@@ -14,7 +14,7 @@ import re
 import typing
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from harness.money import round_half_up
+
 MAX_DP = 8
 """The most decimals a store can be set to that this harness accepts (WooCommerce allows any)."""
 
@@ -37,7 +39,6 @@ _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _STATUS_RE = re.compile(r"[a-z0-9_-]+")
 _CURRENCY_RE = re.compile(r"[A-Z0-9]{3}")
 _COUNTRY_RE = re.compile(r"(?:[A-Z]{2})?")
-_WIDE = Context(prec=60)
 _FLOATS = Context(prec=400)  # enough digits for any double written out in full
 _TENTH = Decimal("0.1")
 
@@ -57,19 +58,9 @@ class Expect:
     text: str
 
 
-def minor_unit(dp: int) -> Decimal:
-    """The smallest amount a store with `dp` decimals can express (0.01 for 2)."""
-    return Decimal(1).scaleb(-dp)
-
-
-def round_money(amount: Decimal, dp: int) -> Decimal:
-    """WooCommerce's rounding of an amount to the store's decimals (half away from zero)."""
-    return amount.quantize(minor_unit(dp), rounding=ROUND_HALF_UP, context=_WIDE)
-
-
 def format_money(amount: Decimal, dp: int) -> str:
     """An amount as WooCommerce prints it at `dp` decimals (`wc_format_decimal`)."""
-    return f"{round_money(amount, dp):f}"
+    return f"{round_half_up(amount, dp):f}"
 
 
 def decimals_of(amount: Decimal) -> int:
@@ -115,7 +106,7 @@ def _money(value: object, info: ValidationInfo) -> Decimal:
     amount = _parse_amount(value)
     if amount is None:
         raise _fail("money", "not a money amount", money_example(dp))
-    if dp is not None and round_money(amount, dp) != amount:
+    if dp is not None and round_half_up(amount, dp) != amount:
         places = "1 decimal" if dp == 1 else f"{dp} decimals"
         raise _fail("money_precision", "more decimals than the store uses", f"at most {places}")
     return amount
@@ -463,8 +454,6 @@ __all__ = [
     "infer_dp",
     "kind_of",
     "load_json",
-    "minor_unit",
     "money_example",
     "problems_of",
-    "round_money",
 ]

@@ -11,7 +11,8 @@ from harness.catalogue.spec import Catalogue, ScenarioSpec, load_catalogue
 from harness.mapping import Mapping, load_mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.retry import RetryPolicy
 from harness.sandbox.serve import Sandbox
 
 

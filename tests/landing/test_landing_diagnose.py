@@ -32,8 +32,9 @@ from harness.landing.readback import ActualLanding, ActualLine
 from harness.landing.refdata import CustomerRef, NamedRef
 from harness.landing.verdict import Diagnosis
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, NetSuiteError, error_detail, error_document
+from harness.netsuite.retry import RetryPolicy
 from harness.push import PushResult
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"

@@ -13,9 +13,10 @@ import sys
 import threading
 from collections import Counter
 
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
 from harness.netsuite.governance import ConcurrencyBudget
+from harness.netsuite.retry import RetryPolicy
 
 
 def run(base_url: str, lock_dir: str, limit: int, threads: int, count: int) -> Counter[str]:

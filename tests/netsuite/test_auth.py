@@ -24,16 +24,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from harness.netsuite.auth import (
     AuthConfigError,
-    Credentials,
-    M2MAuth,
-    TokenRequestError,
-    algorithm_for,
     check_account_id,
     host_for,
     is_production_account,
     realm_for,
     tba_auth,
 )
+from harness.netsuite.credentials import Credentials
+from harness.netsuite.oauth2 import M2MAuth, TokenRequestError, algorithm_for
 
 ACCOUNT = "1234567_SB1"
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from requests.auth import AuthBase
 from responses import matchers
 
-from harness.netsuite.auth import M2MAuth, tba_auth
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.auth import tba_auth
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import (
     ERROR_MEDIA_TYPE,
     MaybeCommittedError,
@@ -31,6 +31,8 @@ from harness.netsuite.errors import (
     error_document,
 )
 from harness.netsuite.governance import DEFAULT_LIMIT, ConcurrencyBudget
+from harness.netsuite.oauth2 import M2MAuth
+from harness.netsuite.retry import RetryPolicy
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 REST = f"{BASE}/services/rest"
@@ -824,7 +826,7 @@ def test_requests_are_signed_again_after_a_long_wait_for_a_slot(
     client.get("customer", "1")
     assert auth.signed == 1
 
-    monkeypatch.setattr("harness.netsuite.client.RESIGN_AFTER", -1.0)
+    monkeypatch.setattr("harness.netsuite.sending.RESIGN_AFTER", -1.0)
     client.get("customer", "1")
     assert auth.signed == 3
 

@@ -11,9 +11,10 @@ import pytest
 
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import MaybeCommittedError, NetSuiteError
 from harness.netsuite.governance import ConcurrencyBudget
+from harness.netsuite.retry import RetryPolicy
 from harness.sandbox.account import Fault, FaultMatch
 from harness.sandbox.faults import FaultInjector, FaultPlan
 from harness.sandbox.serve import Sandbox

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from requests.auth import AuthBase
 
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, NetSuiteError, error_detail, error_document
 from harness.netsuite.redact import MASK, Redactor
+from harness.netsuite.retry import RetryPolicy
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 REST = f"{BASE}/services/rest"

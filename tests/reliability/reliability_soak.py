@@ -25,7 +25,8 @@ from harness.landing.verify import verify
 from harness.mapping import load_mapping
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import Call, CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.retry import RetryPolicy
 from harness.sandbox.faults import FaultInjector, FaultPlan
 from harness.sandbox.serve import Sandbox
 from harness.woo.generate import generate

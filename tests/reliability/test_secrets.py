@@ -24,9 +24,11 @@ from secret_helpers import (
 from harness.catalogue.spec import load_catalogue
 from harness.landing.verify import verify
 from harness.mapping import load_mapping
-from harness.netsuite.auth import AuthConfigError, Credentials, tba_auth
+from harness.netsuite.auth import AuthConfigError, tba_auth
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.credentials import Credentials
+from harness.netsuite.retry import RetryPolicy
 from harness.recording import Recorder
 from harness.report.files import write_json, write_junit
 from harness.report.html import render_html

@@ -27,7 +27,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from requests_oauthlib import OAuth1
 
-from harness.netsuite.auth import Credentials, tba_auth
+from harness.netsuite.auth import tba_auth
+from harness.netsuite.credentials import Credentials
 from harness.sandbox.oauth import (
     AuthFailure,
     M2MClient,

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.woo.cart import OrderInput
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.strategies import DEFECT_KINDS, malformed_orders, order_inputs, valid_orders
-from harness.woo.totals import OrderInput, calculate
+from harness.woo.totals import calculate
 
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

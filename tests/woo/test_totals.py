@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from harness.woo.totals import (
+from harness.woo.cart import (
     CouponInput,
     FeeInput,
     LineInput,
@@ -14,11 +14,9 @@ from harness.woo.totals import (
     ShippingInput,
     TaxRate,
     TotalsInputError,
-    calculate,
-    exclusive_taxes,
-    format_money,
-    inclusive_taxes,
 )
+from harness.woo.taxes import exclusive_taxes, inclusive_taxes
+from harness.woo.totals import calculate, format_money
 
 D = Decimal
 CA = TaxRate(1, "US", "CA", "State Tax", D("7.25"), shipping=False)

@@ -19,8 +19,9 @@ from harness.connector.interpret import render, template_values
 from harness.connector.refdata import sql_text
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
-from harness.netsuite.client import NetSuiteClient, RetryPolicy
+from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
+from harness.netsuite.retry import RetryPolicy
 from harness.woo.order import WooOrder
 
 DEFAULT_TIMEOUT = 10.0
