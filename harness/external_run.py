@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from harness.catalogue.spec import load_catalogue
-from harness.connector.drivers.landing import DEFAULT_TIMEOUT
+from harness.connector.drivers.watch import DEFAULT_TIMEOUT
 from harness.connector.external import (
     DriverFactory,
     ExternalConnectorError,

@@ -28,7 +28,9 @@ from harness.connector.drivers.common import (
     judge,
     netsuite_environment,
 )
-from harness.connector.drivers.landing import (
+from harness.connector.drivers.observe import ObservedServer
+from harness.connector.drivers.pyfunc import PythonConnector, load_function
+from harness.connector.drivers.watch import (
     DEFAULT_TIMEOUT,
     Landing,
     LandingQuery,
@@ -36,8 +38,6 @@ from harness.connector.drivers.landing import (
     LandingWatch,
     OrderRefs,
 )
-from harness.connector.drivers.observe import ObservedServer
-from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.drivers.webhook import WebhookConnector, WebhookSettings
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient

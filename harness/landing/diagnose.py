@@ -18,10 +18,10 @@ from dataclasses import replace
 from harness.landing.classify import Cause, classify
 from harness.landing.evidence import failed, order_writes
 from harness.landing.expect import ExpectedLanding, ExpectedProblem
-from harness.landing.explain import category_of, explain, mismatch_line
 from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
+from harness.landing.wording import category_of, mismatch_line, mismatch_wording
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult
@@ -278,7 +278,7 @@ def _from_mismatches(
     found = by_category[category]
     writes = order_writes(calllog, expected)
     body = sent_body(writes[-1].request_body) if writes else {}
-    summary, hint, extra = explain(category, found, expected, actual, body, calllog, order)
+    summary, hint, extra = mismatch_wording(category, found, expected, actual, body, calllog, order)
     evidence = [format_call(c) for c in writes if c.ok][-2:] + extra
     evidence += [mismatch_line(m) for m in found]
     return Diagnosis(category, summary, hint, tuple(evidence))

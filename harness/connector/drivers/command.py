@@ -31,7 +31,7 @@ from harness.connector.drivers.common import (
     capped,
     netsuite_environment,
 )
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder

@@ -22,7 +22,7 @@ from harness.connector.drivers.common import (
     Topic,
     capped,
 )
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder, WooOrderError

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import requests
 
 from harness.connector.drivers.common import Answer, ExternalConnector, Topic, capped
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient

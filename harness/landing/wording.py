@@ -1,6 +1,6 @@
-"""How an order that landed wrong is explained: per cause, a sentence and what to change.
+"""The wording of mismatches: per cause, the sentence and the hint a diagnosis gives.
 
-Each explanation reads the mismatches of its category, the expectation, what NetSuite holds
+Each wording reads the mismatches of its category, the expectation, what NetSuite holds
 and the body the connector sent, and quotes what was sent as extra evidence (`sent
 {"shippingCost": 8}`), so the owner sees the faulty request next to the faulty result.
 """
@@ -52,7 +52,7 @@ def mismatch_line(m: Mismatch) -> str:
     return f"{m.field}: expected {shown(m.expected)}, actual {shown(m.actual)}"
 
 
-def explain(
+def mismatch_wording(
     category: Category,
     found: list[Mismatch],
     expected: ExpectedLanding,
