@@ -60,9 +60,7 @@ def _error_call(calllog: CallLog, error: NetSuiteError) -> Call | None:
 
 
 def _problem(expected: ExpectedLanding, category: Category | None = None) -> ExpectedProblem | None:
-    return next(
-        (p for p in expected.problems if category is None or p.category == category), None
-    )
+    return next((p for p in expected.problems if category is None or p.category == category), None)
 
 
 def diagnose(
@@ -147,8 +145,9 @@ def _refusal(
     hint = known.hint if known is not None else cause.hint
     if known is not None and by == "NetSuite":
         evidence = [*evidence, f"expected: {known.summary}"]
-    return Diagnosis(cause.category, f"{by} refused {order}: {_continued(cause.summary)}", hint,
-                     tuple(evidence))
+    return Diagnosis(
+        cause.category, f"{by} refused {order}: {_continued(cause.summary)}", hint, tuple(evidence)
+    )
 
 
 def _continued(sentence: str) -> str:
@@ -231,8 +230,10 @@ def _sync_rule(
             f"'{expected.status}' to sync.statuses if such orders should sync.",
             tuple(evidence),
         )
-    said = f"connector: skipped ({push.skipped_rule})" if push and push.skipped_rule else (
-        "no Sales Order exists for the order, as intended"
+    said = (
+        f"connector: skipped ({push.skipped_rule})"
+        if push and push.skipped_rule
+        else ("no Sales Order exists for the order, as intended")
     )
     return Diagnosis(
         "sync-rule",
@@ -357,7 +358,8 @@ def _duplicates(
     # A repeated create is the sync's idempotency failing (reference 8.2).
     return Diagnosis(
         "sync-rule",
-        f"NetSuite has {count.actual} Sales Orders for {order}" + (f" ({ids})" if ids else "")
+        f"NetSuite has {count.actual} Sales Orders for {order}"
+        + (f" ({ids})" if ids else "")
         + "; it must have exactly one.",
         f"Upsert the Sales Order by externalId (PUT salesOrder/eid:{expected.external_id}) so a "
         "retried or repeated push updates the same order; delete the extra orders.",

@@ -389,8 +389,11 @@ class _Builder:
                     f"Reactivate item {name} in NetSuite (clear 'Inactive'), or stop selling "
                     "it in WooCommerce.",
                 )
-            elif subsidiary and subsidiary.id and ref.subsidiaries and (
-                subsidiary.id not in ref.subsidiaries
+            elif (
+                subsidiary
+                and subsidiary.id
+                and ref.subsidiaries
+                and (subsidiary.id not in ref.subsidiaries)
             ):
                 self.problem(
                     "item-mapping",
@@ -476,8 +479,9 @@ class _Builder:
             return None
         first = order.shipping_lines[0]
         unmapped = [
-            line for line in order.shipping_lines if self.mapping.ship_item_for(line.method_id)
-            is None
+            line
+            for line in order.shipping_lines
+            if self.mapping.ship_item_for(line.method_id) is None
         ]
         if unmapped:
             line = unmapped[0]
@@ -508,8 +512,11 @@ class _Builder:
                 f"Ship item '{name}' ({ref.id}) is inactive in NetSuite.",
                 f"Reactivate the shipping item '{name}', or map {first.method_id} to another.",
             )
-        elif subsidiary and subsidiary.id and ref.subsidiaries and (
-            subsidiary.id not in ref.subsidiaries
+        elif (
+            subsidiary
+            and subsidiary.id
+            and ref.subsidiaries
+            and (subsidiary.id not in ref.subsidiaries)
         ):
             self.problem(
                 "shipping",
@@ -600,8 +607,14 @@ def _unique_keys(lines: list[ExpectedLine]) -> tuple[ExpectedLine, ...]:
         seen[line.key] += 1
         if totals[line.key] > 1 and seen[line.key] > 1:
             line = ExpectedLine(
-                f"{line.key}#{seen[line.key]}", line.item, line.quantity, line.rate,
-                line.amount, line.kind, line.source, line.description,
+                f"{line.key}#{seen[line.key]}",
+                line.item,
+                line.quantity,
+                line.rate,
+                line.amount,
+                line.kind,
+                line.source,
+                line.description,
             )
         named.append(line)
     return tuple(named)

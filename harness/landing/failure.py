@@ -114,8 +114,14 @@ class Failure:
 
     def summary(self) -> str:
         return describe(
-            self.method, self.resource, self.status, self.code, self.detail, self.path,
-            self.transport_error, self.attempt,
+            self.method,
+            self.resource,
+            self.status,
+            self.code,
+            self.detail,
+            self.path,
+            self.transport_error,
+            self.attempt,
         )
 
 
@@ -180,8 +186,14 @@ def describe(
 def format_call(call: Call, *, with_query: bool = False) -> str:
     """One call-log record as evidence; `with_query` adds a SuiteQL statement or a body."""
     text = describe(
-        call.method, call.path, call.status, call.error_code, call.error_detail or "",
-        call.error_path, call.transport_error, call.attempt,
+        call.method,
+        call.path,
+        call.status,
+        call.error_code,
+        call.error_detail or "",
+        call.error_path,
+        call.transport_error,
+        call.attempt,
     )
     if with_query and call.request_body:
         q = field_of(sent_body(call.request_body), "q")

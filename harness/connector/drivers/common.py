@@ -110,7 +110,7 @@ def netsuite_environment(
                 "the connector needs NetSuite credentials: the target's client does not use TBA "
                 "and NETSUITE_ACCOUNT is not set; set the NETSUITE_* variables"
             )
-    env["NETSUITE_BASE_URL"] = (base_url or env.get("NETSUITE_BASE_URL") or client.base_url)
+    env["NETSUITE_BASE_URL"] = base_url or env.get("NETSUITE_BASE_URL") or client.base_url
     return env
 
 
@@ -185,8 +185,14 @@ class ExternalConnector:
     name = "external"
     kind: Literal["webhook", "command", "python", "store"] = "webhook"
 
-    def __init__(self, client: NetSuiteClient, mapping: OrderMapping, watch: LandingWatch,
-                 *, settle: float = 0.0) -> None:
+    def __init__(
+        self,
+        client: NetSuiteClient,
+        mapping: OrderMapping,
+        watch: LandingWatch,
+        *,
+        settle: float = 0.0,
+    ) -> None:
         self.client = client
         self.mapping = mapping
         self.watch = watch
