@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from harness.landing.expect import ExpectedAddress, ExpectedLanding, ExpectedLine
+from harness.landing.expected import ExpectedAddress, ExpectedLanding, ExpectedLine
 from harness.landing.readback import ActualAddress, ActualLanding, ActualLine
 from harness.landing.refdata import NamedRef, normalize_email
 from harness.landing.verdict import Mismatch

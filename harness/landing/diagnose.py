@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from harness.landing.classify import Cause, classify
 from harness.landing.evidence import failed, order_writes
-from harness.landing.expect import ExpectedLanding, ExpectedProblem
+from harness.landing.expected import ExpectedLanding, ExpectedProblem
 from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch

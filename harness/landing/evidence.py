@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.landing.expect import ExpectedLanding
+from harness.landing.expected import ExpectedLanding
 from harness.landing.failure import Failure
 from harness.netsuite.calllog import Call, CallLog
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from harness.landing.expect import (
+from harness.landing.expected import (
     ExpectedAddress,
     ExpectedCustomer,
     ExpectedLanding,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from harness.connector.drivers.watch import Landing, LandingWatch
+from harness.connector.interpret import syncs
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
@@ -220,7 +221,7 @@ class ExternalConnector:
         seen_order = self.landed_order(order)
         # Only an order the connector accepted and the mapping syncs is worth waiting for;
         # anything else gets one look (it may have landed all the same).
-        wait = answer.ok and answer.not_sent is None and self.mapping.syncs(seen_order.status)
+        wait = answer.ok and answer.not_sent is None and syncs(self.mapping, seen_order.status)
         if wait and self.settle > 0:
             self.watch.sleep(self.settle)
         landing = self.watch.wait(seen_order, timeout=None if wait else 0.0)
