@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness.landing.failure import Failure, field_of, ref_id, sent_lines
+from harness.landing.failure import Failure
 from harness.landing.verdict import Category
 
 ItemNamer = Callable[[str], str | None]
@@ -315,13 +315,6 @@ def _required(failure: Failure, _names: ItemNamer) -> Cause | None:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
-
-
-def _sent_line_item(failure: Failure, index: int | None) -> str | None:
-    if index is None:
-        return None
-    lines = sent_lines(failure.sent())
-    return ref_id(field_of(lines[index], "item")) if 0 <= index < len(lines) else None
 
 
 def _item_label(item_id: str, names: ItemNamer) -> str:

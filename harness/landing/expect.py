@@ -316,7 +316,6 @@ class _Builder(LinesBuilder):
                     rate_code,
                     percent,
                     ref.ref if ref else (NamedRef(None, name) if name else None),
-                    ref.rate if ref else None,
                 )
             )
         return codes
@@ -373,7 +372,5 @@ def expect(
         price_level_custom=mapping.items.price_level == "custom",
         woo_shipping_methods=tuple(line.method_id for line in order.shipping_lines),
         tax_codes=tuple(tax_codes),
-        tax_strategy=mapping.tax.strategy,
-        email=customer.email,
         problems=tuple(build.problems),
     )

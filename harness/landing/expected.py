@@ -88,7 +88,6 @@ class ExpectedTaxCode:
     rate_code: str
     woo_percent: Decimal | None
     code: NamedRef | None
-    netsuite_rate: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,6 @@ class ExpectedLanding:
     price_level_custom: bool = True
     woo_shipping_methods: tuple[str, ...] = ()
     tax_codes: tuple[ExpectedTaxCode, ...] = ()
-    tax_strategy: str = "tax-code"
-    email: str = ""
     problems: tuple[ExpectedProblem, ...] = field(default_factory=tuple)
 
     @property

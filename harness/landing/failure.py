@@ -28,7 +28,6 @@ _RECORD_NAMES = {
     "otherchargesaleitem": "item",
     "discountitem": "discount item",
 }
-_LINE_INDEX = re.compile(r"item\.items\[(\d+)\]", re.IGNORECASE)
 
 
 def strip_prefix(detail: str) -> str:
@@ -101,12 +100,6 @@ class Failure:
         if kind is None:
             return "request"
         return _RECORD_NAMES.get(kind.lower(), kind)
-
-    @property
-    def line_index(self) -> int | None:
-        """The sublist line the error path points at (`item.items[2].item` -> 2)."""
-        match = _LINE_INDEX.search(self.path or "")
-        return int(match.group(1)) if match else None
 
     def sent(self) -> dict[str, Any]:
         """The JSON body that was sent (empty when there was none or it is not JSON)."""
