@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from harness.connector.interpret import render, ship_item_for, subsidiary_for, syncs, tax_code_for
-from harness.mapping import MappingError, load_mapping
+from harness.connector.interpret import (
+    exempt_code_for,
+    item_name_for,
+    render,
+    ship_item_for,
+    subsidiary_for,
+    syncs,
+    tax_code_for,
+)
+from harness.mapping import Mapping, MappingError, load_mapping
+from harness.woo.order import LineItem
 
 
 def test_demo_mapping_routes_currency_to_subsidiary() -> None:
@@ -81,3 +90,54 @@ def test_default_guest_customer_requires_an_id(tmp_path: Path) -> None:
 def test_render_fills_templates_and_blanks_missing_values() -> None:
     assert render("woo-{number}", {"number": "1001"}) == "woo-1001"
     assert render("{customer_note}", {}) == ""
+
+
+def _line(product_id: int, variation_id: int = 0, sku: str | None = "HOODIE-BLK-L") -> LineItem:
+    return LineItem.model_validate(
+        {"id": 1, "product_id": product_id, "variation_id": variation_id, "quantity": 1,
+         "subtotal": "49.00", "subtotal_tax": "0", "total": "49.00", "total_tax": "0",
+         "sku": sku}
+    )
+
+
+def _with_items(mapping: Mapping, **items: object) -> Mapping:
+    return mapping.model_copy(update={"items": mapping.items.model_copy(update=items)})
+
+
+def test_a_line_is_sent_as_its_sku_without_surrounding_spaces() -> None:
+    mapping = load_mapping()
+    assert item_name_for(_line(102, 1022, " HOODIE-BLK-L\t"), mapping) == "HOODIE-BLK-L"
+    assert item_name_for(_line(104, sku=None), mapping) == ""
+
+
+def test_a_product_override_replaces_the_sku() -> None:
+    mapping = _with_items(load_mapping(), products={104: "STICKER-PACK"})
+    assert item_name_for(_line(104, sku="MUG-WHT"), mapping) == "STICKER-PACK"
+    assert item_name_for(_line(105, sku="BEANIE-GRY"), mapping) == "BEANIE-GRY"
+    assert item_name_for(_line(104, sku=None), mapping) == "STICKER-PACK"
+
+
+def test_a_variation_override_wins_over_its_products() -> None:
+    mapping = _with_items(
+        load_mapping(), products={102: "MUG-WHT"}, variations={1022: "BEANIE-GRY"}
+    )
+    assert item_name_for(_line(102, 1022), mapping) == "BEANIE-GRY"
+    assert item_name_for(_line(102, 1021, "HOODIE-BLK-M"), mapping) == "MUG-WHT"
+    # Variation id 0 is WooCommerce's "not a variation", never a key to look up.
+    zero = _with_items(load_mapping(), variations={0: "BEANIE-GRY"})
+    assert item_name_for(_line(104, 0, "MUG-WHT"), zero) == "MUG-WHT"
+
+
+def test_exempt_codes_belong_to_their_subsidiary() -> None:
+    mapping = load_mapping()
+    assert exempt_code_for(mapping, 2) == "CA-ZERO"
+    assert exempt_code_for(mapping, 1) == "-Not Taxable-"
+
+
+def test_a_rate_code_mapped_with_its_tail_wins_over_the_bare_one() -> None:
+    mapping = load_mapping()
+    codes = {"US-CA-STATE TAX": "CA-STATE", "US-CA-STATE TAX-2": "CA-DISTRICT"}
+    both = mapping.model_copy(update={"tax": mapping.tax.model_copy(update={"codes": codes})})
+    assert tax_code_for(both, "US-CA-STATE TAX-2") == "CA-DISTRICT"
+    assert tax_code_for(both, "US-CA-STATE TAX-1") == "CA-STATE"
+    assert tax_code_for(both, "US-CA-STATE TAX-X") is None
