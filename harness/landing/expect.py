@@ -1,9 +1,10 @@
 """What NetSuite should hold after an order is pushed, from WooCommerce's numbers alone.
 
-The expectation is computed from the order, the mapping's *data* (which SKU is which item,
-which shipping method is which ship item, which currency goes to which subsidiary) and the
-account's reference data, never from a connector's code: a connector checked against its
-own logic proves nothing. The model is the one the mapping describes:
+The expectation is computed from the order, the mapping's rules as the expectation itself
+reads them (`mapping_reading`: which SKU is which item, which shipping method is which ship
+item, which currency goes to which subsidiary) and the account's reference data, never from a
+connector's code: a connector checked against its own logic proves nothing. The model
+(`expected`) is the one the mapping describes, lines in `expect_lines`:
 
 - product lines at price level Custom with the pre-discount unit price `subtotal/quantity`;
 - coupons as ONE header discount item worth `-discount_total` (NetSuite allows one);
