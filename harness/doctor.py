@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness.catalogue.spec import Catalogue, ScenarioSpec
+from harness.connector.interpret import subsidiary_for
 from harness.connector.refdata import sql_text
 from harness.landing.classify import classify
 from harness.landing.failure import Failure
@@ -171,7 +172,7 @@ def landing_skus(catalogue: Catalogue, mapping: Mapping) -> dict[str, set[int]]:
     for spec in catalogue.scenarios:
         if spec.expect != "landed":
             continue
-        sub = mapping.subsidiary_for(spec.currency, spec.billing.country)
+        sub = subsidiary_for(mapping, spec.currency, spec.billing.country)
         for line in spec.lines:
             if line.sku:
                 wanted.setdefault(line.sku, set()).update({sub} if sub is not None else set())

@@ -3,7 +3,9 @@
 A mapping names NetSuite records the way people see them (item `itemId` = SKU, ship item
 name, tax code name); the connector resolves names to internal ids through the account, so
 one mapping works against the embedded sandbox and a real account alike. Loaded from YAML
-with `file:line` errors (`load_mapping`).
+with `file:line` errors (`load_mapping`). What the rules mean for one order is read by each
+side with code of its own: the connector (`harness.connector.interpret`) and the expectation
+(`harness.landing.mapping_reading`).
 """
 
 from __future__ import annotations
@@ -216,30 +218,6 @@ class Mapping(_Strict):
     sync: SyncRules = Field(default_factory=SyncRules)
     order: OrderRules = Field(default_factory=OrderRules)
     custom_fields: CustomFields = Field(default_factory=CustomFields)
-
-    def subsidiary_for(self, currency: str, country: str) -> int | None:
-        """The subsidiary an order routes to, or None when no route and no default."""
-        key = currency if self.subsidiaries.by == "currency" else country
-        return self.subsidiaries.routes.get(key.upper(), self.subsidiaries.default)
-
-    def ship_item_for(self, method_id: str) -> str | None:
-        """The ship item name for a WooCommerce shipping method, or None when unmapped."""
-        return self.shipping.methods.get(method_id, self.shipping.default)
-
-    def tax_code_for(self, rate_code: str) -> str | None:
-        """The tax code for a WooCommerce `rate_code`, with or without its `-<priority>` tail."""
-        if rate_code in self.tax.codes:
-            return self.tax.codes[rate_code]
-        head, _, tail = rate_code.rpartition("-")
-        return self.tax.codes.get(head) if tail.isdigit() else None
-
-    def exempt_code_for(self, subsidiary: int) -> str | None:
-        """The tax code for untaxed lines in `subsidiary` (the default one when not listed)."""
-        return self.tax.exempt_codes.get(subsidiary, self.tax.exempt_code)
-
-    def syncs(self, status: str) -> bool:
-        """Whether an order in `status` is pushed at all."""
-        return status in self.sync.statuses
 
 
 def load_mapping(path: str | Path | None = None) -> Mapping:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from harness.connector.interpret import render
+from harness.connector.interpret import render, syncs
 from harness.connector.refdata import sql_text
 from harness.mapping import Mapping as ConnectorMapping
 
@@ -344,7 +344,7 @@ def reconcile(
     """Compare the store's orders of the period with what NetSuite holds."""
     everything = [store_order(raw, mapping) for raw in raw_orders]
     period = [o for o in everything if in_period(o, since, until)]
-    synced = [o for o in period if mapping.syncs(o.status)]
+    synced = [o for o in period if syncs(mapping, o.status)]
     result = Reconciliation(since, until, orders=len(period),
                             not_synced=len(period) - len(synced))
     sales_orders = find_sales_orders(client, synced) if synced else []

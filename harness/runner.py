@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.catalogue.spec import Catalogue, ScenarioSpec, load_catalogue
-from harness.connector.drivers.landing import DEFAULT_TIMEOUT
+from harness.connector.drivers.watch import DEFAULT_TIMEOUT
 from harness.connector.external import (
     DriverFactory,
     ExternalConnectorError,

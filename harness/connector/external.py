@@ -28,7 +28,9 @@ from harness.connector.drivers.common import (
     judge,
     netsuite_environment,
 )
-from harness.connector.drivers.landing import (
+from harness.connector.drivers.observe import ObservedServer
+from harness.connector.drivers.pyfunc import PythonConnector, load_function
+from harness.connector.drivers.watch import (
     DEFAULT_TIMEOUT,
     Landing,
     LandingQuery,
@@ -36,8 +38,6 @@ from harness.connector.drivers.landing import (
     LandingWatch,
     OrderRefs,
 )
-from harness.connector.drivers.observe import ObservedServer
-from harness.connector.drivers.pyfunc import PythonConnector, load_function
 from harness.connector.drivers.webhook import WebhookConnector, WebhookSettings
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
@@ -133,7 +133,7 @@ def split_spec(spec: str) -> tuple[str, str]:
     kind = kind.strip().lower()
     if not sep or kind not in KINDS or not rest.strip():
         raise ExternalConnectorError(
-            f"connector {spec!r} is not one of webhook:URL, command:\"program args\", "
+            f'connector {spec!r} is not one of webhook:URL, command:"program args", '
             "python:module:function (or python:path/file.py:function), store:URL"
         )
     return kind, rest.strip()
@@ -217,8 +217,9 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
 
         def webhook(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
             bind(client)
-            return WebhookConnector(client, mapping, settings, watch(client, mapping),
-                                    settle=settle)
+            return WebhookConnector(
+                client, mapping, settings, watch(client, mapping), settle=settle
+            )
 
         return DriverFactory(spec, webhook)
 
@@ -252,8 +253,12 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
             # In-process: the function reaches NetSuite where the harness's client does
             # (the intercepted sandbox host in sim mode) unless told otherwise.
             connector = PythonConnector(
-                client, mapping, function, watch(client, mapping),
-                netsuite_url=options.get("netsuite_url"), settle=settle,
+                client,
+                mapping,
+                function,
+                watch(client, mapping),
+                netsuite_url=options.get("netsuite_url"),
+                settle=settle,
             )
             connector.name = f"python:{rest}"
             return connector
@@ -263,4 +268,3 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
     from harness.connector.drivers.store import store_factory
 
     return store_factory(rest, options, watch, bind, settle)
-

@@ -1,6 +1,7 @@
-"""The reference connector's own reading of the mapping: the item a line maps to, and the
-values its templates render to. The expectation (`harness.landing`) reads the same mapping
-with code of its own, so a mistake here shows up as a mismatch instead of agreeing with itself.
+"""The reference connector's own reading of the mapping: the item a line maps to, the ship
+item, tax code and subsidiary an order gets, whether it syncs, and what its templates render
+to. The expectation (`harness.landing`) reads the same mapping with code of its own, so a
+mistake here shows up as a mismatch instead of agreeing with itself.
 """
 
 from __future__ import annotations
@@ -45,6 +46,36 @@ def item_name_for(line: LineItem, mapping: Mapping) -> str:
     if line.product_id in items.products:
         return items.products[line.product_id]
     return (line.sku or "").strip()
+
+
+def subsidiary_for(mapping: Mapping, currency: str, country: str) -> int | None:
+    """The subsidiary an order routes to, or None when no route and no default."""
+    key = currency if mapping.subsidiaries.by == "currency" else country
+    return mapping.subsidiaries.routes.get(key.upper(), mapping.subsidiaries.default)
+
+
+def ship_item_for(mapping: Mapping, method_id: str) -> str | None:
+    """The ship item name for a WooCommerce shipping method, or None when unmapped."""
+    return mapping.shipping.methods.get(method_id, mapping.shipping.default)
+
+
+def tax_code_for(mapping: Mapping, rate_code: str) -> str | None:
+    """The tax code for a WooCommerce `rate_code`, with or without its `-<priority>` tail."""
+    codes = mapping.tax.codes
+    if rate_code in codes:
+        return codes[rate_code]
+    head, _, tail = rate_code.rpartition("-")
+    return codes.get(head) if tail.isdigit() else None
+
+
+def exempt_code_for(mapping: Mapping, subsidiary: int) -> str | None:
+    """The tax code for untaxed lines in `subsidiary` (the default one when not listed)."""
+    return mapping.tax.exempt_codes.get(subsidiary, mapping.tax.exempt_code)
+
+
+def syncs(mapping: Mapping, status: str) -> bool:
+    """Whether an order in `status` is pushed at all."""
+    return status in mapping.sync.statuses
 
 
 def render(template: str, values: MappingABC[str, Any]) -> str:

@@ -14,7 +14,16 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from harness.connector.interpret import item_name_for, render, template_values
+from harness.connector.interpret import (
+    exempt_code_for,
+    item_name_for,
+    render,
+    ship_item_for,
+    subsidiary_for,
+    syncs,
+    tax_code_for,
+    template_values,
+)
 from harness.connector.refdata import KnownRefs, RefCache, sql_text
 from harness.mapping import Mapping, load_mapping
 from harness.netsuite.client import NetSuiteClient
@@ -68,7 +77,7 @@ class ReferenceConnector:
 
     def push(self, order: WooOrder) -> PushResult:
         number = order.number or str(order.id)
-        if not self.mapping.syncs(order.status):
+        if not syncs(self.mapping, order.status):
             statuses = ", ".join(self.mapping.sync.statuses)
             return PushResult(
                 number,
@@ -105,7 +114,7 @@ class ReferenceConnector:
     # -- routing and customer ------------------------------------------------------------
 
     def _subsidiary(self, order: WooOrder) -> int:
-        subsidiary = self.mapping.subsidiary_for(order.currency, order.billing.country)
+        subsidiary = subsidiary_for(self.mapping, order.currency, order.billing.country)
         if subsidiary is None:
             key = order.currency if self.mapping.subsidiaries.by == "currency" else "country"
             raise _CannotMap("routing", f"no subsidiary route for {key} and no default")
@@ -330,7 +339,7 @@ class ReferenceConnector:
             body["isTaxable"] = False
 
     def _tax_code(self, rate_code: str) -> str:
-        name = self.mapping.tax_code_for(rate_code)
+        name = tax_code_for(self.mapping, rate_code)
         if name is None:
             raise _CannotMap("tax", f"WooCommerce tax rate {rate_code} is not mapped to a tax code")
         ref = self.refs.one("salestaxitem", name) or self.refs.one("taxgroup", name)
@@ -339,7 +348,7 @@ class ReferenceConnector:
         return ref.id
 
     def _exempt_code(self, subsidiary: int) -> str | None:
-        name = self.mapping.exempt_code_for(subsidiary)
+        name = exempt_code_for(self.mapping, subsidiary)
         ref = self.refs.one("salestaxitem", name) if name else None
         return ref.id if ref else None
 
@@ -347,13 +356,13 @@ class ReferenceConnector:
         if not order.shipping_lines:
             return
         method_ids = {line.method_id for line in order.shipping_lines}
-        names = {method: self.mapping.ship_item_for(method) for method in method_ids}
+        names = {method: ship_item_for(self.mapping, method) for method in method_ids}
         unmapped = sorted(method for method, name in names.items() if name is None)
         if unmapped:
             raise _CannotMap(
                 "shipping", f"shipping method {unmapped[0]} is not mapped to a NetSuite ship item"
             )
-        first = self.mapping.ship_item_for(order.shipping_lines[0].method_id) or ""
+        first = ship_item_for(self.mapping, order.shipping_lines[0].method_id) or ""
         ref = self.refs.one("shipitem", first)
         if ref is None:
             raise _CannotMap("shipping", f"ship item '{first}' does not exist in NetSuite")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness.landing.failure import Failure, field_of, ref_id, sent_lines
+from harness.landing.failure import Failure
 from harness.landing.verdict import Category
 
 ItemNamer = Callable[[str], str | None]
@@ -32,16 +32,34 @@ _ROLES_PAGE = "Setup > Users/Roles > Manage Roles"
 _CLASSIFICATIONS = "Setup > Accounting > Accounting Preferences > General > Classifications"
 
 _GOVERNANCE_CODES = frozenset(
-    {"CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED", "WS_CONCUR_SESSION_DISALLWD",
-     "WS_REQUEST_BLOCKED"}
+    {
+        "CONCURRENCY_LIMIT_EXCEEDED",
+        "SSS_REQUEST_LIMIT_EXCEEDED",
+        "WS_CONCUR_SESSION_DISALLWD",
+        "WS_REQUEST_BLOCKED",
+    }
 )
 _AUTH_CODES = frozenset(
-    {"INVALID_LOGIN", "INVALID_LOGIN_ATTEMPT", "INVALID_LOGIN_CREDENTIALS", "TOKEN_REJECTED",
-     "INVALID_CLIENT", "INVALID_GRANT", "UNAUTHORIZED_CLIENT", "INVALID_TOKEN"}
+    {
+        "INVALID_LOGIN",
+        "INVALID_LOGIN_ATTEMPT",
+        "INVALID_LOGIN_CREDENTIALS",
+        "TOKEN_REJECTED",
+        "INVALID_CLIENT",
+        "INVALID_GRANT",
+        "UNAUTHORIZED_CLIENT",
+        "INVALID_TOKEN",
+    }
 )
 _VALIDATION_CODES = frozenset(
-    {"INVALID_CONTENT", "INVALID_PARAMETER", "NONEXISTENT_FIELD", "NONEXISTENT_ID",
-     "INVALID_FLD_VALUE", "IDEMPOTENCY_ERROR"}
+    {
+        "INVALID_CONTENT",
+        "INVALID_PARAMETER",
+        "NONEXISTENT_FIELD",
+        "NONEXISTENT_ID",
+        "INVALID_FLD_VALUE",
+        "IDEMPOTENCY_ERROR",
+    }
 )
 _REQUIRED_CODES = frozenset({"FIELD_PARAM_REQD", "REQD_FLD_MISSING", "FIELD_REQUIRED"})
 _PERMISSION_TEXTS = (
@@ -87,8 +105,9 @@ _INVALID_VALUE = re.compile(
 _PLEASE_ENTER = re.compile(
     r"please enter (?:value\(s\) for|a value for)[:\s]*(.+?)\.?$", re.IGNORECASE
 )
-_NEED_PERMISSION = re.compile(r"you need\s+(?:a higher level of\s+)?the '([^']+)' permission",
-                              re.IGNORECASE)
+_NEED_PERMISSION = re.compile(
+    r"you need\s+(?:a higher level of\s+)?the '([^']+)' permission", re.IGNORECASE
+)
 
 # Field ids (REST names lower-cased, SOAP/SuiteScript ids) -> the category they belong to.
 _FIELD_CATEGORIES: dict[str, Category] = {
@@ -140,8 +159,18 @@ def _field_category(name: str | None) -> Category | None:
 
 def classify(failure: Failure, item_name: ItemNamer | None = None) -> Cause:
     """The cause of one refused (or unanswered) request."""
-    for check in (_transport, _governance, _auth, _permission, _required, _reference,
-                  _invalid_value, _duplicate, _workflow, _validation):
+    for check in (
+        _transport,
+        _governance,
+        _auth,
+        _permission,
+        _required,
+        _reference,
+        _invalid_value,
+        _duplicate,
+        _workflow,
+        _validation,
+    ):
         cause = check(failure, item_name or (lambda _id: None))
         if cause is not None:
             return cause
@@ -181,8 +210,7 @@ def _governance(failure: Failure, _names: ItemNamer) -> Cause | None:
     ):
         return Cause(
             "governance",
-            "NetSuite turned the request away: the account's concurrent request limit was "
-            "reached.",
+            "NetSuite turned the request away: the account's concurrent request limit was reached.",
             "Send fewer requests at once (or give this integration a share of the limit in "
             "Setup > Integration > Integration Management > Integration Governance) and retry "
             "429 answers with backoff.",
@@ -225,8 +253,13 @@ def _permission(failure: Failure, _names: ItemNamer) -> Cause | None:
     record = (failure.record_type or "").lower()
     permission = named.group(1).replace(" -> ", " > ") if named else _PERMISSIONS.get(record)
     level = _LEVELS.get(failure.method.upper(), "Full")
-    what = {"POST": "create", "PUT": "create or update", "PATCH": "edit", "DELETE": "delete",
-            "GET": "read"}.get(failure.method.upper(), "use")
+    what = {
+        "POST": "create",
+        "PUT": "create or update",
+        "PATCH": "edit",
+        "DELETE": "delete",
+        "GET": "read",
+    }.get(failure.method.upper(), "use")
     thing = failure.record_name
     if "subsidiar" in text:
         hint = (
@@ -282,13 +315,6 @@ def _required(failure: Failure, _names: ItemNamer) -> Cause | None:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
-
-
-def _sent_line_item(failure: Failure, index: int | None) -> str | None:
-    if index is None:
-        return None
-    lines = sent_lines(failure.sent())
-    return ref_id(field_of(lines[index], "item")) if 0 <= index < len(lines) else None
 
 
 def _item_label(item_id: str, names: ItemNamer) -> str:
@@ -418,7 +444,7 @@ def _workflow(failure: Failure, _names: ItemNamer) -> Cause | None:
         return Cause(
             "script-or-workflow",
             "A workflow in NetSuite locked the record: "
-            "\"This record has been locked by a user defined workflow.\"",
+            '"This record has been locked by a user defined workflow."',
             "Ask the NetSuite administrator which workflow locks Sales Orders (Customization > "
             "Workflow > Workflows) and whether it should apply to web orders (execution "
             "context REST Web Services).",
@@ -430,15 +456,18 @@ def _validation(failure: Failure, _names: ItemNamer) -> Cause | None:
     text = _lower(failure)
     code = (failure.code or "").upper()
     path_category = _field_category(failure.path)
-    if any(t in text for t in _KNOWN_VALIDATIONS) or code in _VALIDATION_CODES or (
-        code != "USER_ERROR" and failure.status in range(400, 500)
+    if (
+        any(t in text for t in _KNOWN_VALIDATIONS)
+        or code in _VALIDATION_CODES
+        or (code != "USER_ERROR" and failure.status in range(400, 500))
     ):
         if path_category is not None and path_category != "validation-rule":
             return _by_field(path_category, failure.path or "", "", failure)
         return Cause(
             "validation-rule",
             f"NetSuite refused the {failure.record_name}: {failure.message}",
-            "Fix the value NetSuite names" + (f" (at {failure.path})" if failure.path else "")
+            "Fix the value NetSuite names"
+            + (f" (at {failure.path})" if failure.path else "")
             + "; the message is NetSuite's own validation.",
         )
     return None
@@ -448,8 +477,7 @@ def _script(failure: Failure) -> Cause:
     message = failure.message or failure.detail or f"HTTP {failure.status}"
     return Cause(
         "script-or-workflow",
-        f"A script or workflow in NetSuite refused the {failure.record_name}: "
-        f"\"{message}\"",
+        f'A script or workflow in NetSuite refused the {failure.record_name}: "{message}"',
         "This is the account's own rule, not a NetSuite field check: ask the NetSuite "
         "administrator which user event script or workflow says this (Customization > "
         "Scripting > Script Deployments, record Sales Order; execution context REST Web "

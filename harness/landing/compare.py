@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from harness.landing.expect import ExpectedAddress, ExpectedLanding, ExpectedLine
+from harness.landing.expected import ExpectedAddress, ExpectedLanding, ExpectedLine
 from harness.landing.readback import ActualAddress, ActualLanding, ActualLine
 from harness.landing.refdata import NamedRef, normalize_email
 from harness.landing.verdict import Mismatch
@@ -153,9 +153,7 @@ def _new_customer(
 # -- lines -----------------------------------------------------------------------------------
 
 
-def describe_line(
-    item: NamedRef, quantity: Any, rate: Any, amount: Any, precision: int = 2
-) -> str:
+def describe_line(item: NamedRef, quantity: Any, rate: Any, amount: Any, precision: int = 2) -> str:
     """`2 × 49.00 = 98.00 (HOODIE-BLK-M, item 101)`."""
 
     def shown(value: Any, pad: bool = True) -> str:
@@ -216,8 +214,9 @@ def _lines(check: _Comparison) -> None:
         if actual is None:
             check.add(
                 f"lines[{expected.key}]",
-                describe_line(expected.item, expected.quantity, expected.rate, expected.amount,
-                              precision),
+                describe_line(
+                    expected.item, expected.quantity, expected.rate, expected.amount, precision
+                ),
                 None,
             )
         else:
@@ -238,8 +237,11 @@ def _line(check: _Comparison, expected: ExpectedLine, actual: ActualLine) -> Non
     if actual.quantity != expected.quantity:
         check.add(f"{key}.quantity", expected.quantity, actual.quantity)
     if actual.rate is None or abs(actual.rate - expected.rate) > check.tolerance:
-        check.add(f"{key}.rate", _padded(expected.rate, check.expected.precision),
-                  _padded(actual.rate, check.expected.precision))
+        check.add(
+            f"{key}.rate",
+            _padded(expected.rate, check.expected.precision),
+            _padded(actual.rate, check.expected.precision),
+        )
     check.money(f"{key}.amount", expected.amount, actual.amount)
     # Any price level but Custom (-1) re-sources the rate from NetSuite's price list
     # (reference 6); a line whose level NetSuite does not show is not judged on it.

@@ -17,11 +17,11 @@ from dataclasses import replace
 
 from harness.landing.classify import Cause, classify
 from harness.landing.evidence import failed, order_writes
-from harness.landing.expect import ExpectedLanding, ExpectedProblem
-from harness.landing.explain import category_of, explain, mismatch_line
+from harness.landing.expected import ExpectedLanding, ExpectedProblem
 from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
+from harness.landing.wording import category_of, mismatch_line, mismatch_wording
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult
@@ -60,9 +60,7 @@ def _error_call(calllog: CallLog, error: NetSuiteError) -> Call | None:
 
 
 def _problem(expected: ExpectedLanding, category: Category | None = None) -> ExpectedProblem | None:
-    return next(
-        (p for p in expected.problems if category is None or p.category == category), None
-    )
+    return next((p for p in expected.problems if category is None or p.category == category), None)
 
 
 def diagnose(
@@ -147,8 +145,9 @@ def _refusal(
     hint = known.hint if known is not None else cause.hint
     if known is not None and by == "NetSuite":
         evidence = [*evidence, f"expected: {known.summary}"]
-    return Diagnosis(cause.category, f"{by} refused {order}: {_continued(cause.summary)}", hint,
-                     tuple(evidence))
+    return Diagnosis(
+        cause.category, f"{by} refused {order}: {_continued(cause.summary)}", hint, tuple(evidence)
+    )
 
 
 def _continued(sentence: str) -> str:
@@ -231,8 +230,10 @@ def _sync_rule(
             f"'{expected.status}' to sync.statuses if such orders should sync.",
             tuple(evidence),
         )
-    said = f"connector: skipped ({push.skipped_rule})" if push and push.skipped_rule else (
-        "no Sales Order exists for the order, as intended"
+    said = (
+        f"connector: skipped ({push.skipped_rule})"
+        if push and push.skipped_rule
+        else ("no Sales Order exists for the order, as intended")
     )
     return Diagnosis(
         "sync-rule",
@@ -278,7 +279,7 @@ def _from_mismatches(
     found = by_category[category]
     writes = order_writes(calllog, expected)
     body = sent_body(writes[-1].request_body) if writes else {}
-    summary, hint, extra = explain(category, found, expected, actual, body, calllog, order)
+    summary, hint, extra = mismatch_wording(category, found, expected, actual, body, calllog, order)
     evidence = [format_call(c) for c in writes if c.ok][-2:] + extra
     evidence += [mismatch_line(m) for m in found]
     return Diagnosis(category, summary, hint, tuple(evidence))
@@ -357,7 +358,8 @@ def _duplicates(
     # A repeated create is the sync's idempotency failing (reference 8.2).
     return Diagnosis(
         "sync-rule",
-        f"NetSuite has {count.actual} Sales Orders for {order}" + (f" ({ids})" if ids else "")
+        f"NetSuite has {count.actual} Sales Orders for {order}"
+        + (f" ({ids})" if ids else "")
         + "; it must have exactly one.",
         f"Upsert the Sales Order by externalId (PUT salesOrder/eid:{expected.external_id}) so a "
         "retried or repeated push updates the same order; delete the extra orders.",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.landing.expect import ExpectedLanding
+from harness.landing.expected import ExpectedLanding
 from harness.landing.failure import Failure
 from harness.netsuite.calllog import Call, CallLog
 
@@ -39,8 +39,10 @@ def sales_order_writes(calllog: CallLog, external_id: str, other_ref_num: str) -
     by_path = f"/eid:{external_id}".lower()
     in_body = (f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num else "")
     return [
-        c for c in calllog.calls
-        if c.method in WRITES and record_type_of(c) == "salesorder"
+        c
+        for c in calllog.calls
+        if c.method in WRITES
+        and record_type_of(c) == "salesorder"
         and (c.path.lower().rstrip("/").endswith(by_path) or mentions_in_body(c, *in_body))
     ]
 

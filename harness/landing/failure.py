@@ -28,7 +28,6 @@ _RECORD_NAMES = {
     "otherchargesaleitem": "item",
     "discountitem": "discount item",
 }
-_LINE_INDEX = re.compile(r"item\.items\[(\d+)\]", re.IGNORECASE)
 
 
 def strip_prefix(detail: str) -> str:
@@ -102,20 +101,20 @@ class Failure:
             return "request"
         return _RECORD_NAMES.get(kind.lower(), kind)
 
-    @property
-    def line_index(self) -> int | None:
-        """The sublist line the error path points at (`item.items[2].item` -> 2)."""
-        match = _LINE_INDEX.search(self.path or "")
-        return int(match.group(1)) if match else None
-
     def sent(self) -> dict[str, Any]:
         """The JSON body that was sent (empty when there was none or it is not JSON)."""
         return sent_body(self.request_body)
 
     def summary(self) -> str:
         return describe(
-            self.method, self.resource, self.status, self.code, self.detail, self.path,
-            self.transport_error, self.attempt,
+            self.method,
+            self.resource,
+            self.status,
+            self.code,
+            self.detail,
+            self.path,
+            self.transport_error,
+            self.attempt,
         )
 
 
@@ -180,8 +179,14 @@ def describe(
 def format_call(call: Call, *, with_query: bool = False) -> str:
     """One call-log record as evidence; `with_query` adds a SuiteQL statement or a body."""
     text = describe(
-        call.method, call.path, call.status, call.error_code, call.error_detail or "",
-        call.error_path, call.transport_error, call.attempt,
+        call.method,
+        call.path,
+        call.status,
+        call.error_code,
+        call.error_detail or "",
+        call.error_path,
+        call.transport_error,
+        call.attempt,
     )
     if with_query and call.request_body:
         q = field_of(sent_body(call.request_body), "q")

@@ -283,12 +283,6 @@ class ReferenceData:
     def item(self, sku: str) -> ItemRef | None:
         return self.items([sku]).get(sku)
 
-    def known_item(self, item_id: str) -> ItemRef | None:
-        """An item already looked up, by internal id (no query): names ids in messages."""
-        with self._lock:
-            known = self._shared.items.values()
-            return next((ref for ref in known if ref is not None and ref.id == item_id), None)
-
     # -- ship items and tax codes ----------------------------------------------------------
 
     def ship_items(self, names: Iterable[str]) -> dict[str, ShipItemRef]:

@@ -168,3 +168,36 @@ def test_a_us_exempt_code_on_a_canadian_line_is_refused_by_netsuite(
     assert result.status == "rejected"
     assert result.error is not None
     assert "Invalid taxcode reference key 304 for subsidiary 2." in str(result.error)
+
+
+def _items(client: NetSuiteClient, sales_order_id: str | None) -> list[str]:
+    assert sales_order_id is not None
+    landed = client.get("salesOrder", sales_order_id, expand=True)
+    return [str(line["item"]["id"]) for line in landed["item"]["items"]]
+
+
+def test_lines_land_as_the_items_their_skus_name(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    order = generate(catalogue.get("variations"), 0)
+    result = ReferenceConnector(client).push(order)
+    assert result.status == "pushed", result
+    assert _items(client, result.sales_order_id) == ["101", "102"]  # HOODIE-BLK-M, -L
+
+
+def test_product_and_variation_overrides_are_the_items_sent(
+    client: NetSuiteClient, catalogue: Catalogue
+) -> None:
+    from harness.mapping import load_mapping
+
+    mapping = load_mapping()
+    items = mapping.items.model_copy(
+        update={"products": {102: "MUG-WHT"}, "variations": {1022: "BEANIE-GRY"}}
+    )
+    order = generate(catalogue.get("variations"), 0)
+    assert [(li.product_id, li.variation_id) for li in order.line_items] == [
+        (102, 1021), (102, 1022)]
+    result = ReferenceConnector(client, mapping.model_copy(update={"items": items})).push(order)
+    assert result.status == "pushed", result
+    # Variation 1022 has its own item; variation 1021 falls back to its product's override.
+    assert _items(client, result.sales_order_id) == ["104", "105"]  # MUG-WHT, BEANIE-GRY

@@ -7,7 +7,7 @@ import pytest
 
 from harness.catalogue.spec import Catalogue
 from harness.connector.drivers.common import Answer, judge
-from harness.connector.drivers.landing import (
+from harness.connector.drivers.watch import (
     Landing,
     LandingQuery,
     LandingQueryError,

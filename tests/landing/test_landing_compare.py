@@ -9,7 +9,7 @@ import pytest
 from landing_helpers import JANE, expected_line, make_actual, make_expected
 
 from harness.landing.compare import compare, describe_line, render_diff
-from harness.landing.expect import ExpectedCustomer
+from harness.landing.expected import ExpectedCustomer
 from harness.landing.readback import ActualAddress, ActualLanding, ActualLine
 from harness.landing.refdata import CustomerRef, NamedRef
 from harness.landing.verdict import Mismatch

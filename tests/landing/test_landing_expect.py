@@ -10,14 +10,10 @@ import pytest
 from landing_helpers import ClientFactory, FakeClient
 
 from harness.catalogue.spec import ScenarioSpec
-from harness.landing.expect import (
-    ExpectedLanding,
-    expect,
-    prefetch,
-    reference_numbers,
-    template_values,
-    unit_rate,
-)
+from harness.landing.expect import expect, prefetch, reference_numbers
+from harness.landing.expect_lines import unit_rate
+from harness.landing.expected import ExpectedLanding
+from harness.landing.mapping_reading import order_values
 from harness.landing.refdata import ReferenceData
 from harness.mapping import Mapping
 from harness.woo.generate import generate
@@ -238,11 +234,11 @@ def test_missing_currency_and_unmapped_tax_rate_are_problems(
     assert any("US-NY-NYC TAX" in p.hint for p in exp.problems if p.category == "tax")
 
 
-def test_template_values_and_reference_numbers(
+def test_order_values_and_reference_numbers(
     spec: SpecOf, mapping: Mapping
 ) -> None:
     order = generate(spec("new-customer"), 4)
-    values = template_values(order, prefix="run7-")
+    values = order_values(order, prefix="run7-")
     assert values["number"] == order.number and values["prefix"] == "run7-"
     custom = mapping.order.model_copy(update={"external_id": "{prefix}woo-{id}",
                                                "other_ref_num": "WC{number}"})

@@ -24,6 +24,12 @@ from harness.catalogue.spec import (
     catalogue_path,
     load_catalogue,
 )
+from harness.landing.mapping_reading import (
+    routed_subsidiary,
+    ship_item_for_method,
+    status_syncs,
+    tax_code_for_rate,
+)
 from harness.mapping import load_mapping
 from harness.woo.generate import apply_update, generate, order_identity
 from harness.woo.order import WooOrder
@@ -106,11 +112,11 @@ def test_the_catalogue_agrees_with_the_demo_mapping() -> None:
     mapping = load_mapping()
     for spec in CATALOGUE.scenarios:
         for rate in spec.tax.rates:
-            assert mapping.tax_code_for(rate.rate_code), (spec.name, rate.rate_code)
-        assert mapping.subsidiary_for(spec.currency, spec.billing.country) is not None
-        mapped = spec.shipping is None or mapping.ship_item_for(spec.shipping.method_id)
+            assert tax_code_for_rate(mapping, rate.rate_code), (spec.name, rate.rate_code)
+        assert routed_subsidiary(mapping, spec.currency, spec.billing.country) is not None
+        mapped = spec.shipping is None or ship_item_for_method(mapping, spec.shipping.method_id)
         assert bool(mapped) == (spec.expect != "shipping"), spec.name
-        assert mapping.syncs(spec.status) == (spec.expect != "sync-rule"), spec.name
+        assert status_syncs(mapping, spec.status) == (spec.expect != "sync-rule"), spec.name
 
 
 # ---------------------------------------------------------------- determinism

@@ -31,7 +31,7 @@ from harness.connector.drivers.common import (
     capped,
     netsuite_environment,
 )
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder
@@ -224,8 +224,14 @@ class CommandConnector(ExternalConnector):
         order_file.unlink(missing_ok=True)
         scrub = self.client.calllog.redactor
         run = CommandRun(
-            run.argv, run.exit_code, scrub.text(run.stdout), scrub.text(run.stderr),
-            run.duration_ms, run.timed_out, run.stdout_cut, run.stderr_cut,
+            run.argv,
+            run.exit_code,
+            scrub.text(run.stdout),
+            scrub.text(run.stderr),
+            run.duration_ms,
+            run.timed_out,
+            run.stdout_cut,
+            run.stderr_cut,
         )
         self.runs.append(run)
         return Answer(

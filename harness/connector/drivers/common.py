@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from harness.connector.drivers.landing import Landing, LandingWatch
+from harness.connector.drivers.watch import Landing, LandingWatch
+from harness.connector.interpret import syncs
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
@@ -110,7 +111,7 @@ def netsuite_environment(
                 "the connector needs NetSuite credentials: the target's client does not use TBA "
                 "and NETSUITE_ACCOUNT is not set; set the NETSUITE_* variables"
             )
-    env["NETSUITE_BASE_URL"] = (base_url or env.get("NETSUITE_BASE_URL") or client.base_url)
+    env["NETSUITE_BASE_URL"] = base_url or env.get("NETSUITE_BASE_URL") or client.base_url
     return env
 
 
@@ -185,8 +186,14 @@ class ExternalConnector:
     name = "external"
     kind: Literal["webhook", "command", "python", "store"] = "webhook"
 
-    def __init__(self, client: NetSuiteClient, mapping: OrderMapping, watch: LandingWatch,
-                 *, settle: float = 0.0) -> None:
+    def __init__(
+        self,
+        client: NetSuiteClient,
+        mapping: OrderMapping,
+        watch: LandingWatch,
+        *,
+        settle: float = 0.0,
+    ) -> None:
         self.client = client
         self.mapping = mapping
         self.watch = watch
@@ -214,7 +221,7 @@ class ExternalConnector:
         seen_order = self.landed_order(order)
         # Only an order the connector accepted and the mapping syncs is worth waiting for;
         # anything else gets one look (it may have landed all the same).
-        wait = answer.ok and answer.not_sent is None and self.mapping.syncs(seen_order.status)
+        wait = answer.ok and answer.not_sent is None and syncs(self.mapping, seen_order.status)
         if wait and self.settle > 0:
             self.watch.sleep(self.settle)
         landing = self.watch.wait(seen_order, timeout=None if wait else 0.0)

@@ -35,7 +35,7 @@ from harness.connector.drivers.common import (
     capped,
     netsuite_environment,
 )
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient

@@ -22,7 +22,7 @@ from harness.connector.drivers.common import (
     Topic,
     capped,
 )
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.woo.order import WooOrder, WooOrderError
@@ -65,14 +65,23 @@ class StoreConnector(ExternalConnector):
                 raw = self.store.update_order(existing.id, changes)
                 verb, status = "updated", 200
         except WooStoreError as error:
-            return Answer("store", topic, False, f"was not reached: the store refused: {error}",
-                          status=error.status or None)
+            return Answer(
+                "store",
+                topic,
+                False,
+                f"was not reached: the store refused: {error}",
+                status=error.status or None,
+            )
         try:
             stored = WooOrder.parse(raw)
         except WooOrderError as error:
             problem = capped(str(error), 300)
-            return Answer("store", topic, False,
-                          f"was not reached: the store answered an unreadable order: {problem}")
+            return Answer(
+                "store",
+                topic,
+                False,
+                f"was not reached: the store answered an unreadable order: {problem}",
+            )
         self.created[order.id] = stored
         number = stored.number or str(stored.id)
         return Answer(
@@ -141,7 +150,8 @@ def store_factory(
             calllog.record_exchange(request, outcome, seconds)
 
         store.on_exchange = record  # this scenario's log gets this scenario's store calls
-        return StoreConnector(client, mapping, store, watch(client, mapping), options=create,
-                              settle=settle)
+        return StoreConnector(
+            client, mapping, store, watch(client, mapping), options=create, settle=settle
+        )
 
     return DriverFactory(f"store:{url}", build)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import requests
 
 from harness.connector.drivers.common import Answer, ExternalConnector, Topic, capped
-from harness.connector.drivers.landing import LandingWatch
+from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
@@ -89,6 +89,7 @@ class WebhookConnector(ExternalConnector):
         self.webhook = settings.webhook()
         calllog: CallLog = client.calllog
         calllog.register_secret(settings.secret)
+
         # This scenario's call log gets this scenario's deliveries.
         def record(
             request: requests.PreparedRequest,
@@ -105,10 +106,13 @@ class WebhookConnector(ExternalConnector):
         if not ping.ok:
             text = _attempt_text(ping)
             return Answer(
-                "webhook", topic, False,
+                "webhook",
+                topic,
+                False,
                 f"did not accept WooCommerce's activation ping (webhook_id="
                 f"{self.webhook.webhook_id}, which must get exactly 200): {text}",
-                status=ping.status, duration_ms=ping.duration_ms,
+                status=ping.status,
+                duration_ms=ping.duration_ms,
                 detail={"ping": ping.to_dict()},
             )
         result = self.webhook.deliver(topic, order.to_wire())
@@ -122,8 +126,15 @@ def _answer(topic: str, result: DeliveryResult, webhook: Webhook) -> Answer:
     }
     last = result.last
     if last is None:
-        return Answer("webhook", topic, False, "was not sent the order", attempts=0,
-                      not_sent=result.not_sent, detail=detail)
+        return Answer(
+            "webhook",
+            topic,
+            False,
+            "was not sent the order",
+            attempts=0,
+            not_sent=result.not_sent,
+            detail=detail,
+        )
     text = _attempt_text(last)
     if len(result.attempts) > 1:
         text += f" (attempt {len(result.attempts)})"

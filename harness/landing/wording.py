@@ -1,6 +1,6 @@
-"""How an order that landed wrong is explained: per cause, a sentence and what to change.
+"""The wording of mismatches: per cause, the sentence and the hint a diagnosis gives.
 
-Each explanation reads the mismatches of its category, the expectation, what NetSuite holds
+Each wording reads the mismatches of its category, the expectation, what NetSuite holds
 and the body the connector sent, and quotes what was sent as extra evidence (`sent
 {"shippingCost": 8}`), so the owner sees the faulty request next to the faulty result.
 """
@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.landing.evidence import WRITES, mentions, order_writes, record_type_of
-from harness.landing.expect import ExpectedLanding
+from harness.landing.expected import ExpectedLanding
 from harness.landing.failure import field_of, format_call, ref_id, sent_lines
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Mismatch
@@ -52,7 +52,7 @@ def mismatch_line(m: Mismatch) -> str:
     return f"{m.field}: expected {shown(m.expected)}, actual {shown(m.actual)}"
 
 
-def explain(
+def mismatch_wording(
     category: Category,
     found: list[Mismatch],
     expected: ExpectedLanding,
@@ -95,13 +95,19 @@ def _customer(
     lookups = [
         format_call(c, with_query=True)
         for c in calllog.calls
-        if (record_type_of(c) == "suiteql" and "customer" in (c.request_body or "").lower()
-            and email and email in (c.request_body or "").lower())
+        if (
+            record_type_of(c) == "suiteql"
+            and "customer" in (c.request_body or "").lower()
+            and email
+            and email in (c.request_body or "").lower()
+        )
         or (record_type_of(c) == "customer" and c.method in WRITES and mentions(c, email))
     ][-4:]
     sharing = actual.customers_with_email if actual else ()
-    landed_on = str(actual.customer.ref) if actual and actual.customer else (
-        str(actual.entity) if actual and actual.entity else "another customer"
+    landed_on = (
+        str(actual.customer.ref)
+        if actual and actual.customer
+        else (str(actual.entity) if actual and actual.entity else "another customer")
     )
     hint = (
         f"Match customers by email trimmed and case-insensitively (e.g. LOWER(email) = "
@@ -120,14 +126,17 @@ def _customer(
         else:
             hint += "; then merge the duplicates in NetSuite."
     elif existing is not None and any(m.field == "customer" for m in found):
-        summary = f"{order} landed on {landed_on} instead of {existing.ref}, the customer " \
-            f"with {email}."
+        summary = (
+            f"{order} landed on {landed_on} instead of {existing.ref}, the customer with {email}."
+        )
         hint += "."
     else:
         parts = ", ".join(m.field.removeprefix("customer.") for m in found)
         summary = f"The customer of {order} landed with a different {parts} than the order has."
-        hint = ("Create the customer from the order's billing email, first and last name, "
-                "company and the order's subsidiary.")
+        hint = (
+            "Create the customer from the order's billing email, first and last name, "
+            "company and the order's subsidiary."
+        )
     return summary, hint, lookups
 
 
@@ -155,14 +164,12 @@ def _lines(
     if priced is not None:
         pkey = priced.field.split("]")[0].removeprefix("lines[")
         rate = next((m for m in found if m.field == f"lines[{pkey}].rate"), None)
-        landed = (
-            f" at rate {shown(rate.actual)} instead of {shown(rate.expected)}" if rate else ""
-        )
+        landed = f" at rate {shown(rate.actual)} instead of {shown(rate.expected)}" if rate else ""
         return (
             f"Line {pkey} of {order} landed{landed}: NetSuite took the price from price level "
             f"{priced.actual} instead of keeping WooCommerce's rate.",
             "Send price level Custom (-1) with the rate on every line (item.items[].price = "
-            "{\"id\": \"-1\"}), so NetSuite keeps WooCommerce's price.",
+            '{"id": "-1"}), so NetSuite keeps WooCommerce\'s price.',
             extra,
         )
     if first.field.endswith(".rate") or first.field.endswith(".amount"):
@@ -188,8 +195,7 @@ def _lines(
         )
     if first.expected is None:
         if len([c for c in order_writes(calllog, expected) if c.ok]) > 1 and any(
-            line.item.name and first.field == f"lines[{line.item.name}]"
-            for line in expected.lines
+            line.item.name and first.field == f"lines[{line.item.name}]" for line in expected.lines
         ):
             return (
                 f"{order} was sent again (an update) and its lines were appended to the ones "
@@ -338,8 +344,7 @@ def _other(
     first = found[0]
     if first.field == "subsidiary" or first.field == "currency":
         return (
-            f"{order} landed in {first.field} {shown(first.actual)} instead of "
-            f"{first.expected}.",
+            f"{order} landed in {first.field} {shown(first.actual)} instead of {first.expected}.",
             f"Send {first.field} {first.expected} as the mapping routes "
             f"{expected.currency.name if expected.currency else 'this'} orders "
             "(subsidiaries.routes), and keep the customer in that subsidiary.",
@@ -357,7 +362,6 @@ def _other(
     return (
         f"The total of {order} landed as {shown(first.actual)} instead of "
         f"{shown(first.expected)}, though its parts match.",
-        "Look for a handling cost, a gift certificate or a script that changes amounts after "
-        "save.",
+        "Look for a handling cost, a gift certificate or a script that changes amounts after save.",
         [],
     )

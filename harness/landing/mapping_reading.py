@@ -1,0 +1,119 @@
+"""The expectation's own reading of the mapping: what each rule means for one order.
+
+The mapping file is data (`harness.mapping`); what its rules mean is written down here, for
+the expectation only. The reference connector reads the same rules with code of its own
+(`harness.connector.interpret`), so a mistake on either side shows up as a mismatch instead of
+both sides agreeing on the same wrong answer. Each function's docstring is the meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.mapping import Mapping
+from harness.woo.order import LineItem, WooOrder
+
+# Order fields a template names as they are (the rest are derived below).
+_PLAIN_FIELDS = (
+    "id",
+    "order_key",
+    "customer_id",
+    "currency",
+    "status",
+    "payment_method",
+    "payment_method_title",
+    "transaction_id",
+    "customer_note",
+    "created_via",
+)
+_BILLING_PARTS = ("first_name", "last_name", "company", "country")
+
+
+def item_for_line(mapping: Mapping, line: LineItem) -> str:
+    """The NetSuite itemId a WooCommerce line must land as.
+
+    An override of the line's variation (`items.variations[variation_id]`) comes first, then
+    one of its product (`items.products[product_id]`); without either, the line's SKU without
+    surrounding spaces (NetSuite's Item Name/Number). '' when the line has none of these.
+    """
+    if line.variation_id:
+        by_variation = mapping.items.variations.get(line.variation_id)
+        if by_variation is not None:
+            return by_variation
+    sku = (line.sku or "").strip()
+    return mapping.items.products.get(line.product_id, sku)
+
+
+def ship_item_for_method(mapping: Mapping, method_id: str) -> str | None:
+    """The ship item name of a WooCommerce shipping method (`shipping.methods`), else
+    `shipping.default`; None when neither names one."""
+    named = mapping.shipping.methods.get(method_id)
+    return mapping.shipping.default if named is None else named
+
+
+def rate_key(rate_code: str) -> str:
+    """A WooCommerce rate code without its `-<priority>` tail (`US-CA-STATE TAX-1` ->
+    `US-CA-STATE TAX`), as the mapping's `tax.codes` are keyed; unchanged without a tail."""
+    head, _, tail = rate_code.rpartition("-")
+    return head if tail.isdigit() and head else rate_code
+
+
+def tax_code_for_rate(mapping: Mapping, rate_code: str) -> str | None:
+    """The tax code name of a WooCommerce rate code under `tax.codes`.
+
+    The rate code as WooCommerce writes it (`US-CA-STATE TAX-1`) is looked up first, then
+    without its `-<priority>` tail (`US-CA-STATE TAX`); None when neither is mapped.
+    """
+    codes = mapping.tax.codes
+    for key in (rate_code, rate_key(rate_code)):
+        if key in codes:
+            return codes[key]
+    return None
+
+
+def exempt_code_in(mapping: Mapping, subsidiary: int | None) -> str | None:
+    """The tax code of untaxed lines in `subsidiary`: its own under `tax.exempt_codes` (a tax
+    code belongs to one subsidiary), else `tax.exempt_code`; None when neither is set."""
+    own = mapping.tax.exempt_codes
+    if subsidiary is not None and subsidiary in own:
+        return own[subsidiary]
+    return mapping.tax.exempt_code
+
+
+def routed_subsidiary(mapping: Mapping, currency: str, country: str) -> int | None:
+    """The subsidiary id an order belongs to: `subsidiaries.routes` keyed by the order's
+    currency or billing country (`subsidiaries.by`, compared in upper case), else
+    `subsidiaries.default`; None when neither applies."""
+    routing = mapping.subsidiaries
+    key = (country if routing.by == "country" else currency).upper()
+    if key in routing.routes:
+        return routing.routes[key]
+    return routing.default
+
+
+def status_syncs(mapping: Mapping, status: str) -> bool:
+    """Whether an order in WooCommerce `status` is to be pushed at all (`sync.statuses`)."""
+    return any(status == wanted for wanted in mapping.sync.statuses)
+
+
+def order_values(order: WooOrder, prefix: str = "") -> dict[str, Any]:
+    """What each template placeholder (`harness.mapping.TEMPLATE_FIELDS`) stands for in
+    `order`: the order's own fields, `number` (the id when the order has no number),
+    `billing_*` parts (no email: '') and the run's `prefix`."""
+    values: dict[str, Any] = {name: getattr(order, name) for name in _PLAIN_FIELDS}
+    values["number"] = order.number or str(order.id)
+    values.update({f"billing_{part}": getattr(order.billing, part) for part in _BILLING_PARTS})
+    values["billing_email"] = order.billing.email or ""
+    values["prefix"] = prefix
+    return values
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """A template with its placeholders replaced by `values`; a placeholder without a value
+    renders empty (`{customer_note}` of an order without a note is '')."""
+    return template.format_map(_EmptyWhenMissing(values))
+
+
+class _EmptyWhenMissing(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
