@@ -337,7 +337,7 @@ def land(
 
     from rich.console import Console
 
-    from harness.land import land_all, read_order_file
+    from harness.commands.land import land_all, read_order_file
     from harness.landing.verify import LandingCheckError
     from harness.mapping import load_mapping
     from harness.report.text import print_verdict
@@ -427,7 +427,7 @@ def explain(file: str, as_json: bool) -> None:
 
     from rich.console import Console
 
-    from harness.explain import ExplainError, explain_file
+    from harness.commands.explain import ExplainError, explain_file
     from harness.report.text import print_diagnosis
 
     try:
@@ -505,14 +505,14 @@ def reconcile(
 
     from harness.mapping import load_mapping
     from harness.netsuite.errors import NetSuiteError
-    from harness.reconcile import (
+    from harness.commands.reconcile import (
         KEY_ENV,
         SECRET_ENV,
         ReconcileError,
         fetch_store_orders,
         load_order_export,
     )
-    from harness.reconcile import reconcile as compare
+    from harness.commands.reconcile import reconcile as compare
     from harness.report.reconcile import print_reconciliation
     from harness.yamlfile import ConfigFileError
 
@@ -671,7 +671,7 @@ def _doctor_sim(
 ) -> list[Any]:
     from typing import cast
 
-    from harness import doctor
+    from harness.commands.doctor import checks as doctor
     from harness.netsuite.calllog import CallLog
     from harness.runner import SimTarget, run_scenario
     from harness.sandbox.account import SandboxConfigError, profile_from
@@ -729,7 +729,7 @@ def _doctor_live(
 ) -> list[Any]:
     from dataclasses import replace
 
-    from harness import doctor
+    from harness.commands.doctor import checks as doctor
     from harness.account_run import AccountTarget, cleanup, prepare_account
     from harness.netsuite.calllog import CallLog
     from harness.pytest_support.options import OptionError
@@ -808,7 +808,7 @@ def cassettes_check(
 ) -> None:
     """Stale, orphaned, unscrubbed or unplayable cassettes under DIRECTORY (default:
     cassettes). Exit 1 when any cassette has a problem."""
-    from harness.cassette_audit import audit, environment_secrets
+    from harness.commands.cassettes import audit, environment_secrets
     from harness.catalogue.spec import load_catalogue
     from harness.mapping import load_mapping
     from harness.yamlfile import ConfigFileError
@@ -913,7 +913,7 @@ def sandbox_snapshot(out_path: str, customers: int, name: str | None) -> None:
     from harness.netsuite.auth import AuthConfigError
     from harness.netsuite.client import NetSuiteClient
     from harness.netsuite.errors import NetSuiteError
-    from harness.snapshot import SnapshotError, snapshot, write_snapshot
+    from harness.commands.snapshot import SnapshotError, snapshot, write_snapshot
 
     try:
         client = NetSuiteClient.from_env()

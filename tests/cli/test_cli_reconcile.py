@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from harness.cli import main
 from harness.mapping import DEFAULT_MAPPING
-from harness.reconcile import ReconcileError, fetch_store_orders
+from harness.commands.reconcile import ReconcileError, fetch_store_orders
 from harness.sandbox.serve import Sandbox
 
 STORE = "https://shop.example"
