@@ -114,9 +114,14 @@ class Reconciliation:
 
     def to_json(self) -> dict[str, Any]:
         def order(o: StoreOrder) -> dict[str, Any]:
-            return {"number": o.number, "id": o.id, "status": o.status,
-                    "total": format(o.total, "f"), "externalId": o.external_id,
-                    "created": o.created.isoformat() if o.created else None}
+            return {
+                "number": o.number,
+                "id": o.id,
+                "status": o.status,
+                "total": format(o.total, "f"),
+                "externalId": o.external_id,
+                "created": o.created.isoformat() if o.created else None,
+            }
 
         return {
             "since": self.since.isoformat(),
@@ -129,13 +134,19 @@ class Reconciliation:
                 {**order(o), "sales_orders": [n.id for n in found]} for o, found in self.duplicated
             ],
             "different": [
-                {**order(d.order), "sales_order": d.netsuite.id,
-                 "netsuite_total": format(d.netsuite.total, "f") if d.netsuite.total is not None
-                 else None}
+                {
+                    **order(d.order),
+                    "sales_order": d.netsuite.id,
+                    "netsuite_total": format(d.netsuite.total, "f")
+                    if d.netsuite.total is not None
+                    else None,
+                }
                 for d in self.different
             ],
-            "days": [{"day": d.day.isoformat(), "store": d.store, "netsuite": d.netsuite}
-                     for d in self.days],
+            "days": [
+                {"day": d.day.isoformat(), "store": d.store, "netsuite": d.netsuite}
+                for d in self.days
+            ],
             "stalled_since": self.stalled_since.isoformat() if self.stalled_since else None,
         }
 
@@ -163,10 +174,21 @@ def _created(raw: Mapping[str, Any]) -> date | None:
 def _template_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
     assert isinstance(billing, dict)
-    values: dict[str, Any] = {k: raw.get(k, "") for k in (
-        "id", "order_key", "customer_id", "currency", "status", "payment_method",
-        "payment_method_title", "transaction_id", "customer_note", "created_via",
-    )}
+    values: dict[str, Any] = {
+        k: raw.get(k, "")
+        for k in (
+            "id",
+            "order_key",
+            "customer_id",
+            "currency",
+            "status",
+            "payment_method",
+            "payment_method_title",
+            "transaction_id",
+            "customer_note",
+            "created_via",
+        )
+    }
     values["number"] = raw.get("number") or str(raw.get("id", ""))
     for part in ("email", "first_name", "last_name", "company", "country"):
         values[f"billing_{part}"] = billing.get(part, "")
@@ -198,8 +220,10 @@ def _store_error(response: requests.Response) -> ReconcileError:
     detail = f"{code}: {said}" if code and said else (said or response.reason or "no detail")
     hint = ""
     if response.status_code in (401, 403):
-        hint = (f" Check {KEY_ENV} and {SECRET_ENV} (a key with read access, WooCommerce > "
-                "Settings > Advanced > REST API).")
+        hint = (
+            f" Check {KEY_ENV} and {SECRET_ENV} (a key with read access, WooCommerce > "
+            "Settings > Advanced > REST API)."
+        )
     return ReconcileError(
         f"the store answered {response.status_code} to GET {urlsplit(response.url).path}: "
         f"{detail}.{hint}"
@@ -240,8 +264,9 @@ def fetch_store_orders(
     page, pages = 1, 1
     while page <= pages:
         try:
-            response = http.get(url, params={**params, "page": page}, auth=(key, secret),
-                                timeout=timeout)
+            response = http.get(
+                url, params={**params, "page": page}, auth=(key, secret), timeout=timeout
+            )
         except requests.RequestException as exc:
             raise ReconcileError(f"the store at {store_url} did not answer: {exc}") from None
         if response.status_code != 200:
@@ -345,8 +370,7 @@ def reconcile(
     everything = [store_order(raw, mapping) for raw in raw_orders]
     period = [o for o in everything if in_period(o, since, until)]
     synced = [o for o in period if mapping.syncs(o.status)]
-    result = Reconciliation(since, until, orders=len(period),
-                            not_synced=len(period) - len(synced))
+    result = Reconciliation(since, until, orders=len(period), not_synced=len(period) - len(synced))
     sales_orders = find_sales_orders(client, synced) if synced else []
     by_eid: dict[str, list[NetSuiteOrder]] = {}
     by_ref: dict[str, list[NetSuiteOrder]] = {}

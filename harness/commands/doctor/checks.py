@@ -31,8 +31,22 @@ UNPAID_STATUSES = frozenset({"pending", "failed", "cancelled", "refunded", "chec
 # Fields the reference connector sets on every Sales Order, by the labels NetSuite's
 # "Please enter value(s) for:" uses (INFERRED labels, as NetSuite's UI names the fields).
 COVERED_LABELS = frozenset(
-    {"customer", "entity", "subsidiary", "currency", "item", "items", "date", "tranDate",
-     "quantity", "rate", "amount", "ship method", "po #", "external id"}
+    {
+        "customer",
+        "entity",
+        "subsidiary",
+        "currency",
+        "item",
+        "items",
+        "date",
+        "tranDate",
+        "quantity",
+        "rate",
+        "amount",
+        "ship method",
+        "po #",
+        "external id",
+    }
 )
 _LEVEL_ORDER = ("none", "view", "create", "edit", "full")
 
@@ -44,8 +58,9 @@ class DoctorClient(Protocol):
 
     def suiteql_all(self, q: str) -> list[dict[str, str]]: ...
 
-    def list(self, record_type: str, *, q: str | None = None, limit: int = ...) -> Iterable[str]:
-        ...
+    def list(
+        self, record_type: str, *, q: str | None = None, limit: int = ...
+    ) -> Iterable[str]: ...
 
     def create(self, record_type: str, body: dict[str, object]) -> str: ...
 
@@ -64,8 +79,13 @@ class Check:
     hint: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"section": self.section, "name": self.name, "ok": self.ok,
-                "detail": self.detail, "hint": self.hint}
+        return {
+            "section": self.section,
+            "name": self.name,
+            "ok": self.ok,
+            "detail": self.detail,
+            "hint": self.hint,
+        }
 
 
 def _refused(error: NetSuiteError) -> tuple[str, str]:
@@ -96,10 +116,12 @@ _PROBES: tuple[tuple[str, str, str], ...] = (
     ("customer", "finds and creates customers", "record"),
     ("item", "looks items up by SKU", "SELECT id FROM item WHERE ROWNUM <= 1"),
     ("shipitem", "looks ship items up by name", "SELECT id FROM shipitem WHERE ROWNUM <= 1"),
-    ("salestaxitem", "looks tax codes up by name",
-     "SELECT id FROM salestaxitem WHERE ROWNUM <= 1"),
-    ("transaction", "finds orders by externalId (SuiteQL)",
-     "SELECT id FROM transaction WHERE ROWNUM <= 1"),
+    ("salestaxitem", "looks tax codes up by name", "SELECT id FROM salestaxitem WHERE ROWNUM <= 1"),
+    (
+        "transaction",
+        "finds orders by externalId (SuiteQL)",
+        "SELECT id FROM transaction WHERE ROWNUM <= 1",
+    ),
 )
 
 
@@ -115,8 +137,9 @@ def check_permissions(client: DoctorClient) -> list[Check]:
                 client.suiteql_all(probe)
         except NetSuiteError as error:
             summary, hint = _refused(error)
-            checks.append(Check("permissions", name, False, f"the connector {use}: {summary}",
-                                hint))
+            checks.append(
+                Check("permissions", name, False, f"the connector {use}: {summary}", hint)
+            )
             continue
         checks.append(Check("permissions", name, True, f"the connector {use}"))
     return checks
@@ -132,13 +155,20 @@ def check_sales_order_create(client: DoctorClient) -> tuple[Check, list[str]]:
         failure = Failure.from_error(error)
         cause = classify(failure)
         if cause.category == "required-field":
-            return Check("permissions", "role may create salesOrder", True,
-                         "an empty test order was refused for missing fields, not access"), \
-                _labels(failure.message)
+            return Check(
+                "permissions",
+                "role may create salesOrder",
+                True,
+                "an empty test order was refused for missing fields, not access",
+            ), _labels(failure.message)
         summary, hint = cause.summary, cause.hint
         return Check("permissions", "role may create salesOrder", False, summary, hint), []
-    return Check("permissions", "role may create salesOrder", True,
-                 f"NetSuite accepted an empty Sales Order ({made}): delete it"), []
+    return Check(
+        "permissions",
+        "role may create salesOrder",
+        True,
+        f"NetSuite accepted an empty Sales Order ({made}): delete it",
+    ), []
 
 
 def _labels(message: str) -> list[str]:
@@ -149,8 +179,12 @@ def _labels(message: str) -> list[str]:
 # -- reference data ----------------------------------------------------------------------------
 
 
-def _by_itemid(client: DoctorClient, table: str, names: Iterable[str],
-               columns: str = "id, itemid, isinactive, subsidiary") -> dict[str, dict[str, str]]:
+def _by_itemid(
+    client: DoctorClient,
+    table: str,
+    names: Iterable[str],
+    columns: str = "id, itemid, isinactive, subsidiary",
+) -> dict[str, dict[str, str]]:
     wanted = sorted(set(names))
     if not wanted:
         return {}
@@ -193,29 +227,48 @@ def check_items(client: DoctorClient, catalogue: Catalogue, mapping: Mapping) ->
         row = found.get(sku)
         name = f"SKU {sku}"
         if row is None:
-            checks.append(Check("items", name, False, "no item has this Item Name/Number",
-                                "Create the item, or map the SKU to an existing item "
-                                "(items.products / items.variations in the mapping)."))
+            checks.append(
+                Check(
+                    "items",
+                    name,
+                    False,
+                    "no item has this Item Name/Number",
+                    "Create the item, or map the SKU to an existing item "
+                    "(items.products / items.variations in the mapping).",
+                )
+            )
             continue
         if row.get("isinactive") == "T":
-            checks.append(Check("items", name, False, f"item {row['id']} is inactive",
-                                "Reactivate the item, or map the SKU to an active one."))
+            checks.append(
+                Check(
+                    "items",
+                    name,
+                    False,
+                    f"item {row['id']} is inactive",
+                    "Reactivate the item, or map the SKU to an active one.",
+                )
+            )
             continue
         sells = _subs(row.get("subsidiary"))
         missing = sorted(str(s) for s in wanted[sku] if sells and str(s) not in sells)
         if missing:
-            checks.append(Check(
-                "items", name, False,
-                f"item {row['id']} is not sold in subsidiary {', '.join(missing)}",
-                f"Add subsidiary {', '.join(missing)} to the item's Subsidiary field.",
-            ))
+            checks.append(
+                Check(
+                    "items",
+                    name,
+                    False,
+                    f"item {row['id']} is not sold in subsidiary {', '.join(missing)}",
+                    f"Add subsidiary {', '.join(missing)} to the item's Subsidiary field.",
+                )
+            )
             continue
         checks.append(Check("items", name, True, f"item {row['id']}, active"))
     return checks
 
 
-def _named(client: DoctorClient, section: str, what: str, table: str, names: Sequence[str],
-           hint: str) -> list[Check]:
+def _named(
+    client: DoctorClient, section: str, what: str, table: str, names: Sequence[str], hint: str
+) -> list[Check]:
     if not names:
         return []
     try:
@@ -229,8 +282,7 @@ def _named(client: DoctorClient, section: str, what: str, table: str, names: Seq
         if row is None:
             checks.append(Check(section, f"{what} {name}", False, "does not exist", hint))
         elif row.get("isinactive") == "T":
-            checks.append(Check(section, f"{what} {name}", False, f"{row['id']} is inactive",
-                                hint))
+            checks.append(Check(section, f"{what} {name}", False, f"{row['id']} is inactive", hint))
         else:
             checks.append(Check(section, f"{what} {name}", True, f"id {row['id']}"))
     return checks
@@ -239,19 +291,41 @@ def _named(client: DoctorClient, section: str, what: str, table: str, names: Seq
 def check_reference_data(client: DoctorClient, mapping: Mapping) -> list[Check]:
     ship = [*mapping.shipping.methods.values(), *filter(None, [mapping.shipping.default])]
     taxes = [*mapping.tax.codes.values(), *filter(None, [mapping.tax.exempt_code])]
-    checks = _named(client, "shipping", "ship item", "shipitem", ship,
-                    "Create the shipping item, or fix shipping.methods in the mapping.")
-    tax_rows = _named(client, "tax", "tax code", "salestaxitem", taxes,
-                      "Create the tax code, or fix tax.codes in the mapping.")
+    checks = _named(
+        client,
+        "shipping",
+        "ship item",
+        "shipitem",
+        ship,
+        "Create the shipping item, or fix shipping.methods in the mapping.",
+    )
+    tax_rows = _named(
+        client,
+        "tax",
+        "tax code",
+        "salestaxitem",
+        taxes,
+        "Create the tax code, or fix tax.codes in the mapping.",
+    )
     # A tax group is as good as a tax code: look the missing ones up there.
     missing = [c.name.removeprefix("tax code ") for c in tax_rows if not c.ok]
     groups = {c.name: c for c in _named(client, "tax", "tax code", "taxgroup", missing, "")}
-    checks += [groups.get(c.name, c) if not c.ok and groups.get(c.name, c).ok else c
-               for c in tax_rows]
-    others = [name for name in (mapping.discounts.item, mapping.fees.item,
-                                mapping.tax.pass_through_item) if name]
-    checks += _named(client, "discounts and fees", "item", "item", others,
-                     "Create the item, or fix discounts.item / fees.item in the mapping.")
+    checks += [
+        groups.get(c.name, c) if not c.ok and groups.get(c.name, c).ok else c for c in tax_rows
+    ]
+    others = [
+        name
+        for name in (mapping.discounts.item, mapping.fees.item, mapping.tax.pass_through_item)
+        if name
+    ]
+    checks += _named(
+        client,
+        "discounts and fees",
+        "item",
+        "item",
+        others,
+        "Create the item, or fix discounts.item / fees.item in the mapping.",
+    )
     return checks
 
 
@@ -261,27 +335,43 @@ def check_reference_data(client: DoctorClient, mapping: Mapping) -> list[Check]:
 def check_mandatory_from_profile(profile: AccountProfile, mapping: Mapping) -> list[Check]:
     prefs = profile.preferences
     checks = []
-    for flag, label in ((prefs.makeDepartmentsMandatory, "Department"),
-                        (prefs.makeClassesMandatory, "Class"),
-                        (prefs.makeLocationsMandatory, "Location")):
+    for flag, label in (
+        (prefs.makeDepartmentsMandatory, "Department"),
+        (prefs.makeClassesMandatory, "Class"),
+        (prefs.makeLocationsMandatory, "Location"),
+    ):
         if flag:
-            checks.append(Check(
-                "required fields", label, False,
-                f"'Make {label}s Mandatory' is on and the mapping sets no {label.lower()}",
-                f"Turn the preference off, or have the connector send a {label.lower()}.",
-            ))
+            checks.append(
+                Check(
+                    "required fields",
+                    label,
+                    False,
+                    f"'Make {label}s Mandatory' is on and the mapping sets no {label.lower()}",
+                    f"Turn the preference off, or have the connector send a {label.lower()}.",
+                )
+            )
     set_by_mapping = set(mapping.custom_fields.body) | set(mapping.custom_fields.line)
     for field in profile.customFields:
         if field.mandatory and field.applies_to in ("body", "line"):
             ok = field.id in set_by_mapping
-            checks.append(Check(
-                "required fields", f"{field.label} ({field.id})", ok,
-                "set by the mapping" if ok else "mandatory, and the mapping does not set it",
-                "" if ok else f"Add {field.id} under custom_fields in the mapping.",
-            ))
+            checks.append(
+                Check(
+                    "required fields",
+                    f"{field.label} ({field.id})",
+                    ok,
+                    "set by the mapping" if ok else "mandatory, and the mapping does not set it",
+                    "" if ok else f"Add {field.id} under custom_fields in the mapping.",
+                )
+            )
     if not checks:
-        checks.append(Check("required fields", "mandatory preferences", True,
-                            "no mandatory department, class, location or custom field"))
+        checks.append(
+            Check(
+                "required fields",
+                "mandatory preferences",
+                True,
+                "no mandatory department, class, location or custom field",
+            )
+        )
     return checks
 
 
@@ -289,13 +379,23 @@ def check_mandatory_from_probe(labels: Sequence[str]) -> list[Check]:
     uncovered = [label for label in labels if label.lower() not in COVERED_LABELS]
     if not uncovered:
         shown = ", ".join(labels) or "nothing beyond the customer"
-        return [Check("required fields", "mandatory fields", True,
-                      f"NetSuite asked for {shown}: the connector sends it")]
+        return [
+            Check(
+                "required fields",
+                "mandatory fields",
+                True,
+                f"NetSuite asked for {shown}: the connector sends it",
+            )
+        ]
     return [
-        Check("required fields", label, False,
-              "NetSuite requires it on a Sales Order; the connector does not send it",
-              f"Send {label} (mapping or connector), or make it optional in NetSuite "
-              "(Setup > Accounting > Accounting Preferences, or the field's definition).")
+        Check(
+            "required fields",
+            label,
+            False,
+            "NetSuite requires it on a Sales Order; the connector does not send it",
+            f"Send {label} (mapping or connector), or make it optional in NetSuite "
+            "(Setup > Accounting > Accounting Preferences, or the field's definition).",
+        )
         for label in uncovered
     ]
 
@@ -304,13 +404,22 @@ def check_statuses(mapping: Mapping) -> Check:
     statuses = mapping.sync.statuses
     unpaid = sorted(set(statuses) & UNPAID_STATUSES)
     if unpaid:
-        return Check("sync rules", "synced statuses", False,
-                     f"the mapping syncs {', '.join(unpaid)} orders, which are unpaid or dead",
-                     "Sync processing (and completed / on-hold if wanted) only.")
+        return Check(
+            "sync rules",
+            "synced statuses",
+            False,
+            f"the mapping syncs {', '.join(unpaid)} orders, which are unpaid or dead",
+            "Sync processing (and completed / on-hold if wanted) only.",
+        )
     if "processing" not in statuses:
-        return Check("sync rules", "synced statuses", False,
-                     f"the mapping syncs {', '.join(statuses) or 'nothing'} but not processing "
-                     "(paid orders)", "Add processing to sync.statuses.")
+        return Check(
+            "sync rules",
+            "synced statuses",
+            False,
+            f"the mapping syncs {', '.join(statuses) or 'nothing'} but not processing "
+            "(paid orders)",
+            "Add processing to sync.statuses.",
+        )
     return Check("sync rules", "synced statuses", True, ", ".join(statuses))
 
 
@@ -333,8 +442,10 @@ def role_gap(profile: AccountProfile, role_id: int, admin_role_id: int) -> list[
             needed = p.level
         has = role.level(p.category, p.name)
         if _LEVEL_ORDER.index(has) < _LEVEL_ORDER.index(needed):
-            gaps.append(f"'{p.category.capitalize()} > {p.name}' at {needed.capitalize()} "
-                        f"level (it has {has.capitalize()})")
+            gaps.append(
+                f"'{p.category.capitalize()} > {p.name}' at {needed.capitalize()} "
+                f"level (it has {has.capitalize()})"
+            )
     return gaps
 
 
@@ -368,19 +479,27 @@ def check_landing(
         else:
             grants = gap() if gap is not None else []
         grant = "; ".join(grants) or "the permissions the administrator role has"
-        checks.append(Check(
-            "landing", "with the administrator role", False,
-            "the order lands: the integration role lacks a permission",
-            f"Grant the integration role {grant}.",
-        ))
+        checks.append(
+            Check(
+                "landing",
+                "with the administrator role",
+                False,
+                "the order lands: the integration role lacks a permission",
+                f"Grant the integration role {grant}.",
+            )
+        )
     else:
         again = second.verdict.diagnosis
-        checks.append(Check(
-            "landing", "with the administrator role", True,
-            "fails too, so it is not a permission problem"
-            + (f": [{again.category}] {again.summary}" if again else ""),
-            again.hint if again else "",
-        ))
+        checks.append(
+            Check(
+                "landing",
+                "with the administrator role",
+                True,
+                "fails too, so it is not a permission problem"
+                + (f": [{again.category}] {again.summary}" if again else ""),
+                again.hint if again else "",
+            )
+        )
     return checks
 
 
@@ -419,9 +538,6 @@ def with_administrator(profile: AccountProfile, credential: str) -> AccountProfi
         tokenId="feedface" * 7 + tail,
         tokenSecret="deadbeef" * 7 + tail,
     )
-    credentials = profile.credentials.model_copy(
-        update={"tba": [*profile.credentials.tba, token]}
-    )
+    credentials = profile.credentials.model_copy(update={"tba": [*profile.credentials.tba, token]})
     # model_copy keeps the typed values (a JSON round trip would turn rule amounts to text).
-    return profile.model_copy(update={"roles": [*profile.roles, admin],
-                                      "credentials": credentials})
+    return profile.model_copy(update={"roles": [*profile.roles, admin], "credentials": credentials})
