@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
 from harness.commands.doctor.checks import with_administrator
 from harness.mapping import DEFAULT_MAPPING
 from harness.sandbox.account import AccountProfile, demo_profile
