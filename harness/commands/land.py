@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from harness.landing.verdict import Diagnosis, Verdict
 from harness.landing.verify import verify
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
-from harness.runner import ScenarioResult, Target
+from harness.runner import ScenarioResult, SimTarget, Target
 from harness.woo.order import WooOrder, WooOrderError
 
 
@@ -139,3 +140,49 @@ def read_order_file(path: str | Path) -> tuple[list[WooOrder | Verdict], bool]:
     source = Path(path)
     text = source.read_bytes()
     return read_orders(text, name=source.name), is_list(text)
+
+
+def open_target(
+    target: str, account: str | None, mapping_path: str | None, allow_production: bool
+) -> AbstractContextManager[Target]:
+    """The target orders land in: a fresh embedded sandbox (`sim`, from the `account`
+    profile) or the NetSuite account in NETSUITE_* (`live`; raises `OptionError` with what to
+    set)."""
+    if target == "sim":
+        return SimTarget(account)
+    from harness.account_run import AccountTarget, prepare_account
+
+    run_target = prepare_account("live", mapping=mapping_path, allow_production=allow_production)
+    return nullcontext(AccountTarget(run_target))
+
+
+def delete_created(
+    target: Target, landings: Iterable[Landing], on_leftover: Callable[[str], None]
+) -> None:
+    """Delete what each landing created in a live account; `on_leftover` gets what stays."""
+    from harness.account_run import AccountTarget, cleanup
+
+    assert isinstance(target, AccountTarget)
+    for landing in landings:
+        for line in cleanup(target.run, landing.as_result()):
+            on_leftover(line)
+
+
+def land_orders(
+    read: Iterable[WooOrder | Verdict],
+    mapping: Mapping,
+    *,
+    target: str,
+    account: str | None = None,
+    mapping_path: str | None = None,
+    allow_production: bool = False,
+    keep_records: bool = False,
+    on_leftover: Callable[[str], None] = lambda _: None,
+) -> list[Landing]:
+    """`land_all` on the `open_target` named: a live account is left as it was found unless
+    `keep_records`."""
+    with open_target(target, account, mapping_path, allow_production) as where:
+        landings = land_all(read, where, mapping)
+        if target == "live" and not keep_records:
+            delete_created(where, landings, on_leftover)
+    return landings

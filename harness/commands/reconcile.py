@@ -10,7 +10,9 @@ both systems show when a sync stalled.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -404,3 +406,40 @@ def reconcile(
         DayCount(day, store_days[day], landed_days.get(day, 0)) for day in sorted(store_days)
     ]
     return result
+
+
+# -- the two sides, as the command names them --------------------------------------------------
+
+
+def read_store_orders(
+    store_url: str | None,
+    orders_file: str | Path | None,
+    *,
+    since: date,
+    until: date | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> list[dict[str, Any]]:
+    """The store's orders: from `store_url` (with the consumer key and secret in `env`) or
+    from the export in `orders_file`."""
+    if store_url is not None:
+        key, secret = env.get(KEY_ENV, ""), env.get(SECRET_ENV, "")
+        if not key or not secret:
+            raise ReconcileError(f"--store needs {KEY_ENV} and {SECRET_ENV} set")
+        return fetch_store_orders(store_url, key, secret, since=since, until=until)
+    assert orders_file is not None
+    return load_order_export(orders_file)
+
+
+@contextmanager
+def query_client(target: str) -> Iterator[QueryClient]:
+    """A NetSuite client for reading: `live` from NETSUITE_* (an `AuthConfigError` says what
+    is missing), `sim` a fresh embedded sandbox."""
+    if target == "live":
+        from harness.netsuite.client import NetSuiteClient
+
+        yield NetSuiteClient.from_env()
+        return
+    from harness.runner import SimTarget
+
+    with SimTarget() as embedded:
+        yield embedded.client()

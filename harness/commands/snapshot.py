@@ -435,3 +435,15 @@ def write_snapshot(data: dict[str, Any], path: str | Path) -> AccountProfile:
         return load_profile(target)
     except SandboxConfigError as exc:
         raise SnapshotError(f"the snapshot does not load as a profile:\n{exc}") from None
+
+
+def snapshot_account(
+    path: str | Path, *, customers: int = 20, name: str | None = None
+) -> tuple[AccountProfile, list[str]]:
+    """Snapshot the NetSuite account in NETSUITE_* into the profile at `path`; the profile
+    and what was left out. An `AuthConfigError` says which setting is missing."""
+    from harness.netsuite.client import NetSuiteClient
+
+    client = NetSuiteClient.from_env()
+    data, notes = snapshot(client, client.account_id, name=name, customers=customers)
+    return write_snapshot(data, path), notes

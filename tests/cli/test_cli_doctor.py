@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from harness.cli.main import main
-from harness.commands.doctor.checks import with_administrator
+from harness.commands.doctor.landing import with_administrator
 from harness.mapping import DEFAULT_MAPPING
 from harness.sandbox.account import AccountProfile, demo_profile
 from harness.sandbox.serve import Sandbox
