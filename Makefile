@@ -22,7 +22,7 @@ test: $(STAMP)
 
 # Re-record cassettes/ from the embedded sandbox served over HTTP (see cassettes/README.md).
 cassettes: $(STAMP)
-	$(BIN)/python -m harness.cassette_recording cassettes
+	$(BIN)/python -m harness.commands.record_cassettes cassettes
 
 lint: $(STAMP)
 	$(BIN)/ruff check harness tests scenarios bench

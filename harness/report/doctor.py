@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.markup import escape
 
-from harness.doctor import Check
+from harness.commands.doctor.checks import Check
 
 
 def print_checks(console: Console, checks: Sequence[Check]) -> None:

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.reconcile import Reconciliation, StoreOrder
+from harness.commands.reconcile import Reconciliation, StoreOrder
 
 
 def _order(order: StoreOrder) -> str:

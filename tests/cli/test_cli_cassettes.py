@@ -9,7 +9,7 @@ from cli_helpers import record_scenarios
 from click.testing import CliRunner
 
 from harness.catalogue.spec import catalogue_path
-from harness.cli import main
+from harness.cli.main import main
 
 SUITE = Path("scenarios") / "test_catalogue"
 

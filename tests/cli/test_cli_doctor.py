@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from harness.cli import main
-from harness.doctor import with_administrator
+from harness.cli.main import main
+from harness.commands.doctor.landing import with_administrator
 from harness.mapping import DEFAULT_MAPPING
 from harness.sandbox.account import AccountProfile, demo_profile
 from harness.sandbox.serve import Sandbox

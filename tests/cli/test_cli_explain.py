@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import error_detail, error_document
 

@@ -9,7 +9,7 @@ import pytest
 from cli_helpers import REFERENCE
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
 
 
 def test_an_order_of_the_demo_store_lands_and_exits_0(runner: CliRunner, data: Path) -> None:

@@ -14,9 +14,9 @@ import requests
 import responses
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
+from harness.commands.reconcile import ReconcileError, fetch_store_orders
 from harness.mapping import DEFAULT_MAPPING
-from harness.reconcile import ReconcileError, fetch_store_orders
 from harness.sandbox.serve import Sandbox
 
 STORE = "https://shop.example"

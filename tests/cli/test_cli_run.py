@@ -11,7 +11,7 @@ from cli_helpers import record_scenarios
 from click.testing import CliRunner
 
 from harness.catalogue.spec import catalogue_path
-from harness.cli import main
+from harness.cli.main import main
 
 
 def _run(runner: CliRunner, tmp_path: Path, *args: str) -> tuple[int, str]:

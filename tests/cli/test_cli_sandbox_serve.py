@@ -10,7 +10,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
 
 
 def _serve(*args: str) -> Iterator[dict[str, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.cli import main
+from harness.cli.main import main
 from harness.sandbox.account import demo_profile, load_profile
 from harness.sandbox.serve import Sandbox
 

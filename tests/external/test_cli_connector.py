@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from external_helpers import EXAMPLE
 
-from harness.cli import main
+from harness.cli.main import main
 
 PUSH_ONCE = f"command:{shlex.quote(sys.executable)} {shlex.quote(str(EXAMPLE / 'push_once.py'))}"
 

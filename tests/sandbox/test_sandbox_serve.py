@@ -199,7 +199,7 @@ def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> Non
 def test_cli_serve_reports_a_bad_account_file_by_line(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from harness.cli import main
+    from harness.cli.main import main
 
     bad = tmp_path / "account.yaml"
     bad.write_text("account:\n  id: not an id\n", encoding="utf-8")

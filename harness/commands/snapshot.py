@@ -129,7 +129,9 @@ def snapshot(
     read = _Reader(client)
     currencies: list[dict[str, Any]] = [
         {
-            "id": int(r["id"]), "name": _text(r["name"]), "symbol": _text(r["symbol"]),
+            "id": int(r["id"]),
+            "name": _text(r["name"]),
+            "symbol": _text(r["symbol"]),
             "displaySymbol": _text(r.get("displaysymbol")),
             "precision": _int(r.get("currencyprecision")) or 0,
             "exchangeRate": _money(r.get("exchangerate") or 1),
@@ -151,11 +153,16 @@ def snapshot(
         if not r.get("country") or _int(r.get("currency")) is None:
             read.skipped.append(f"subsidiary {r['id']} {r.get('name')}: no country or currency")
             continue
-        subsidiaries.append({
-            "id": int(r["id"]), "name": _text(r["name"]), "country": _text(r["country"]),
-            "currency": _int(r["currency"]), "parent": _int(r.get("parent")),
-            "isInactive": _flag(r.get("isinactive")),
-        })
+        subsidiaries.append(
+            {
+                "id": int(r["id"]),
+                "name": _text(r["name"]),
+                "country": _text(r["country"]),
+                "currency": _int(r["currency"]),
+                "parent": _int(r.get("parent")),
+                "isInactive": _flag(r.get("isinactive")),
+            }
+        )
     sub_ids: list[int] = [s["id"] for s in subsidiaries]
     known_subs = set(sub_ids)
 
@@ -170,29 +177,43 @@ def snapshot(
         return found if found in known_subs else sub_ids[0]
 
     locations: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "name": _text(r["name"]), "subsidiary": one_sub(r.get("subsidiary")),
-         "isInactive": _flag(r.get("isinactive"))}
+        {
+            "id": int(r["id"]),
+            "name": _text(r["name"]),
+            "subsidiary": one_sub(r.get("subsidiary")),
+            "isInactive": _flag(r.get("isinactive")),
+        }
         for r in read.rows("SELECT id, name, subsidiary, isinactive FROM location ORDER BY id")
     ]
     segments = {
         table: [
-            {"id": int(r["id"]), "name": _text(r["name"]),
-             "subsidiaries": subs(r.get("subsidiary")), "isInactive": _flag(r.get("isinactive"))}
+            {
+                "id": int(r["id"]),
+                "name": _text(r["name"]),
+                "subsidiaries": subs(r.get("subsidiary")),
+                "isInactive": _flag(r.get("isinactive")),
+            }
             for r in read.rows(f"SELECT id, name, subsidiary, isinactive FROM {table} ORDER BY id")
         ]
         for table in ("department", "classification")
     }
     price_levels: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "name": _text(r["name"]),
-         "discountPct": None if r.get("discountpct") in (None, "") else _money(r["discountpct"]),
-         "isInactive": _flag(r.get("isinactive"))}
+        {
+            "id": int(r["id"]),
+            "name": _text(r["name"]),
+            "discountPct": None if r.get("discountpct") in (None, "") else _money(r["discountpct"]),
+            "isInactive": _flag(r.get("isinactive")),
+        }
         for r in read.rows("SELECT id, name, discountpct, isinactive FROM pricelevel ORDER BY id")
     ]
     base_level = next((p["id"] for p in price_levels if p["name"] == "Base Price"), 1)
     terms: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "name": _text(r["name"]),
-         "daysUntilNetDue": _int(r.get("daysuntilnetdue")) or 0,
-         "isInactive": _flag(r.get("isinactive"))}
+        {
+            "id": int(r["id"]),
+            "name": _text(r["name"]),
+            "daysUntilNetDue": _int(r.get("daysuntilnetdue")) or 0,
+            "isInactive": _flag(r.get("isinactive")),
+        }
         for r in read.rows("SELECT id, name, daysuntilnetdue, isinactive FROM term ORDER BY id")
     ]
     prices: dict[int, dict[int, Decimal]] = {}
@@ -207,38 +228,59 @@ def snapshot(
     ):
         kind = _ITEM_TYPES.get(_text(r.get("itemtype")))
         if kind is None or _text(r.get("subtype")) == "Purchase":
-            read.skipped.append(f"item {r['id']} {r.get('itemid')}: type {r.get('itemtype')} "
-                                f"{r.get('subtype') or ''} is not sold on orders here".rstrip())
+            read.skipped.append(
+                f"item {r['id']} {r.get('itemid')}: type {r.get('itemtype')} "
+                f"{r.get('subtype') or ''} is not sold on orders here".rstrip()
+            )
             continue
         own = prices.get(int(r["id"]), {})
-        items.append({
-            "id": int(r["id"]), "itemId": _text(r["itemid"]), "type": kind,
+        items.append(
+            {
+                "id": int(r["id"]),
+                "itemId": _text(r["itemid"]),
+                "type": kind,
+                "displayName": _text(r.get("displayname")),
+                "description": _text(r.get("salesdescription")),
+                "basePrice": own.get(base, Decimal(0)) if base is not None else Decimal(0),
+                "currencyPrices": {
+                    by_symbol[c]: p for c, p in own.items() if c != base and c in by_symbol
+                },
+                "subsidiaries": subs(r.get("subsidiary")),
+                "isTaxable": _flag(r.get("istaxable")),
+                "isInactive": _flag(r.get("isinactive")),
+            }
+        )
+    ship_items: list[dict[str, Any]] = [
+        {
+            "id": int(r["id"]),
+            "itemId": _text(r["itemid"]),
             "displayName": _text(r.get("displayname")),
-            "description": _text(r.get("salesdescription")),
-            "basePrice": own.get(base, Decimal(0)) if base is not None else Decimal(0),
-            "currencyPrices": {by_symbol[c]: p for c, p in own.items()
-                               if c != base and c in by_symbol},
+            "description": _text(r.get("description")),
+            "defaultCost": _money(r.get("rate")),
             "subsidiaries": subs(r.get("subsidiary")),
             "isTaxable": _flag(r.get("istaxable")),
             "isInactive": _flag(r.get("isinactive")),
-        })
-    ship_items: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "itemId": _text(r["itemid"]),
-         "displayName": _text(r.get("displayname")), "description": _text(r.get("description")),
-         "defaultCost": _money(r.get("rate")), "subsidiaries": subs(r.get("subsidiary")),
-         "isTaxable": _flag(r.get("istaxable")), "isInactive": _flag(r.get("isinactive"))}
+        }
         for r in read.rows(
             "SELECT id, itemid, displayname, description, rate, subsidiary, istaxable, "
             "isinactive FROM shipitem ORDER BY id"
         )
     ]
     tax_items: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "itemId": _text(r["itemid"]),
-         "description": _text(r.get("description")), "rate": _money(r.get("rate")),
-         "subsidiary": one_sub(r.get("subsidiary")), "country": _text(r.get("country")) or "US",
-         "state": _text(r.get("state")), "city": _text(r.get("city")), "zip": _text(r.get("zip")),
-         "isExempt": _flag(r.get("exempt")), "isDefault": _flag(r.get("isdefault")),
-         "isInactive": _flag(r.get("isinactive"))}
+        {
+            "id": int(r["id"]),
+            "itemId": _text(r["itemid"]),
+            "description": _text(r.get("description")),
+            "rate": _money(r.get("rate")),
+            "subsidiary": one_sub(r.get("subsidiary")),
+            "country": _text(r.get("country")) or "US",
+            "state": _text(r.get("state")),
+            "city": _text(r.get("city")),
+            "zip": _text(r.get("zip")),
+            "isExempt": _flag(r.get("exempt")),
+            "isDefault": _flag(r.get("isdefault")),
+            "isInactive": _flag(r.get("isinactive")),
+        }
         for r in read.rows(
             "SELECT id, itemid, description, rate, subsidiary, country, state, city, zip, "
             "exempt, isdefault, isinactive FROM salestaxitem ORDER BY id"
@@ -246,27 +288,42 @@ def snapshot(
     ]
     tax_ids = {t["id"] for t in tax_items}
     tax_groups: list[dict[str, Any]] = [
-        {"id": int(r["id"]), "itemId": _text(r["itemid"]),
-         "description": _text(r.get("description")),
-         "taxItems": [i for i in _ids(r.get("taxitems")) if i in tax_ids],
-         "subsidiary": one_sub(r.get("subsidiary")), "country": _text(r.get("country")) or "US",
-         "state": _text(r.get("state")), "city": _text(r.get("city")),
-         "isDefault": _flag(r.get("isdefault")), "isInactive": _flag(r.get("isinactive"))}
+        {
+            "id": int(r["id"]),
+            "itemId": _text(r["itemid"]),
+            "description": _text(r.get("description")),
+            "taxItems": [i for i in _ids(r.get("taxitems")) if i in tax_ids],
+            "subsidiary": one_sub(r.get("subsidiary")),
+            "country": _text(r.get("country")) or "US",
+            "state": _text(r.get("state")),
+            "city": _text(r.get("city")),
+            "isDefault": _flag(r.get("isdefault")),
+            "isInactive": _flag(r.get("isinactive")),
+        }
         for r in read.rows(
             "SELECT id, itemid, description, taxitems, subsidiary, country, state, city, "
             "isdefault, isinactive FROM taxgroup ORDER BY id"
         )
     ]
-    people = _customers(read, customers, known_subs, {c["id"] for c in currencies},
-                        tax_ids | {g["id"] for g in tax_groups}, {t["id"] for t in terms},
-                        {p["id"] for p in price_levels})
+    people = _customers(
+        read,
+        customers,
+        known_subs,
+        {c["id"] for c in currencies},
+        tax_ids | {g["id"] for g in tax_groups},
+        {t["id"] for t in terms},
+        {p["id"] for p in price_levels},
+    )
     credentials = [
         fake_credential("integration", INTEGRATION_ROLE, 1),
         fake_credential("administrator", ADMIN_ROLE, 2),
     ]
     data: dict[str, Any] = {
-        "account": {"id": account_id, "name": name or f"Snapshot of {account_id}",
-                    "oneWorld": len(subsidiaries) > 1},
+        "account": {
+            "id": account_id,
+            "name": name or f"Snapshot of {account_id}",
+            "oneWorld": len(subsidiaries) > 1,
+        },
         "currencies": currencies,
         "subsidiaries": subsidiaries,
         "locations": locations,
@@ -282,10 +339,16 @@ def snapshot(
         # Role permissions are not readable through SuiteQL: the integration role gets what an
         # order integration needs, and an administrator role can do everything.
         "roles": [
-            {"id": INTEGRATION_ROLE, "name": "Integration (snapshot)",
-             "permissions": _INTEGRATION_PERMISSIONS},
-            {"id": ADMIN_ROLE, "name": "Administrator",
-             "permissions": [{**p, "level": "full"} for p in _INTEGRATION_PERMISSIONS]},
+            {
+                "id": INTEGRATION_ROLE,
+                "name": "Integration (snapshot)",
+                "permissions": _INTEGRATION_PERMISSIONS,
+            },
+            {
+                "id": ADMIN_ROLE,
+                "name": "Administrator",
+                "permissions": [{**p, "level": "full"} for p in _INTEGRATION_PERMISSIONS],
+            },
         ],
         "credentials": {"tba": credentials},
     }
@@ -321,16 +384,25 @@ def _customers(
             found = _int(value)
             return found if found in ids else None
 
-        people.append({
-            "id": int(r["id"]), "entityId": _text(r["entityid"]), "isPerson": _flag(r["isperson"]),
-            "firstName": _text(r.get("firstname")), "lastName": _text(r.get("lastname")),
-            "companyName": _text(r.get("companyname")), "email": _text(r.get("email")),
-            "phone": _text(r.get("phone")), "subsidiary": sub, "currency": cur,
-            "taxable": _flag(r.get("taxable")), "taxItem": known(r.get("taxitem"), tax_codes),
-            "terms": known(r.get("terms"), terms),
-            "priceLevel": known(r.get("pricelevel"), levels),
-            "externalId": r.get("externalid") or None,
-        })
+        people.append(
+            {
+                "id": int(r["id"]),
+                "entityId": _text(r["entityid"]),
+                "isPerson": _flag(r["isperson"]),
+                "firstName": _text(r.get("firstname")),
+                "lastName": _text(r.get("lastname")),
+                "companyName": _text(r.get("companyname")),
+                "email": _text(r.get("email")),
+                "phone": _text(r.get("phone")),
+                "subsidiary": sub,
+                "currency": cur,
+                "taxable": _flag(r.get("taxable")),
+                "taxItem": known(r.get("taxitem"), tax_codes),
+                "terms": known(r.get("terms"), terms),
+                "priceLevel": known(r.get("pricelevel"), levels),
+                "externalId": r.get("externalid") or None,
+            }
+        )
     return people
 
 
@@ -353,11 +425,25 @@ def write_snapshot(data: dict[str, Any], path: str | Path) -> AccountProfile:
     except ValidationError as exc:
         raise SnapshotError(f"the account's data does not fit a profile:\n{exc}") from None
     taken = datetime.now(UTC).isoformat(timespec="seconds")
-    text = _HEADER.format(account=data["account"]["id"], taken=taken) + "\n" + yaml.safe_dump(
-        plain, sort_keys=False, allow_unicode=True, width=100
+    text = (
+        _HEADER.format(account=data["account"]["id"], taken=taken)
+        + "\n"
+        + yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=100)
     )
     target.write_text(text, encoding="utf-8")
     try:
         return load_profile(target)
     except SandboxConfigError as exc:
         raise SnapshotError(f"the snapshot does not load as a profile:\n{exc}") from None
+
+
+def snapshot_account(
+    path: str | Path, *, customers: int = 20, name: str | None = None
+) -> tuple[AccountProfile, list[str]]:
+    """Snapshot the NetSuite account in NETSUITE_* into the profile at `path`; the profile
+    and what was left out. An `AuthConfigError` says which setting is missing."""
+    from harness.netsuite.client import NetSuiteClient
+
+    client = NetSuiteClient.from_env()
+    data, notes = snapshot(client, client.account_id, name=name, customers=customers)
+    return write_snapshot(data, path), notes

@@ -10,7 +10,9 @@ both systems show when a sync stalled.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -114,9 +116,14 @@ class Reconciliation:
 
     def to_json(self) -> dict[str, Any]:
         def order(o: StoreOrder) -> dict[str, Any]:
-            return {"number": o.number, "id": o.id, "status": o.status,
-                    "total": format(o.total, "f"), "externalId": o.external_id,
-                    "created": o.created.isoformat() if o.created else None}
+            return {
+                "number": o.number,
+                "id": o.id,
+                "status": o.status,
+                "total": format(o.total, "f"),
+                "externalId": o.external_id,
+                "created": o.created.isoformat() if o.created else None,
+            }
 
         return {
             "since": self.since.isoformat(),
@@ -129,13 +136,19 @@ class Reconciliation:
                 {**order(o), "sales_orders": [n.id for n in found]} for o, found in self.duplicated
             ],
             "different": [
-                {**order(d.order), "sales_order": d.netsuite.id,
-                 "netsuite_total": format(d.netsuite.total, "f") if d.netsuite.total is not None
-                 else None}
+                {
+                    **order(d.order),
+                    "sales_order": d.netsuite.id,
+                    "netsuite_total": format(d.netsuite.total, "f")
+                    if d.netsuite.total is not None
+                    else None,
+                }
                 for d in self.different
             ],
-            "days": [{"day": d.day.isoformat(), "store": d.store, "netsuite": d.netsuite}
-                     for d in self.days],
+            "days": [
+                {"day": d.day.isoformat(), "store": d.store, "netsuite": d.netsuite}
+                for d in self.days
+            ],
             "stalled_since": self.stalled_since.isoformat() if self.stalled_since else None,
         }
 
@@ -163,10 +176,21 @@ def _created(raw: Mapping[str, Any]) -> date | None:
 def _template_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
     assert isinstance(billing, dict)
-    values: dict[str, Any] = {k: raw.get(k, "") for k in (
-        "id", "order_key", "customer_id", "currency", "status", "payment_method",
-        "payment_method_title", "transaction_id", "customer_note", "created_via",
-    )}
+    values: dict[str, Any] = {
+        k: raw.get(k, "")
+        for k in (
+            "id",
+            "order_key",
+            "customer_id",
+            "currency",
+            "status",
+            "payment_method",
+            "payment_method_title",
+            "transaction_id",
+            "customer_note",
+            "created_via",
+        )
+    }
     values["number"] = raw.get("number") or str(raw.get("id", ""))
     for part in ("email", "first_name", "last_name", "company", "country"):
         values[f"billing_{part}"] = billing.get(part, "")
@@ -198,8 +222,10 @@ def _store_error(response: requests.Response) -> ReconcileError:
     detail = f"{code}: {said}" if code and said else (said or response.reason or "no detail")
     hint = ""
     if response.status_code in (401, 403):
-        hint = (f" Check {KEY_ENV} and {SECRET_ENV} (a key with read access, WooCommerce > "
-                "Settings > Advanced > REST API).")
+        hint = (
+            f" Check {KEY_ENV} and {SECRET_ENV} (a key with read access, WooCommerce > "
+            "Settings > Advanced > REST API)."
+        )
     return ReconcileError(
         f"the store answered {response.status_code} to GET {urlsplit(response.url).path}: "
         f"{detail}.{hint}"
@@ -240,8 +266,9 @@ def fetch_store_orders(
     page, pages = 1, 1
     while page <= pages:
         try:
-            response = http.get(url, params={**params, "page": page}, auth=(key, secret),
-                                timeout=timeout)
+            response = http.get(
+                url, params={**params, "page": page}, auth=(key, secret), timeout=timeout
+            )
         except requests.RequestException as exc:
             raise ReconcileError(f"the store at {store_url} did not answer: {exc}") from None
         if response.status_code != 200:
@@ -380,3 +407,40 @@ def reconcile(
         DayCount(day, store_days[day], landed_days.get(day, 0)) for day in sorted(store_days)
     ]
     return result
+
+
+# -- the two sides, as the command names them --------------------------------------------------
+
+
+def read_store_orders(
+    store_url: str | None,
+    orders_file: str | Path | None,
+    *,
+    since: date,
+    until: date | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> list[dict[str, Any]]:
+    """The store's orders: from `store_url` (with the consumer key and secret in `env`) or
+    from the export in `orders_file`."""
+    if store_url is not None:
+        key, secret = env.get(KEY_ENV, ""), env.get(SECRET_ENV, "")
+        if not key or not secret:
+            raise ReconcileError(f"--store needs {KEY_ENV} and {SECRET_ENV} set")
+        return fetch_store_orders(store_url, key, secret, since=since, until=until)
+    assert orders_file is not None
+    return load_order_export(orders_file)
+
+
+@contextmanager
+def query_client(target: str) -> Iterator[QueryClient]:
+    """A NetSuite client for reading: `live` from NETSUITE_* (an `AuthConfigError` says what
+    is missing), `sim` a fresh embedded sandbox."""
+    if target == "live":
+        from harness.netsuite.client import NetSuiteClient
+
+        yield NetSuiteClient.from_env()
+        return
+    from harness.targets.sim import SimTarget
+
+    with SimTarget() as embedded:
+        yield embedded.client()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,11 @@ from harness.landing.diagnose import diagnose_invalid_order
 from harness.landing.verdict import Diagnosis, Verdict
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
-from harness.runner import ScenarioResult, land
+from harness.runner import ScenarioResult, clean_up, land
+from harness.targets.account import AccountTarget, prepare_account
 from harness.targets.base import Target
+from harness.targets.settings import CLI_SPELLING, TargetSettings
+from harness.targets.sim import SimTarget
 from harness.woo.order import WooOrder, WooOrderError
 
 
@@ -136,3 +139,43 @@ def read_order_file(path: str | Path) -> tuple[list[WooOrder | Verdict], bool]:
     source = Path(path)
     text = source.read_bytes()
     return read_orders(text, name=source.name), is_list(text)
+
+
+def open_target(
+    target: str, account: str | None, allow_production: bool
+) -> SimTarget | AccountTarget:
+    """The target orders land in: a fresh embedded sandbox (`sim`, from the `account`
+    profile) or the NetSuite account in NETSUITE_* (`live`; raises `TargetConfigError` with
+    what to set)."""
+    if target == "sim":
+        return SimTarget(account)
+    settings = TargetSettings(kind="live", allow_production=allow_production)
+    return prepare_account(settings, CLI_SPELLING)
+
+
+def delete_created(
+    target: AccountTarget, landings: Iterable[OrderLanding], on_leftover: Callable[[str], None]
+) -> None:
+    """Delete what each landing created in a live account; `on_leftover` gets what stays."""
+    for landing in landings:
+        for line in clean_up(target, landing.as_result()):
+            on_leftover(line)
+
+
+def land_orders(
+    read: Iterable[WooOrder | Verdict],
+    mapping: Mapping,
+    *,
+    target: str,
+    account: str | None = None,
+    allow_production: bool = False,
+    keep_records: bool = False,
+    on_leftover: Callable[[str], None] = lambda _: None,
+) -> list[OrderLanding]:
+    """`land_all` on the `open_target` named: a live account is left as it was found unless
+    `keep_records`."""
+    with open_target(target, account, allow_production) as where:
+        landings = land_all(read, where, mapping)
+        if isinstance(where, AccountTarget) and not keep_records:
+            delete_created(where, landings, on_leftover)
+    return landings

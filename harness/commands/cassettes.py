@@ -74,3 +74,14 @@ def audit(
         for problem in problems
         if problem.kind != "orphaned" or problem.path.resolve().parent == suite_folder
     ]
+
+
+def read_nodeids(path: str | Path) -> list[str]:
+    """The test node ids in `pytest --collect-only -q` output (the lines with `::`)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if "::" in line]
+
+
+def count_cassettes(cassette_dir: Path) -> int:
+    """How many cassettes (YAML files) `cassette_dir` holds, at any depth."""
+    return sum(1 for _ in cassette_dir.rglob("*.yaml"))

@@ -1,7 +1,7 @@
 """Record the catalogue's cassettes from the embedded sandbox served over HTTP.
 
-`make cassettes` (or `python -m harness.cassette_recording DIR`) serves the demo account on a
-loopback port, points the NETSUITE_* settings at it and runs the catalogue with
+`make cassettes` (or `python -m harness.commands.record_cassettes DIR`) serves the demo account
+on a loopback port, points the NETSUITE_* settings at it and runs the catalogue with
 `--ns-target=record`, so the committed cassettes are exactly what a real client exchanged
 with a NetSuite host: signed requests, scrubbed on write.
 """

@@ -72,8 +72,9 @@ class Explanation:
 
 def _diagnose(failure: Failure, evidence: str, where: str) -> Finding:
     cause = classify(failure)
-    return Finding(where, failure, Diagnosis(cause.category, cause.summary, cause.hint,
-                                             (evidence,)))
+    return Finding(
+        where, failure, Diagnosis(cause.category, cause.summary, cause.hint, (evidence,))
+    )
 
 
 def explain_file(path: str | Path) -> Explanation:
@@ -229,7 +230,6 @@ def _from_text_lines(text: str) -> list[Finding]:
         # A connector's line rarely keeps the status; NetSuite sends these texts with 400.
         status = int(status_match.group(1)) if status_match else 400
         code = "USER_ERROR" if status == 400 else None
-        failure = Failure(method=method, resource=resource, status=status, code=code,
-                          detail=detail)
+        failure = Failure(method=method, resource=resource, status=status, code=code, detail=detail)
         findings.append(_diagnose(failure, line.strip(), where))
     return findings

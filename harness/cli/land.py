@@ -1,0 +1,77 @@
+"""`harness land`: one real WooCommerce order (or a list) landed and verified, then printed."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from harness.cli.errors import reported
+from harness.cli.options import (
+    account_option,
+    allow_production_option,
+    json_option,
+    keep_records_option,
+    mapping_option,
+    target_option,
+)
+
+
+@click.command("land", short_help="Land one real WooCommerce order and verify it.")
+@click.argument("order_file", metavar="ORDER.json", type=click.Path(dir_okay=False))
+@target_option(
+    "sim",
+    "live",
+    help="sim: the embedded sandbox (reset before each order). live: the NetSuite account in "
+    "NETSUITE_* (the records made are deleted afterwards unless --keep-records).",
+)
+@account_option("Account profile for the embedded sandbox (sim; default: the demo store).")
+@mapping_option()
+@json_option("Print the Verdict JSON (DESIGN shape).")
+@allow_production_option()
+@keep_records_option("live: keep what the order created.")
+def land(
+    order_file: str,
+    target: str,
+    account: str | None,
+    mapping_path: str | None,
+    as_json: bool,
+    allow_production: bool,
+    keep_records: bool,
+) -> None:
+    """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
+    reference connector and verify it. Exit 0 when every order landed exactly right."""
+    import json
+
+    from rich.console import Console
+
+    from harness.commands.land import land_orders, read_order_file
+    from harness.mapping import load_mapping
+    from harness.report.text import print_verdict
+
+    with reported(unreadable=lambda reason: f"{order_file}: cannot read the order file ({reason})"):
+        read, many = read_order_file(order_file)
+    with reported():
+        mapping = load_mapping(mapping_path)
+    if target == "live" and account is not None:
+        raise click.UsageError("--account names an account profile for --target sim")
+    with reported():
+        landings = land_orders(
+            read,
+            mapping,
+            target=target,
+            account=account,
+            allow_production=allow_production,
+            keep_records=keep_records,
+            on_leftover=lambda line: click.echo(f"left in the account: {line}", err=True),
+        )
+    if as_json:
+        verdicts = [landing.verdict.to_json() for landing in landings]
+        shown = verdicts if many else verdicts[0]
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        for landing in landings:
+            print_verdict(console, landing.verdict)
+    if not all(landing.verdict.outcome == "landed" for landing in landings):
+        sys.exit(1)

@@ -1,0 +1,24 @@
+"""The `harness` command group: every verb, each in its own module (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import click
+
+from harness import __version__
+from harness.cli.cassettes import cassettes
+from harness.cli.doctor import doctor
+from harness.cli.explain import explain
+from harness.cli.land import land
+from harness.cli.reconcile import reconcile
+from harness.cli.run import run
+from harness.cli.sandbox import sandbox
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="harness")
+def main() -> None:
+    """Prove WooCommerce orders land in NetSuite as correct Sales Orders."""
+
+
+for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox):
+    main.add_command(verb)

@@ -1,0 +1,73 @@
+"""Options more than one verb takes, each declared once as a decorator (`@mapping_option()`).
+
+A verb passes its own help text where the option means something narrower there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAPPING_HELP = "Connector mapping (default: scenarios/mappings/demo.yaml)."
+CATALOGUE_HELP = "Scenario catalogue (default: scenarios/catalogue.yaml)."
+
+
+def mapping_option(help: str = MAPPING_HELP) -> Callable[[F], F]:
+    """`--mapping FILE`, passed as `mapping_path` (None: the demo mapping)."""
+    return click.option(
+        "--mapping", "mapping_path", type=click.Path(dir_okay=False), default=None, help=help
+    )
+
+
+def catalogue_option(help: str = CATALOGUE_HELP) -> Callable[[F], F]:
+    """`--catalogue FILE`, passed as `catalogue_path` (None: the demo catalogue)."""
+    return click.option(
+        "--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None, help=help
+    )
+
+
+def account_option(help: str, *, must_exist: bool = False) -> Callable[[F], F]:
+    """`--account FILE`: an account profile for the embedded sandbox (None: the demo store)."""
+    return click.option(
+        "--account", type=click.Path(exists=must_exist, dir_okay=False), default=None, help=help
+    )
+
+
+def target_option(*choices: str, help: str) -> Callable[[F], F]:
+    """`--target`, one of `choices`; the first is the default."""
+    return click.option(
+        "--target",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def report_dir_option() -> Callable[[F], F]:
+    """`--report-dir DIR`: where the JSON, JUnit and HTML reports go."""
+    return click.option(
+        "--report-dir",
+        type=click.Path(file_okay=False),
+        default="reports",
+        show_default=True,
+        help="Where the JSON, JUnit and HTML reports are written.",
+    )
+
+
+def json_option(help: str) -> Callable[[F], F]:
+    """`--json`, passed as `as_json`: machine-readable output instead of the terminal's."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def allow_production_option(help: str = "live: allow a production account.") -> Callable[[F], F]:
+    """`--allow-production`: let a live target be a production account."""
+    return click.option("--allow-production", is_flag=True, help=help)
+
+
+def keep_records_option(help: str) -> Callable[[F], F]:
+    """`--keep-records`: a live target keeps what the orders created."""
+    return click.option("--keep-records", is_flag=True, help=help)

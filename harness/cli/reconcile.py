@@ -1,0 +1,95 @@
+"""`harness reconcile`: a store's real orders against NetSuite's Sales Orders, printed."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from harness.cli.errors import reported
+from harness.cli.options import json_option, mapping_option, target_option
+
+
+def _date(_: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-06-01 (got {value!r})") from None
+
+
+@click.command("reconcile", short_help="Compare a store's real orders with NetSuite.")
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    metavar="URL",
+    help="The WooCommerce store (https), read through REST v3 with "
+    "WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET.",
+)
+@click.option(
+    "--orders",
+    "orders_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="An export of the store's orders (JSON list of REST v3 orders) instead.",
+)
+@click.option(
+    "--since",
+    required=True,
+    callback=_date,
+    metavar="DATE",
+    help="First day (YYYY-MM-DD, store time) of orders to check.",
+)
+@click.option(
+    "--until",
+    callback=_date,
+    default=None,
+    metavar="DATE",
+    help="Last day to check (default: up to now).",
+)
+@target_option(
+    "live",
+    "sim",
+    help="live: the NetSuite account in NETSUITE_* (NETSUITE_BASE_URL may point at a served "
+    "sandbox). sim: a fresh embedded sandbox (for trying the command out).",
+)
+@mapping_option("Connector mapping: its externalId / PO # templates and synced statuses.")
+@json_option("Print the reconciliation as JSON.")
+def reconcile(
+    store_url: str | None,
+    orders_file: str | None,
+    since: date,
+    until: date | None,
+    target: str,
+    mapping_path: str | None,
+    as_json: bool,
+) -> None:
+    """The orders a store really has vs the Sales Orders in NetSuite: missing, duplicated,
+    different totals, and orders per day in both. Exit 1 when any order is missing."""
+    import json
+
+    from rich.console import Console
+
+    from harness.commands.reconcile import query_client, read_store_orders
+    from harness.commands.reconcile import reconcile as compare
+    from harness.mapping import load_mapping
+    from harness.report.reconcile import print_reconciliation
+
+    if (store_url is None) == (orders_file is None):
+        raise click.UsageError("give exactly one of --store URL or --orders FILE")
+    if until is not None and until < since:
+        raise click.UsageError(f"--until {until} is before --since {since}")
+    with reported():
+        mapping = load_mapping(mapping_path)
+        raw = read_store_orders(store_url, orders_file, since=since, until=until)
+        with query_client(target) as client:
+            found = compare(raw, client, mapping, since=since, until=until)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2))
+    else:
+        print_reconciliation(Console(), found)
+    if not found.ok:
+        sys.exit(1)

@@ -1,0 +1,254 @@
+"""`harness run`: the scenario catalogue against a target, with a progress bar and reports."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from harness.cli.errors import reported
+from harness.cli.options import (
+    F,
+    account_option,
+    allow_production_option,
+    catalogue_option,
+    keep_records_option,
+    mapping_option,
+    report_dir_option,
+    target_option,
+)
+
+# Every option of `harness run`, in --help order. A new group of options (e.g. for an external
+# connector) is one more list appended here plus the keyword it adds to `run`.
+RUN_OPTIONS: list[Callable[[F], F]] = [
+    catalogue_option(),
+    click.option("-k", "selector", default=None, help="Only scenarios whose name contains this."),
+    target_option(
+        "sim",
+        "live",
+        "replay",
+        help="Where orders land. sim: the embedded sandbox, in-process. live: the NetSuite "
+        "account in NETSUITE_* (records are deleted after each scenario). replay: the "
+        "cassettes recorded by `pytest --ns-target=record scenarios/test_catalogue.py`.",
+    ),
+    account_option(
+        "Account profile for the embedded sandbox (sim only; default: the demo store).",
+    ),
+    mapping_option(),
+    click.option("--seed", type=int, default=0, show_default=True, help="Run seed."),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Parallel worker processes (sim; live and replay run one scenario at a time).",
+    ),
+    report_dir_option(),
+    click.option(
+        "--cassettes",
+        type=click.Path(file_okay=False),
+        default="cassettes",
+        show_default=True,
+        help="Cassette directory (replay).",
+    ),
+    allow_production_option(
+        "Let --target live use a production account (no _SB<n>, _RP or TSTDRV suffix).",
+    ),
+    keep_records_option(
+        "live: keep the records each scenario created instead of deleting them.",
+    ),
+]
+
+
+# A connector we don't own (harness.connector.external), instead of the reference connector.
+RUN_OPTIONS += [
+    click.option(
+        "--connector",
+        "connector_spec",
+        default="reference",
+        show_default=True,
+        metavar="SPEC",
+        help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
+        'receiver), command:"PROGRAM ARGS" (run per order; order JSON on stdin or in '
+        "{order_file}), or python:module:function (or python:path/file.py:function). sim only.",
+    ),
+    click.option(
+        "--webhook-secret",
+        envvar="WOO_WEBHOOK_SECRET",
+        default=None,
+        help="webhook: the secret deliveries are signed with (or $WOO_WEBHOOK_SECRET).",
+    ),
+    click.option(
+        "--sandbox-port",
+        type=click.IntRange(min=0, max=65535),
+        default=0,
+        show_default=True,
+        help="External connectors: the loopback port the embedded sandbox is served on (0: any "
+        "free port). Start a webhook connector with NETSUITE_BASE_URL=http://127.0.0.1:PORT "
+        "and the credentials `harness sandbox serve` prints.",
+    ),
+    click.option(
+        "--landing-timeout",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="External connectors: seconds to wait for each order's Sales Order to appear.",
+    ),
+    click.option(
+        "--landing-query",
+        default=None,
+        metavar="SUITEQL",
+        help="External connectors: SuiteQL finding the Sales Order, first column its id; "
+        "{external_id}, {other_ref_num}, {number} or {id} are filled in (default: by "
+        "externalId or PO #).",
+    ),
+]
+
+
+def run_options(command: F) -> F:
+    for option in reversed(RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.command("run", short_help="Run the scenario catalogue against a target.")
+@run_options
+def run(
+    catalogue_path: str | None,
+    selector: str | None,
+    target: str,
+    account: str | None,
+    mapping_path: str | None,
+    seed: int,
+    workers: int,
+    report_dir: str,
+    cassettes: str,
+    allow_production: bool,
+    keep_records: bool,
+    connector_spec: str,
+    webhook_secret: str | None,
+    sandbox_port: int,
+    landing_timeout: float,
+    landing_query: str | None,
+) -> None:
+    """Run the scenario catalogue against a target; exit 0 only if every scenario met its
+    expectation. Writes harness-report.json, harness-junit.xml and harness-report.html."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from harness.catalogue.orders import scenario_orders
+    from harness.catalogue.spec import load_catalogue
+    from harness.mapping import load_mapping
+    from harness.report.files import write_json, write_junit
+    from harness.report.html import write_html
+    from harness.report.terminal import print_results
+    from harness.runner import RunConfig, ScenarioResult, run_catalogue, select
+    from harness.sandbox.account import profile_from
+
+    console = Console()
+    if target != "sim" and account is not None:
+        raise click.UsageError(
+            "--account names an account profile for --target sim; a live or replayed account "
+            "comes from NETSUITE_ACCOUNT (or the mapping's `account:` for replay)"
+        )
+    with reported():
+        catalogue = load_catalogue(catalogue_path)
+        load_mapping(mapping_path)
+        if target == "sim":
+            profile_from(account)
+    names = [spec.name for spec in select(catalogue, selector)]
+    if not names:
+        raise click.ClickException(f"no scenario name contains {selector!r}")
+    config = RunConfig(catalogue_path, mapping_path, account, seed)
+    external = _external_options(
+        connector_spec, target, webhook_secret, landing_timeout, landing_query
+    )
+    columns = (
+        *Progress.get_default_columns()[:1],
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    account_target = None
+    if target != "sim":
+        from harness.targets.account import prepare_account
+        from harness.targets.settings import CLI_SPELLING, TargetKind, TargetSettings
+
+        kind: TargetKind = "live" if target == "live" else "replay"
+        settings = TargetSettings(
+            kind=kind,
+            cassettes=Path(cassettes),
+            allow_production=allow_production,
+            keep_records=keep_records,
+        )
+        with reported():
+            default = load_mapping(mapping_path).account if kind == "replay" else None
+            account_target = prepare_account(settings, CLI_SPELLING, default_account=default)
+    leftovers: list[str] = []
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(f"{target}: landing", total=len(names))
+
+        def advance(_: ScenarioResult) -> None:
+            progress.advance(task)
+
+        if external is not None:
+            from harness.runner import run_external
+
+            results = run_external(
+                config, names, connector_spec, external, port=sandbox_port, on_result=advance
+            )
+        elif account_target is None:
+            results = run_catalogue(config, names, workers=workers, on_result=advance)
+        else:
+            from harness.runner import run_on_account
+
+            results = run_on_account(
+                account_target,
+                config,
+                names,
+                on_result=advance,
+                on_leftover=leftovers.append,
+            )
+    print_results(console, results, f"{len(results)} scenarios on {target}, seed {seed}")
+    out = Path(report_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path = write_json(results, out / "harness-report.json", target=target, seed=seed)
+    junit_path = write_junit(results, out / "harness-junit.xml", target=target)
+    orders = scenario_orders(catalogue, names, seed)
+    html_path = write_html(
+        results, out / "harness-report.html", target=target, seed=seed, orders=orders
+    )
+    for line in leftovers:
+        console.print(f"[yellow]left in the account:[/yellow] {line}", markup=True)
+    met = sum(result.met for result in results)
+    console.print(f"{met}/{len(results)} scenarios met their expectation")
+    console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
+    if met != len(results):
+        sys.exit(1)
+
+
+def _external_options(
+    spec: str,
+    target: str,
+    secret: str | None,
+    timeout: float,
+    query: str | None,
+) -> dict[str, Any] | None:
+    """The driver options for `--connector SPEC`, checked now; None for the reference one."""
+    from harness.runner import REFERENCE, check_spec
+
+    if spec == REFERENCE:
+        return None
+    if target != "sim":
+        raise click.UsageError(f"--connector {spec} runs against --target sim only")
+    options: dict[str, Any] = {"timeout": timeout}
+    if query:
+        options["landing_query"] = query
+    if spec.lower().startswith("webhook:") and secret:
+        options["secret"] = secret
+    with reported():
+        check_spec(spec, options)
+    return options
