@@ -23,7 +23,7 @@ from harness.sandbox.oauth import AuthFailure, Principal
 from harness.sandbox.permissions import AccessPolicy, method_level
 from harness.sandbox.records import RecordService, RequestContext, page_envelope
 from harness.sandbox.resterror import RestError, invalid_parameter
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 
 log = logging.getLogger("harness.sandbox.app")
 

@@ -22,7 +22,7 @@ chosen (reference salesorder-semantics 1.6 and 7, netsuite-rest 5.3):
   a transaction in another one: 403 INSUFFICIENT_PERMISSION (CONFIRMED code for subsidiary
   restrictions; wording INFERRED) with `o:errorPath` `subsidiary`.
 - **SuiteQL** sees only the tables of records the role may view; another table answers as
-  if it did not exist (see `suiteql.py`).
+  if it did not exist (see `suiteql/engine.py`).
 """
 
 from __future__ import annotations

@@ -25,14 +25,15 @@ from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, order_body, tba
 
 from harness.sandbox import app as app_module
-from harness.sandbox import recordstore, suiteql_translate
-from harness.sandbox import suiteql as suiteql_module
+from harness.sandbox import recordstore
+from harness.sandbox.suiteql import engine as suiteql_module
+from harness.sandbox.suiteql import translate as suiteql_translate
 from harness.sandbox.db import Store
 from harness.sandbox.fields import FieldDef, Kind
 from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
 from harness.sandbox.rules import SaveContext
 from harness.sandbox.serve import Sandbox
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 
 ACCOUNT = "1234567_SB1"
 HOST = "https://1234567-sb1.suitetalk.api.netsuite.com"
