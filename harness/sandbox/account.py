@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
+from harness.netsuite.itemtypes import ItemRecordType
 from harness.sandbox.expressions import ExpressionError, compile_expression
 from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
 
@@ -54,14 +55,6 @@ PublicKeyPem = Annotated[str, AfterValidator(_ec_public_key)]
 Money = Annotated[Decimal, Field(max_digits=20, decimal_places=6)]
 Percent = Annotated[Decimal, Field(ge=-100, le=100)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-ItemType = Literal[
-    "inventoryItem",
-    "nonInventorySaleItem",
-    "serviceSaleItem",
-    "otherChargeSaleItem",
-    "discountItem",
-    "giftCertificateItem",
-]
 PermissionLevel = Literal["none", "view", "create", "edit", "full"]
 OrderStatus = Literal["A", "B"]
 
@@ -132,7 +125,7 @@ class Term(_Model):
 class Item(_Model):
     id: int
     itemId: str
-    type: ItemType
+    type: ItemRecordType
     displayName: str = ""
     description: str = ""
     basePrice: Money

@@ -17,12 +17,13 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
-from harness.sandbox.db import REFERENCES, Store
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
 from harness.sandbox.oauth import AuthFailure, Principal
 from harness.sandbox.permissions import AccessPolicy, method_level
 from harness.sandbox.records import RecordService, RequestContext, page_envelope
 from harness.sandbox.resterror import RestError, invalid_parameter
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.schema import REFERENCES
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 
 log = logging.getLogger("harness.sandbox.app")

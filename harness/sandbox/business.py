@@ -13,10 +13,10 @@ from harness.sandbox import rules as core
 from harness.sandbox import rules_customer, rules_salesorder
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.permissions import AccessPolicy
-from harness.sandbox.recordstore import Record
-from harness.sandbox.recordtypes import build_record_types
 from harness.sandbox.rules import Rule, RuleBook, SaveContext
 from harness.sandbox.scripts import script_rules, workflow_lock_rules
+from harness.sandbox.store.catalog import build_record_types
+from harness.sandbox.store.recordstore import Record
 
 
 class SubsidiaryAccess:

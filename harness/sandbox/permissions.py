@@ -32,9 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.netsuite.errors import error_detail
+from harness.netsuite.itemtypes import ITEM_RECORD_TYPES
 from harness.sandbox.account import AccountProfile, PermissionLevel, Role
 from harness.sandbox.oauth import AuthFailure, Principal
-from harness.sandbox.recordtypes import ITEM_REST_TYPES
 from harness.sandbox.resterror import RestError
 
 log = logging.getLogger("harness.sandbox.permissions")
@@ -88,7 +88,7 @@ FIND_TRANSACTION = _need(("transactions", "Find Transaction"), ("transactions", 
 RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
     "salesorder": SALES_ORDER,
     "customer": CUSTOMERS,
-    **{rest.lower(): ITEMS for rest in ITEM_REST_TYPES.values()},
+    **{rest.lower(): ITEMS for rest in ITEM_RECORD_TYPES},
     "shipitem": SHIP_ITEMS,
     "salestaxitem": TAX_ITEMS,
     "taxgroup": TAX_ITEMS,

@@ -18,10 +18,21 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from harness.netsuite.errors import error_detail
-from harness.sandbox import recordstore
+from harness.netsuite.itemtypes import RECORD_TYPE_OF_CODE
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.db import REFERENCES, Store
-from harness.sandbox.fields import (
+from harness.sandbox.qfilter import compile_filter
+from harness.sandbox.resterror import (
+    RestError,
+    invalid_field_value,
+    invalid_parameter,
+    nonexistent_record,
+    user_error,
+)
+from harness.sandbox.rules import RuleBook, SaveContext, core_rules
+from harness.sandbox.store import recordstore
+from harness.sandbox.store.catalog import build_record_types
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.fields import (
     FieldDef,
     Kind,
     RefSource,
@@ -31,17 +42,9 @@ from harness.sandbox.fields import (
     number_json,
     parse_value,
 )
-from harness.sandbox.qfilter import compile_filter
-from harness.sandbox.recordstore import Line, Record
-from harness.sandbox.recordtypes import ITEM_REST_TYPES, RecordType, build_record_types
-from harness.sandbox.resterror import (
-    RestError,
-    invalid_field_value,
-    invalid_parameter,
-    nonexistent_record,
-    user_error,
-)
-from harness.sandbox.rules import RuleBook, SaveContext, core_rules
+from harness.sandbox.store.recordstore import Line, Record
+from harness.sandbox.store.recordtypes import RecordType
+from harness.sandbox.store.schema import REFERENCES
 
 log = logging.getLogger("harness.sandbox.records")
 
@@ -467,7 +470,7 @@ class RecordService:
             ).fetchone()
             if row is None:
                 return None
-            return ITEM_REST_TYPES.get(row[1], "item"), row[0]
+            return RECORD_TYPE_OF_CODE.get(row[1], "item"), row[0]
         row = conn.execute(
             f'SELECT "{source.display}" FROM "{source.table}" WHERE id = ?', (ref_id,)
         ).fetchone()

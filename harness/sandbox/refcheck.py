@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, error_detail
-from harness.sandbox.db import parse_id_list
+from harness.sandbox.store.values import parse_id_list
 from harness.sandbox.tax import TaxCode
 
 _TAX_CODE_SQL = (

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from harness.netsuite.itemtypes import ITEM_RECORD_TYPES
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.db import Store
-from harness.sandbox.recordstore import Line, Record
 from harness.sandbox.resterror import user_error
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.totals import compute_totals, price_line, quantize
 
 Operation = Literal["create", "edit"]
@@ -370,12 +371,7 @@ def core_rules() -> RuleBook:
     book.add("salesOrder", sales_order_lines)
     book.add("salesOrder", sales_order_totals)
     for record_type in (
-        "inventoryItem",
-        "nonInventorySaleItem",
-        "serviceSaleItem",
-        "otherChargeSaleItem",
-        "discountItem",
-        "giftCertificateItem",
+        *ITEM_RECORD_TYPES,
         "shipItem",
         "salesTaxItem",
         "taxGroup",

@@ -17,10 +17,10 @@ the same externalId ("This entity already exists."). Added here:
 from __future__ import annotations
 
 from harness.sandbox import refcheck
-from harness.sandbox.recordstore import Record
 from harness.sandbox.refcheck import invalid_reference
 from harness.sandbox.resterror import RestError, user_error
 from harness.sandbox.rules import SaveContext
+from harness.sandbox.store.recordstore import Record
 
 
 def _sent(ctx: SaveContext, record: Record, name: str) -> bool:

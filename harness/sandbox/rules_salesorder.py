@@ -29,10 +29,10 @@ from decimal import Decimal
 
 from harness.sandbox import refcheck
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.recordstore import Line, Record
 from harness.sandbox.refcheck import invalid_reference
 from harness.sandbox.resterror import RestError
 from harness.sandbox.rules import SaveContext, please_enter
+from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.tax import TaxableLine, TaxCode, TaxRounding, compute_tax
 from harness.sandbox.totals import ZERO, discount_total, quantize
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from harness.sandbox.recordstore import Line, Record
+from harness.sandbox.store.recordstore import Line, Record
 
 ZERO = Decimal(0)
 

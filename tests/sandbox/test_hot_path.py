@@ -25,14 +25,14 @@ from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, order_body, tba
 
 from harness.sandbox import app as app_module
-from harness.sandbox import recordstore
-from harness.sandbox.suiteql import engine as suiteql_module
-from harness.sandbox.suiteql import translate as suiteql_translate
-from harness.sandbox.db import Store
-from harness.sandbox.fields import FieldDef, Kind
 from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
 from harness.sandbox.rules import SaveContext
 from harness.sandbox.serve import Sandbox
+from harness.sandbox.store import recordstore
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.fields import FieldDef, Kind
+from harness.sandbox.suiteql import engine as suiteql_module
+from harness.sandbox.suiteql import translate as suiteql_translate
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 
 ACCOUNT = "1234567_SB1"
