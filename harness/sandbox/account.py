@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
 from harness.netsuite.itemtypes import ItemRecordType
-from harness.sandbox.expressions import ExpressionError, compile_expression
+from harness.sandbox.rules.expressions import ExpressionError, compile_expression
 from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
 
 DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
@@ -320,7 +320,7 @@ class Rule(_Model):
     """A user-event script or workflow that rejects a save when its condition holds.
 
     The condition is a `Condition` or an expression over the record's body fields, such as
-    `total > 5000 and orderStatus == 'B'` (see `harness.sandbox.expressions`).
+    `total > 5000 and orderStatus == 'B'` (see `harness.sandbox.rules.expressions`).
     """
 
     name: str

@@ -28,7 +28,8 @@ from harness.sandbox.resterror import (
     nonexistent_record,
     user_error,
 )
-from harness.sandbox.rules import RuleBook, SaveContext, core_rules
+from harness.sandbox.rules.book import RuleBook, SaveContext
+from harness.sandbox.rules.core import core_rules
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
 from harness.sandbox.store.db import Store

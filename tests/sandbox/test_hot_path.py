@@ -26,7 +26,7 @@ from sandbox_helpers import Client, order_body, tba
 
 from harness.sandbox import app as app_module
 from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
-from harness.sandbox.rules import SaveContext
+from harness.sandbox.rules.book import SaveContext
 from harness.sandbox.serve import Sandbox
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.db import Store

@@ -37,7 +37,7 @@ from harness.sandbox.account import AccountProfile, PermissionLevel, Role
 from harness.sandbox.oauth import AuthFailure, Principal
 from harness.sandbox.resterror import RestError
 
-log = logging.getLogger("harness.sandbox.permissions")
+log = logging.getLogger("harness.sandbox.rules.permissions")
 
 LEVELS: tuple[PermissionLevel, ...] = ("none", "view", "create", "edit", "full")
 REST_WEB_SERVICES = ("setup", "REST Web Services")
