@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
 from harness.sandbox.oauth import AuthFailure, Principal
-from harness.sandbox.records import RecordService, RequestContext, page_envelope
+from harness.sandbox.records.context import RequestContext, page_envelope
+from harness.sandbox.records.service import RecordService
 from harness.sandbox.resterror import RestError, invalid_parameter
 from harness.sandbox.rules.permissions import AccessPolicy, method_level
 from harness.sandbox.store.db import Store

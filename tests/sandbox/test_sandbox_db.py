@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from harness.sandbox.account import demo_profile
-from harness.sandbox.records import RequestContext
+from harness.sandbox.records.context import RequestContext
 from harness.sandbox.serve import Sandbox
 from harness.sandbox.store.db import Store, fixed_clock
 from harness.sandbox.store.schema import ID_FAMILIES, REFERENCES
