@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, order_body, tba
 
-from harness.sandbox import app as app_module
-from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
+from harness.sandbox import wire
+from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential
+from harness.sandbox.oauth1 import percent_encode
 from harness.sandbox.rules.book import SaveContext
 from harness.sandbox.serve import Sandbox
 from harness.sandbox.store import recordstore
@@ -52,7 +53,7 @@ CREDENTIAL = TbaCredential(
 
 @given(st.text())
 def test_percent_encoding_is_rfc_5849_for_any_text(value: str) -> None:
-    assert _enc(value) == quote(value, safe="~")
+    assert percent_encode(value) == quote(value, safe="~")
 
 
 def _signed(method: str, url: str) -> tuple[str, str]:
@@ -286,7 +287,7 @@ _JSON = st.recursive(
 @given(_JSON)
 def test_the_shared_encoder_writes_the_bytes_json_dumps_would(document: Any) -> None:
     expected = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    assert app_module._json_bytes(document) == expected
+    assert wire.json_bytes(document) == expected
 
 
 # --- reference display names ---------------------------------------------------------------
