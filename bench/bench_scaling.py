@@ -24,7 +24,7 @@ from benchlib import KeepState, cpu_seconds, median, ms, print_header, ratio, ta
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.mapping import Mapping, load_mapping
 from harness.runner import run_scenario
-from harness.sandbox.db import Store
+from harness.sandbox.store.db import Store
 from harness.targets.sim import SimTarget
 
 FLAT = 1.2

@@ -1,1 +1,2 @@
-"""The embedded NetSuite: a faithful, stateful SuiteTalk REST simulator."""
+"""The embedded NetSuite: SuiteTalk REST over SQLite, with SuiteQL, rules, auth and faults.
+May import only harness.netsuite, harness.money, harness.yamlfile and itself."""

@@ -9,7 +9,6 @@ it and never re-reads it while serving, so a profile is loaded once and is immut
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,8 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
-from harness.sandbox.expressions import ExpressionError, compile_expression
-from harness.yamlfile import ConfigFileError, LoadedYaml, Loc, describe, dotted, load_yaml
+from harness.netsuite.itemtypes import ItemRecordType
+from harness.sandbox.accountcheck import cross_reference_problems
+from harness.yamlfile import ConfigFileError, LoadedYaml, describe, dotted, load_yaml
 
 DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
 
@@ -54,14 +54,6 @@ PublicKeyPem = Annotated[str, AfterValidator(_ec_public_key)]
 Money = Annotated[Decimal, Field(max_digits=20, decimal_places=6)]
 Percent = Annotated[Decimal, Field(ge=-100, le=100)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-ItemType = Literal[
-    "inventoryItem",
-    "nonInventorySaleItem",
-    "serviceSaleItem",
-    "otherChargeSaleItem",
-    "discountItem",
-    "giftCertificateItem",
-]
 PermissionLevel = Literal["none", "view", "create", "edit", "full"]
 OrderStatus = Literal["A", "B"]
 
@@ -132,7 +124,7 @@ class Term(_Model):
 class Item(_Model):
     id: int
     itemId: str
-    type: ItemType
+    type: ItemRecordType
     displayName: str = ""
     description: str = ""
     basePrice: Money
@@ -327,7 +319,7 @@ class Rule(_Model):
     """A user-event script or workflow that rejects a save when its condition holds.
 
     The condition is a `Condition` or an expression over the record's body fields, such as
-    `total > 5000 and orderStatus == 'B'` (see `harness.sandbox.expressions`).
+    `total > 5000 and orderStatus == 'B'` (see `harness.sandbox.rules.expressions`).
     """
 
     name: str
@@ -415,133 +407,6 @@ class AccountProfile(_Model):
         raise KeyError(role_id)
 
 
-def _duplicates(
-    section: str, values: Iterable[tuple[int, object]], what: str
-) -> Iterator[tuple[Loc, str]]:
-    seen: dict[object, int] = {}
-    for index, value in values:
-        if value in seen:
-            yield (
-                (section, index, what),
-                f"duplicate {what} {value!r} (also at index {seen[value]})",
-            )
-        else:
-            seen[value] = index
-
-
-def _cross_reference_problems(profile: AccountProfile) -> Iterator[tuple[Loc, str]]:
-    """References between sections, and ids unique per id family (entities, items, ...)."""
-    currencies = {c.id for c in profile.currencies}
-    currency_codes = {c.symbol for c in profile.currencies}
-    subsidiaries = {s.id for s in profile.subsidiaries}
-    roles = {r.id for r in profile.roles}
-    tax_codes = {t.id for t in profile.taxItems} | {g.id for g in profile.taxGroups}
-
-    item_family: list[tuple[str, int, int]] = [
-        *(("items", i, x.id) for i, x in enumerate(profile.items)),
-        *(("shipItems", i, x.id) for i, x in enumerate(profile.shipItems)),
-        *(("taxItems", i, x.id) for i, x in enumerate(profile.taxItems)),
-        *(("taxGroups", i, x.id) for i, x in enumerate(profile.taxGroups)),
-    ]
-    seen_items: dict[int, str] = {}
-    for section, index, item_id in item_family:
-        if item_id in seen_items:
-            yield (
-                (section, index, "id"),
-                f"item id {item_id} is already used in {seen_items[item_id]}",
-            )
-        seen_items[item_id] = section
-    for section, ids in (
-        ("currencies", [r.id for r in profile.currencies]),
-        ("subsidiaries", [r.id for r in profile.subsidiaries]),
-        ("locations", [r.id for r in profile.locations]),
-        ("departments", [r.id for r in profile.departments]),
-        ("classes", [r.id for r in profile.classes]),
-        ("priceLevels", [r.id for r in profile.priceLevels]),
-        ("terms", [r.id for r in profile.terms]),
-        ("customers", [r.id for r in profile.customers]),
-        ("roles", [r.id for r in profile.roles]),
-    ):
-        yield from _duplicates(section, enumerate(ids), "id")
-    yield from _duplicates(
-        "items", ((i, x.itemId.lower()) for i, x in enumerate(profile.items)), "itemId"
-    )
-    yield from _duplicates(
-        "customFields", ((i, f.id) for i, f in enumerate(profile.customFields)), "id"
-    )
-
-    def check(loc: Loc, value: int | None, known: set[int], what: str) -> Iterator[tuple[Loc, str]]:
-        if value is not None and value not in known:
-            yield loc, f"unknown {what} {value}"
-
-    for i, s in enumerate(profile.subsidiaries):
-        yield from check(("subsidiaries", i, "currency"), s.currency, currencies, "currency")
-        yield from check(("subsidiaries", i, "parent"), s.parent, subsidiaries, "subsidiary")
-    for i, loc in enumerate(profile.locations):
-        yield from check(("locations", i, "subsidiary"), loc.subsidiary, subsidiaries, "subsidiary")
-    for section, segments in (("departments", profile.departments), ("classes", profile.classes)):
-        for i, seg in enumerate(segments):
-            for j, sub in enumerate(seg.subsidiaries):
-                yield from check((section, i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
-    for i, item in enumerate(profile.items):
-        for j, sub in enumerate(item.subsidiaries):
-            yield from check(("items", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
-        for code in item.currencyPrices:
-            if code not in currency_codes:
-                yield ("items", i, "currencyPrices", code), f"unknown currency {code!r}"
-    for i, ship in enumerate(profile.shipItems):
-        for j, sub in enumerate(ship.subsidiaries):
-            yield from check(("shipItems", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
-    for i, tax in enumerate(profile.taxItems):
-        yield from check(("taxItems", i, "subsidiary"), tax.subsidiary, subsidiaries, "subsidiary")
-    tax_item_ids = {t.id for t in profile.taxItems}
-    for i, group in enumerate(profile.taxGroups):
-        yield from check(
-            ("taxGroups", i, "subsidiary"), group.subsidiary, subsidiaries, "subsidiary"
-        )
-        for j, member in enumerate(group.taxItems):
-            yield from check(("taxGroups", i, "taxItems", j), member, tax_item_ids, "tax item")
-    terms = {t.id for t in profile.terms}
-    levels = {p.id for p in profile.priceLevels}
-    for i, cust in enumerate(profile.customers):
-        yield from check(
-            ("customers", i, "subsidiary"), cust.subsidiary, subsidiaries, "subsidiary"
-        )
-        yield from check(("customers", i, "currency"), cust.currency, currencies, "currency")
-        yield from check(("customers", i, "taxItem"), cust.taxItem, tax_codes, "tax item or group")
-        yield from check(("customers", i, "terms"), cust.terms, terms, "term")
-        yield from check(("customers", i, "priceLevel"), cust.priceLevel, levels, "price level")
-    for i, role in enumerate(profile.roles):
-        for j, sub in enumerate(role.subsidiaries or []):
-            yield from check(("roles", i, "subsidiaries", j), sub, subsidiaries, "subsidiary")
-    conditions: list[tuple[str, int, Condition | str]] = [
-        *(("rules", i, rule.condition) for i, rule in enumerate(profile.rules)),
-        *(("workflowLocks", i, lock.condition) for i, lock in enumerate(profile.workflowLocks)),
-    ]
-    for section, i, condition in conditions:
-        if isinstance(condition, str):
-            try:
-                compile_expression(condition)
-            except ExpressionError as exc:
-                yield (section, i, "condition"), str(exc)
-    if profile.faultPlan is not None:
-        # Imported here: the fault layer sits above the profile and imports its models.
-        from harness.sandbox.faults import FaultPlan, FaultPlanError
-
-        try:
-            FaultPlan.parse(profile.faultPlan)
-        except FaultPlanError as exc:
-            yield ("faultPlan",), str(exc)
-    for kind, role_ids in (
-        ("tba", [c.role for c in profile.credentials.tba]),
-        ("m2m", [c.role for c in profile.credentials.m2m]),
-    ):
-        for i, role_id in enumerate(role_ids):
-            yield from check(("credentials", kind, i, "role"), role_id, roles, "role")
-    if sum(1 for c in profile.currencies if c.isBaseCurrency) != 1:
-        yield ("currencies",), "exactly one currency must have isBaseCurrency: true"
-
-
 _SECRET_FIELDS = frozenset({"consumerKey", "consumerSecret", "tokenId", "tokenSecret"})
 
 
@@ -568,7 +433,7 @@ def load_profile(path: str | Path) -> AccountProfile:
         raise SandboxConfigError(_redacted_problems(loaded, exc)) from None
     problems = [
         f"{loaded.path}:{loaded.line_of(loc)}: {dotted(loc)}: {message}"
-        for loc, message in _cross_reference_problems(profile)
+        for loc, message in cross_reference_problems(profile)
     ]
     if problems:
         raise SandboxConfigError(problems)

@@ -11,33 +11,39 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
-from harness.sandbox.db import REFERENCES, Store
+from harness.netsuite.errors import error_detail
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
-from harness.sandbox.oauth import AuthFailure, Principal
-from harness.sandbox.permissions import AccessPolicy, method_level
-from harness.sandbox.records import RecordService, RequestContext, page_envelope
-from harness.sandbox.resterror import RestError, invalid_parameter
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+from harness.sandbox.oauth import INVALID_LOGIN_DETAIL, AuthFailure, Principal
+from harness.sandbox.records.context import RequestContext, page_envelope
+from harness.sandbox.records.service import RecordService
+from harness.sandbox.resterror import RestError
+from harness.sandbox.rules.permissions import AccessPolicy, method_level
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.schema import REFERENCES
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
+from harness.sandbox.wire import (
+    COLLECTION,
+    REASONS,
+    SINGULAR,
+    Request,
+    Response,
+    StartResponse,
+    error_response,
+    json_bytes,
+    latin1,
+    method_not_allowed,
+    number_param,
+)
 
 log = logging.getLogger("harness.sandbox.app")
 
-SINGULAR = "application/vnd.oracle.resource+json; type=singular; charset=UTF-8"
-COLLECTION = "application/vnd.oracle.resource+json; type=collection; charset=UTF-8"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # well under NetSuite's 104 MB; a sandbox needs no more
-INVALID_LOGIN_DETAIL = (
-    "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI "
-    "at Setup > Users/Roles > User Management > View Login Audit Trail."
-)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
-Response = tuple[int, dict[str, str], bytes]
-StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 _RECORD = re.compile(
     r"^/services/rest/record/v1/(?P<type>[^/]+)(?:/(?P<key>[^/]+)(?P<sub>/.+)?)?/?$"
@@ -57,44 +63,6 @@ class Authenticator(Protocol):
     def token_endpoint(
         self, url: str, form_body: bytes, content_type: str | None
     ) -> tuple[int, dict[str, str], bytes]: ...
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    url: str
-    scheme: str
-    host: str  # without port
-    base_url: str  # scheme://host[:port] as the client addressed it
-    path: str
-    params: dict[str, str]
-    headers: dict[str, str]  # lowercase keys
-    body: bytes
-
-
-# One encoder for every answer: `json.dumps` with settings builds a new one per call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def _json_bytes(document: Any) -> bytes:
-    return _ENCODER.encode(document).encode("utf-8")
-
-
-def error_response(
-    status: int, details: list[dict[str, str]], headers: Mapping[str, str] | None = None
-) -> Response:
-    out = {"Content-Type": ERROR_MEDIA_TYPE, **(headers or {})}
-    return status, out, _json_bytes(error_document(status, details))
-
-
-def _method_not_allowed(method: str, allowed: str) -> RestError:
-    error = RestError.one(
-        405,
-        "INVALID_METHOD",
-        f"The HTTP method {method} is not allowed for this resource. Allowed: {allowed}.",
-    )
-    error.headers["Allow"] = allowed
-    return error
 
 
 class SandboxApp:
@@ -192,9 +160,9 @@ class SandboxApp:
         else:
             body = environ["wsgi.input"].read(length) if length > 0 else b""
             status, out, payload = self.handle(method, url, headers, body, over_http=True)
-        reason = _REASONS.get(status, "Unknown")
+        reason = REASONS.get(status, "Unknown")
         out = {**out, "Content-Length": str(len(payload))}
-        start_response(f"{status} {reason}", [(k, _latin1(v)) for k, v in out.items()])
+        start_response(f"{status} {reason}", [(k, latin1(v)) for k, v in out.items()])
         return [payload]
 
     # --- parsing --------------------------------------------------------------------
@@ -272,7 +240,7 @@ class SandboxApp:
             return 204, {}, b""
         if _TOKEN.match(path):
             if method != "POST":
-                raise _method_not_allowed(method, "POST")
+                raise method_not_allowed(method, "POST")
             return self.auth.token_endpoint(
                 request.url, request.body, request.headers.get("content-type")
             )
@@ -282,15 +250,15 @@ class SandboxApp:
         self.access.check_login(principal)
         if _SUITEQL.match(path):
             if method != "POST":
-                raise _method_not_allowed(method, "POST")
+                raise method_not_allowed(method, "POST")
             return self._suiteql(request, principal)
         if _GOVERNANCE.match(path):
             if method != "GET":
-                raise _method_not_allowed(method, "GET")
+                raise method_not_allowed(method, "GET")
             return (
                 200,
                 {"Content-Type": SINGULAR},
-                _json_bytes(governance_limits(self.profile.governance)),
+                json_bytes(governance_limits(self.profile.governance)),
             )
         if _METADATA.match(path):
             return self._metadata(request)
@@ -324,27 +292,27 @@ class SandboxApp:
                 return (
                     200,
                     {"Content-Type": COLLECTION},
-                    _json_bytes(records.collection(ctx, type_name, params)),
+                    json_bytes(records.collection(ctx, type_name, params)),
                 )
             if method == "POST":
                 new_id = records.create(ctx, type_name, self._json_body(request), params)
                 return self._located(ctx, type_name, new_id)
             records.record_type(type_name)
-            raise _method_not_allowed(method, "GET, POST")
+            raise method_not_allowed(method, "GET, POST")
         if sub is not None:
             if method != "GET":
                 records.record_type(type_name)
-                raise _method_not_allowed(method, "GET")
+                raise method_not_allowed(method, "GET")
             return (
                 200,
                 {"Content-Type": SINGULAR},
-                _json_bytes(records.get_subresource(ctx, type_name, key, sub, params)),
+                json_bytes(records.get_subresource(ctx, type_name, key, sub, params)),
             )
         if method == "GET":
             return (
                 200,
                 {"Content-Type": SINGULAR},
-                _json_bytes(records.get(ctx, type_name, key, params)),
+                json_bytes(records.get(ctx, type_name, key, params)),
             )
         if method == "PATCH":
             record_id = records.update(ctx, type_name, key, self._json_body(request), params)
@@ -356,7 +324,7 @@ class SandboxApp:
             records.delete(ctx, type_name, key)
             return 204, {}, b""
         records.record_type(type_name)
-        raise _method_not_allowed(method, "GET, PATCH, PUT, DELETE")
+        raise method_not_allowed(method, "GET, PATCH, PUT, DELETE")
 
     def _upsert(self, request: Request, ctx: RequestContext, type_name: str, key: str) -> Response:
         """PUT `eid:`: the external id is looked up once, for the permission (create or edit,
@@ -397,7 +365,7 @@ class SandboxApp:
 
     def _metadata(self, request: Request) -> Response:
         if request.method != "GET":
-            raise _method_not_allowed(request.method, "GET")
+            raise method_not_allowed(request.method, "GET")
         base = request.base_url + "/services/rest/record/v1/metadata-catalog"
         items = [
             {"name": t.name, "links": [{"rel": "canonical", "href": f"{base}/{t.name.lower()}"}]}
@@ -406,7 +374,7 @@ class SandboxApp:
         return (
             200,
             {"Content-Type": COLLECTION},
-            _json_bytes({"links": [{"rel": "self", "href": base}], "items": items}),
+            json_bytes({"links": [{"rel": "self", "href": base}], "items": items}),
         )
 
     def _suiteql(self, request: Request, principal: Principal) -> Response:
@@ -426,8 +394,8 @@ class SandboxApp:
                 "INVALID_CONTENT",
                 'Invalid content in the request body. Send {"q": "<SuiteQL query>"}.',
             )
-        limit = _number_param(request.params, "limit", 1000)
-        offset = _number_param(request.params, "offset", 0)
+        limit = number_param(request.params, "limit", 1000)
+        offset = number_param(request.params, "offset", 0)
         try:
             with self.store.lock:
                 page = self.suiteql.run(
@@ -443,35 +411,4 @@ class SandboxApp:
         items: list[dict[str, Any]] = [{"links": [], **row} for row in page.rows]
         href = request.base_url + "/services/rest/query/v1/suiteql"
         envelope = page_envelope(href, items, limit=limit, offset=offset, total=page.total)
-        return 200, {"Content-Type": COLLECTION}, _json_bytes(envelope)
-
-
-def _number_param(params: dict[str, str], name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid_parameter(
-            f"Invalid value for query parameter '{name}': {raw}. Provide an integer.", name
-        ) from None
-
-
-def _latin1(value: str) -> str:
-    return value.encode("latin-1", "replace").decode("latin-1")
-
-
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Payload Too Large",
-    415: "Unsupported Media Type",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-}
+        return 200, {"Content-Type": COLLECTION}, json_bytes(envelope)

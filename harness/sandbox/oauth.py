@@ -4,32 +4,26 @@
 keys are decoded once at start-up, nonces are remembered only while their timestamp could still
 be accepted, and bearer tokens are opaque strings looked up in a dict. Every rejection is the
 401 INVALID_LOGIN NetSuite sends (reference/netsuite-rest.md 1.2, 2.1, 5.2); the precise cause is
-kept in `AuthFailure.reason` for the sandbox's own log, never in the response.
+kept in `AuthFailure.reason` for the sandbox's own log, never in the response. The OAuth 1.0a
+signature is computed in `oauth1.py`; token requests' JWT assertions are checked in `oauth2.py`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import heapq
 import hmac
 import json
 import re
 import secrets
-import string
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Generic, Literal, TypeVar
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
-
-import jwt
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from urllib.parse import unquote, urlsplit
 
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
+from harness.sandbox.oauth1 import percent_encode, signature
+from harness.sandbox.oauth2 import ClientAssertions, TokenRequestError
 
 INVALID_LOGIN = "INVALID_LOGIN"
 INVALID_LOGIN_DETAIL = (
@@ -38,17 +32,12 @@ INVALID_LOGIN_DETAIL = (
 )
 SIGNATURE_METHOD = "HMAC-SHA256"
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
-CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-JWT_ALGORITHMS = ("PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
-REQUIRED_SCOPE = "rest_webservices"
 NETSUITE_HOST_SUFFIX = ".suitetalk.api.netsuite.com"
 # INFERRED: NetSuite publishes no replay window; 5 minutes matches the 5-minute TBA validity seen
 # for SuiteAnalytics Connect (reference 2.1).
 TIMESTAMP_WINDOW = 300.0
 NONCE_CAPACITY = 200_000
 ACCESS_TOKEN_LIFETIME = 3600  # "The access token is valid for 60 minutes" (reference 2.2)
-ASSERTION_MAX_LIFETIME = 3600
-CLOCK_SKEW = 300.0  # INFERRED: tolerance for an assertion `iat` slightly in the future
 _REQUIRED_TBA = (
     "oauth_consumer_key",
     "oauth_token",
@@ -58,12 +47,6 @@ _REQUIRED_TBA = (
     "oauth_signature",
 )
 _HEADER_PARAM = re.compile(r'[ \t]*([A-Za-z0-9_.~%-]+)[ \t]*=[ \t]*"([^"]*)"[ \t]*(?:,|\Z)')
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
-# RFC 5849 3.6 for ASCII text as one str.translate: the base string is encoded twice per request.
-_ASCII_ENCODING = {
-    code: chr(code) if chr(code) in _UNRESERVED else f"%{code:02X}" for code in range(128)
-}
 
 Scheme = Literal["tba", "oauth2"]
 V = TypeVar("V")
@@ -182,73 +165,6 @@ class _Token:
     principal: Principal
 
 
-@dataclass(frozen=True)
-class _Client:
-    client_id: str
-    public_key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey
-    principal: Principal
-
-
-class _OAuthError(Exception):
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
-        self.description = description
-
-
-def _enc(value: str) -> str:
-    """RFC 5849 3.6 percent-encoding (everything but ALPHA / DIGIT / - . _ ~)."""
-    if value.isascii():
-        return value.translate(_ASCII_ENCODING)
-    return quote(value, safe="~")
-
-
-def _normalized_uri(url: str) -> str:
-    """RFC 5849 3.4.1.2 base string URI: lowercase scheme://host[:non-default port]/path."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{port}"
-    # A path that went through WSGI's PATH_INFO is decoded; re-encode what cannot be on the wire.
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    return f"{scheme}://{host}{path}"
-
-
-@lru_cache(maxsize=1024)
-def _url_parts(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A URL's share of the signature base string: its encoded base string URI and encoded
-    query pairs. Clients call the same URLs again and again (SuiteQL, record collections)."""
-    try:
-        pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        pairs = []  # undecodable query: the signature cannot match, reject below
-    return _enc(_normalized_uri(url)), tuple((_enc(n), _enc(v)) for n, v in pairs)
-
-
-def _public_key(client: M2MClient) -> rsa.RSAPublicKey | ec.EllipticCurvePublicKey:
-    data = client.public_key_pem.encode("utf-8")
-    try:
-        if b"-----BEGIN CERTIFICATE" in data:
-            key: object = x509.load_pem_x509_certificate(data).public_key()
-        else:
-            key = serialization.load_pem_public_key(data)
-    except ValueError:
-        raise ValueError(
-            f"M2M certificate {client.certificate_id!r}: public_key_pem is neither a PEM "
-            "certificate nor a PEM public key"
-        ) from None
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        raise ValueError(
-            f"M2M certificate {client.certificate_id!r}: expected an RSA or EC key, "
-            f"got {type(key).__name__}"
-        )
-    return key
-
-
 class SandboxAuth:
     """Verifies TBA signatures and bearer tokens, and runs the OAuth 2.0 token endpoint."""
 
@@ -284,17 +200,14 @@ class SandboxAuth:
                 )
             if cred.token_id in self._tokens:
                 raise ValueError(f"TBA credential {cred.name!r}: token id registered twice")
-            key = f"{_enc(cred.consumer_secret)}&{_enc(cred.token_secret)}".encode()
+            encoded = (percent_encode(cred.consumer_secret), percent_encode(cred.token_secret))
+            key = "&".join(encoded).encode()
             self._tokens[cred.token_id] = _Token(
                 cred.consumer_key, key, Principal(cred.role, "tba")
             )
-        self._clients: dict[str, _Client] = {}
-        for client in m2m:
-            if client.certificate_id in self._clients:
-                raise ValueError(f"M2M certificate {client.certificate_id!r} registered twice")
-            self._clients[client.certificate_id] = _Client(
-                client.client_id, _public_key(client), Principal(client.role, "oauth2")
-            )
+        self._client_assertions = ClientAssertions(
+            [(client, Principal(client.role, "oauth2")) for client in m2m], clock
+        )
         self._nonces: _ExpiringMap[None] = _ExpiringMap(NONCE_CAPACITY)
         self._bearer: _ExpiringMap[Principal] = _ExpiringMap(NONCE_CAPACITY)
 
@@ -353,7 +266,7 @@ class SandboxAuth:
             raise self._reject("unknown token")
         if token.consumer_key != consumer_key:
             raise self._reject("token belongs to another integration")
-        expected = self._signature(method, url, params, token.signing_key)
+        expected = signature(method, url, params, token.signing_key)
         if not hmac.compare_digest(expected, params["oauth_signature"].encode("utf-8")):
             raise self._reject("signature mismatch")
         nonce_key = f"{params['oauth_token']}\x00{params['oauth_nonce']}"
@@ -391,19 +304,6 @@ class SandboxAuth:
         if host.lower().endswith(NETSUITE_HOST_SUFFIX) and host != self.host:
             raise self._reject(f"host {host!r} is not {self.host!r}")
 
-    @staticmethod
-    def _signature(method: str, url: str, oauth: dict[str, str], key: bytes) -> bytes:
-        """base64(HMAC-SHA256(key, METHOD&enc(uri)&enc(sorted params))) per RFC 5849 3.4."""
-        uri, query = _url_parts(url)
-        pairs = [*query, *((_enc(n), _enc(v)) for n, v in oauth.items() if n != "oauth_signature")]
-        normalized = "&".join(f"{name}={value}" for name, value in sorted(pairs))
-        # Every character of `normalized` is unreserved, `%`, `=` or `&`: encoding it again
-        # only has those three to replace (the same text `_enc` gives, without a scan per char).
-        again = normalized.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
-        base = f"{method.upper()}&{uri}&{again}"
-        digest = hmac.new(key, base.encode("utf-8"), hashlib.sha256).digest()
-        return base64.b64encode(digest)
-
     def _authenticate_bearer(self, token: str) -> Principal:
         principal = self._bearer.get(token, self._clock()) if token else None
         if principal is None:
@@ -426,8 +326,8 @@ class SandboxAuth:
             "Pragma": "no-cache",
         }
         try:
-            principal = self._verify_token_request(url, form_body, content_type)
-        except _OAuthError as exc:
+            principal = self._client_assertions.verify(url, form_body, content_type)
+        except TokenRequestError as exc:
             body = {"error": exc.error, "error_description": exc.description}
             return 400, headers, json.dumps(body).encode("utf-8")
         token = secrets.token_urlsafe(32)
@@ -439,115 +339,3 @@ class SandboxAuth:
             "token_type": "bearer",
         }
         return 200, headers, json.dumps(answer).encode("utf-8")
-
-    def _verify_token_request(
-        self, url: str, form_body: bytes, content_type: str | None
-    ) -> Principal:
-        media_type = (content_type or "").split(";")[0].strip().lower()
-        if media_type != "application/x-www-form-urlencoded":
-            raise _OAuthError(
-                "invalid_request", "Content-Type must be application/x-www-form-urlencoded"
-            )
-        form = self._parse_form(form_body)
-        grant_type = form.get("grant_type")
-        if grant_type is None:
-            raise _OAuthError("invalid_request", "grant_type is missing")
-        if grant_type != "client_credentials":
-            raise _OAuthError("unsupported_grant_type", "grant_type must be client_credentials")
-        if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE:
-            raise _OAuthError(
-                "invalid_request", f"client_assertion_type must be {CLIENT_ASSERTION_TYPE}"
-            )
-        assertion = form.get("client_assertion")
-        if not assertion:
-            raise _OAuthError("invalid_request", "client_assertion is missing")
-        client, claims = self._verify_assertion(assertion)
-        self._check_claims(client, claims, url)
-        return client.principal
-
-    @staticmethod
-    def _parse_form(form_body: bytes) -> dict[str, str]:
-        try:
-            pairs = parse_qsl(form_body.decode("utf-8"), keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            raise _OAuthError("invalid_request", "the body is not UTF-8 form data") from None
-        form: dict[str, str] = {}
-        for name, value in pairs:
-            if name in form:
-                raise _OAuthError("invalid_request", f"{name} is repeated")
-            form[name] = value
-        return form
-
-    def _verify_assertion(self, assertion: str) -> tuple[_Client, dict[str, Any]]:
-        try:
-            header = jwt.get_unverified_header(assertion)
-        except jwt.PyJWTError:
-            raise _OAuthError("invalid_request", "client_assertion is not a JWT") from None
-        typ = header.get("typ")
-        if typ is not None and str(typ).upper() != "JWT":
-            raise _OAuthError("invalid_request", "client_assertion typ must be JWT")
-        alg = header.get("alg")
-        if alg not in JWT_ALGORITHMS:
-            raise _OAuthError(
-                "invalid_grant",
-                f"client_assertion alg must be one of {', '.join(JWT_ALGORITHMS)}",
-            )
-        client = self._clients.get(str(header.get("kid", "")))
-        if client is None:
-            raise _OAuthError("invalid_client", "kid does not name a mapped certificate")
-        try:
-            claims: dict[str, Any] = jwt.decode(
-                assertion,
-                client.public_key,
-                algorithms=[alg],
-                # Times and audience are checked below against the sandbox clock and URL.
-                options={
-                    "verify_exp": False,
-                    "verify_nbf": False,
-                    "verify_iat": False,
-                    "verify_aud": False,
-                    "verify_iss": False,
-                },
-            )
-        except (jwt.PyJWTError, TypeError, ValueError):
-            raise _OAuthError(
-                "invalid_grant", "client_assertion signature does not verify with the certificate"
-            ) from None
-        return client, claims
-
-    def _check_claims(self, client: _Client, claims: dict[str, Any], url: str) -> None:
-        if claims.get("iss") != client.client_id:
-            raise _OAuthError("invalid_client", "iss is not the client id of the certificate")
-        audience = claims.get("aud")
-        audiences = audience if isinstance(audience, list) else [audience]
-        token_uri = _normalized_uri(url)
-        if not any(isinstance(aud, str) and _normalized_uri(aud) == token_uri for aud in audiences):
-            raise _OAuthError("invalid_grant", "aud must be the token endpoint URL")
-        issued, expires = _numeric_date(claims.get("iat")), _numeric_date(claims.get("exp"))
-        if issued is None or expires is None:
-            raise _OAuthError("invalid_grant", "iat and exp must be numeric dates")
-        if expires - issued > ASSERTION_MAX_LIFETIME:
-            raise _OAuthError("invalid_grant", "exp must be within 60 minutes of iat")
-        now = self._clock()
-        if expires <= now:
-            raise _OAuthError("invalid_grant", "client_assertion has expired")
-        if issued > now + CLOCK_SKEW:
-            raise _OAuthError("invalid_grant", "iat is in the future")
-        if REQUIRED_SCOPE not in _scopes(claims.get("scope")):
-            raise _OAuthError("invalid_grant", f"scope must include {REQUIRED_SCOPE}")
-
-
-def _numeric_date(value: object) -> float | None:
-    """A JWT NumericDate (seconds since the epoch), or None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _scopes(value: object) -> set[str]:
-    """`scope` as Oracle shows it: a comma-separated string or a JSON list (reference 2.2)."""
-    if isinstance(value, str):
-        return {part for part in re.split(r"[,\s]+", value) if part}
-    if isinstance(value, list):
-        return {part for part in value if isinstance(part, str)}
-    return set()

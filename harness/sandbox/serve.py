@@ -27,13 +27,14 @@ from requests import PreparedRequest
 
 from harness.netsuite.errors import error_detail
 from harness.sandbox.account import AccountProfile, profile_from
-from harness.sandbox.app import Response, SandboxApp, error_response
-from harness.sandbox.business import business_rules
-from harness.sandbox.db import Clock, Store
+from harness.sandbox.app import SandboxApp
 from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
-from harness.sandbox.permissions import AccessPolicy
-from harness.sandbox.records import RecordService
+from harness.sandbox.records.service import RecordService
+from harness.sandbox.rules.business import business_rules
+from harness.sandbox.rules.permissions import AccessPolicy
+from harness.sandbox.store.db import Clock, Store
+from harness.sandbox.wire import Response, error_response
 
 log = logging.getLogger("harness.sandbox.serve")
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sandbox_helpers import Client, tba
 
-from harness.sandbox.db import fixed_clock
 from harness.sandbox.serve import Sandbox
+from harness.sandbox.store.db import fixed_clock
 
 FIXED_NOW = datetime(2024, 3, 15, 18, 30, tzinfo=UTC)
 

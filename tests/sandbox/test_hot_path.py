@@ -24,15 +24,17 @@ from hypothesis import strategies as st
 from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, order_body, tba
 
-from harness.sandbox import app as app_module
-from harness.sandbox import recordstore, suiteql_translate
-from harness.sandbox import suiteql as suiteql_module
-from harness.sandbox.db import Store
-from harness.sandbox.fields import FieldDef, Kind
-from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential, _enc
-from harness.sandbox.rules import SaveContext
+from harness.sandbox import wire
+from harness.sandbox.oauth import AuthFailure, SandboxAuth, TbaCredential
+from harness.sandbox.oauth1 import percent_encode
+from harness.sandbox.rules.book import SaveContext
 from harness.sandbox.serve import Sandbox
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
+from harness.sandbox.store import recordstore
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.fields import FieldDef, Kind
+from harness.sandbox.suiteql import engine as suiteql_module
+from harness.sandbox.suiteql import translate as suiteql_translate
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 
 ACCOUNT = "1234567_SB1"
 HOST = "https://1234567-sb1.suitetalk.api.netsuite.com"
@@ -51,7 +53,7 @@ CREDENTIAL = TbaCredential(
 
 @given(st.text())
 def test_percent_encoding_is_rfc_5849_for_any_text(value: str) -> None:
-    assert _enc(value) == quote(value, safe="~")
+    assert percent_encode(value) == quote(value, safe="~")
 
 
 def _signed(method: str, url: str) -> tuple[str, str]:
@@ -285,7 +287,7 @@ _JSON = st.recursive(
 @given(_JSON)
 def test_the_shared_encoder_writes_the_bytes_json_dumps_would(document: Any) -> None:
     expected = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    assert app_module._json_bytes(document) == expected
+    assert wire.json_bytes(document) == expected
 
 
 # --- reference display names ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from sandbox_helpers import Client, details
 
 from harness.sandbox.account import demo_profile
 from harness.sandbox.oauth import AuthFailure, Principal
-from harness.sandbox.permissions import AccessPolicy
+from harness.sandbox.rules.permissions import AccessPolicy
 
 CONTACT = "Please contact your account administrator."
 LOGIN = [

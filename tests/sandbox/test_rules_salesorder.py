@@ -9,7 +9,7 @@ import pytest
 from rules_helpers import entry, lines, running, saved, variant
 from sandbox_helpers import Client, details
 
-from harness.sandbox.db import fixed_clock
+from harness.sandbox.store.db import fixed_clock
 
 JANE, NORTHWIND, MAPLE_LEAF = "1001", "1002", "1003"
 PREFIX = "Error while accessing a resource. "

@@ -11,7 +11,7 @@ from rules_helpers import count_rows, lines, running, variant
 from sandbox_helpers import Client, details
 
 from harness.sandbox.account import DEMO_PROFILE, SandboxConfigError, load_profile
-from harness.sandbox.expressions import ExpressionError, compile_expression
+from harness.sandbox.rules.expressions import ExpressionError, compile_expression
 from harness.sandbox.serve import Sandbox
 
 LIMIT_MESSAGE = (

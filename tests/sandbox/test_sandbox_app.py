@@ -14,9 +14,9 @@ from requests_oauthlib import OAuth1
 from sandbox_helpers import Client, details, order_body, tba
 
 from harness.sandbox.app import MAX_BODY_BYTES
-from harness.sandbox.recordstore import Record
-from harness.sandbox.rules import SaveContext
+from harness.sandbox.rules.book import SaveContext
 from harness.sandbox.serve import Sandbox
+from harness.sandbox.store.recordstore import Record
 
 
 def test_malformed_json_is_invalid_content(ns: Client) -> None:

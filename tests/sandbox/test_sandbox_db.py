@@ -10,16 +10,11 @@ from datetime import UTC, datetime
 import pytest
 
 from harness.sandbox.account import demo_profile
-from harness.sandbox.db import (
-    ID_FAMILIES,
-    REFERENCES,
-    Store,
-    fixed_clock,
-    format_address,
-    parse_id_list,
-)
-from harness.sandbox.records import RequestContext
+from harness.sandbox.records.context import RequestContext
 from harness.sandbox.serve import Sandbox
+from harness.sandbox.store.db import Store, fixed_clock
+from harness.sandbox.store.schema import ID_FAMILIES, REFERENCES
+from harness.sandbox.store.values import format_address, parse_id_list
 
 AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

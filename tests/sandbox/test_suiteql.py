@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlglot
 
-from harness.sandbox import suiteql as suiteql_module
-from harness.sandbox import suiteql_translate
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError, SuiteQLPage
-from harness.sandbox.suiteql_dates import compile_format
+from harness.sandbox.suiteql import engine as suiteql_module
+from harness.sandbox.suiteql import translate as suiteql_translate
+from harness.sandbox.suiteql.dates import compile_format
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError, SuiteQLPage
 
 SEARCH = "Invalid search query. Detailed unprocessed description follows. "
 

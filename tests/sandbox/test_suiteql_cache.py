@@ -16,10 +16,10 @@ import sqlglot
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.sandbox.suiteql import SuiteQLEngine, SuiteQLError
-from harness.sandbox.suiteql_schema import Schema, read_schema
-from harness.sandbox.suiteql_template import make_template, split_literals, with_placeholders
-from harness.sandbox.suiteql_translate import translate
+from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
+from harness.sandbox.suiteql.schema import Schema, read_schema
+from harness.sandbox.suiteql.template import make_template, split_literals, with_placeholders
+from harness.sandbox.suiteql.translate import translate
 
 CUSTOMERS = [
     # id, email, lastname, datecreated (TIMESTAMP, UTC)

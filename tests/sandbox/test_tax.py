@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rules_helpers import entry, lines, running, saved, variant
 from sandbox_helpers import Client, details
 
-from harness.sandbox.tax import TaxableLine, TaxRounding, allocate_discount, compute_tax
+from harness.sandbox.rules.tax import TaxableLine, TaxRounding, allocate_discount, compute_tax
 
 D = Decimal
 JANE, NORTHWIND, MAPLE_LEAF = "1001", "1002", "1003"

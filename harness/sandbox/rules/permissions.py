@@ -22,7 +22,7 @@ chosen (reference salesorder-semantics 1.6 and 7, netsuite-rest 5.3):
   a transaction in another one: 403 INSUFFICIENT_PERMISSION (CONFIRMED code for subsidiary
   restrictions; wording INFERRED) with `o:errorPath` `subsidiary`.
 - **SuiteQL** sees only the tables of records the role may view; another table answers as
-  if it did not exist (see `suiteql.py`).
+  if it did not exist (see `suiteql/engine.py`).
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.netsuite.errors import error_detail
+from harness.netsuite.itemtypes import ITEM_RECORD_TYPES
 from harness.sandbox.account import AccountProfile, PermissionLevel, Role
 from harness.sandbox.oauth import AuthFailure, Principal
-from harness.sandbox.recordtypes import ITEM_REST_TYPES
 from harness.sandbox.resterror import RestError
 
-log = logging.getLogger("harness.sandbox.permissions")
+log = logging.getLogger("harness.sandbox.rules.permissions")
 
 LEVELS: tuple[PermissionLevel, ...] = ("none", "view", "create", "edit", "full")
 REST_WEB_SERVICES = ("setup", "REST Web Services")
@@ -88,7 +88,7 @@ FIND_TRANSACTION = _need(("transactions", "Find Transaction"), ("transactions", 
 RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
     "salesorder": SALES_ORDER,
     "customer": CUSTOMERS,
-    **{rest.lower(): ITEMS for rest in ITEM_REST_TYPES.values()},
+    **{rest.lower(): ITEMS for rest in ITEM_RECORD_TYPES},
     "shipitem": SHIP_ITEMS,
     "salestaxitem": TAX_ITEMS,
     "taxgroup": TAX_ITEMS,

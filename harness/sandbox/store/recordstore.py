@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from harness.sandbox.db import Store, format_address
-from harness.sandbox.fields import FieldDef, from_db, to_db
-from harness.sandbox.recordtypes import RecordType, SublistDef, SubrecordDef
+from harness.sandbox.store.db import Store
+from harness.sandbox.store.fields import FieldDef, from_db, to_db
+from harness.sandbox.store.recordtypes import RecordType, SublistDef, SubrecordDef
+from harness.sandbox.store.values import format_address
 
 
 @dataclass
@@ -238,9 +239,7 @@ def _write_subrecord(store: Store, sub: SubrecordDef, values: dict[str, Any], ow
     return nkey
 
 
-def save(
-    store: Store, record: Record, *, created: str, modified: str, new: bool = False
-) -> None:
+def save(store: Store, record: Record, *, created: str, modified: str, new: bool = False) -> None:
     """Write `record` (which has its id) over whatever rows it had; call inside a write.
 
     `new`: the record has no rows yet, so there is nothing to replace.

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from harness.sandbox.db import id_list, parse_id_list
+from harness.sandbox.store.values import id_list, parse_id_list
 
 
 class Kind(Enum):

@@ -7,140 +7,31 @@ built once per account profile, because the profile's custom fields add columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from harness.netsuite.itemtypes import ITEM_RECORD_TYPES, ITEM_TYPES
 from harness.sandbox.account import AccountProfile, CustomField
-from harness.sandbox.db import custom_field_table
-from harness.sandbox.fields import FieldDef, Kind, RefSource, RefTarget
-
-# REST record type of each `item.itemtype` code, for links to referenced items.
-ITEM_REST_TYPES = {
-    "InvtPart": "inventoryItem",
-    "NonInvtPart": "nonInventorySaleItem",
-    "Service": "serviceSaleItem",
-    "OthCharge": "otherChargeSaleItem",
-    "Discount": "discountItem",
-    "GiftCert": "giftCertificateItem",
-}
-
-
-def _target(table: str, display: str, rest_type: str | None, where: str = "") -> RefTarget:
-    return RefTarget((RefSource(table, display, rest_type, where),))
-
-
-CUSTOMER = _target("customer", "entityid", "customer")
-SUBSIDIARY = _target("subsidiary", "fullname", "subsidiary")
-CURRENCY = _target("currency", "name", "currency")
-LOCATION = _target("location", "fullname", "location")
-DEPARTMENT = _target("department", "fullname", "department")
-CLASSIFICATION = _target("classification", "fullname", "classification")
-TERM = _target("term", "name", "term")
-PRICE_LEVEL = _target("pricelevel", "name", "priceLevel")
-# Any item resolves, so that a non-shipping item is refused by the business rules with
-# NetSuite's "Invalid shipmethod reference key N." rather than as an unknown value.
-SHIP_ITEM = RefTarget(
-    (RefSource("shipitem", "itemid", "shipItem"), RefSource("item", "itemid", None))
+from harness.sandbox.store.fields import FieldDef, Kind
+from harness.sandbox.store.recordtypes import (
+    ANY_ITEM,
+    CLASSIFICATION,
+    CURRENCY,
+    CUSTOMER,
+    DEPARTMENT,
+    DISCOUNT_ITEM,
+    LOCATION,
+    PRICE_LEVEL,
+    SALES_TAX_ITEM,
+    SHIP_ITEM,
+    SUBSIDIARY,
+    TAX_CODE,
+    TERM,
+    RecordType,
+    SublistDef,
+    SubrecordDef,
+    f,
 )
-ANY_ITEM = _target("item", "itemid", None)
-DISCOUNT_ITEM = _target("item", "itemid", "discountItem", "itemtype = 'Discount'")
-SALES_TAX_ITEM = _target("salestaxitem", "itemid", "salesTaxItem")
-TAX_CODE = RefTarget(
-    (
-        RefSource("salestaxitem", "itemid", "salesTaxItem"),
-        RefSource("taxgroup", "itemid", "taxGroup"),
-    )
-)
-
-
-def f(
-    name: str,
-    column: str,
-    kind: Kind,
-    label: str,
-    target: RefTarget | None = None,
-    *,
-    readonly: bool = False,
-    on_mainline: bool = False,
-    negate: bool = False,
-    choices: tuple[str, ...] = (),
-    expr: str | None = None,
-    default: object = None,
-) -> FieldDef:
-    """Shorthand for a `FieldDef`."""
-    return FieldDef(
-        name,
-        column,
-        kind,
-        label,
-        target,
-        readonly=readonly,
-        on_mainline=on_mainline,
-        negate=negate,
-        choices=choices,
-        expr=expr,
-        default=default,
-    )
-
-
-@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
-class SubrecordDef:
-    """An inline subrecord (an address) kept in its own table, linked by `nkey`."""
-
-    name: str
-    table: str
-    link_column: str  # column of the owning row holding the subrecord's nkey
-    fields: tuple[FieldDef, ...]
-    text_column: str = "addrtext"
-
-
-@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
-class SublistDef:
-    """A sublist (order lines, address book) stored as rows keyed by (parent, line id)."""
-
-    name: str
-    table: str
-    parent_column: str
-    key_column: str
-    key_name: str  # REST property addressing a line: `line` for items, `id` for the address book
-    fields: tuple[FieldDef, ...]
-    fixed: tuple[tuple[str, object], ...] = ()  # columns every line row carries
-    order_column: str | None = None
-    subrecord: SubrecordDef | None = None
-    # (line flag, parent column): the parent column points at the flagged line's subrecord.
-    default_links: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True, eq=False)  # identity: hashed on every cached lookup
-class RecordType:
-    name: str  # canonical REST name, e.g. `salesOrder`
-    table: str
-    fields: tuple[FieldDef, ...]
-    discriminator: tuple[tuple[str, object], ...] = ()
-    sublists: tuple[SublistDef, ...] = ()
-    subrecords: tuple[SubrecordDef, ...] = ()
-    has_mainline: bool = False
-    is_transaction: bool = False
-    is_entity: bool = False
-    display_column: str = "name"
-    created_column: str | None = None
-    modified_column: str | None = "lastmodifieddate"
-    by_name: dict[str, FieldDef] = field(default_factory=dict, compare=False)
-
-    def __post_init__(self) -> None:
-        self.by_name.update({fd.name.lower(): fd for fd in self.fields})
-
-    def body_field(self, name: str) -> FieldDef | None:
-        """A body field by its name, matched case-insensitively."""
-        return self.by_name.get(name.lower())
-
-    def sublist(self, name: str) -> SublistDef | None:
-        lowered = name.lower()
-        return next((s for s in self.sublists if s.name.lower() == lowered), None)
-
-    def subrecord(self, name: str) -> SubrecordDef | None:
-        lowered = name.lower()
-        return next((s for s in self.subrecords if s.name.lower() == lowered), None)
+from harness.sandbox.store.schema import custom_field_table
 
 
 def _address_fields() -> tuple[FieldDef, ...]:
@@ -416,7 +307,7 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
         _sales_order(
             _custom_fields(custom, "transaction"), _custom_fields(custom, "transactionline")
         ),
-        *(_item(rest, code, item_custom) for code, rest in ITEM_REST_TYPES.items()),
+        *(_item(t.record_type, t.code, item_custom) for t in ITEM_TYPES),
         _simple(
             "shipItem",
             "shipitem",
@@ -548,5 +439,5 @@ REQUIRED_NAMES: dict[str, tuple[str, ...]] = {
     "shipItem": ("itemId",),
     "salesTaxItem": ("itemId", "rate"),
     "taxGroup": ("itemId",),
-    **{rest: ("itemId",) for rest in ITEM_REST_TYPES.values()},
+    **{rest: ("itemId",) for rest in ITEM_RECORD_TYPES},
 }

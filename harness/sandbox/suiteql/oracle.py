@@ -16,10 +16,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from harness.sandbox import suiteql_functions as functions
-from harness.sandbox.suiteql_dates import compile_format, model_from_strftime
-from harness.sandbox.suiteql_dates import to_stored as iso_text
-from harness.sandbox.suiteql_errors import query_error, unsupported
+from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql.dates import compile_format, model_from_strftime
+from harness.sandbox.suiteql.dates import to_stored as iso_text
+from harness.sandbox.suiteql.errors import query_error, unsupported
 
 DATE_META = "suiteql_date"  # node meta: the node yields a date (ISO text in SQLite)
 DF_MARKER = "SUITEQL_BUILTIN_DF"  # stands for BUILTIN.DF until its column is resolved

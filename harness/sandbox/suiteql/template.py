@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.sandbox.suiteql_translate import Translation
+from harness.sandbox.suiteql.translate import Translation
 
 __all__ = ["Skeleton", "Template", "make_template", "split_literals", "with_placeholders"]
 

@@ -7,16 +7,12 @@ header discount, shipping/handling, total). Tax is left at zero; the tax rules r
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from harness.sandbox.recordstore import Line, Record
+from harness.money import round_half_up
+from harness.sandbox.store.recordstore import Line, Record
 
 ZERO = Decimal(0)
-
-
-def quantize(amount: Decimal, precision: int) -> Decimal:
-    """`amount` rounded half-up to `precision` decimals (2 for USD: 0.005 -> 0.01)."""
-    return amount.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
 
 
 def price_line(line: Line, precision: int, list_rate: Decimal | None) -> None:
@@ -32,7 +28,7 @@ def price_line(line: Line, precision: int, list_rate: Decimal | None) -> None:
         values["quantity"] = Decimal(1)
     quantity: Decimal = values["quantity"]
     if "amount" in given and values.get("amount") is not None and "rate" not in given:
-        amount = quantize(values["amount"], precision)
+        amount = round_half_up(values["amount"], precision)
         values["amount"] = amount
         if quantity:
             values["rate"] = (amount / quantity).normalize()
@@ -41,9 +37,9 @@ def price_line(line: Line, precision: int, list_rate: Decimal | None) -> None:
         values["rate"] = list_rate
     rate: Decimal | None = values.get("rate")
     if "amount" in given and "rate" in given and values.get("amount") is not None:
-        values["amount"] = quantize(values["amount"], precision)
+        values["amount"] = round_half_up(values["amount"], precision)
     elif rate is not None:
-        values["amount"] = quantize(quantity * rate, precision)
+        values["amount"] = round_half_up(quantity * rate, precision)
     else:
         values["amount"] = ZERO
 
@@ -54,24 +50,24 @@ def discount_total(subtotal: Decimal, rate: Decimal | str | None, precision: int
         return ZERO
     if isinstance(rate, str):
         percent = Decimal(rate.rstrip("%"))
-        return quantize(subtotal * percent / 100, precision)
-    return quantize(rate, precision)
+        return round_half_up(subtotal * percent / 100, precision)
+    return round_half_up(rate, precision)
 
 
 def compute_totals(record: Record, precision: int) -> None:
     """Set subtotal, discountTotal, taxTotal (kept) and total on a sales order."""
     values = record.values
     subtotal = sum((line.values.get("amount") or ZERO for line in record.lines("item")), start=ZERO)
-    subtotal = quantize(subtotal, precision)
+    subtotal = round_half_up(subtotal, precision)
     discount = (
         discount_total(subtotal, values.get("discountRate"), precision)
         if values.get("discountItem") is not None
         else ZERO
     )
     tax = values.get("taxTotal") or ZERO
-    shipping = quantize(values.get("shippingCost") or ZERO, precision)
-    handling = quantize(values.get("handlingCost") or ZERO, precision)
+    shipping = round_half_up(values.get("shippingCost") or ZERO, precision)
+    handling = round_half_up(values.get("handlingCost") or ZERO, precision)
     values["subtotal"] = subtotal
     values["discountTotal"] = discount
-    values["taxTotal"] = quantize(tax, precision)
-    values["total"] = quantize(subtotal + discount + tax + shipping + handling, precision)
+    values["taxTotal"] = round_half_up(tax, precision)
+    values["total"] = round_half_up(subtotal + discount + tax + shipping + handling, precision)

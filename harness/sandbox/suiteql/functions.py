@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache, partial
 
-from harness.sandbox.suiteql_dates import compile_format, parse_stored, to_stored
+from harness.sandbox.suiteql.dates import compile_format, parse_stored, to_stored
 
 TO_CHAR = "suiteql_to_char"
 TO_DATE = "suiteql_to_date"

@@ -21,7 +21,7 @@
   prepared (unchecked) outside a query and kept in the connection's statement cache.
 - `allowed_tables` is the role's view: every record table the query names is checked and a
   hidden one fails as "Record '<table>' was not found." (400, as SuiteQL answers; see
-  suiteql_errors). Tables reached only through BUILTIN.DF are not checked (INFERRED: the
+  errors.py). Tables reached only through BUILTIN.DF are not checked (INFERRED: the
   display value is what REST's refName shows too).
 - SYSDATE is the store's clock as wall time in the account's time zone (so TRUNC(SYSDATE) is
   the account's today); stored UTC timestamps are shown in that zone. Comparisons between
@@ -38,9 +38,9 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from harness.sandbox import suiteql_functions as functions
-from harness.sandbox.suiteql_dates import compile_format, parse_stored
-from harness.sandbox.suiteql_errors import (
+from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql.dates import compile_format, parse_stored
+from harness.sandbox.suiteql.errors import (
     MAX_PAGE_SIZE,
     MAX_TOTAL_RESULTS,
     SuiteQLError,
@@ -50,14 +50,14 @@ from harness.sandbox.suiteql_errors import (
     too_many_results,
     unsupported,
 )
-from harness.sandbox.suiteql_schema import Schema, read_schema, schema_version
-from harness.sandbox.suiteql_template import (
+from harness.sandbox.suiteql.schema import Schema, read_schema, schema_version
+from harness.sandbox.suiteql.template import (
     Template,
     make_template,
     split_literals,
     with_placeholders,
 )
-from harness.sandbox.suiteql_translate import OutputColumn, Translation, translate
+from harness.sandbox.suiteql.translate import OutputColumn, Translation, translate
 
 __all__ = ["SuiteQLEngine", "SuiteQLError", "SuiteQLPage"]
 
@@ -80,7 +80,7 @@ class SuiteQLPage:
 
 class SuiteQLEngine:
     """Runs SuiteQL on one store connection. Translations are cached per query with its
-    string literals left out (suiteql_template), or per exact text when a literal's value
+    string literals left out (template.py), or per exact text when a literal's value
     shapes the translation; both caches live as long as the tables and columns do."""
 
     def __init__(

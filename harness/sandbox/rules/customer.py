@@ -1,6 +1,6 @@
-"""NetSuite's business rules for customers, beyond the protocol-level ones of `rules.py`.
+"""NetSuite's business rules for customers, beyond the protocol-level ones of `core.py`.
 
-`rules.py` already requires first/last name (person) or company name, the primary
+`core.py` already requires first/last name (person) or company name, the primary
 subsidiary in OneWorld, defaults the currency from the subsidiary and `taxable` from the
 "Customers Default to Taxable" preference; the record service refuses a second record with
 the same externalId ("This entity already exists."). Added here:
@@ -16,11 +16,11 @@ the same externalId ("This entity already exists."). Added here:
 
 from __future__ import annotations
 
-from harness.sandbox import refcheck
-from harness.sandbox.recordstore import Record
-from harness.sandbox.refcheck import invalid_reference
 from harness.sandbox.resterror import RestError, user_error
-from harness.sandbox.rules import SaveContext
+from harness.sandbox.rules import refcheck
+from harness.sandbox.rules.book import SaveContext
+from harness.sandbox.rules.refcheck import invalid_reference
+from harness.sandbox.store.recordstore import Record
 
 
 def _sent(ctx: SaveContext, record: Record, name: str) -> bool:

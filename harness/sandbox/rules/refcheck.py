@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, error_detail
-from harness.sandbox.db import parse_id_list
-from harness.sandbox.tax import TaxCode
+from harness.sandbox.rules.tax import TaxCode
+from harness.sandbox.store.values import parse_id_list
 
 _TAX_CODE_SQL = (
     "SELECT id, itemid, rate, subsidiary, isinactive, exempt, 0 FROM salestaxitem WHERE id = ?"

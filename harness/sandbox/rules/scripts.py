@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.expressions import Expression, condition_expression
-from harness.sandbox.recordstore import Record
 from harness.sandbox.resterror import user_error
-from harness.sandbox.rules import SaveContext
+from harness.sandbox.rules.book import SaveContext
+from harness.sandbox.rules.expressions import Expression, condition_expression
+from harness.sandbox.store.recordstore import Record
 
 SaveRule = Callable[[SaveContext, Record], None]
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from harness.sandbox.fields import FieldDef, Kind
-from harness.sandbox.recordtypes import RecordType
 from harness.sandbox.resterror import RestError
+from harness.sandbox.store.fields import FieldDef, Kind
+from harness.sandbox.store.recordtypes import RecordType
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<lbr>\[)|(?P<rbr>\])|(?P<comma>,)"

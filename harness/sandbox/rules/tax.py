@@ -1,6 +1,6 @@
 """Sales tax on a sales order, the way NetSuite's legacy tax engine computes it.
 
-Pure arithmetic over plain values; `rules_salesorder.py` decides which code applies where and
+Pure arithmetic over plain values; `salesorder.py` decides which code applies where and
 hands the result back to the record. The rules, written down once:
 
 - **US subsidiaries** (legacy US model): one header tax code or tax group (`taxItem`) at one
@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Literal
+
+from harness.money import round_half_up
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -83,10 +85,6 @@ class TaxResult:
     total: Decimal
 
 
-def _money(amount: Decimal, precision: int) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
-
-
 def allocate_discount(
     amounts: Sequence[Decimal], eligible: Sequence[bool], discount: Decimal, precision: int
 ) -> list[Decimal]:
@@ -98,7 +96,7 @@ def allocate_discount(
         return shares
     discount = max(discount, -base)  # never below a zero taxable base (INFERRED)
     for i in chosen:
-        shares[i] = _money(discount * amounts[i] / base, precision)
+        shares[i] = round_half_up(discount * amounts[i] / base, precision)
     largest = max(chosen, key=lambda i: amounts[i])
     shares[largest] += discount - sum(shares, ZERO)
     return shares

@@ -1,6 +1,6 @@
 """SuiteQL text -> one SQLite query, checked against the store's schema.
 
-After the Oracle rewrites (suiteql_oracle), every table and column is resolved scope by scope
+After the Oracle rewrites (oracle.py), every table and column is resolved scope by scope
 the way NetSuite does, so unknown names fail with NetSuite's words; then the rewrites that
 depend on column types run (`BUILTIN.DF`, date arithmetic and comparisons, `TO_CHAR`), and each
 result column gets its key and whether it holds a date.
@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
 
-from harness.sandbox import suiteql_functions as functions
-from harness.sandbox.suiteql_dates import compile_format, parse_stored
-from harness.sandbox.suiteql_dates import to_stored as iso_text
-from harness.sandbox.suiteql_errors import (
+from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql.dates import compile_format, parse_stored
+from harness.sandbox.suiteql.dates import to_stored as iso_text
+from harness.sandbox.suiteql.errors import (
     invalid_search_type,
     query_error,
     unknown_identifier,
     unsupported,
 )
-from harness.sandbox.suiteql_oracle import (
+from harness.sandbox.suiteql.oracle import (
     DATE_META,
     DF_MARKER,
     WITH_KEYS,
@@ -35,7 +35,7 @@ from harness.sandbox.suiteql_oracle import (
     rewrite_oracle,
     truncate_date,
 )
-from harness.sandbox.suiteql_schema import Schema
+from harness.sandbox.suiteql.schema import Schema
 
 References = Mapping[tuple[str, str], tuple[str, str]]
 _BINDING = "suiteql_binding"  # node meta: what a resolved column refers to

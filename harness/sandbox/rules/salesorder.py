@@ -1,6 +1,6 @@
 """NetSuite's business rules for sales orders, run inside the save transaction.
 
-They complete the protocol-level rules of `rules.py` (required entity and lines, sourcing of
+They complete the protocol-level rules of `core.py` (required entity and lines, sourcing of
 subsidiary/currency/terms, line pricing, totals) with what a real account enforces or does
 silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
 
@@ -27,14 +27,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from harness.sandbox import refcheck
+from harness.money import round_half_up
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.recordstore import Line, Record
-from harness.sandbox.refcheck import invalid_reference
 from harness.sandbox.resterror import RestError
-from harness.sandbox.rules import SaveContext, please_enter
-from harness.sandbox.tax import TaxableLine, TaxCode, TaxRounding, compute_tax
-from harness.sandbox.totals import ZERO, discount_total, quantize
+from harness.sandbox.rules import refcheck
+from harness.sandbox.rules.book import SaveContext, please_enter
+from harness.sandbox.rules.refcheck import invalid_reference
+from harness.sandbox.rules.tax import TaxableLine, TaxCode, TaxRounding, compute_tax
+from harness.sandbox.rules.totals import ZERO, discount_total
+from harness.sandbox.store.recordstore import Line, Record
 
 CUSTOM_PRICE_LEVEL = -1
 _ADDRESS_FIELDS = (
@@ -288,7 +289,7 @@ class SalesTax:
             raise RestError(400, problems)
         precision = _precision(ctx, record)
         amounts = [line.values.get("amount") or ZERO for line in lines]
-        subtotal = quantize(sum(amounts, ZERO), precision)
+        subtotal = round_half_up(sum(amounts, ZERO), precision)
         discount = ZERO
         if values.get("discountItem") is not None:
             discount = discount_total(subtotal, values.get("discountRate"), precision)
@@ -297,7 +298,7 @@ class SalesTax:
             rounding=TaxRounding(precision, self.rounding.level, self.rounding.method),
             discount=discount,
             discount_before_tax=values.get("discountItem") in self.before_tax,
-            shipping=quantize(values.get("shippingCost") or ZERO, precision),
+            shipping=round_half_up(values.get("shippingCost") or ZERO, precision),
             shipping_rate=shipping_rate,
         )
         values["taxTotal"] = result.total

@@ -1,6 +1,6 @@
 """The account's full rule book: protocol rules plus NetSuite's business rules.
 
-`rules.core_rules()` gives the REST layer's minimal semantics; this module splices the
+`core.core_rules()` gives the REST layer's minimal semantics; this module splices the
 business rules in around them, in the order NetSuite applies things (reference 1.7):
 workflow locks first (a locked record refuses any edit), then sourcing and required fields,
 subsidiary access, references, segments, pricing, tax, totals, and the account's scripts
@@ -9,14 +9,13 @@ last, so that they see the final record.
 
 from __future__ import annotations
 
-from harness.sandbox import rules as core
-from harness.sandbox import rules_customer, rules_salesorder
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.permissions import AccessPolicy
-from harness.sandbox.recordstore import Record
-from harness.sandbox.recordtypes import build_record_types
-from harness.sandbox.rules import Rule, RuleBook, SaveContext
-from harness.sandbox.scripts import script_rules, workflow_lock_rules
+from harness.sandbox.rules import core, customer, salesorder
+from harness.sandbox.rules.book import Rule, RuleBook, SaveContext
+from harness.sandbox.rules.permissions import AccessPolicy
+from harness.sandbox.rules.scripts import script_rules, workflow_lock_rules
+from harness.sandbox.store.catalog import build_record_types
+from harness.sandbox.store.recordstore import Record
 
 
 class SubsidiaryAccess:
@@ -53,8 +52,8 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                 core.customer_required,
                 [
                     access,
-                    rules_customer.check_customer_references,
-                    rules_customer.duplicate_email,
+                    customer.check_customer_references,
+                    customer.duplicate_email,
                 ],
                 after=True,
             )
@@ -64,17 +63,17 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                 core.sales_order_required,
                 [
                     access,
-                    rules_salesorder.check_entity,
-                    rules_salesorder.source_addresses,
-                    rules_salesorder.drop_unusable_departments,
-                    rules_salesorder.mandatory_segments,
-                    rules_salesorder.check_references,
-                    rules_salesorder.price_level_wins,
+                    salesorder.check_entity,
+                    salesorder.source_addresses,
+                    salesorder.drop_unusable_departments,
+                    salesorder.mandatory_segments,
+                    salesorder.check_references,
+                    salesorder.price_level_wins,
                 ],
                 after=True,
             )
             rules = _splice(
-                rules, core.sales_order_totals, [rules_salesorder.SalesTax(profile)], after=False
+                rules, core.sales_order_totals, [salesorder.SalesTax(profile)], after=False
             )
         lowered = name.lower()
         rules = [
