@@ -19,22 +19,13 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
+from harness.netsuite.itemtypes import RECORD_TYPE_OF_CODE
 from harness.sandbox.account import (
     AccountProfile,
     SandboxConfigError,
     load_profile,
 )
 
-# SuiteQL's item.itemtype (and subtype) -> the profile's item types; purchase-only items are
-# never sold on an order and kits/assemblies are not modelled, so both are left out.
-_ITEM_TYPES = {
-    "InvtPart": "inventoryItem",
-    "NonInvtPart": "nonInventorySaleItem",
-    "Service": "serviceSaleItem",
-    "OthCharge": "otherChargeSaleItem",
-    "Discount": "discountItem",
-    "GiftCert": "giftCertificateItem",
-}
 # The permissions an order integration needs (reference salesorder-semantics 7).
 _INTEGRATION_PERMISSIONS: list[dict[str, str]] = [
     {"category": "setup", "name": "REST Web Services", "level": "full"},
@@ -226,7 +217,9 @@ def snapshot(
         "SELECT id, itemid, itemtype, subtype, displayname, salesdescription, subsidiary, "
         "istaxable, isinactive FROM item ORDER BY id"
     ):
-        kind = _ITEM_TYPES.get(_text(r.get("itemtype")))
+        # Purchase-only items are never sold on an order; kits and assemblies are not
+        # modelled: both have no entry in NetSuite's item-type table here.
+        kind = RECORD_TYPE_OF_CODE.get(_text(r.get("itemtype")))
         if kind is None or _text(r.get("subtype")) == "Purchase":
             read.skipped.append(
                 f"item {r['id']} {r.get('itemid')}: type {r.get('itemtype')} "

@@ -24,7 +24,6 @@ when another share changes.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import threading
@@ -35,12 +34,12 @@ from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
+from harness.netsuite.errors import error_detail
+from harness.sandbox.wire import Response, error_response
 
 if TYPE_CHECKING:
     from harness.sandbox.account import Fault
 
-Response = tuple[int, dict[str, str], bytes]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -193,8 +192,7 @@ def maintenance_response() -> Response:
 
 
 def _error_response(status: int, code: str, detail: str) -> Response:
-    document = error_document(status, [error_detail(detail, code)])
-    return status, {"Content-Type": ERROR_MEDIA_TYPE}, json.dumps(document).encode("utf-8")
+    return error_response(status, [error_detail(detail, code)])
 
 
 def concurrency_response() -> Response:

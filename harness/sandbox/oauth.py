@@ -31,7 +31,6 @@ INVALID_LOGIN_DETAIL = (
     "Setup > Users/Roles > User Management > View Login Audit Trail."
 )
 SIGNATURE_METHOD = "HMAC-SHA256"
-TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 NETSUITE_HOST_SUFFIX = ".suitetalk.api.netsuite.com"
 # INFERRED: NetSuite publishes no replay window; 5 minutes matches the 5-minute TBA validity seen
 # for SuiteAnalytics Connect (reference 2.1).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from harness.netsuite.itemtypes import ITEM_RECORD_TYPES, ITEM_TYPES
+from harness.netsuite.itemtypes import ITEM_TYPES
 from harness.sandbox.account import AccountProfile, CustomField
 from harness.sandbox.store.fields import FieldDef, Kind
 from harness.sandbox.store.recordtypes import (
@@ -427,17 +427,3 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
     ]
     return {t.name.lower(): t for t in types}
 
-
-REQUIRED_NAMES: dict[str, tuple[str, ...]] = {
-    "subsidiary": ("name",),
-    "location": ("name",),
-    "department": ("name",),
-    "classification": ("name",),
-    "term": ("name",),
-    "priceLevel": ("name",),
-    "currency": ("name", "symbol"),
-    "shipItem": ("itemId",),
-    "salesTaxItem": ("itemId", "rate"),
-    "taxGroup": ("itemId",),
-    **{rest: ("itemId",) for rest in ITEM_RECORD_TYPES},
-}
