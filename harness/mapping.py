@@ -20,27 +20,23 @@ from harness.yamlfile import ConfigFileError, load_model
 
 DEFAULT_MAPPING = Path(__file__).resolve().parents[1] / "scenarios" / "mappings" / "demo.yaml"
 
-# Placeholders a template may use: top-level order fields and billing.* / shipping.* parts.
+# Placeholders a template may use: order fields named as they are, `number` (the order
+# number, else its id), `billing_<part>` and the run's `prefix`.
+PLAIN_FIELDS = (
+    "id",
+    "order_key",
+    "customer_id",
+    "currency",
+    "status",
+    "payment_method",
+    "payment_method_title",
+    "transaction_id",
+    "customer_note",
+    "created_via",
+)
+BILLING_PARTS = ("email", "first_name", "last_name", "company", "country")
 TEMPLATE_FIELDS = frozenset(
-    {
-        "id",
-        "number",
-        "order_key",
-        "customer_id",
-        "currency",
-        "status",
-        "payment_method",
-        "payment_method_title",
-        "transaction_id",
-        "customer_note",
-        "created_via",
-        "billing_email",
-        "billing_first_name",
-        "billing_last_name",
-        "billing_company",
-        "billing_country",
-        "prefix",
-    }
+    {*PLAIN_FIELDS, "number", *(f"billing_{part}" for part in BILLING_PARTS), "prefix"}
 )
 
 

@@ -24,6 +24,7 @@ import requests
 
 from harness.connector.interpret import render, syncs
 from harness.connector.refdata import sql_text
+from harness.mapping import BILLING_PARTS, PLAIN_FIELDS
 from harness.mapping import Mapping as ConnectorMapping
 
 ORDERS_PATH = "/wp-json/wc/v3/orders"
@@ -176,23 +177,9 @@ def _created(raw: Mapping[str, Any]) -> date | None:
 def _template_values(raw: Mapping[str, Any]) -> dict[str, Any]:
     billing = raw.get("billing") if isinstance(raw.get("billing"), dict) else {}
     assert isinstance(billing, dict)
-    values: dict[str, Any] = {
-        k: raw.get(k, "")
-        for k in (
-            "id",
-            "order_key",
-            "customer_id",
-            "currency",
-            "status",
-            "payment_method",
-            "payment_method_title",
-            "transaction_id",
-            "customer_note",
-            "created_via",
-        )
-    }
+    values: dict[str, Any] = {name: raw.get(name, "") for name in PLAIN_FIELDS}
     values["number"] = raw.get("number") or str(raw.get("id", ""))
-    for part in ("email", "first_name", "last_name", "company", "country"):
+    for part in BILLING_PARTS:
         values[f"billing_{part}"] = billing.get(part, "")
     return values
 

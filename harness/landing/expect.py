@@ -41,7 +41,13 @@ from harness.landing.mapping_reading import (
     status_syncs,
     tax_code_for_rate,
 )
-from harness.landing.refdata import CustomerRef, NamedRef, ReferenceData, normalize_email
+from harness.landing.refdata import (
+    CustomerRef,
+    NamedRef,
+    ReferenceData,
+    normalize_email,
+    outside,
+)
 from harness.mapping import Mapping
 from harness.money import round_half_up
 from harness.woo.order import WooOrder
@@ -248,12 +254,7 @@ class _Builder(LinesBuilder):
                 f"Ship item '{name}' ({ref.id}) is inactive in NetSuite.",
                 f"Reactivate the shipping item '{name}', or map {first.method_id} to another.",
             )
-        elif (
-            subsidiary
-            and subsidiary.id
-            and ref.subsidiaries
-            and (subsidiary.id not in ref.subsidiaries)
-        ):
+        elif outside(subsidiary, ref.subsidiaries):
             self.problem(
                 "shipping",
                 "shipMethod",

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from harness.landing.expected import ExpectedLine, ExpectedProblem
 from harness.landing.mapping_reading import item_for_line
-from harness.landing.refdata import NamedRef, ReferenceData
+from harness.landing.refdata import NamedRef, ReferenceData, outside
 from harness.landing.verdict import Category
 from harness.mapping import Mapping
 from harness.money import round_half_up
@@ -101,12 +101,7 @@ class LinesBuilder(PartsBuilder):
                     f"Reactivate item {name} in NetSuite (clear 'Inactive'), or stop selling "
                     "it in WooCommerce.",
                 )
-            elif (
-                subsidiary
-                and subsidiary.id
-                and ref.subsidiaries
-                and (subsidiary.id not in ref.subsidiaries)
-            ):
+            elif outside(subsidiary, ref.subsidiaries):
                 self.problem(
                     "item-mapping",
                     fld,

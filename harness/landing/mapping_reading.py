@@ -10,23 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.mapping import Mapping
+from harness.mapping import BILLING_PARTS, PLAIN_FIELDS, Mapping
 from harness.woo.order import LineItem, WooOrder
-
-# Order fields a template names as they are (the rest are derived below).
-_PLAIN_FIELDS = (
-    "id",
-    "order_key",
-    "customer_id",
-    "currency",
-    "status",
-    "payment_method",
-    "payment_method_title",
-    "transaction_id",
-    "customer_note",
-    "created_via",
-)
-_BILLING_PARTS = ("first_name", "last_name", "company", "country")
 
 
 def item_for_line(mapping: Mapping, line: LineItem) -> str:
@@ -100,10 +85,10 @@ def order_values(order: WooOrder, prefix: str = "") -> dict[str, Any]:
     """What each template placeholder (`harness.mapping.TEMPLATE_FIELDS`) stands for in
     `order`: the order's own fields, `number` (the id when the order has no number),
     `billing_*` parts (no email: '') and the run's `prefix`."""
-    values: dict[str, Any] = {name: getattr(order, name) for name in _PLAIN_FIELDS}
+    values: dict[str, Any] = {name: getattr(order, name) for name in PLAIN_FIELDS}
     values["number"] = order.number or str(order.id)
-    values.update({f"billing_{part}": getattr(order.billing, part) for part in _BILLING_PARTS})
-    values["billing_email"] = order.billing.email or ""
+    for part in BILLING_PARTS:
+        values[f"billing_{part}"] = getattr(order.billing, part) or ""
     values["prefix"] = prefix
     return values
 

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeGuard
 
 # Oracle refuses IN lists longer than 1000 elements; stay well below.
 _IN_LIST_LIMIT = 500
@@ -69,6 +69,11 @@ class NamedRef:
         if self.id is None:
             return self.name
         return f"{self.name} ({self.id})" if self.name else f"({self.id})"
+
+
+def outside(subsidiary: NamedRef | None, subsidiaries: frozenset[str]) -> TypeGuard[NamedRef]:
+    """Whether `subsidiary` is out of a record limited to `subsidiaries` (empty: not known)."""
+    return bool(subsidiary and subsidiary.id and subsidiaries and subsidiary.id not in subsidiaries)
 
 
 @dataclass(frozen=True)

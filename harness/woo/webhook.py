@@ -304,25 +304,14 @@ class Webhook:
         duration = max(self.clock() - started, 0.0)
         if self.on_exchange is not None:
             self.on_exchange(prepared, outcome, duration, number)
+        sent = (topic, delivery_id, number, self.delivery_url, when, round(duration * 1000, 3))
         if isinstance(outcome, BaseException):
-            attempt = DeliveryAttempt(
-                topic,
-                delivery_id,
-                number,
-                self.delivery_url,
-                when,
-                round(duration * 1000, 3),
-                error=f"{type(outcome).__name__}: {_reason(outcome)}",
-            )
+            error = f"{type(outcome).__name__}: {_reason(outcome)}"
+            attempt = DeliveryAttempt(*sent, error=error)
         else:
             text = outcome.content.decode("utf-8", errors="replace")
             attempt = DeliveryAttempt(
-                topic,
-                delivery_id,
-                number,
-                self.delivery_url,
-                when,
-                round(duration * 1000, 3),
+                *sent,
                 status=outcome.status_code,
                 response_body=_snippet(text),
                 ok=(success or _delivered)(outcome.status_code),

@@ -11,7 +11,7 @@ order lands (see `landing`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
 from harness.catalogue.spec import Catalogue
@@ -72,13 +72,7 @@ class Check:
     hint: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "section": self.section,
-            "name": self.name,
-            "ok": self.ok,
-            "detail": self.detail,
-            "hint": self.hint,
-        }
+        return asdict(self)
 
 
 def _refused(error: NetSuiteError) -> tuple[str, str]:
