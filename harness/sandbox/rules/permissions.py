@@ -84,11 +84,8 @@ CLASSES = _need(("lists", "Classes"))
 ACCOUNTING_LISTS = _need(("lists", "Accounting Lists"))
 FIND_TRANSACTION = _need(("transactions", "Find Transaction"), ("transactions", "Sales Order"))
 
-# REST record type (lowercase) -> the permission its operations need.
-RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
-    "salesorder": SALES_ORDER,
-    "customer": CUSTOMERS,
-    **{rest.lower(): ITEMS for rest in ITEM_RECORD_TYPES},
+# Lists that are both a REST record type and a SuiteQL table, with the permission of each.
+_LISTS: dict[str, PermissionNeed] = {
     "shipitem": SHIP_ITEMS,
     "salestaxitem": TAX_ITEMS,
     "taxgroup": TAX_ITEMS,
@@ -99,6 +96,14 @@ RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
     "classification": CLASSES,
     "term": ACCOUNTING_LISTS,
     "pricelevel": ACCOUNTING_LISTS,
+}
+
+# REST record type (lowercase) -> the permission its operations need.
+RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
+    "salesorder": SALES_ORDER,
+    "customer": CUSTOMERS,
+    **{rest.lower(): ITEMS for rest in ITEM_RECORD_TYPES},
+    **_LISTS,
 }
 
 # SuiteQL table -> the permission that shows it (View is enough).
@@ -112,16 +117,7 @@ TABLE_PERMISSIONS: dict[str, PermissionNeed] = {
     "entityaddress": CUSTOMERS,
     "item": ITEMS,
     "pricing": ITEMS,
-    "shipitem": SHIP_ITEMS,
-    "salestaxitem": TAX_ITEMS,
-    "taxgroup": TAX_ITEMS,
-    "subsidiary": SUBSIDIARIES,
-    "currency": CURRENCY,
-    "location": LOCATIONS,
-    "department": DEPARTMENTS,
-    "classification": CLASSES,
-    "term": ACCOUNTING_LISTS,
-    "pricelevel": ACCOUNTING_LISTS,
+    **_LISTS,
 }
 
 _CONTACT = "Please contact your account administrator."
