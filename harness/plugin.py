@@ -113,12 +113,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """--ns-shard K/N: keep this shard's scenario-parametrized tests (and all the others)."""
-    shard = _session(config).config.shard
+    """--ns-shard K/N: keep this shard's scenario-parametrized tests (and all the others).
+
+    On an account, a scenario that cannot run there (a second role whose token is not set, or
+    was never recorded) is skipped now, with the reason, before any cassette is opened."""
+    ns = _session(config)
+    shard = ns.config.shard
     if shard is not None:
         items[:], dropped = split_shard(items, shard)
         if dropped:
             config.hook.pytest_deselected(items=dropped)
+    for item, reason in ns.not_runnable(items):
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 # -- fixtures --------------------------------------------------------------------------------
@@ -303,15 +309,14 @@ def connector(
 
     Replace it with your own by defining a `connector` fixture in your conftest.py."""
     from harness.connector.reference import ReferenceConnector
+    from harness.targets.settings import TargetConfigError
 
     credential = ns_scenario.target.credential if ns_scenario else None
-    if credential and ns_target.sandbox is None:
+    try:
+        client = ns_target.client(credential) if credential else netsuite
+    except TargetConfigError as exc:
         # A scenario about a role only means something when it acts as that role.
-        pytest.skip(
-            f"needs the account profile's credential {credential!r}; record, replay and live "
-            "runs sign with the one credential in NETSUITE_*"
-        )
-    client = ns_target.client(credential) if credential else netsuite
+        pytest.skip(str(exc))
     if ns_connector_factory is not None:
         return ns_connector_factory(client, mapping)
     return ReferenceConnector(client, mapping)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -25,14 +25,23 @@ from harness.cli.options import (
 # connector) is one more list appended here plus the keyword it adds to `run`.
 RUN_OPTIONS: list[Callable[[F], F]] = [
     catalogue_option(),
-    click.option("-k", "selector", default=None, help="Only scenarios whose name contains this."),
+    click.option(
+        "-k",
+        "selector",
+        default=None,
+        metavar="EXPRESSION",
+        help="Only the scenarios this pytest -k expression selects, matched against scenario "
+        "names: `tax`, `not role`, `tax and not exempt`.",
+    ),
     target_option(
         "sim",
         "live",
+        "record",
         "replay",
         help="Where orders land. sim: the embedded sandbox, in-process. live: the NetSuite "
-        "account in NETSUITE_* (records are deleted after each scenario). replay: the "
-        "cassettes recorded by `pytest --ns-target=record scenarios/test_catalogue.py`.",
+        "account in NETSUITE_* (records are deleted after each scenario). record: live, and "
+        "each scenario's exchanges written to --cassettes, scrubbed. replay: those cassettes "
+        "answer, nothing reaches the network.",
     ),
     account_option(
         "Account profile for the embedded sandbox (sim only; default: the demo store).",
@@ -52,13 +61,13 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
         type=click.Path(file_okay=False),
         default="cassettes",
         show_default=True,
-        help="Cassette directory (replay).",
+        help="Cassette directory (record, replay).",
     ),
     allow_production_option(
-        "Let --target live use a production account (no _SB<n>, _RP or TSTDRV suffix).",
+        "Let --target live/record use a production account (no _SB<n>, _RP or TSTDRV suffix).",
     ),
     keep_records_option(
-        "live: keep the records each scenario created instead of deleting them.",
+        "live, record: keep the records each scenario created instead of deleting them.",
     ),
 ]
 
@@ -73,7 +82,9 @@ RUN_OPTIONS += [
         metavar="SPEC",
         help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
         'receiver), command:"PROGRAM ARGS" (run per order; order JSON on stdin or in '
-        "{order_file}), or python:module:function (or python:path/file.py:function). sim only.",
+        "{order_file}), or python:module:function (or python:path/file.py:function). In "
+        "record and replay, a connector in another process reaches NetSuite through a loopback "
+        "recording proxy (NETSUITE_BASE_URL).",
     ),
     click.option(
         "--webhook-secret",
@@ -86,9 +97,9 @@ RUN_OPTIONS += [
         type=click.IntRange(min=0, max=65535),
         default=0,
         show_default=True,
-        help="External connectors: the loopback port the embedded sandbox is served on (0: any "
-        "free port). Start a webhook connector with NETSUITE_BASE_URL=http://127.0.0.1:PORT "
-        "and the credentials `harness sandbox serve` prints.",
+        help="External connectors: the loopback port of the embedded sandbox (sim) or the "
+        "recording proxy (record, replay); 0: any free port. Start a webhook connector with "
+        "NETSUITE_BASE_URL=http://127.0.0.1:PORT.",
     ),
     click.option(
         "--landing-timeout",
@@ -142,11 +153,13 @@ def run(
     from harness.catalogue.orders import scenario_orders
     from harness.catalogue.spec import load_catalogue
     from harness.mapping import load_mapping
+    from harness.recording.paths import scenario_nodeid
     from harness.report.files import write_json, write_junit
     from harness.report.html import write_html
     from harness.report.terminal import print_results
-    from harness.runner import RunConfig, ScenarioResult, run_catalogue, select
+    from harness.runner import RunConfig, ScenarioResult, SelectorError, run_catalogue, select
     from harness.sandbox.account import profile_from
+    from harness.targets.scenario import not_runnable
 
     console = Console()
     if target != "sim" and account is not None:
@@ -159,13 +172,14 @@ def run(
         load_mapping(mapping_path)
         if target == "sim":
             profile_from(account)
-    names = [spec.name for spec in select(catalogue, selector)]
-    if not names:
-        raise click.ClickException(f"no scenario name contains {selector!r}")
+    try:
+        chosen = select(catalogue, selector)
+    except SelectorError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not chosen:
+        raise click.ClickException(f"no scenario matches -k {selector!r}")
     config = RunConfig(catalogue_path, mapping_path, account, seed)
-    external = _external_options(
-        connector_spec, target, webhook_secret, landing_timeout, landing_query
-    )
+    external = _external_options(connector_spec, webhook_secret, landing_timeout, landing_query)
     columns = (
         *Progress.get_default_columns()[:1],
         BarColumn(),
@@ -177,7 +191,7 @@ def run(
         from harness.targets.account import prepare_account
         from harness.targets.settings import CLI_SPELLING, TargetKind, TargetSettings
 
-        kind: TargetKind = "live" if target == "live" else "replay"
+        kind = cast(TargetKind, target)
         settings = TargetSettings(
             kind=kind,
             cassettes=Path(cassettes),
@@ -187,6 +201,15 @@ def run(
         with reported():
             default = load_mapping(mapping_path).account if kind == "replay" else None
             account_target = prepare_account(settings, CLI_SPELLING, default_account=default)
+    names = []
+    for spec in chosen:
+        reason = account_target and not_runnable(account_target, spec, scenario_nodeid(spec.name))
+        if reason:
+            console.print(f"deselected {spec.name}: {reason}", soft_wrap=True, markup=False)
+        else:
+            names.append(spec.name)
+    if not names:
+        raise click.ClickException("every selected scenario was deselected (see above)")
     leftovers: list[str] = []
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"{target}: landing", total=len(names))
@@ -198,7 +221,14 @@ def run(
             from harness.runner import run_external
 
             results = run_external(
-                config, names, connector_spec, external, port=sandbox_port, on_result=advance
+                config,
+                names,
+                connector_spec,
+                external,
+                account=account_target,
+                port=sandbox_port,
+                on_result=advance,
+                on_leftover=leftovers.append,
             )
         elif account_target is None:
             results = run_catalogue(config, names, workers=workers, on_result=advance)
@@ -232,7 +262,6 @@ def run(
 
 def _external_options(
     spec: str,
-    target: str,
     secret: str | None,
     timeout: float,
     query: str | None,
@@ -242,8 +271,6 @@ def _external_options(
 
     if spec == REFERENCE:
         return None
-    if target != "sim":
-        raise click.UsageError(f"--connector {spec} runs against --target sim only")
     options: dict[str, Any] = {"timeout": timeout}
     if query:
         options["landing_query"] = query

@@ -230,7 +230,7 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
 
         def command(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
             bind(client)
-            return CommandConnector(
+            connector = CommandConnector(
                 client,
                 mapping,
                 argv,
@@ -242,6 +242,9 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
                 env=options.get("env"),
                 settle=settle,
             )
+            # Its exchanges are seen when it reaches NetSuite through the served loopback.
+            connector.observed = observe is not None and not options.get("netsuite_url")
+            return connector
 
         return DriverFactory(spec, command)
 

@@ -47,6 +47,15 @@ ENV_NAMES: dict[str, str] = {
     "base_url_override": "NETSUITE_BASE_URL",
 }
 TBA_FIELDS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
+
+
+def credential_variables(name: str) -> tuple[str, str]:
+    """The variables holding the TBA token of a named credential (a second role, e.g. the one
+    a scenario acts as): `woo-integration-view-only` -> NETSUITE_WOO_INTEGRATION_VIEW_ONLY_
+    TOKEN_ID and ..._TOKEN_SECRET. The token belongs to the integration of
+    NETSUITE_CONSUMER_KEY (a TBA token is a user, a role and an integration)."""
+    stem = "NETSUITE_" + "".join(c if c.isalnum() else "_" for c in name.upper())
+    return f"{stem}_TOKEN_ID", f"{stem}_TOKEN_SECRET"
 M2M_FIELDS = ("client_id", "certificate_id", "private_key")
 
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+=]{40,}|-----|\n")

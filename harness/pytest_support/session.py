@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +107,21 @@ class NsSession:
             except (ConfigFileError, OSError) as exc:
                 raise OptionError(f"the scenario catalogue cannot be used:\n{exc}") from None
         return self._catalogue
+
+    def not_runnable(self, items: Iterable[Any]) -> Iterator[tuple[Any, str]]:
+        """The scenario-parametrized tests that cannot run on this run's account, and why."""
+        from harness.pytest_support.selection import scenario_of
+        from harness.targets.scenario import not_runnable
+
+        if self.account is None:
+            return
+        for item in items:
+            name = scenario_of(item)
+            if name is None:
+                continue
+            reason = not_runnable(self.account, self.catalogue().get(name), item.nodeid)
+            if reason is not None:
+                yield item, f"scenario {name} {reason}"
 
     def landed(self, nodeid: str, landed: Landed) -> LandingRecord:
         """Keep one landing for the summary and the report."""

@@ -25,6 +25,7 @@ import requests
 import responses
 from requests import PreparedRequest
 
+from harness.netsuite.credentials import credential_variables
 from harness.netsuite.errors import error_detail
 from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import SandboxApp
@@ -125,16 +126,22 @@ class Sandbox:
         )
 
     def client_environment(self, base_url: str | None = None) -> dict[str, str]:
-        """The `NETSUITE_*` settings a client needs to reach this sandbox (first TBA token)."""
+        """The `NETSUITE_*` settings a client needs to reach this sandbox: the first TBA token,
+        and each other token of the same integration under its credential's name (for
+        scenarios that act as another role)."""
         env = {"NETSUITE_ACCOUNT": self.account_id}
         if self.profile.credentials.tba:
-            cred = self.profile.credentials.tba[0]
+            cred, *others = self.profile.credentials.tba
             env |= {
                 "NETSUITE_CONSUMER_KEY": cred.consumerKey,
                 "NETSUITE_CONSUMER_SECRET": cred.consumerSecret,
                 "NETSUITE_TOKEN_ID": cred.tokenId,
                 "NETSUITE_TOKEN_SECRET": cred.tokenSecret,
             }
+            for other in others:
+                if other.consumerKey == cred.consumerKey:
+                    token_var, secret_var = credential_variables(other.name)
+                    env |= {token_var: other.tokenId, secret_var: other.tokenSecret}
         env["NETSUITE_BASE_URL"] = base_url or self.base_url
         return env
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from harness.targets.settings import (
@@ -51,6 +51,7 @@ class AccountTarget:
     base_url_override: str | None = None
     governance: ConcurrencyBudget | None = None
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -78,7 +79,7 @@ class AccountTarget:
         from harness.netsuite.client import NetSuiteClient
         from harness.netsuite.retry import RetryPolicy
 
-        del credential  # one credential: the environment's
+        credentials = self.credentials_for(credential)
         session = requests.Session()
         retry = RetryPolicy(sleep=_no_sleep) if self.settings.kind == "replay" else None
         client = NetSuiteClient(
@@ -89,14 +90,37 @@ class AccountTarget:
             retry=retry,
             governance=self.governance,
             account_id=self.account_id,
-            secrets=self.secrets,
+            secrets=(*self.secrets, *(credentials.secrets() if credentials else ())),
         )
-        if self.credentials is not None:
-            client.auth = self.credentials.build_auth(session)
+        if credentials is not None:
+            client.auth = credentials.build_auth(session)
         else:
             key = _REPLAY_PLACEHOLDER_KEY
             client.auth = tba_auth(self.account_id, key, key, key, key)
         return client
+
+    def credentials_for(self, credential: str | None) -> Credentials | None:
+        """The environment's credential, with the named credential's token when it has one
+        (`credential_variables`); the environment's own for None."""
+        from harness.netsuite.credentials import credential_variables
+
+        if credential is None or self.credentials is None:
+            return self.credentials
+        token_var, secret_var = credential_variables(credential)
+        token, secret = self.env.get(token_var), self.env.get(secret_var)
+        if not token or not secret:
+            raise TargetConfigError(
+                "credential",
+                f"the scenario acts as credential {credential!r}: set {token_var} and "
+                f"{secret_var} (a TBA token of that role for the same integration)",
+            )
+        return replace(self.credentials, token_id=token, token_secret=secret)
+
+    def has_credential(self, credential: str) -> bool:
+        """Whether the environment holds a token for the named credential."""
+        from harness.netsuite.credentials import credential_variables
+
+        return all(self.env.get(name) for name in credential_variables(credential))
 
     def isolate(self) -> None:
         """Nothing to reset: each scenario's records are deleted after it instead."""
@@ -171,7 +195,7 @@ def prepare_account(
         except AuthConfigError:
             credentials = None  # replay works without credentials
         secrets = tuple(credentials.secrets()) if credentials else ()
-        return AccountTarget(settings, account, credentials, base_url, secrets=secrets)
+        return AccountTarget(settings, account, credentials, base_url, secrets=secrets, env=env)
     if account is None:
         pass_it = f", or pass {spelling.account}" if spelling.account else ""
         raise TargetConfigError(
@@ -189,6 +213,5 @@ def prepare_account(
     # One budget per process, slots shared through lock files: parallel workers together
     # stay within the account's concurrency limit.
     budget = ConcurrencyBudget(account, DEFAULT_LIMIT)
-    return AccountTarget(
-        settings, account, credentials, base_url, budget, secrets=tuple(credentials.secrets())
-    )
+    secrets = tuple(credentials.secrets())
+    return AccountTarget(settings, account, credentials, base_url, budget, secrets, env)

@@ -104,3 +104,28 @@ def describe_stale(nodeid: str, path: object, reasons: list[str], command: str) 
     lines.extend(f"  - {reason}" for reason in reasons)
     lines.append(f"record it again with:\n    {command}")
     return "\n".join(lines)
+
+
+def not_runnable(
+    target: SimTarget | AccountTarget, scenario: ScenarioSpec, nodeid: str
+) -> str | None:
+    """Why `scenario` cannot run on `target` (None: it can), known before anything is written.
+
+    A scenario that acts as a second credential (a restricted role) needs that credential's
+    token on an account (record, live), and in replay the cassette it was recorded into."""
+    credential = scenario.target.credential
+    if credential is None or isinstance(target, SimTarget):
+        return None
+    if target.settings.kind == "replay":
+        from harness.recording import cassette_path
+
+        path = cassette_path(target.settings.cassettes, nodeid)
+        if path.is_file():
+            return None
+        return f"acts as credential {credential!r} and was never recorded ({path} is missing)"
+    if target.has_credential(credential):
+        return None
+    from harness.netsuite.credentials import credential_variables
+
+    token, secret = credential_variables(credential)
+    return f"acts as credential {credential!r}: set {token} and {secret} to run it here"

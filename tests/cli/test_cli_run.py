@@ -65,7 +65,25 @@ def test_a_missed_expectation_exits_1_and_is_a_junit_failure(
 def test_no_matching_scenario_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     code, output = _run(runner, tmp_path, "-k", "no-such-scenario")
     assert code == 1
-    assert "no scenario name contains 'no-such-scenario'" in output
+    assert "no scenario matches -k 'no-such-scenario'" in output
+
+
+def test_k_takes_pytest_expressions(runner: CliRunner, tmp_path: Path) -> None:
+    code, output = _run(runner, tmp_path, "-k", "tax and not exempt and not include")
+    assert code == 0, output
+    report = json.loads((tmp_path / "out" / "harness-report.json").read_text())
+    names = sorted(row["scenario"] for row in report["results"])
+    assert names == [
+        "fee-negative-untaxed-shipping", "gift-card-not-taxable", "tax-california",
+        "tax-new-york-city",
+    ]
+
+
+def test_a_k_expression_pytest_cannot_parse_is_a_usage_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    code, output = _run(runner, tmp_path, "-k", "tax and")
+    assert code == 2 and "-k 'tax and'" in output
 
 
 def test_a_broken_catalogue_names_file_and_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -56,7 +56,17 @@ def test_run_refuses_an_unusable_connector_before_any_scenario(
     assert not (tmp_path / "harness-report.json").exists()
 
 
-def test_an_external_connector_runs_against_the_sim_target_only(tmp_path: Path) -> None:
+def test_a_connector_that_writes_nothing_is_not_pushed_in_replay_at_once(
+    tmp_path: Path,
+) -> None:
+    """The repo's cassettes hold the writes the reference connector made; a command that
+    makes none of them is not-pushed, judged when it exits, not after a landing timeout."""
     code, output = harness("run", "--connector", "command:true", "--target", "replay",
+                           "-k", "new-customer or tax-california", "--landing-timeout", "30",
                            "--report-dir", str(tmp_path))
-    assert code == 2 and "--target sim only" in output
+    assert code == 1, output
+    report = json.loads((tmp_path / "harness-report.json").read_text())
+    assert [row["verdict"]["outcome"] for row in report["results"]] == ["not-pushed"] * 2
+    assert all(row["seconds"] < 10 for row in report["results"])
+    summary = report["results"][0]["verdict"]["diagnosis"]["summary"]
+    assert "made none of the" in summary and "write(s) recorded for it" in summary

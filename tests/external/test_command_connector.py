@@ -165,3 +165,11 @@ def test_a_command_that_cannot_be_split_is_refused_at_once(
 ) -> None:
     with pytest.raises(ExternalConnectorError, match="command"):
         command(line, served)
+
+
+def test_a_program_that_never_reads_its_input_is_judged_by_its_exit() -> None:
+    """Writing the order (and flushing the pipe on close) to a program that has already
+    exited fails with EPIPE; that is the program's business, not a crash of the harness."""
+    for _ in range(5):
+        run = run_command(["true"], stdin=b"x" * 1_000_000, env=os.environ, timeout=10)
+        assert run.exit_code == 0

@@ -172,6 +172,9 @@ def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> Non
             "NETSUITE_CONSUMER_SECRET",
             "NETSUITE_TOKEN_ID",
             "NETSUITE_TOKEN_SECRET",
+            # the demo profile's second role, as scenarios that act as it find it
+            "NETSUITE_WOO_INTEGRATION_VIEW_ONLY_TOKEN_ID",
+            "NETSUITE_WOO_INTEGRATION_VIEW_ONLY_TOKEN_SECRET",
             "NETSUITE_BASE_URL",
         ]
         auth = OAuth1(

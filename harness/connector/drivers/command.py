@@ -125,11 +125,11 @@ def run_command(
     readers = [_CappedReader(process.stdout, output_cap), _CappedReader(process.stderr, output_cap)]
     for reader in readers:
         reader.start()
-    try:
+    # A program that does not read its input (or exits first) closes the pipe: writing, and
+    # flushing on close, then fail with EPIPE; its exit code tells the rest.
+    with contextlib.suppress(BrokenPipeError):
         process.stdin.write(stdin)
-    except BrokenPipeError:
-        pass  # the program did not read its input; its exit code tells the rest
-    finally:
+    with contextlib.suppress(BrokenPipeError):
         process.stdin.close()
     timed_out = False
     try:
@@ -175,6 +175,7 @@ class CommandConnector(ExternalConnector):
     """A connector run as a command once per order."""
 
     kind = "command"
+    synchronous = True
 
     def __init__(
         self,

@@ -156,6 +156,7 @@ class PythonConnector(ExternalConnector):
     """A connector that is a Python function, called with each order."""
 
     kind = "python"
+    synchronous = True
 
     def __init__(
         self,
@@ -173,6 +174,7 @@ class PythonConnector(ExternalConnector):
         self.name = f"python:{label}"
         self.argument = argument_kind(self.function)
         self.env = netsuite_environment(client, netsuite_url)
+        self.observed = True  # its requests run in this process, copied into the call log
         self.host = urlsplit(self.env["NETSUITE_BASE_URL"]).hostname or ""
 
     def _argument(self, order: WooOrder) -> Any:

@@ -1,0 +1,92 @@
+"""The catalogue on a NetSuite account (live, record) or its cassettes (replay), one
+scenario at a time, each scenario's records deleted after it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from harness.catalogue.spec import ScenarioSpec, load_catalogue
+from harness.landing.verdict import Diagnosis, Verdict
+from harness.mapping import load_mapping
+from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.errors import NetSuiteError
+from harness.recording import RecordingError
+from harness.recording.paths import scenario_nodeid
+from harness.runner.core import ConnectorFactory, ScenarioResult, run_scenario
+from harness.runner.pool import RunConfig
+from harness.targets.account import AccountTarget
+from harness.targets.cleanup import delete_created
+from harness.targets.scenario import activate
+
+
+def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResult:
+    """A scenario the cassettes could not answer: not met, and saying why."""
+    diagnosis = Diagnosis(
+        "transport",
+        f"No recorded answer for scenario {spec.name}: {problem}",
+        "Record the scenario again (the command is in the message), then replay.",
+        (problem,),
+    )
+    verdict = Verdict(order="?", outcome="not-pushed", scenario=spec.name, diagnosis=diagnosis)
+    return ScenarioResult(spec.name, spec.expect, verdict, seconds)
+
+
+def clean_up(target: AccountTarget, result: ScenarioResult) -> list[str]:
+    """Delete what `result`'s calls created, newest first; what could not be, one line each."""
+    return delete_created(target.client(), [Call(**call) for call in result.calls])
+
+
+def record_command(name: str) -> str:
+    """How `harness run` records one scenario again."""
+    return f"harness run --target record -k {name}"
+
+
+def run_on_account(
+    target: AccountTarget,
+    config: RunConfig,
+    names: Sequence[str],
+    *,
+    connector_factory: ConnectorFactory | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_leftover: Callable[[str], None] | None = None,
+) -> list[ScenarioResult]:
+    """The named scenarios, one after the other, against an account or its cassettes,
+    through the reference connector or `connector_factory`'s.
+
+    Each scenario's records are deleted after it (newest first) unless the target keeps
+    them. Cassettes are the pytest plugin's own (`scenario_nodeid`), so one recorded with
+    `pytest --ns-target=record scenarios/test_catalogue.py` replays here, and the other way."""
+    catalogue = load_catalogue(config.catalogue)
+    mapping = load_mapping(config.mapping)
+    settings = target.settings
+    results: list[ScenarioResult] = []
+    for name in names:
+        spec = catalogue.get(name)
+        started = time.perf_counter()
+        try:
+            with activate(
+                target,
+                CallLog(),
+                nodeid=scenario_nodeid(name),
+                record_command=record_command(name),
+                scenario=spec,
+                mapping=mapping,
+            ) as active:
+                result = run_scenario(
+                    spec, config.seed, target, mapping, connector_factory, replay=active.replay
+                )
+        except RecordingError as exc:
+            result = _unplayed(spec, str(exc), time.perf_counter() - started)
+        if settings.uses_account and not settings.keep_records:
+            try:
+                leftovers = clean_up(target, result)
+            except NetSuiteError as exc:
+                leftovers = [f"cleanup after {name}: {exc}"]
+            for line in leftovers:
+                if on_leftover is not None:
+                    on_leftover(line)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results

@@ -1,0 +1,145 @@
+"""The catalogue through a connector we don't own, in every target, and where a connector
+in another process reaches NetSuite (the served sandbox, or the recording proxy)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping as Settings
+from contextlib import contextmanager
+from typing import Any
+
+from harness.catalogue.spec import load_catalogue
+from harness.connector.drivers.watch import DEFAULT_TIMEOUT
+from harness.connector.external import (
+    DriverFactory,
+    ExternalConnectorError,
+    ObservedServer,
+    connector_from_spec,
+    serve_for_connectors,
+    split_spec,
+)
+from harness.mapping import load_mapping
+from harness.runner.accounts import run_on_account
+from harness.runner.core import ScenarioResult, run_scenario
+from harness.runner.pool import RunConfig
+from harness.targets.account import AccountTarget
+from harness.targets.proxy import ForwardingApp
+from harness.targets.sim import SimTarget
+
+REFERENCE = "reference"
+
+
+def check_spec(spec: str, options: Settings[str, Any]) -> None:
+    """Refuse at once a connector `harness run` cannot drive (before any scenario runs)."""
+    if spec == REFERENCE:
+        return
+    kind, _ = split_spec(spec)
+    if kind == "store":
+        # The store numbers the orders it creates, and a run verifies the scenario's own
+        # order; store connectors are driven through the library (StoreConnector).
+        raise ExternalConnectorError(
+            "harness run cannot drive a store: connector yet (the store renumbers each order); "
+            "use webhook:, command: or python:, or StoreConnector from the library"
+        )
+    connector_from_spec(spec, **options).close()  # checks the spec and every option
+
+
+def run_external(
+    config: RunConfig,
+    names: Sequence[str],
+    spec: str,
+    options: Settings[str, Any],
+    *,
+    account: AccountTarget | None = None,
+    port: int = 0,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_leftover: Callable[[str], None] | None = None,
+) -> list[ScenarioResult]:
+    """The named scenarios, one after the other, through the connector `spec` names, in the
+    embedded sandbox (no `account`) or on `account` (live, record, replay).
+
+    A connector in another process reaches NetSuite on 127.0.0.1:`port` (0: any free port;
+    see `connector_endpoint`); one that runs on its own (a webhook receiver) is started with
+    NETSUITE_BASE_URL pointing there."""
+    check_spec(spec, options)
+    if account is not None:
+        with connector_endpoint(account, port=port) as endpoint:
+            factory = connector_from_spec(spec, observe=endpoint, **options)
+            try:
+                return run_on_account(
+                    account,
+                    config,
+                    names,
+                    connector_factory=factory,
+                    on_result=on_result,
+                    on_leftover=on_leftover,
+                )
+            finally:
+                if endpoint is not None:
+                    endpoint.observe(None)
+                factory.close()
+    catalogue = load_catalogue(config.catalogue)
+    mapping = load_mapping(config.mapping)
+    results: list[ScenarioResult] = []
+    with SimTarget(config.account) as target, connector_endpoint(target, port=port) as server:
+        assert server is not None
+        factory = connector_from_spec(spec, observe=server, **options)
+        try:
+            for name in names:
+                result = run_scenario(catalogue.get(name), config.seed, target, mapping, factory)
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+        finally:
+            server.observe(None)
+            factory.close()
+    return results
+
+
+@contextmanager
+def connector_endpoint(
+    target: SimTarget | AccountTarget, *, port: int = 0
+) -> Iterator[ObservedServer | None]:
+    """Where a connector in another process reaches NetSuite, its exchanges copied into each
+    scenario's call log: the embedded sandbox served over HTTP (sim), or the recording proxy
+    that sends its requests on through the cassette recorder (record, replay). None for live:
+    the connector reaches the account itself, with its own configuration."""
+    if isinstance(target, SimTarget):
+        with serve_for_connectors(target, port=port) as served:
+            yield served
+        return
+    if not target.settings.uses_cassettes:
+        yield None
+        return
+    app = ForwardingApp(target)
+    with ObservedServer(app, port=port) as proxy:
+        app.public_url = proxy.url
+        yield proxy
+
+
+@contextmanager
+def connector_session(
+    spec: str | None,
+    *,
+    secret: str | None = None,
+    observe: ObservedServer | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Iterator[DriverFactory | None]:
+    """One driver factory for a whole session of landings (None: the reference connector).
+
+    With `observe` (sim: the sandbox served over HTTP), connectors in other processes reach
+    the sandbox there and their exchanges land in each scenario's call log; without it (live,
+    record) connectors reach the account the NETSUITE_* environment names."""
+    if spec is None or spec == REFERENCE:
+        yield None
+        return
+    kind, _ = split_spec(spec)
+    options: dict[str, Any] = {"timeout": timeout, "observe": observe}
+    if kind == "webhook":
+        options["secret"] = secret or os.environ.get("WOO_WEBHOOK_SECRET")
+    factory = connector_from_spec(spec, **options)
+    try:
+        yield factory
+    finally:
+        factory.close()

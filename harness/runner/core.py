@@ -1,0 +1,207 @@
+"""The one landing core: an order or an order spec pushed through a connector into a
+target and verified (`land`), and one catalogue scenario end to end (`run_scenario`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.catalogue.spec import ScenarioSpec
+from harness.connector.refdata import KnownRefs
+from harness.connector.reference import ReferenceConnector
+from harness.landing.refdata import AccountRefs, ReferenceData
+from harness.landing.verdict import Diagnosis, Verdict
+from harness.landing.verify import verify
+from harness.mapping import Mapping
+from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.client import NetSuiteClient
+from harness.push import Connector, PushResult
+from harness.recording import Recorder, ReplayMark, SkippedWritesError
+from harness.targets.base import Target
+from harness.woo.generate import apply_update, generate
+from harness.woo.order import WooOrder
+from harness.woo.orderspec import OrderSpec
+
+ConnectorFactory = Callable[[NetSuiteClient, Mapping], Connector]
+
+
+@dataclass
+class RunCaches:
+    """The account's reference data as learnt by one run: items, ship items, tax codes,
+    subsidiaries, currencies (never customers), shared by its landings so a catalogue run
+    asks NetSuite for each of them once rather than once per order."""
+
+    connector: KnownRefs = field(default_factory=dict)
+    landing: AccountRefs = field(default_factory=AccountRefs)
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario's verdict, whether it met its expectation, and its API calls."""
+
+    scenario: str
+    expected: str
+    verdict: Verdict
+    seconds: float
+    calls: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.verdict.met(self.expected)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "expected": self.expected,
+            "met": self.met,
+            "seconds": round(self.seconds, 4),
+            "verdict": self.verdict.to_json(),
+            "calls": list(self.calls),
+        }
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One order pushed and verified: the verdict, the order as last pushed, and the calls
+    this landing made (the connector's and the read-back's)."""
+
+    verdict: Verdict
+    order: WooOrder
+    seconds: float
+    calls: tuple[Call, ...] = ()
+
+
+def land(
+    what: WooOrder | OrderSpec,
+    connector: Connector,
+    reader: NetSuiteClient,
+    calllog: CallLog,
+    mapping: Mapping,
+    *,
+    seed: int = 0,
+    scenario: str | None = None,
+    lookups: ReferenceData | None = None,
+    replay: Recorder | None = None,
+) -> Landing:
+    """Push an order through `connector` and verify where it landed: the one landing core.
+
+    An order spec is generated with `seed`, pushed, then pushed again after each of its
+    `updates` (as WooCommerce's order.updated deliveries would). A given order whose own
+    numbers do not add up is not pushed: verification explains it as `invalid-order`.
+    `reader` reads back, best with the account's default role: the connector's role may be
+    the very thing under test. `calllog` is the one both clients write to; only this
+    landing's part of it is evidence.
+
+    With `replay` (a cassette answering), the verdict comes only from what this run did: a
+    request of the connector's that the cassette cannot answer raises its `ReplayMissError`
+    even if the connector swallowed it; a connector that made none of the writes still
+    recorded is `not-pushed` (nothing is read back: the cassette's answers describe writes
+    this run never made); one that made some but passed over others raises
+    `SkippedWritesError`."""
+    started = time.perf_counter()
+    first_call = len(calllog)
+    mark = replay.mark() if replay is not None else None
+    push: PushResult | None
+    if isinstance(what, WooOrder):
+        order = what
+        push = None if order.check_invariants() else connector.push(order)
+    else:
+        order = generate(what, seed)
+        push = connector.push(order)
+        for step, update in enumerate(what.updates, start=1):
+            order = apply_update(order, update, step)
+            push = connector.push(order)
+    unpushed = _replay_after_push(replay, mark, order, scenario)
+    if unpushed is not None:
+        verdict = unpushed
+    else:
+        evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
+        verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
+        _replay_after_verify(replay, mark)
+    calls = tuple(calllog.calls[first_call:])
+    return Landing(verdict, order, time.perf_counter() - started, calls)
+
+
+def _replay_after_push(
+    replay: Recorder | None, mark: ReplayMark | None, order: WooOrder, scenario: str | None
+) -> Verdict | None:
+    """The connector's misses raised; `not-pushed` when it made none of the recorded writes."""
+    if replay is None or mark is None:
+        return None
+    report = replay.report_since(mark)
+    if report.misses:
+        raise report.misses[0]
+    if report.writes_played or not report.unplayed_writes:
+        return None
+    writes = ", ".join(report.unplayed_writes)
+    number = order.number or str(order.id)
+    summary = (
+        f"Order #{number} was not sent to NetSuite: the connector made none of the "
+        f"{len(report.unplayed_writes)} write(s) recorded for it ({writes})."
+    )
+    hint = (
+        "Check the connector's own log for why it sent nothing. If it is meant to skip this "
+        f"order now, record the scenario again: {replay.record_command}"
+    )
+    diagnosis = Diagnosis("sync-rule", summary, hint, report.unplayed_writes)
+    return Verdict(order=number, outcome="not-pushed", scenario=scenario, diagnosis=diagnosis)
+
+
+def _replay_after_verify(replay: Recorder | None, mark: ReplayMark | None) -> None:
+    """Misses of the read-back raised; writes the connector passed over raised."""
+    if replay is None or mark is None:
+        return
+    report = replay.report_since(mark)
+    if report.misses:
+        raise report.misses[0]
+    if report.skipped_writes:
+        skipped = ", ".join(report.skipped_writes)
+        raise SkippedWritesError(
+            f"Replay of {replay.path}: the code under test made some of the recorded writes "
+            f"but passed over {skipped}. The answers it read back describe writes this run "
+            f"never made. If the change is intended, record it again:\n"
+            f"    {replay.record_command}",
+            list(report.skipped_writes),
+        )
+
+
+def run_scenario(
+    spec: ScenarioSpec,
+    seed: int,
+    target: Target,
+    mapping: Mapping,
+    connector_factory: ConnectorFactory | None = None,
+    caches: RunCaches | None = None,
+    replay: Recorder | None = None,
+) -> ScenarioResult:
+    """One catalogue scenario on a fresh target: its role's client pushes, the default
+    role reads back. Without `connector_factory`, the reference connector pushes; `caches`
+    lets the scenarios of one run share what they learnt about the account's reference data;
+    `replay` is the cassette answering, if one is (see `land`)."""
+    started = time.perf_counter()
+    target.isolate()
+    calllog = CallLog()
+    client = target.client(spec.target.credential, calllog)
+    if connector_factory is not None:
+        connector = connector_factory(client, mapping)
+    else:
+        connector = ReferenceConnector(client, mapping, known=caches.connector if caches else None)
+    reader = target.client(None, calllog)
+    lookups = ReferenceData(reader, account=caches.landing) if caches else None
+    landing = land(
+        spec,
+        connector,
+        reader,
+        calllog,
+        mapping,
+        seed=seed,
+        scenario=spec.name,
+        lookups=lookups,
+        replay=replay,
+    )
+    calls = tuple(call.to_dict() for call in landing.calls)
+    return ScenarioResult(
+        spec.name, spec.expect, landing.verdict, time.perf_counter() - started, calls
+    )
