@@ -9,7 +9,7 @@ every pytest run in an environment where the harness is installed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -273,27 +273,31 @@ def ns_http_sandbox(
 
 
 @pytest.fixture(scope="session")
+def ns_connector_endpoint(
+    request: pytest.FixtureRequest, ns_config: NsConfig
+) -> Iterator[ObservedServer | None]:
+    """Where a connector in another process reaches NetSuite, its exchanges copied into each
+    test's call log: the embedded sandbox over HTTP (sim), or a loopback recording proxy
+    (record, replay: its requests are recorded into, or answered from, the test's cassette).
+    None in live: the connector reaches the account itself."""
+    if ns_config.target == "sim":
+        yield request.getfixturevalue("ns_http_sandbox")
+        return
+    from harness.runner import connector_endpoint
+
+    with connector_endpoint(_session(request.config).require_account()) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
 def ns_connector_factory(
     request: pytest.FixtureRequest, ns_config: NsConfig
 ) -> Iterator[DriverFactory | None]:
     """--ns-connector's driver factory for the whole session (None: the reference connector)."""
-    from harness.connector.external import ExternalConnectorError, LandingQueryError
-    from harness.runner import connector_session
-
     external = ns_config.connector not in (None, "", "reference")
-    server = request.getfixturevalue("ns_http_sandbox") if external else None
-    with ExitStack() as stack:
-        try:
-            factory = stack.enter_context(
-                connector_session(ns_config.connector, secret=ns_config.webhook_secret,
-                                  observe=server)
-            )
-        except (ExternalConnectorError, LandingQueryError) as exc:
-            problem = f"--ns-connector {ns_config.connector}: {exc}"
-        else:
-            yield factory
-            return
-    _fail(problem)
+    endpoint = request.getfixturevalue("ns_connector_endpoint") if external else None
+    with _failing_cleanly(), _session(request.config).connectors(endpoint) as factory:
+        yield factory
 
 
 @pytest.fixture
@@ -324,18 +328,18 @@ def connector(
 
 @pytest.fixture
 def external_connector(
-    netsuite: NetSuiteClient, mapping: Mapping, ns_http_sandbox: ObservedServer | None
+    netsuite: NetSuiteClient, mapping: Mapping, ns_connector_endpoint: ObservedServer | None
 ) -> Iterator[Callable[..., Connector]]:
     """`external_connector("webhook:URL", secret=..., **options) -> Connector` for this test's
-    target (harness.connector.external.connector_from_spec; in sim, connectors in other
-    processes reach the sandbox over HTTP); torn down after the test."""
+    target (harness.connector.external.connector_from_spec; connectors in other processes
+    reach NetSuite through `ns_connector_endpoint`); torn down after the test."""
     from harness.connector.external import connector_from_spec
 
     factories: list[DriverFactory] = []
 
     def make(spec: str, **options: Any) -> Connector:
-        if ns_http_sandbox is not None:
-            options.setdefault("observe", ns_http_sandbox)
+        if ns_connector_endpoint is not None:
+            options.setdefault("observe", ns_connector_endpoint)
         factories.append(connector_from_spec(spec, **options))
         return factories[-1](netsuite, mapping)
 

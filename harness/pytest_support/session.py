@@ -21,6 +21,7 @@ from harness.targets.sim import SimTarget, check_profile
 
 if TYPE_CHECKING:
     from harness.catalogue.spec import Catalogue, ScenarioSpec
+    from harness.connector.external import DriverFactory, ObservedServer
     from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
     from harness.pytest_support.lander import Landed
@@ -122,6 +123,30 @@ class NsSession:
             reason = not_runnable(self.account, self.catalogue().get(name), item.nodeid)
             if reason is not None:
                 yield item, f"scenario {name} {reason}"
+
+    def require_account(self) -> AccountTarget:
+        """The account of a live/record/replay run."""
+        if self.account is None:
+            raise TargetFailure(f"--ns-target={self.config.target} has no NetSuite account")
+        return self.account
+
+    @contextmanager
+    def connectors(self, endpoint: ObservedServer | None) -> Iterator[DriverFactory | None]:
+        """--ns-connector's driver factory (None: the reference connector); a connector that
+        cannot be driven fails as a TargetFailure naming the option."""
+        from harness.connector.external import ExternalConnectorError, LandingQueryError
+        from harness.runner import connector_session
+
+        spec = self.config.connector
+        session = connector_session(spec, secret=self.config.webhook_secret, observe=endpoint)
+        try:
+            factory = session.__enter__()
+        except (ExternalConnectorError, LandingQueryError) as exc:
+            raise TargetFailure(f"--ns-connector {spec}: {exc}") from None
+        try:
+            yield factory
+        finally:
+            session.__exit__(None, None, None)
 
     def landed(self, nodeid: str, landed: Landed) -> LandingRecord:
         """Keep one landing for the summary and the report."""

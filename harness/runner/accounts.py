@@ -3,8 +3,10 @@ scenario at a time, each scenario's records deleted after it."""
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.landing.verdict import Diagnosis, Verdict
@@ -37,9 +39,12 @@ def clean_up(target: AccountTarget, result: ScenarioResult) -> list[str]:
     return delete_created(target.client(), [Call(**call) for call in result.calls])
 
 
-def record_command(name: str) -> str:
-    """How `harness run` records one scenario again."""
-    return f"harness run --target record -k {name}"
+def record_command(name: str, cassettes: Path, connector: str | None = None) -> str:
+    """How `harness run` records one scenario again, into the same cassettes."""
+    parts = ["harness", "run", "--target", "record", "-k", name, "--cassettes", str(cassettes)]
+    if connector:
+        parts += ["--connector", connector]
+    return shlex.join(parts)
 
 
 def run_on_account(
@@ -69,7 +74,9 @@ def run_on_account(
                 target,
                 CallLog(),
                 nodeid=scenario_nodeid(name),
-                record_command=record_command(name),
+                record_command=record_command(
+                    name, settings.cassettes, getattr(connector_factory, "spec", None)
+                ),
                 scenario=spec,
                 mapping=mapping,
             ) as active:

@@ -116,6 +116,20 @@ class AccountTarget:
             )
         return replace(self.credentials, token_id=token, token_secret=secret)
 
+    def credentials_for_token(self, token_id: str) -> Credentials | None:
+        """The credential whose TBA token is `token_id`: the environment's own, or a named
+        one (`NETSUITE_<NAME>_TOKEN_ID`); None when the environment holds no such token."""
+        if self.credentials is None:
+            return None
+        if self.credentials.token_id == token_id:
+            return self.credentials
+        for name, value in self.env.items():
+            if value == token_id and name.startswith("NETSUITE_") and name.endswith("_TOKEN_ID"):
+                secret = self.env.get(name.removesuffix("_ID") + "_SECRET")
+                if secret:
+                    return replace(self.credentials, token_id=token_id, token_secret=secret)
+        return None
+
     def has_credential(self, credential: str) -> bool:
         """Whether the environment holds a token for the named credential."""
         from harness.netsuite.credentials import credential_variables

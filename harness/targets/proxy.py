@@ -9,19 +9,24 @@ blocked. A request the cassette cannot answer gets a NetSuite-shaped 502, and th
 miss is kept by the recorder, so the landing fails with the nearest-request diff whatever
 the connector does with the answer.
 
-The connector's own signature is not checked here (the harness signs again): TBA signing
-is checked against the embedded sandbox, which verifies every signature (sim).
+The harness signs again with the credential whose token the connector signed with (so a
+scenario acting as a second role still acts as it); a token the environment does not hold
+is refused as NetSuite refuses it. The signature itself is not checked here: TBA signing is
+checked against the embedded sandbox, which verifies every signature (sim).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 import requests
+from requests.auth import AuthBase
 
 if TYPE_CHECKING:
     from harness.targets.account import AccountTarget
@@ -48,6 +53,13 @@ _NOT_RETURNED = frozenset(
     {"connection", "content-encoding", "content-length", "keep-alive", "transfer-encoding"}
 )
 _TIMEOUT = 60.0
+# NetSuite's 401 detail for a token it does not know (reference netsuite-rest.md 3.8, a live
+# error body).
+_INVALID_LOGIN = (
+    "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at "
+    "Setup > Users/Roles > User Management > View Login Audit Trail."
+)
+_TOKEN = re.compile(r'oauth_token="([^"]*)"')
 
 
 def _request_headers(environ: WSGIEnvironment) -> dict[str, str]:
@@ -79,14 +91,16 @@ def _path(environ: WSGIEnvironment) -> str:
     return str(environ.get("PATH_INFO", "/")) + (f"?{query}" if query else "")
 
 
-def _error(status: int, title: str, detail: str) -> tuple[str, list[tuple[str, str]], bytes]:
+def _error(
+    status: int, title: str, detail: str, *, code: str = "UNEXPECTED_ERROR"
+) -> tuple[str, list[tuple[str, str]], bytes]:
     """NetSuite's error body, so a connector's error handling reads it as it would NetSuite's."""
     body = json.dumps(
         {
             "type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.3",
             "title": title,
             "status": status,
-            "o:errorDetails": [{"detail": detail, "o:errorCode": "UNEXPECTED_ERROR"}],
+            "o:errorDetails": [{"detail": detail, "o:errorCode": code}],
         }
     ).encode("utf-8")
     headers = [("Content-Type", "application/vnd.oracle.resource+json; type=error")]
@@ -100,10 +114,11 @@ class ForwardingApp:
     account are rewritten to it, so a connector that follows them stays on the loopback."""
 
     def __init__(self, target: AccountTarget, public_url: str = "") -> None:
+        self.target = target
         self.base_url = target.base_url.rstrip("/")
         self.public_url = public_url.rstrip("/")
-        self._auth = target.client().auth
         self._session = requests.Session()
+        self._auths: dict[str | None, AuthBase] = {}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self._forward(environ)
@@ -113,12 +128,15 @@ class ForwardingApp:
     def _forward(self, environ: WSGIEnvironment) -> tuple[str, list[tuple[str, str]], bytes]:
         from harness.recording import RecordingError
 
+        auth = self._auth_for(str(environ.get("HTTP_AUTHORIZATION", "")))
+        if auth is None:
+            return _error(401, "Unauthorized", _INVALID_LOGIN, code="INVALID_LOGIN")
         request = requests.Request(
             str(environ.get("REQUEST_METHOD", "GET")),
             self.base_url + _path(environ),
             headers=_request_headers(environ),
             data=_body(environ) or None,
-            auth=self._auth,
+            auth=auth,
         )
         try:
             answer = self._session.send(
@@ -136,6 +154,25 @@ class ForwardingApp:
             if name.lower() not in _NOT_RETURNED
         ]
         return f"{answer.status_code} {answer.reason or ''}".rstrip(), headers, answer.content
+
+    def _auth_for(self, authorization: str) -> AuthBase | None:
+        """How the harness signs for the token the connector signed with (its own credential
+        when the connector sent no TBA token, or when replaying without credentials)."""
+        found = _TOKEN.search(authorization)
+        token = unquote(found.group(1)) if found else None
+        if self.target.credentials is None or token == self.target.credentials.token_id:
+            token = None
+        if token not in self._auths:
+            if token is None:
+                own = self.target.client().auth
+                assert own is not None, "an account target's client always signs"
+                self._auths[None] = own
+            else:
+                credentials = self.target.credentials_for_token(token)
+                if credentials is None:
+                    return None
+                self._auths[token] = credentials.build_auth(self._session)
+        return self._auths[token]
 
     def _local(self, location: str) -> str:
         if self.public_url and location.startswith(self.base_url):
