@@ -9,7 +9,7 @@ secrets from the environment (the leak scan).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from harness.catalogue.spec import Catalogue
@@ -18,19 +18,24 @@ from harness.recording import CassetteMetadata, CassetteProblem, check_cassettes
 from harness.recording.paths import CATALOGUE_TEST, cassette_path, scenario_nodeid
 
 
-def catalogue_metadata(
+def expected_metadata(
     catalogue: Catalogue, mapping: ConnectorMapping
-) -> dict[str, CassetteMetadata]:
-    """Node id -> what recording that catalogue scenario would write down today."""
-    return {
-        scenario_nodeid(spec.name): CassetteMetadata.describe(
-            nodeid=scenario_nodeid(spec.name),
-            scenario=spec.name,
+) -> Callable[[CassetteMetadata], CassetteMetadata]:
+    """What the test of a recorded cassette would write down today: its scenario (by the name
+    it recorded, in any test) as the catalogue now has it, and the mapping, as the pytest
+    plugin describes a recording."""
+    specs = {spec.name: spec for spec in catalogue.scenarios}
+
+    def expected(recorded: CassetteMetadata) -> CassetteMetadata:
+        spec = specs.get(recorded.scenario or "")
+        return CassetteMetadata.describe(
+            nodeid=recorded.nodeid,
+            scenario=recorded.scenario if spec is not None else None,
             scenario_spec=spec,
             mapping=mapping,
         )
-        for spec in catalogue.scenarios
-    }
+
+    return expected
 
 
 def environment_secrets(env: Mapping[str, str] = os.environ) -> list[str]:
@@ -57,13 +62,12 @@ def audit(
 
     Without `nodeids` (e.g. `pytest --collect-only -q` output) only the catalogue suite's
     cassettes can be called orphaned: other tests' cassettes are not judged on that point."""
-    current = catalogue_metadata(catalogue, mapping)
-    known = set(current) | set(nodeids or ())
+    known = {scenario_nodeid(spec.name) for spec in catalogue.scenarios} | set(nodeids or ())
     problems = check_cassettes(
         cassette_dir,
         secrets=list(secrets),
         known_nodeids=known,
-        current=current,
+        expected=expected_metadata(catalogue, mapping),
         max_age_days=max_age_days,
     )
     if nodeids is not None:

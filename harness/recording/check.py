@@ -2,12 +2,14 @@
 
 A cassette directory rots quietly: tests are renamed (orphaned cassettes), scenarios and
 mappings change (stale ones), someone hand-edits a file (unscrubbed or unplayable ones). This
-walks every cassette and says which problem each one has.
+walks every cassette and says which problem each one has. Staleness is judged exactly as the
+pytest plugin judges a cassette before replaying it (`CassetteMetadata.check_staleness`
+against what recording it would write down today).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +21,9 @@ from harness.recording.metadata import CassetteMetadata
 from harness.recording.paths import SUFFIX, cassette_path
 from harness.recording.scrub import Scrubber
 
-ProblemKind = Literal["stale", "orphaned", "unscrubbed", "unplayable"]
+ProblemKind = Literal["stale", "orphaned", "unscrubbed", "unplayable", "empty"]
+Expected = Callable[[CassetteMetadata], CassetteMetadata | None]
+"""What recording a cassette's test would write down today, from what it wrote then."""
 
 
 @dataclass(frozen=True)
@@ -37,16 +41,17 @@ def check_cassettes(
     *,
     secrets: Sequence[str] = (),
     known_nodeids: Iterable[str] | None = None,
-    current: Mapping[str, CassetteMetadata] | None = None,
+    expected: Expected | None = None,
     max_age_days: float | None = None,
     now: datetime | None = None,
 ) -> list[CassetteProblem]:
     """Every problem of every cassette under `cassette_dir`, sorted by path.
 
-    `known_nodeids` (the collected tests) enables the orphan check; `current` (what each node
-    id would record now) the scenario/mapping comparison; `max_age_days` the age limit."""
+    `known_nodeids` (the collected tests) enables the orphan check; `expected` (what each
+    cassette's test would record now) the scenario/mapping comparison; `max_age_days` the age
+    limit. A cassette that holds no interaction is a problem too: it replays nothing."""
     scrubber = Scrubber(secrets)
-    expected = (
+    known = (
         None
         if known_nodeids is None
         else {cassette_path(cassette_dir, nodeid).resolve() for nodeid in known_nodeids}
@@ -55,15 +60,15 @@ def check_cassettes(
     for path in sorted(Path(cassette_dir).rglob("*" + SUFFIX)):
         if path.name.startswith("."):
             continue  # a write in progress
-        problems.extend(_check_one(path, scrubber, expected, current, max_age_days, now))
+        problems.extend(_check_one(path, scrubber, known, expected, max_age_days, now))
     return problems
 
 
 def _check_one(
     path: Path,
     scrubber: Scrubber,
-    expected: set[Path] | None,
-    current: Mapping[str, CassetteMetadata] | None,
+    known: set[Path] | None,
+    expected: Expected | None,
     max_age_days: float | None,
     now: datetime | None,
 ) -> list[CassetteProblem]:
@@ -71,10 +76,10 @@ def _check_one(
     leaks = find_leaks(path, scrubber)
     if leaks:
         problems.append(CassetteProblem(path, "unscrubbed", summarize(leaks)))
-    if expected is not None and path.resolve() not in expected:
+    if known is not None and path.resolve() not in known:
         problems.append(CassetteProblem(path, "orphaned", "no collected test records into it"))
     try:
-        _, metadata = parse_document(path.read_text(encoding="utf-8"), path)
+        data, metadata = parse_document(path.read_text(encoding="utf-8"), path)
     except UnicodeDecodeError:
         return [*problems, CassetteProblem(path, "unplayable", "not UTF-8 text")]
     except CassetteUnplayableError as exc:
@@ -84,7 +89,10 @@ def _check_one(
             CassetteProblem(path, "unplayable", "no harness metadata (not recorded by the harness)")
         )
         return problems
-    wanted = (current or {}).get(metadata.nodeid or "") or CassetteMetadata()
+    if not data.get("interactions"):
+        detail = "holds no interactions: it replays nothing (was its test skipped when recorded?)"
+        problems.append(CassetteProblem(path, "empty", detail))
+    wanted = (expected(metadata) if expected else None) or CassetteMetadata()
     reasons = metadata.check_staleness(wanted, max_age_days=max_age_days, now=now)
     problems.extend(CassetteProblem(path, "stale", reason) for reason in reasons)
     return problems

@@ -106,3 +106,30 @@ def test_other_tests_cassettes_are_orphaned_only_against_collected_node_ids(
 def test_a_missing_directory_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     code, output = _check(runner, str(tmp_path / "nowhere"))
     assert code == 2 and "no such cassette directory" in output
+
+
+def test_a_cassette_with_no_interactions_is_a_problem(runner: CliRunner, cassettes: Path) -> None:
+    """What a scenario skipped while recording leaves behind: it would replay nothing."""
+    path = cassettes / SUITE / "test_scenario[new-customer].yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("interactions:")] + "interactions: []\n")
+    code, output = _check(runner, str(cassettes))
+    assert code == 1
+    assert "test_scenario[new-customer].yaml: empty: holds no interactions" in output
+
+
+def test_a_scenario_cassette_outside_the_catalogue_suite_goes_stale_too(
+    runner: CliRunner, cassettes: Path, tmp_path: Path
+) -> None:
+    """A store's own test that lands a catalogue scenario records its name: when the
+    scenario changes, the check says so, as the plugin does when it replays it."""
+    mine = cassettes / "tests" / "test_mine" / "test_lands[guest-checkout].yaml"
+    mine.parent.mkdir(parents=True)
+    (cassettes / SUITE / "test_scenario[guest-checkout].yaml").replace(mine)
+    text = catalogue_path().read_text()
+    head, tail = text.split("- name: guest-checkout", 1)
+    changed = tmp_path / "catalogue.yaml"
+    changed.write_text(head + "- name: guest-checkout" + tail.replace("quantity: 3", "quantity: 4", 1))
+    code, output = _check(runner, str(cassettes), "--catalogue", str(changed))
+    assert code == 1
+    assert "test_lands[guest-checkout].yaml: stale" in output
