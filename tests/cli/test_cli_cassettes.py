@@ -129,7 +129,8 @@ def test_a_scenario_cassette_outside_the_catalogue_suite_goes_stale_too(
     text = catalogue_path().read_text()
     head, tail = text.split("- name: guest-checkout", 1)
     changed = tmp_path / "catalogue.yaml"
-    changed.write_text(head + "- name: guest-checkout" + tail.replace("quantity: 3", "quantity: 4", 1))
+    tail = tail.replace("quantity: 3", "quantity: 4", 1)
+    changed.write_text(head + "- name: guest-checkout" + tail)
     code, output = _check(runner, str(cassettes), "--catalogue", str(changed))
     assert code == 1
     assert "test_lands[guest-checkout].yaml: stale" in output
