@@ -159,6 +159,8 @@ async function push(order) {
     if (!name) throw new CannotMap(`shipping method ${shipping.method_id} is not mapped`);
     body.shipMethod = { id: await lookup("shipitem", name) };
     body.shippingCost = amount(order.shipping_total);
+    const taxed = (shipping.taxes || []).find((t) => amount(t.total) && codes[t.id]);
+    if (taxed) body.shippingTaxCode = { id: codes[taxed.id] };
   }
   if (amount(order.discount_total)) {
     body.discountItem = { id: await lookup("item", settings.discount_item) };

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from click.testing import CliRunner
+
+from harness.cli.main import main
 
 WORKFLOW = Path(__file__).resolve().parents[2] / "examples" / "ci" / "harness.yml"
 
@@ -45,3 +51,24 @@ def test_big_catalogues_are_sharded_over_a_matrix() -> None:
     shards = sharded["strategy"]["matrix"]["shard"]
     assert shards == list(range(1, len(shards) + 1))
     assert f"--ns-shard ${{{{ matrix.shard }}}}/{len(shards)}" in _runs(sharded)
+
+
+def test_the_pull_request_steps_run_green_on_the_repos_cassettes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `harness` step of the replay job, exactly as written, in a checkout-like folder
+    (the repo's cassettes, no NETSUITE_* at all)."""
+    for name in [n for n in os.environ if n.startswith("NETSUITE_")]:
+        monkeypatch.delenv(name)
+    (tmp_path / "cassettes").symlink_to(WORKFLOW.parents[2] / "cassettes")
+    monkeypatch.chdir(tmp_path)
+    steps = [
+        shlex.split(step["run"])
+        for step in _workflow()["jobs"]["replay"]["steps"]
+        if step.get("run", "").startswith("harness ")
+    ]
+    assert len(steps) == 2
+    for argv in steps:
+        result = CliRunner().invoke(main, argv[1:])
+        assert result.exit_code == 0, (argv, result.output)
+    assert (tmp_path / "reports" / "harness-report.json").is_file()
