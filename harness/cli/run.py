@@ -170,8 +170,8 @@ def run(
     with reported():
         catalogue = load_catalogue(catalogue_path)
         load_mapping(mapping_path)
-        if target == "sim":
-            profile_from(account)
+        # sim: the embedded sandbox of this profile's account
+        where = profile_from(account).account.id if target == "sim" else ""
     try:
         chosen = select(catalogue, selector)
     except SelectorError as exc:
@@ -242,14 +242,19 @@ def run(
                 on_result=advance,
                 on_leftover=leftovers.append,
             )
-    print_results(console, results, f"{len(results)} scenarios on {target}, seed {seed}")
+    where = account_target.account_id if account_target else where
+    about = {"connector": connector_spec, "account": where}
+    title = (
+        f"{len(results)} scenarios · connector {connector_spec} · {target} {where} · seed {seed}"
+    )
+    print_results(console, results, title)
     out = Path(report_dir)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = write_json(results, out / "harness-report.json", target=target, seed=seed)
-    junit_path = write_junit(results, out / "harness-junit.xml", target=target)
+    json_path = write_json(results, out / "harness-report.json", target=target, seed=seed, **about)
+    junit_path = write_junit(results, out / "harness-junit.xml", target=target, **about)
     orders = scenario_orders(catalogue, names, seed)
     html_path = write_html(
-        results, out / "harness-report.html", target=target, seed=seed, orders=orders
+        results, out / "harness-report.html", target=target, seed=seed, orders=orders, **about
     )
     for line in leftovers:
         console.print(f"[yellow]left in the account:[/yellow] {line}", markup=True)

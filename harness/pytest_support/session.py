@@ -247,7 +247,11 @@ class NsSession:
     def describe(self) -> str:
         """One line for the test session header."""
         config = self.config
-        parts = [f"target={config.target}", f"seed={config.seed}"]
+        parts = [
+            f"connector={config.connector or 'reference'}",
+            f"target={config.target}",
+            f"seed={config.seed}",
+        ]
         account = self.account.account_id if self.account else config.account
         if account:
             parts.append(f"account={account}")
@@ -262,6 +266,7 @@ class NsSession:
     def report_settings(self) -> dict[str, Any]:
         config = self.config
         return {
+            "connector": config.connector or "reference",
             "target": config.target,
             "seed": config.seed,
             "account": self.account.account_id if self.account else config.account,

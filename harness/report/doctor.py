@@ -17,11 +17,15 @@ def print_checks(console: Console, checks: Sequence[Check]) -> None:
             section = check.section
             console.print(f"[bold]{escape(section)}[/bold]")
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        console.print(f"  {mark} {escape(check.name)}: {escape(check.detail)}", overflow="fold",
-                      highlight=False)
+        console.print(
+            f"  {mark} {escape(check.name)}: {escape(check.detail)}",
+            overflow="fold",
+            highlight=False,
+        )
         if check.hint and not check.ok:
-            console.print(f"      [cyan]→[/cyan] {escape(check.hint)}", overflow="fold",
-                          highlight=False)
+            console.print(
+                f"      [cyan]→[/cyan] {escape(check.hint)}", overflow="fold", highlight=False
+            )
     failed = sum(not check.ok for check in checks)
     summary = "all checks passed" if not failed else f"{failed} of {len(checks)} checks failed"
     console.print(("[green]" if not failed else "[red]") + summary + "[/]")

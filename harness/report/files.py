@@ -13,12 +13,23 @@ from harness.landing.compare import render_diff
 from harness.runner import ScenarioResult
 
 
-def write_json(results: Sequence[ScenarioResult], path: Path, *, target: str, seed: int) -> Path:
-    """Every scenario's verdict and calls, plus a summary, as one JSON document."""
+def write_json(
+    results: Sequence[ScenarioResult],
+    path: Path,
+    *,
+    target: str,
+    seed: int,
+    connector: str = "reference",
+    account: str | None = None,
+) -> Path:
+    """Every scenario's verdict and calls, plus a summary, as one JSON document; it names the
+    connector tested and the target (and account) it was tested against."""
     document = {
         "harness": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "target": target,
+        "account": account,
+        "connector": connector,
         "seed": seed,
         "summary": {
             "scenarios": len(results),
@@ -31,8 +42,16 @@ def write_json(results: Sequence[ScenarioResult], path: Path, *, target: str, se
     return path
 
 
-def write_junit(results: Sequence[ScenarioResult], path: Path, *, target: str) -> Path:
-    """One testcase per scenario; a scenario that missed its expectation is a failure."""
+def write_junit(
+    results: Sequence[ScenarioResult],
+    path: Path,
+    *,
+    target: str,
+    connector: str = "reference",
+    account: str | None = None,
+) -> Path:
+    """One testcase per scenario; a scenario that missed its expectation is a failure. The
+    suite's properties name the connector, the target and the account."""
     suite = ET.Element(
         "testsuite",
         name=f"harness.{target}",
@@ -40,6 +59,9 @@ def write_junit(results: Sequence[ScenarioResult], path: Path, *, target: str) -
         failures=str(sum(not r.met for r in results)),
         time=f"{sum(r.seconds for r in results):.3f}",
     )
+    about = ET.SubElement(suite, "properties")
+    for name, value in (("connector", connector), ("target", target), ("account", account)):
+        ET.SubElement(about, "property", name=name, value=value or "")
     for result in results:
         case = ET.SubElement(
             suite,

@@ -137,22 +137,26 @@ def render_html(
     orders: Mapping[str, WooOrder] | None = None,
     title: str = "WooCommerce → NetSuite landing report",
     generated_at: datetime | None = None,
+    connector: str = "reference",
+    account: str | None = None,
 ) -> str:
-    """The whole report as one HTML document; `orders` maps a scenario name to its order."""
+    """The whole report as one HTML document; `orders` maps a scenario name to its order.
+    Its header names the connector tested, the target and the account."""
     orders = orders or {}
     when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     met = sum(r.met for r in results)
     missed = len(results) - met
     seconds = sum(r.seconds for r in results)
-    meta = f"target {target}" + (f" · seed {seed}" if seed is not None else "")
+    meta = f"connector {connector} · target {target}" + (f" · account {account}" if account else "")
+    meta += f" · seed {seed}" if seed is not None else ""
     meta += f" · {when} · harness {__version__}"
     chart = bar_chart(outcome_bars(results), title="Outcomes by category")
     sections = "".join(_scenario(r, orders.get(r.scenario)) for r in results)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_STYLE}</style><script>{_SCRIPT}</script></head>"
-        f"<body><header><h1>{_e(title)}</h1><div class=\"meta\">{_e(meta)}</div></header><main>"
+        f'<body><header><h1>{_e(title)}</h1><div class="meta">{_e(meta)}</div></header><main>'
         '<section class="card summary" id="summary">'
         '<div class="tiles">'
         f'<div class="tile"><span>scenarios</span><b>{len(results)}</b></div>'
@@ -177,9 +181,13 @@ def write_html(
     target: str,
     seed: int | None = None,
     orders: Mapping[str, WooOrder] | None = None,
+    connector: str = "reference",
+    account: str | None = None,
 ) -> Path:
     """Write the report (UTF-8) and return its path."""
-    text = render_html(results, target=target, seed=seed, orders=orders)
+    text = render_html(
+        results, target=target, seed=seed, orders=orders, connector=connector, account=account
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -206,7 +214,7 @@ def _table(results: Sequence[ScenarioResult]) -> str:
             f'<tr class="{"met" if r.met else "missed"}" data-met="{"yes" if r.met else "no"}">'
             f'<td><a href="#{_anchor(r.scenario)}">{_e(r.scenario)}</a></td>'
             f"<td>{_e(r.expected)}</td><td>{_badge(verdict.outcome)}</td>"
-            f"<td>{_mark(r.met)}</td><td class=\"mono\">{_e(verdict.sales_order_id)}</td>"
+            f'<td>{_mark(r.met)}</td><td class="mono">{_e(verdict.sales_order_id)}</td>'
             f'<td>{why}</td><td class="num">{r.seconds:.2f}&nbsp;s</td></tr>'
         )
     head = (
@@ -220,7 +228,7 @@ def _scenario(result: ScenarioResult, order: WooOrder | None) -> str:
     verdict = result.verdict
     state = "met" if result.met else "missed"
     parts = [
-        f'<section><h3>Order</h3>{_order(order, verdict.order)}</section>',
+        f"<section><h3>Order</h3>{_order(order, verdict.order)}</section>",
         f"<section><h3>Diagnosis</h3>{_diagnosis(result)}</section>",
         f'<section class="wide"><h3>Expected vs actual</h3>{_diff(verdict.mismatches)}</section>',
         f'<section class="wide"><h3>API calls</h3>{_timeline(result.calls)}</section>',
@@ -229,14 +237,14 @@ def _scenario(result: ScenarioResult, order: WooOrder | None) -> str:
         f'<details class="scenario {state}" id="{_anchor(result.scenario)}" '
         f'data-met="{"yes" if result.met else "no"}"{"" if result.met else " open"}>'
         f"<summary>{_mark(result.met)} <b>{_e(result.scenario)}</b> "
-        f"{_badge(verdict.outcome)} <span class=\"empty\">expected {_e(result.expected)}"
-        f"</span></summary><div class=\"body\">{''.join(parts)}</div></details>"
+        f'{_badge(verdict.outcome)} <span class="empty">expected {_e(result.expected)}'
+        f'</span></summary><div class="body">{"".join(parts)}</div></details>'
     )
 
 
 def _order(order: WooOrder | None, number: str) -> str:
     if order is None:
-        return f'<dl><dt>number</dt><dd>{_e(number)}</dd></dl>'
+        return f"<dl><dt>number</dt><dd>{_e(number)}</dd></dl>"
     billing = order.billing
     who = " ".join(p for p in (billing.first_name, billing.last_name) if p)
     if billing.company:
@@ -246,15 +254,23 @@ def _order(order: WooOrder | None, number: str) -> str:
         ("status", order.status),
         ("customer", f"{who} <{billing.email or ''}>" + (" · guest" if order.is_guest else "")),
         ("billing", ", ".join(p for p in (billing.city, billing.state, billing.country) if p)),
-        ("currency", order.currency + (" · prices include tax" if order.prices_include_tax
-                                       else "")),
+        (
+            "currency",
+            order.currency + (" · prices include tax" if order.prices_include_tax else ""),
+        ),
     ]
     for line in order.line_items:
-        rows.append(("line", f"{line.quantity} × {line.sku or '(no SKU)'} {line.name} = "
-                             f"{format(line.total, 'f')}"))
+        rows.append(
+            (
+                "line",
+                f"{line.quantity} × {line.sku or '(no SKU)'} {line.name} = "
+                f"{format(line.total, 'f')}",
+            )
+        )
     for ship in order.shipping_lines:
-        rows.append(("shipping", f"{ship.method_id} {ship.method_title} = "
-                                 f"{format(ship.total, 'f')}"))
+        rows.append(
+            ("shipping", f"{ship.method_id} {ship.method_title} = {format(ship.total, 'f')}")
+        )
     for coupon in order.coupon_lines:
         rows.append(("coupon", f"{coupon.code} −{format(coupon.discount, 'f')}"))
     for fee in order.fee_lines:
@@ -334,7 +350,7 @@ def _timeline(calls: Sequence[Mapping[str, Any]]) -> str:
         rows.append(
             f'<tr><td class="mono">{_e(call.get("method"))}</td>'
             f'<td class="mono">{_e(call.get("path"))}'
-            + (f" <span class=\"empty\">(attempt {attempt})</span>" if attempt > 1 else "")
+            + (f' <span class="empty">(attempt {attempt})</span>' if attempt > 1 else "")
             + f'</td><td class="mono{" status-err" if failed else ""}">{_e(shown)}</td>'
             f'<td class="num">{length:.1f} ms</td>'
             f'<td><div class="lane"><i class="{"err" if failed else ""}" '

@@ -11,8 +11,10 @@ from harness.commands.reconcile import Reconciliation, StoreOrder
 
 def _order(order: StoreOrder) -> str:
     day = order.created.isoformat() if order.created else "?"
-    return (f"#{escape(order.number)} ({day}, {escape(order.status)}, "
-            f"{order.total} {escape(order.currency)}, externalId {escape(order.external_id)})")
+    return (
+        f"#{escape(order.number)} ({day}, {escape(order.status)}, "
+        f"{order.total} {escape(order.currency)}, externalId {escape(order.external_id)})"
+    )
 
 
 def print_reconciliation(console: Console, found: Reconciliation) -> None:
@@ -21,16 +23,20 @@ def print_reconciliation(console: Console, found: Reconciliation) -> None:
         f"{found.orders} store orders {period}: {found.matched} in NetSuite, "
         f"{len(found.missing)} missing, {len(found.duplicated)} duplicated, "
         f"{len(found.different)} with another total"
-        + (f", {found.not_synced} in statuses the mapping does not sync" if found.not_synced
-           else ""),
+        + (
+            f", {found.not_synced} in statuses the mapping does not sync"
+            if found.not_synced
+            else ""
+        ),
         soft_wrap=True,
     )
     for order in found.missing:
         console.print(f"[red]missing[/red]    {_order(order)}", soft_wrap=True)
     for order, sales_orders in found.duplicated:
         ids = ", ".join(so.id for so in sales_orders)
-        console.print(f"[yellow]duplicated[/yellow] {_order(order)}: Sales Orders {ids}",
-                      soft_wrap=True)
+        console.print(
+            f"[yellow]duplicated[/yellow] {_order(order)}: Sales Orders {ids}", soft_wrap=True
+        )
     for different in found.different:
         ns = different.netsuite
         shown = "no total" if ns.total is None else f"{ns.total}"
@@ -45,8 +51,11 @@ def print_reconciliation(console: Console, found: Reconciliation) -> None:
         table.add_column("store", justify="right")
         table.add_column("NetSuite", justify="right")
         for day in found.days:
-            style = "red" if day.store and not day.netsuite else (
-                "yellow" if day.netsuite < day.store else "")
+            style = (
+                "red"
+                if day.store and not day.netsuite
+                else ("yellow" if day.netsuite < day.store else "")
+            )
             table.add_row(day.day.isoformat(), str(day.store), str(day.netsuite), style=style)
         console.print(table)
     stalled = found.stalled_since

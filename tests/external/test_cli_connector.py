@@ -29,6 +29,17 @@ def test_run_drives_a_command_connector_and_reports(tmp_path: Path) -> None:
     [row] = report["results"]
     assert row["verdict"]["outcome"] == "landed"
     assert any("salesOrder/eid:" in call["path"] for call in row["calls"])
+    # Every report says which connector was tested, where.
+    spec = PUSH_ONCE
+    assert (report["connector"], report["target"], report["account"]) == (
+        spec, "sim", "1234567_SB1"
+    )
+    junit = (tmp_path / "harness-junit.xml").read_text()
+    assert '<property name="connector" value="command:' in junit
+    assert '<property name="account" value="1234567_SB1"' in junit
+    html = (tmp_path / "harness-report.html").read_text()
+    assert "connector command:" in html and "account 1234567_SB1" in html
+    assert "connector command:" in " ".join(output.split())
 
 
 def test_run_fails_when_the_connector_does_not_land_the_order(tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def test_a_live_run_namespaces_externalids_where_the_mapping_asks(
     assert prefix.startswith("run") and prefix.endswith("-")
     number = tiny_order(tiny, "mug-for-jane").number
     assert [row["externalid"] for row in rows] == [f"woo-{prefix}{number}"]
-    result.stdout.fnmatch_lines([f"netsuite: target=live * namespace={prefix}"])
+    result.stdout.fnmatch_lines([f"netsuite: connector=reference target=live * namespace={prefix}"])
 
 
 def test_xdist_workers_share_the_runs_namespace(

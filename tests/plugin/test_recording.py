@@ -65,7 +65,9 @@ def test_record_then_replay_without_the_account(
     result = replay(pytester, tiny)
     assert outcomes(result) == {"passed": len(TINY_NAMES)}, result.stdout.str()
     assert "never played" not in result.stdout.str()
-    result.stdout.fnmatch_lines(["netsuite: target=replay * account=1234567_SB1 *"])
+    result.stdout.fnmatch_lines(
+        ["netsuite: connector=reference target=replay * account=1234567_SB1 *"]
+    )
 
 
 def test_a_missing_cassette_names_the_scenario_and_the_command(

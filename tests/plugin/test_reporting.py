@@ -101,7 +101,8 @@ def test_the_json_report_holds_each_verdict(pytester: pytest.Pytester, tiny: Pat
     result.stdout.fnmatch_lines([f"report: {pytester.path / 'out' / 'report.json'}"])
     report = read_json(pytester.path / "out" / "report.json")
     assert report["run"] == {
-        "target": "sim", "seed": 5, "account": None, "shard": None, "prefix": ""
+        "connector": "reference", "target": "sim", "seed": 5, "account": None, "shard": None,
+        "prefix": "",
     }
     assert report["summary"] == {"landings": 4, "met": 4, "not_met": 0}
     by_name = {row["scenario"]: row for row in report["landings"]}
