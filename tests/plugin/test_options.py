@@ -166,7 +166,9 @@ def test_an_unknown_target_on_the_command_line_is_refused_by_the_parser(
 def test_the_header_names_the_target(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest_inprocess("--ns-seed=4", "--ns-target=replay")
-    result.stdout.fnmatch_lines(["netsuite: connector=reference target=replay seed=4 account=1234567_SB1 *"])
+    result.stdout.fnmatch_lines(
+        ["netsuite: connector=reference target=replay seed=4 account=1234567_SB1 *"]
+    )
 
 
 def test_options_are_grouped_in_help(pytester: pytest.Pytester) -> None:
