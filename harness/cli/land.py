@@ -8,8 +8,11 @@ import click
 
 from harness.cli.errors import reported
 from harness.cli.options import (
+    CONNECTOR_OPTIONS,
     account_option,
     allow_production_option,
+    connector_settings,
+    each_of,
     json_option,
     keep_records_option,
     mapping_option,
@@ -30,6 +33,7 @@ from harness.cli.options import (
 @json_option("Print the Verdict JSON (DESIGN shape).")
 @allow_production_option()
 @keep_records_option("live: keep what the order created.")
+@each_of(CONNECTOR_OPTIONS)
 def land(
     order_file: str,
     target: str,
@@ -38,9 +42,14 @@ def land(
     as_json: bool,
     allow_production: bool,
     keep_records: bool,
+    connector_spec: str,
+    webhook_secret: str | None,
+    landing_timeout: float,
+    landing_query: str | None,
 ) -> None:
     """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
-    reference connector and verify it. Exit 0 when every order landed exactly right."""
+    reference connector, or yours (--connector), and verify it. Exit 0 when every order
+    landed exactly right."""
     import json
 
     from rich.console import Console
@@ -55,6 +64,7 @@ def land(
         mapping = load_mapping(mapping_path)
     if target == "live" and account is not None:
         raise click.UsageError("--account names an account profile for --target sim")
+    options = connector_settings(connector_spec, webhook_secret, landing_timeout, landing_query)
     with reported():
         landings = land_orders(
             read,
@@ -63,6 +73,8 @@ def land(
             account=account,
             allow_production=allow_production,
             keep_records=keep_records,
+            connector=connector_spec,
+            connector_options=options,
             on_leftover=lambda line: click.echo(f"left in the account: {line}", err=True),
         )
     if as_json:

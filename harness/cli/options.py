@@ -71,3 +71,74 @@ def allow_production_option(help: str = "live: allow a production account.") -> 
 def keep_records_option(help: str) -> Callable[[F], F]:
     """`--keep-records`: a live target keeps what the orders created."""
     return click.option("--keep-records", is_flag=True, help=help)
+
+
+def each_of(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
+    """One decorator applying `options` in order (the first is the first in --help)."""
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+# The connector under test, when it is not the reference connector (harness.connector.external).
+CONNECTOR_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--connector",
+        "connector_spec",
+        default="reference",
+        show_default=True,
+        metavar="SPEC",
+        help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
+        'receiver), command:"PROGRAM ARGS" (run per order; order JSON on stdin or in '
+        "{order_file}), or python:module:function (or python:path/file.py:function). In "
+        "record and replay, a connector in another process reaches NetSuite through a loopback "
+        "recording proxy (NETSUITE_BASE_URL).",
+    ),
+    click.option(
+        "--webhook-secret",
+        envvar="WOO_WEBHOOK_SECRET",
+        default=None,
+        help="webhook: the secret deliveries are signed with (or $WOO_WEBHOOK_SECRET).",
+    ),
+    click.option(
+        "--landing-timeout",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="External connectors: seconds to wait for each order's Sales Order to appear.",
+    ),
+    click.option(
+        "--landing-query",
+        default=None,
+        metavar="SUITEQL",
+        help="External connectors: SuiteQL finding the Sales Order, first column its id; "
+        "{external_id}, {other_ref_num}, {number} or {id} are filled in (default: by "
+        "externalId or PO #).",
+    ),
+]
+
+
+def connector_settings(
+    spec: str,
+    secret: str | None,
+    timeout: float,
+    query: str | None,
+) -> dict[str, Any] | None:
+    """The driver options for `--connector SPEC`, checked now; None for the reference one."""
+    from harness.cli.errors import reported
+    from harness.runner import REFERENCE, check_spec
+
+    if spec == REFERENCE:
+        return None
+    options: dict[str, Any] = {"timeout": timeout}
+    if query:
+        options["landing_query"] = query
+    if spec.lower().startswith("webhook:") and secret:
+        options["secret"] = secret
+    with reported():
+        check_spec(spec, options)
+    return options

@@ -5,16 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import click
 
 from harness.cli.errors import reported
 from harness.cli.options import (
+    CONNECTOR_OPTIONS,
     F,
     account_option,
     allow_production_option,
     catalogue_option,
+    connector_settings,
+    each_of,
     keep_records_option,
     mapping_option,
     report_dir_option,
@@ -74,24 +77,7 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
 
 # A connector we don't own (harness.connector.external), instead of the reference connector.
 RUN_OPTIONS += [
-    click.option(
-        "--connector",
-        "connector_spec",
-        default="reference",
-        show_default=True,
-        metavar="SPEC",
-        help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
-        'receiver), command:"PROGRAM ARGS" (run per order; order JSON on stdin or in '
-        "{order_file}), or python:module:function (or python:path/file.py:function). In "
-        "record and replay, a connector in another process reaches NetSuite through a loopback "
-        "recording proxy (NETSUITE_BASE_URL).",
-    ),
-    click.option(
-        "--webhook-secret",
-        envvar="WOO_WEBHOOK_SECRET",
-        default=None,
-        help="webhook: the secret deliveries are signed with (or $WOO_WEBHOOK_SECRET).",
-    ),
+    *CONNECTOR_OPTIONS,
     click.option(
         "--sandbox-port",
         type=click.IntRange(min=0, max=65535),
@@ -101,28 +87,10 @@ RUN_OPTIONS += [
         "recording proxy (record, replay); 0: any free port. Start a webhook connector with "
         "NETSUITE_BASE_URL=http://127.0.0.1:PORT.",
     ),
-    click.option(
-        "--landing-timeout",
-        type=click.FloatRange(min=0),
-        default=10.0,
-        show_default=True,
-        help="External connectors: seconds to wait for each order's Sales Order to appear.",
-    ),
-    click.option(
-        "--landing-query",
-        default=None,
-        metavar="SUITEQL",
-        help="External connectors: SuiteQL finding the Sales Order, first column its id; "
-        "{external_id}, {other_ref_num}, {number} or {id} are filled in (default: by "
-        "externalId or PO #).",
-    ),
 ]
 
 
-def run_options(command: F) -> F:
-    for option in reversed(RUN_OPTIONS):
-        command = option(command)
-    return command
+run_options = each_of(RUN_OPTIONS)
 
 
 @click.command("run", short_help="Run the scenario catalogue against a target.")
@@ -179,7 +147,7 @@ def run(
     if not chosen:
         raise click.ClickException(f"no scenario matches -k {selector!r}")
     config = RunConfig(catalogue_path, mapping_path, account, seed)
-    external = _external_options(connector_spec, webhook_secret, landing_timeout, landing_query)
+    external = connector_settings(connector_spec, webhook_secret, landing_timeout, landing_query)
     columns = (
         *Progress.get_default_columns()[:1],
         BarColumn(),
@@ -263,24 +231,3 @@ def run(
     console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
     if met != len(results):
         sys.exit(1)
-
-
-def _external_options(
-    spec: str,
-    secret: str | None,
-    timeout: float,
-    query: str | None,
-) -> dict[str, Any] | None:
-    """The driver options for `--connector SPEC`, checked now; None for the reference one."""
-    from harness.runner import REFERENCE, check_spec
-
-    if spec == REFERENCE:
-        return None
-    options: dict[str, Any] = {"timeout": timeout}
-    if query:
-        options["landing_query"] = query
-    if spec.lower().startswith("webhook:") and secret:
-        options["secret"] = secret
-    with reported():
-        check_spec(spec, options)
-    return options

@@ -11,16 +11,27 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Mapping as Settings
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.connector.external import DriverFactory, connector_from_spec
 from harness.connector.reference import ReferenceConnector
 from harness.landing.diagnose import diagnose_invalid_order
 from harness.landing.verdict import Diagnosis, Verdict
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
-from harness.runner import ScenarioResult, clean_up, land
+from harness.runner import (
+    REFERENCE,
+    ConnectorFactory,
+    ScenarioResult,
+    check_spec,
+    clean_up,
+    connector_endpoint,
+    land,
+)
 from harness.targets.account import AccountTarget, prepare_account
 from harness.targets.base import Target
 from harness.targets.settings import CLI_SPELLING, TargetSettings
@@ -110,23 +121,36 @@ def read_orders(text: str | bytes, *, name: str = "the file") -> list[WooOrder |
     return read
 
 
-def land_order(order: WooOrder, target: Target, mapping: Mapping) -> OrderLanding:
-    """Push one order with the reference connector and verify it (on a fresh target)."""
+def land_order(
+    order: WooOrder,
+    target: Target,
+    mapping: Mapping,
+    connector_factory: ConnectorFactory | None = None,
+) -> OrderLanding:
+    """Push one order with the reference connector (or `connector_factory`'s) and verify it
+    (on a fresh target)."""
     started = time.perf_counter()
     target.isolate()
     calllog = CallLog()
-    connector = ReferenceConnector(target.client(None, calllog), mapping)
+    client = target.client(None, calllog)
+    if connector_factory is not None:
+        connector = connector_factory(client, mapping)
+    else:
+        connector = ReferenceConnector(client, mapping)
     landing = land(order, connector, target.client(None, calllog), calllog, mapping)
     calls = tuple(call.to_dict() for call in landing.calls)
     return OrderLanding(landing.verdict, order, time.perf_counter() - started, calls)
 
 
 def land_all(
-    read: Iterable[WooOrder | Verdict], target: Target, mapping: Mapping
+    read: Iterable[WooOrder | Verdict],
+    target: Target,
+    mapping: Mapping,
+    connector_factory: ConnectorFactory | None = None,
 ) -> list[OrderLanding]:
     """Land every readable order; unreadable ones keep their `invalid-order` verdict."""
     return [
-        land_order(item, target, mapping)
+        land_order(item, target, mapping, connector_factory)
         if isinstance(item, WooOrder)
         else OrderLanding(item, None, 0.0)
         for item in read
@@ -170,12 +194,25 @@ def land_orders(
     account: str | None = None,
     allow_production: bool = False,
     keep_records: bool = False,
+    connector: str = REFERENCE,
+    connector_options: Settings[str, Any] | None = None,
     on_leftover: Callable[[str], None] = lambda _: None,
 ) -> list[OrderLanding]:
-    """`land_all` on the `open_target` named: a live account is left as it was found unless
-    `keep_records`."""
-    with open_target(target, account, allow_production) as where:
-        landings = land_all(read, where, mapping)
+    """`land_all` on the `open_target` named, through the reference connector or the one
+    `connector` names (`python:`, `command:`, `webhook:`; raises ExternalConnectorError for one
+    it cannot drive): a connector in another process reaches NetSuite on a loopback port
+    (sim: the sandbox served) or, live, the account itself. A live account is left as it was
+    found unless `keep_records`."""
+    options = dict(connector_options or {})
+    check_spec(connector, options)
+    with open_target(target, account, allow_production) as where, ExitStack() as stack:
+        factory: DriverFactory | None = None
+        if connector != REFERENCE:
+            endpoint = stack.enter_context(connector_endpoint(where))
+            factory = stack.enter_context(
+                connector_from_spec(connector, observe=endpoint, **options)
+            )
+        landings = land_all(read, where, mapping, factory)
         if isinstance(where, AccountTarget) and not keep_records:
             delete_created(where, landings, on_leftover)
     return landings

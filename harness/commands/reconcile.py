@@ -359,8 +359,7 @@ def reconcile(
     everything = [store_order(raw, mapping) for raw in raw_orders]
     period = [o for o in everything if in_period(o, since, until)]
     synced = [o for o in period if syncs(mapping, o.status)]
-    result = Reconciliation(since, until, orders=len(period),
-                            not_synced=len(period) - len(synced))
+    result = Reconciliation(since, until, orders=len(period), not_synced=len(period) - len(synced))
     sales_orders = find_sales_orders(client, synced) if synced else []
     by_eid: dict[str, list[NetSuiteOrder]] = {}
     by_ref: dict[str, list[NetSuiteOrder]] = {}

@@ -11,14 +11,14 @@ from pathlib import Path
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.landing.verdict import Diagnosis, Verdict
 from harness.mapping import load_mapping
-from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.calllog import Call, CallLog, RecordRef
 from harness.netsuite.errors import NetSuiteError
 from harness.recording import RecordingError
 from harness.recording.paths import scenario_nodeid
 from harness.runner.core import ConnectorFactory, ScenarioResult, run_scenario
 from harness.runner.pool import RunConfig
 from harness.targets.account import AccountTarget
-from harness.targets.cleanup import delete_created
+from harness.targets.cleanup import created_records, delete_newest_first
 from harness.targets.scenario import activate
 
 
@@ -35,8 +35,14 @@ def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResul
 
 
 def clean_up(target: AccountTarget, result: ScenarioResult) -> list[str]:
-    """Delete what `result`'s calls created, newest first; what could not be, one line each."""
-    return delete_created(target.client(), [Call(**call) for call in result.calls])
+    """Delete what `result`'s calls created, newest first, and the Sales Order it found
+    (a connector that reached the account itself made calls the harness never saw); what
+    could not be deleted, one line each."""
+    records = created_records(Call(**call) for call in result.calls)
+    found = result.verdict.sales_order_id
+    if found and not any(r.record_type.lower() == "salesorder" for r in records):
+        records.append(RecordRef("salesOrder", found))
+    return delete_newest_first(target.client(), records) if records else []
 
 
 def record_command(name: str, cassettes: Path, connector: str | None = None) -> str:

@@ -45,8 +45,3 @@ def delete_newest_first(client: NetSuiteClient, records: Iterable[RecordRef]) ->
             problems.append(f"{record}: {type(exc).__name__}: {exc}")
     return problems
 
-
-def delete_created(client: NetSuiteClient, calls: Iterable[Call]) -> list[str]:
-    """Delete what `calls` created, newest first; what could not be deleted, one line each."""
-    records = created_records(calls)
-    return delete_newest_first(client, records) if records else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,35 @@ def test_live_deletes_what_the_order_created_unless_kept(
     finally:
         server.stop()
         box.close()
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CONNECTORS = {
+    "python": f"python:{EXAMPLES / 'webhook_connector' / 'push_once.py'}:push",
+    "node": f"command:node {EXAMPLES / 'node_connector' / 'push_once.js'}",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CONNECTORS))
+def test_a_real_order_lands_through_your_own_connector(
+    runner: CliRunner, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if kind == "node" and shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    order = str(Path(__file__).parent / "data" / "order-lands.json")
+    landed = runner.invoke(main, ["land", "--json", order, "--connector", CONNECTORS[kind]])
+    assert landed.exit_code == 0, landed.output
+    assert json.loads(landed.output)["outcome"] == "landed"
+
+    monkeypatch.setenv("CONNECTOR_BUGS", "ack-only")  # says ok, never writes
+    silent = runner.invoke(main, ["land", "--json", order, "--connector", CONNECTORS[kind]])
+    assert silent.exit_code == 1
+    verdict = json.loads(silent.output)
+    assert verdict["outcome"] == "not-pushed"
+    assert "finished without writing to NetSuite" in " ".join(verdict["diagnosis"]["evidence"])
+
+
+def test_a_connector_land_cannot_drive_is_refused(runner: CliRunner) -> None:
+    order = str(Path(__file__).parent / "data" / "order-lands.json")
+    result = runner.invoke(main, ["land", order, "--connector", "smtp:x"])
+    assert result.exit_code != 0 and "is not one of webhook:URL" in result.output
