@@ -13,13 +13,16 @@ from harness.cli.options import (
     catalogue_option,
     json_option,
     mapping_option,
-    target_option,
 )
 
 
 @click.command("doctor", short_help="Preflight checklist of a NetSuite target.")
-@target_option(
-    "sim", "live", help="sim: the embedded sandbox. live: the NetSuite account in NETSUITE_*."
+@click.option(
+    "--target",
+    type=click.Choice(["sim", "live"]),
+    default=None,
+    help="sim: the embedded sandbox. live: the NetSuite account in NETSUITE_*. Default: live "
+    "when NETSUITE_ACCOUNT is set, else sim.",
 )
 @account_option("Account profile (sim; default: the demo store).")
 @mapping_option()
@@ -53,7 +56,7 @@ from harness.cli.options import (
 @allow_production_option()
 @json_option("Print the checks as JSON.")
 def doctor(
-    target: str,
+    target: str | None,
     account: str | None,
     mapping_path: str | None,
     catalogue_path: str | None,
@@ -68,15 +71,21 @@ def doctor(
     discount and fee items, mandatory fields, synced statuses and a test order (with an
     administrator credential, whether permissions are the cause). Exit 1 on any ✗."""
     import json
+    import os
 
     from harness.catalogue.spec import load_catalogue
     from harness.commands.doctor.preflight import (
         admin_token_from_env,
+        describe_live,
+        describe_sim,
         doctor_live,
         doctor_sim,
         scenario_to_land,
     )
     from harness.mapping import load_mapping
+
+    if target is None:
+        target = "live" if os.environ.get("NETSUITE_ACCOUNT", "").strip() else "sim"
 
     if target == "sim" and admin_token:
         raise click.UsageError("--admin-token is for --target live; in sim use --admin-credential")
@@ -88,6 +97,13 @@ def doctor(
         mapping = load_mapping(mapping_path)
         catalogue = load_catalogue(catalogue_path)
         spec = scenario_to_land(catalogue, scenario_name, target)
+        about = (
+            describe_sim(account, credential)
+            if target == "sim"
+            else describe_live(allow_production)
+        )
+        if not as_json:
+            click.echo(f"doctor: {about}")
         if target == "sim":
             checks = doctor_sim(account, credential, admin_credential, mapping, catalogue, spec)
         else:

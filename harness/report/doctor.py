@@ -10,22 +10,30 @@ from rich.markup import escape
 from harness.commands.doctor.checks import Check
 
 
-def print_checks(console: Console, checks: Sequence[Check]) -> None:
+def print_checks(console: Console, checks: Sequence[Check], about: str = "") -> None:
+    """`about` (target, account, credential) first, then the rows."""
+    if about:
+        console.print(f"[bold]doctor:[/bold] {escape(about)}", highlight=False, soft_wrap=True)
     section = None
     for check in checks:
         if check.section != section:
             section = check.section
             console.print(f"[bold]{escape(section)}[/bold]")
-        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
+        mark = (
+            "[green]✓[/green]" if check.ok else "[red]✗[/red]" if check.checked else "[dim]–[/dim]"
+        )
         console.print(
             f"  {mark} {escape(check.name)}: {escape(check.detail)}",
             overflow="fold",
             highlight=False,
         )
-        if check.hint and not check.ok:
+        if check.hint and not check.ok and check.checked:
             console.print(
                 f"      [cyan]→[/cyan] {escape(check.hint)}", overflow="fold", highlight=False
             )
-    failed = sum(not check.ok for check in checks)
+    failed = sum(not check.ok and check.checked for check in checks)
+    skipped = sum(not check.checked for check in checks)
     summary = "all checks passed" if not failed else f"{failed} of {len(checks)} checks failed"
+    if skipped:
+        summary += f", {skipped} not checked"
     console.print(("[green]" if not failed else "[red]") + summary + "[/]")

@@ -44,4 +44,3 @@ def delete_newest_first(client: NetSuiteClient, records: Iterable[RecordRef]) ->
         except Exception as exc:  # a transport failure must not hide the other deletions
             problems.append(f"{record}: {type(exc).__name__}: {exc}")
     return problems
-

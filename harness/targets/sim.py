@@ -62,16 +62,22 @@ class SimTarget:
     """The embedded sandbox, answering in-process while the target is entered.
 
     Give it an account profile to build its own sandbox, or an existing `sandbox` (the pytest
-    plugin keeps one per process)."""
+    plugin keeps one per process). `credential` is the profile credential its clients sign
+    with when asked for none (default: the profile's first)."""
 
     name = "sim"
 
     def __init__(
-        self, account: str | Path | None = None, *, sandbox: Sandbox | None = None
+        self,
+        account: str | Path | None = None,
+        *,
+        sandbox: Sandbox | None = None,
+        credential: str | None = None,
     ) -> None:
         from harness.sandbox.serve import Sandbox
 
         self.sandbox = sandbox if sandbox is not None else Sandbox(account)
+        self.credential = credential
         self._stack = ExitStack()
         self._mock: responses.RequestsMock | None = None
 
@@ -86,7 +92,7 @@ class SimTarget:
     def client(
         self, credential: str | None = None, calllog: CallLog | None = None
     ) -> NetSuiteClient:
-        return sandbox_client(self.sandbox, calllog, credential)
+        return sandbox_client(self.sandbox, calllog, credential or self.credential)
 
     def isolate(self) -> None:
         self.sandbox.reset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -176,3 +177,53 @@ def test_live_with_a_wrong_secret_fails_the_login_row(
     assert login["section"] == "connection" and not login["ok"]
     assert "INVALID_LOGIN" in login["detail"] or "login" in login["detail"].lower()
     assert "ab" * 32 not in json.dumps(checks)
+    # One cause, reported once: every row it kept from running says "not checked".
+    assert sum(1 for c in checks if not c["ok"] and c["checked"]) == 1
+    blocked = [c for c in checks if not c["checked"]]
+    assert {c["section"] for c in blocked} >= {"permissions", "items", "required fields"}
+    assert all(c["detail"].startswith("not checked: credentials and realm") for c in blocked)
+    assert json.dumps(checks).count("INVALID_LOGIN") <= 1
+
+
+def test_the_first_line_names_target_account_and_credential(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["doctor"])
+    first = result.output.splitlines()[0]
+    assert first.startswith("doctor: target sim")
+    assert "account 1234567_SB1" in first and "credential TBA 'woo-integration'" in first
+
+
+def test_with_netsuite_settings_and_no_target_the_account_is_checked(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user with NETSUITE_* set means their account: the demo sandbox only when asked."""
+    for _ in _serve(demo_profile(), monkeypatch):
+        result = runner.invoke(main, ["doctor"])
+        asked = runner.invoke(main, ["doctor", "--target", "sim"])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("doctor: target live · account 1234567_SB1 (http://127.0.0.1:")
+    assert "credential TBA (token-based)" in first
+    assert asked.output.startswith("doctor: target sim")
+
+
+def test_an_unreachable_host_fails_fast_with_one_message(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in demo_profile_environment("http://127.0.0.1:9").items():
+        monkeypatch.setenv(key, value)  # nothing listens on the discard port
+    started = time.monotonic()
+    code, checks = _doctor(runner)
+    assert time.monotonic() - started < 15
+    assert code == 1
+    failed = [c for c in checks if not c["ok"] and c["checked"]]
+    assert [c["section"] for c in failed] == ["connection"]
+    assert "did not answer" in failed[0]["detail"]
+    assert all(not c["checked"] for c in checks if c["section"] in ("permissions", "items"))
+
+
+def demo_profile_environment(base_url: str) -> dict[str, str]:
+    box = Sandbox(demo_profile())
+    try:
+        return box.client_environment(base_url)
+    finally:
+        box.close()

@@ -70,9 +70,27 @@ class Check:
     ok: bool
     detail: str
     hint: str = ""
+    checked: bool = True  # False: another failure kept it from being checked
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+
+def blocked_by(cause: Check) -> list[Check]:
+    """The rows a failed login keeps from being checked, each saying so (the cause is
+    reported once, in its own row)."""
+    because = f"not checked: {cause.name} failed (see above)"
+    return [
+        Check(section, name, False, because, checked=False)
+        for section, name in (
+            ("permissions", "role permissions"),
+            ("permissions", "role may create salesOrder"),
+            ("items", "SKUs of the catalogue"),
+            ("reference data", "ship items, tax codes, discount and fee items"),
+            ("required fields", "mandatory Sales Order fields"),
+            ("landing", "test order"),
+        )
+    ]
 
 
 def _refused(error: NetSuiteError) -> tuple[str, str]:

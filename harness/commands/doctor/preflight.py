@@ -13,6 +13,7 @@ from typing import Any, cast
 from harness.catalogue.spec import Catalogue, ScenarioSpec
 from harness.commands.doctor.checks import (
     Check,
+    blocked_by,
     check_auth,
     check_items,
     check_mandatory_from_probe,
@@ -25,6 +26,8 @@ from harness.commands.doctor.checks import (
 from harness.commands.doctor.landing import check_landing, role_gap, role_of, with_administrator
 from harness.mapping import Mapping
 from harness.netsuite.calllog import CallLog
+from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.retry import RetryPolicy
 from harness.runner import ScenarioResult, clean_up, run_scenario
 from harness.sandbox.account import profile_from
 from harness.targets.account import prepare_account
@@ -32,6 +35,7 @@ from harness.targets.settings import CLI_SPELLING, TargetSettings
 from harness.targets.sim import SimTarget
 
 ADMIN_TOKEN_ENV = ("NETSUITE_ADMIN_TOKEN_ID", "NETSUITE_ADMIN_TOKEN_SECRET")
+LOGIN_CONNECT_TIMEOUT = 5.0  # seconds; a reachable NetSuite answers a connect in well under one
 
 
 class DoctorOptionError(ValueError):
@@ -64,6 +68,39 @@ def admin_token_from_env(env: Environment[str, str] = os.environ) -> str | None:
     return None
 
 
+def describe_sim(account: str | None, credential: str | None) -> str:
+    """The doctor's first line in sim: target, account and credential."""
+    profile = profile_from(account)
+    name = credential or (profile.credentials.tba[0].name if profile.credentials.tba else "")
+    return (
+        f"target sim (the embedded sandbox) · account {profile.account.id} · "
+        f"credential TBA {name!r} of the profile"
+    )
+
+
+def describe_live(allow_production: bool) -> str:
+    """The doctor's first line on an account: target, account and credential kind (raises
+    `TargetConfigError` when NETSUITE_* cannot be used)."""
+    target = prepare_account(
+        TargetSettings(kind="live", allow_production=allow_production), CLI_SPELLING
+    )
+    scheme = target.credentials.scheme if target.credentials else "none"
+    kind = {"tba": "TBA (token-based)", "oauth2": "OAuth 2.0 M2M"}.get(scheme, scheme)
+    return f"target live · account {target.account_id} ({target.base_url}) · credential {kind}"
+
+
+def _check_login(client: NetSuiteClient) -> Check:
+    """The login, tried once with a short connect timeout: an unreachable host is one quick
+    failure, not minutes of retries before the same message."""
+    patient = client.retry, client.timeout
+    read = patient[1][1] if isinstance(patient[1], tuple) else patient[1]
+    client.retry, client.timeout = RetryPolicy.never(), (LOGIN_CONNECT_TIMEOUT, read)
+    try:
+        return check_auth(client)
+    finally:
+        client.retry, client.timeout = patient
+
+
 def doctor_sim(
     account: str | None,
     credential: str | None,
@@ -84,7 +121,10 @@ def doctor_sim(
         raise DoctorOptionError("--credential", str(exc.args[0])) from None
     with SimTarget(cast(Any, profile)) as sim:
         client = sim.client(credential, CallLog())
-        checks = [check_auth(client), *check_permissions(client)]
+        auth = check_auth(client)
+        if not auth.ok:
+            return [auth, *blocked_by(auth), check_statuses(mapping)]
+        checks = [auth, *check_permissions(client)]
         create, _ = check_sales_order_create(client)
         checks.append(create)
         sim.isolate()
@@ -94,22 +134,9 @@ def doctor_sim(
         checks.append(check_statuses(mapping))
         if spec is not None:
 
-            class _As:
-                """The sandbox, signing every request with one chosen credential."""
-
-                name = "sim"
-
-                def __init__(self, chosen: str | None) -> None:
-                    self.chosen = chosen
-
-                def client(self, _: str | None = None, calllog: Any = None) -> Any:
-                    return sim.client(self.chosen, calllog)
-
-                def isolate(self) -> None:
-                    sim.isolate()
-
             def land(scenario: ScenarioSpec, as_admin: str | None) -> ScenarioResult:
-                return run_scenario(scenario, 0, _As(as_admin or credential), mapping)
+                acting = SimTarget(sandbox=sim.sandbox, credential=as_admin or credential)
+                return run_scenario(scenario, 0, acting, mapping)
 
             def gap() -> list[str]:
                 assert admin_role is not None
@@ -153,7 +180,10 @@ def doctor_live(
             secrets=(*run_target.secrets, *admin_credentials.secrets()),
         )
     client = run_target.client(None, CallLog())
-    checks = [check_auth(client), *check_permissions(client)]
+    auth = _check_login(client)
+    if not auth.ok:
+        return [auth, *blocked_by(auth), check_statuses(mapping)]
+    checks = [auth, *check_permissions(client)]
     create, labels = check_sales_order_create(client)
     checks.append(create)
     checks += check_items(client, catalogue, mapping)
