@@ -175,3 +175,30 @@ def test_a_connector_that_stopped_writing_is_not_pushed(
     report = json.loads((recorded / "replayed" / "harness-report.json").read_text())
     [row] = report["results"]
     assert row["verdict"]["outcome"] == "not-pushed"
+
+
+def test_live_deletes_what_a_connector_made_out_of_sight(
+    account: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """live: the connector reaches the account itself; the harness still deletes the Sales
+    Order each scenario made."""
+    code, output = harness(
+        account,
+        "run",
+        "--target",
+        "live",
+        "--connector",
+        f"command:node {shlex.quote(str(NODE_CONNECTOR))}",
+        "-k",
+        "tax-california",
+        "--report-dir",
+        str(tmp_path),
+    )
+    assert code == 0, output
+    from harness.netsuite.client import NetSuiteClient
+
+    for name, value in account.items():
+        monkeypatch.setenv(name, value)
+    client = NetSuiteClient.from_env()
+    left = client.suiteql_all("SELECT id FROM transaction WHERE externalid = 'woo-1942884'")
+    assert left == []

@@ -110,3 +110,35 @@ def test_a_node_command_connector_replays_strictly(
         "itemid = 'NY-NYC'\", this request \"SELECT id FROM salestaxitem WHERE itemid = 'CA-STATE'"
         in text
     )
+
+
+def test_a_second_role_without_its_token_is_skipped_before_any_cassette(
+    pytester: pytest.Pytester, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """record/live: the scenario acting as the view-only role needs that role's token; without
+    it the test is skipped at collection, with the reason, and no (empty) cassette is written."""
+    for name in [n for n in served.env if "VIEW_ONLY" in n]:
+        monkeypatch.delenv(name)
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
+    result = pytester.runpytest_inprocess(
+        "--ns-target=record", "--ns-cassettes=tapes", "-k", "role", "-rs"
+    )
+    assert outcomes(result) == {"skipped": 1}, result.stdout.str()
+    result.stdout.fnmatch_lines(["*acts as credential 'woo-integration-view-only'*"])
+    result.stdout.fnmatch_lines(["*NETSUITE_WOO_INTEGRATION_VIEW_ONLY_TOKEN_ID*"])
+    assert not list((pytester.path / "tapes").rglob("*.yaml"))
+
+
+def test_a_second_role_with_its_token_records_and_replays(
+    pytester: pytest.Pytester, served: ServedAccount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
+    recorded = pytester.runpytest_inprocess(
+        "--ns-target=record", "--ns-cassettes=tapes", "-k", "role"
+    )
+    assert outcomes(recorded) == {"passed": 1}, recorded.stdout.str()
+    forget_the_account(monkeypatch, served)
+    replayed = pytester.runpytest_inprocess(
+        "--ns-target=replay", "--ns-cassettes=tapes", "-k", "role"
+    )
+    assert outcomes(replayed) == {"passed": 1}, replayed.stdout.str()
