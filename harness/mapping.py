@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.data import data_file
 from harness.yamlfile import ConfigFileError, load_model
 
-DEFAULT_MAPPING = Path(__file__).resolve().parents[1] / "scenarios" / "mappings" / "demo.yaml"
+DEFAULT_MAPPING = data_file("mappings", "demo.yaml")
 
 # Placeholders a template may use: order fields named as they are, `number` (the order
 # number, else its id), `billing_<part>` and the run's `prefix`.

@@ -2,7 +2,7 @@
 
 Every configuration file of the harness (account profiles, mappings, the scenario
 catalogue) is loaded through `load_model`, so a typo anywhere is reported the same way:
-`scenarios/accounts/demo.yaml:42: items.3.basePrice: Input should be a valid number (got 'abc')`.
+`accounts/demo.yaml:42: items.3.basePrice: Input should be a valid number (got 'abc')`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from harness.data import data_file
 from harness.landing.verdict import CATEGORIES, Category
 from harness.woo.orderspec import (
     DEFAULT_STORE_URL,
@@ -25,7 +26,7 @@ from harness.woo.orderspec import (
 )
 from harness.yamlfile import load_model
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "scenarios" / "catalogue.yaml"
+DEFAULT_CATALOGUE = data_file("catalogue.yaml")
 CATALOGUE_ENV = "HARNESS_CATALOGUE"
 
 Expectation = Literal["landed"] | Category
@@ -59,7 +60,7 @@ class StoreSpec(_Spec):
 
 
 class Catalogue(_Spec):
-    """The scenario catalogue (`scenarios/catalogue.yaml`)."""
+    """The scenario catalogue (the demo store's: `harness/data/catalogue.yaml`)."""
 
     store: StoreSpec | None = None
     scenarios: list[ScenarioSpec] = Field(min_length=1)

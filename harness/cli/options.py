@@ -11,8 +11,8 @@ import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-MAPPING_HELP = "Connector mapping (default: scenarios/mappings/demo.yaml)."
-CATALOGUE_HELP = "Scenario catalogue (default: scenarios/catalogue.yaml)."
+MAPPING_HELP = "Connector mapping (default: the demo store's)."
+CATALOGUE_HELP = "Scenario catalogue (default: the demo store's)."
 
 
 def mapping_option(help: str = MAPPING_HELP) -> Callable[[F], F]:

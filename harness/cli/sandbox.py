@@ -19,7 +19,7 @@ def sandbox() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
 @click.option("--port", type=int, default=0, show_default=True, help="Port (0: any free port).")
 @account_option(
-    "Account profile YAML (default: the demo store, scenarios/accounts/demo.yaml).",
+    "Account profile YAML (default: the demo store's).",
     must_exist=True,
 )
 @click.option(

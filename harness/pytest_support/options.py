@@ -130,7 +130,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "catalogue",
         "path",
-        "scenario catalogue YAML (default: $HARNESS_CATALOGUE, else scenarios/catalogue.yaml)",
+        "scenario catalogue YAML (default: $HARNESS_CATALOGUE, else the demo store's)",
         metavar="FILE",
     ),
     Option("report", "path", "write the scenario results as JSON to FILE", metavar="FILE"),

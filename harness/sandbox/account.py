@@ -1,6 +1,6 @@
 """The account profile: everything the embedded NetSuite knows about one account.
 
-A profile is a YAML file (see `scenarios/accounts/demo.yaml`) holding the reference data
+A profile is a YAML file (see `harness/data/accounts/demo.yaml`) holding the reference data
 (subsidiaries, currencies, items, customers, ...), the roles and their credentials, the
 preferences and the business rules of one NetSuite account. The sandbox seeds its store from
 it and never re-reads it while serving, so a profile is loaded once and is immutable.
@@ -17,11 +17,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
+from harness.data import data_file
 from harness.netsuite.itemtypes import ItemRecordType
 from harness.sandbox.accountcheck import cross_reference_problems
 from harness.yamlfile import ConfigFileError, LoadedYaml, describe, dotted, load_yaml
 
-DEMO_PROFILE = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo.yaml"
+DEMO_PROFILE = data_file("accounts", "demo.yaml")
 
 # Production `1234567`, sandbox `1234567_SB1`, release preview `_RP`, test drive `TSTDRV123`.
 _ACCOUNT_ID = re.compile(r"^(?:TSTDRV)?[0-9]+(?:_(?:SB[0-9]+|RP))?$")

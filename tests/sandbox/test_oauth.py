@@ -14,7 +14,6 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from requests_oauthlib import OAuth1
 
+from harness.data import data_file
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.credentials import Credentials
 from harness.sandbox.oauth import (
@@ -39,7 +39,7 @@ from harness.sandbox.oauth import (
 )
 from harness.sandbox.serve import Sandbox
 
-DEMO_M2M_KEY = Path(__file__).resolve().parents[2] / "scenarios" / "accounts" / "demo-m2m-key.pem"
+DEMO_M2M_KEY = data_file("accounts", "demo-m2m-key.pem")
 
 ACCOUNT = "1234567_SB1"
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
