@@ -57,6 +57,7 @@ def land(
     from harness.commands.land import land_orders, read_order_file
     from harness.mapping import load_mapping
     from harness.report.text import print_verdict
+    from harness.targets.settings import TargetSettings
 
     with reported(unreadable=lambda reason: f"{order_file}: cannot read the order file ({reason})"):
         read, many = read_order_file(order_file)
@@ -65,14 +66,17 @@ def land(
     if target == "live" and account is not None:
         raise click.UsageError("--account names an account profile for --target sim")
     options = connector_settings(connector_spec, webhook_secret, landing_timeout, landing_query)
+    settings = TargetSettings(
+        kind="live" if target == "live" else "sim",
+        account=account,
+        allow_production=allow_production,
+        keep_records=keep_records,
+    )
     with reported():
         landings = land_orders(
             read,
             mapping,
-            target=target,
-            account=account,
-            allow_production=allow_production,
-            keep_records=keep_records,
+            settings,
             connector=connector_spec,
             connector_options=options,
             on_leftover=lambda line: click.echo(f"left in the account: {line}", err=True),

@@ -165,15 +165,12 @@ def read_order_file(path: str | Path) -> tuple[list[WooOrder | Verdict], bool]:
     return read_orders(text, name=source.name), is_list(text)
 
 
-def open_target(
-    target: str, account: str | None, allow_production: bool
-) -> SimTarget | AccountTarget:
-    """The target orders land in: a fresh embedded sandbox (`sim`, from the `account`
-    profile) or the NetSuite account in NETSUITE_* (`live`; raises `TargetConfigError` with
-    what to set)."""
-    if target == "sim":
-        return SimTarget(account)
-    settings = TargetSettings(kind="live", allow_production=allow_production)
+def open_target(settings: TargetSettings) -> SimTarget | AccountTarget:
+    """The target orders land in: a fresh embedded sandbox (`sim`, from the profile named by
+    `settings.account`) or the NetSuite account in NETSUITE_* (`live`; raises
+    `TargetConfigError` with what to set)."""
+    if settings.kind == "sim":
+        return SimTarget(settings.account)
     return prepare_account(settings, CLI_SPELLING)
 
 
@@ -189,30 +186,26 @@ def delete_created(
 def land_orders(
     read: Iterable[WooOrder | Verdict],
     mapping: Mapping,
+    settings: TargetSettings,
     *,
-    target: str,
-    account: str | None = None,
-    allow_production: bool = False,
-    keep_records: bool = False,
     connector: str = REFERENCE,
     connector_options: Settings[str, Any] | None = None,
     on_leftover: Callable[[str], None] = lambda _: None,
 ) -> list[OrderLanding]:
-    """`land_all` on the `open_target` named, through the reference connector or the one
+    """`land_all` on the target `settings` name, through the reference connector or the one
     `connector` names (`python:`, `command:`, `webhook:`; raises ExternalConnectorError for one
     it cannot drive): a connector in another process reaches NetSuite on a loopback port
     (sim: the sandbox served) or, live, the account itself. A live account is left as it was
-    found unless `keep_records`."""
+    found unless `settings.keep_records`."""
     options = dict(connector_options or {})
     check_spec(connector, options)
-    with open_target(target, account, allow_production) as where, ExitStack() as stack:
+    with open_target(settings) as where, ExitStack() as stack:
         factory: DriverFactory | None = None
         if connector != REFERENCE:
             endpoint = stack.enter_context(connector_endpoint(where))
-            factory = stack.enter_context(
-                connector_from_spec(connector, observe=endpoint, **options)
-            )
+            made = connector_from_spec(connector, observe=endpoint, **options)
+            factory = stack.enter_context(made)
         landings = land_all(read, where, mapping, factory)
-        if isinstance(where, AccountTarget) and not keep_records:
+        if isinstance(where, AccountTarget) and not settings.keep_records:
             delete_created(where, landings, on_leftover)
     return landings

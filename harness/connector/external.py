@@ -150,6 +150,7 @@ def _check_options(kind: str, options: dict[str, Any]) -> None:
 
 
 WatchFactory = Callable[[NetSuiteClient, OrderMapping], LandingWatch]
+Make = Callable[[NetSuiteClient, OrderMapping, LandingWatch], "ExternalConnector"]
 
 
 def _watch_factory(options: dict[str, Any]) -> WatchFactory:
@@ -193,6 +194,15 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
         if observe is not None:
             observe.observe(client.calllog)
 
+    def factory(make: Make) -> DriverFactory:
+        """A connector per (client, mapping), its exchanges observed, with its own watch."""
+
+        def build(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
+            bind(client)
+            return make(client, mapping, watch(client, mapping))
+
+        return DriverFactory(spec, build)
+
     if kind == "webhook":
         secret = options.get("secret")
         if not secret:
@@ -215,58 +225,49 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
         except WebhookError as error:
             raise ExternalConnectorError(str(error)) from None
 
-        def webhook(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
-            bind(client)
-            return WebhookConnector(
-                client, mapping, settings, watch(client, mapping), settle=settle
+        return factory(
+            lambda client, mapping, watching: WebhookConnector(
+                client, mapping, settings, watching, settle=settle
             )
-
-        return DriverFactory(spec, webhook)
+        )
 
     if kind == "command":
         from harness.connector.drivers.command import split_command
 
         argv = split_command(rest)
-
-        def command(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
-            bind(client)
-            connector = CommandConnector(
+        return factory(
+            lambda client, mapping, watching: CommandConnector(
                 client,
                 mapping,
                 argv,
-                watch(client, mapping),
+                watching,
                 netsuite_url=netsuite_url,
                 timeout=float(options.get("command_timeout", 60.0)),
                 output_cap=int(options.get("output_cap", 64 * 1024)),
                 cwd=options.get("cwd"),
                 env=options.get("env"),
                 settle=settle,
+                # its exchanges are seen when it reaches NetSuite through the served loopback
+                observed=observe is not None and not options.get("netsuite_url"),
             )
-            # Its exchanges are seen when it reaches NetSuite through the served loopback.
-            connector.observed = observe is not None and not options.get("netsuite_url")
-            return connector
-
-        return DriverFactory(spec, command)
+        )
 
     if kind == "python":
         function = load_function(rest)
 
-        def python(client: NetSuiteClient, mapping: OrderMapping) -> ExternalConnector:
-            bind(client)
-            # In-process: the function reaches NetSuite where the harness's client does
-            # (the intercepted sandbox host in sim mode) unless told otherwise.
-            connector = PythonConnector(
+        # In-process: the function reaches NetSuite where the harness's client does (the
+        # intercepted sandbox host in sim mode) unless told otherwise.
+        return factory(
+            lambda client, mapping, watching: PythonConnector(
                 client,
                 mapping,
                 function,
-                watch(client, mapping),
+                watching,
                 netsuite_url=options.get("netsuite_url"),
                 settle=settle,
+                label=rest,
             )
-            connector.name = f"python:{rest}"
-            return connector
-
-        return DriverFactory(spec, python)
+        )
 
     from harness.connector.drivers.store import store_factory
 

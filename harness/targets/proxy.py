@@ -28,6 +28,8 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import requests
 from requests.auth import AuthBase
 
+from harness.wsgi import request_body, request_headers
+
 if TYPE_CHECKING:
     from harness.targets.account import AccountTarget
 
@@ -62,24 +64,12 @@ _INVALID_LOGIN = (
 _TOKEN = re.compile(r'oauth_token="([^"]*)"')
 
 
-def _request_headers(environ: WSGIEnvironment) -> dict[str, str]:
-    headers = {
-        key[5:].replace("_", "-").title(): str(value)
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
+def _forwarded_headers(environ: WSGIEnvironment) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in request_headers(environ).items()
+        if name.lower() not in _NOT_FORWARDED
     }
-    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
-        if environ.get(key):
-            headers[name] = str(environ[key])
-    return {name: value for name, value in headers.items() if name.lower() not in _NOT_FORWARDED}
-
-
-def _body(environ: WSGIEnvironment) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
 def _path(environ: WSGIEnvironment) -> str:
@@ -134,8 +124,8 @@ class ForwardingApp:
         request = requests.Request(
             str(environ.get("REQUEST_METHOD", "GET")),
             self.base_url + _path(environ),
-            headers=_request_headers(environ),
-            data=_body(environ) or None,
+            headers=_forwarded_headers(environ),
+            data=request_body(environ) or None,
             auth=auth,
         )
         try:

@@ -101,6 +101,19 @@ def _check_login(client: NetSuiteClient) -> Check:
         client.retry, client.timeout = patient
 
 
+def _login_then_access(
+    client: NetSuiteClient, mapping: Mapping, login: Callable[[NetSuiteClient], Check]
+) -> tuple[list[Check], list[str] | None]:
+    """The login, then read access and the Sales Order create probe, and the field labels
+    NetSuite asked for; when the login fails, the rows it blocks and no labels."""
+    auth = login(client)
+    if not auth.ok:
+        return [auth, *blocked_by(auth), check_statuses(mapping)], None
+    checks = [auth, *check_permissions(client)]
+    create, labels = check_sales_order_create(client)
+    return [*checks, create], labels
+
+
 def doctor_sim(
     account: str | None,
     credential: str | None,
@@ -121,12 +134,9 @@ def doctor_sim(
         raise DoctorOptionError("--credential", str(exc.args[0])) from None
     with SimTarget(cast(Any, profile)) as sim:
         client = sim.client(credential, CallLog())
-        auth = check_auth(client)
-        if not auth.ok:
-            return [auth, *blocked_by(auth), check_statuses(mapping)]
-        checks = [auth, *check_permissions(client)]
-        create, _ = check_sales_order_create(client)
-        checks.append(create)
+        checks, labels = _login_then_access(client, mapping, check_auth)
+        if labels is None:
+            return checks
         sim.isolate()
         checks += check_items(client, catalogue, mapping)
         checks += check_reference_data(client, mapping)
@@ -180,12 +190,9 @@ def doctor_live(
             secrets=(*run_target.secrets, *admin_credentials.secrets()),
         )
     client = run_target.client(None, CallLog())
-    auth = _check_login(client)
-    if not auth.ok:
-        return [auth, *blocked_by(auth), check_statuses(mapping)]
-    checks = [auth, *check_permissions(client)]
-    create, labels = check_sales_order_create(client)
-    checks.append(create)
+    checks, labels = _login_then_access(client, mapping, _check_login)
+    if labels is None:
+        return checks
     checks += check_items(client, catalogue, mapping)
     checks += check_reference_data(client, mapping)
     checks += check_mandatory_from_probe(labels)

@@ -190,8 +190,10 @@ class CommandConnector(ExternalConnector):
         cwd: str | Path | None = None,
         env: Mapping[str, str] | None = None,
         settle: float = 0.0,
+        observed: bool = False,
     ) -> None:
         super().__init__(client, mapping, watch, settle=settle)
+        self.observed = observed
         self.argv = split_command(command)
         self.name = f"command:{shlex.join(self.argv)}"
         self.timeout = timeout

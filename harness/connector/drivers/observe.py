@@ -23,6 +23,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from harness.netsuite.calllog import CallLog
+from harness.wsgi import request_body, request_headers
 
 log = logging.getLogger("harness.connector.observe")
 
@@ -35,26 +36,6 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
-
-
-def _request_headers(environ: WSGIEnvironment) -> dict[str, str]:
-    headers = {
-        key[5:].replace("_", "-").title(): str(value)
-        for key, value in environ.items()
-        if key.startswith("HTTP_")
-    }
-    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
-        if environ.get(key):
-            headers[name] = str(environ[key])
-    return headers
-
-
-def _read_body(environ: WSGIEnvironment) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
 class ObservedServer:
@@ -102,7 +83,7 @@ class ObservedServer:
         calllog = self.calllog
         if calllog is None:
             return self.app(environ, start_response)
-        body = _read_body(environ)
+        body = request_body(environ)
         inner = dict(environ)
         inner["wsgi.input"] = io.BytesIO(body)
         answer: dict[str, Any] = {}
@@ -138,7 +119,7 @@ def _record(
     request = requests.Request(
         str(environ.get("REQUEST_METHOD", "GET")),
         request_uri(environ, include_query=True),
-        headers=_request_headers(environ),
+        headers=request_headers(environ),
         data=body or None,
     ).prepare()
     response = requests.Response()

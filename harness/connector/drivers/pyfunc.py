@@ -167,10 +167,12 @@ class PythonConnector(ExternalConnector):
         *,
         netsuite_url: str | None = None,
         settle: float = 0.0,
+        label: str | None = None,
     ) -> None:
         super().__init__(client, mapping, watch, settle=settle)
         self.function = load_function(function) if isinstance(function, str) else function
-        label = function if isinstance(function, str) else getattr(function, "__qualname__", "")
+        if label is None:
+            label = function if isinstance(function, str) else getattr(function, "__qualname__", "")
         self.name = f"python:{label}"
         self.argument = argument_kind(self.function)
         self.env = netsuite_environment(client, netsuite_url)
