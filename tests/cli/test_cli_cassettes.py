@@ -31,6 +31,16 @@ def cassettes(recorded: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
     return copy
 
 
+def _guest_checkout_changed(folder: Path) -> Path:
+    """The catalogue with one more hoodie in guest-checkout's order."""
+    head, tail = catalogue_path().read_text().split("- name: guest-checkout", 1)
+    changed = folder / "catalogue.yaml"
+    changed.write_text(
+        head + "- name: guest-checkout" + tail.replace("quantity: 3", "quantity: 4", 1)
+    )
+    return changed
+
+
 def _check(runner: CliRunner, *args: str) -> tuple[int, str]:
     result = runner.invoke(main, ["cassettes", "check", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -56,11 +66,7 @@ def test_a_cassette_no_scenario_records_into_is_orphaned(
 def test_a_changed_scenario_makes_its_cassette_stale(
     runner: CliRunner, cassettes: Path, tmp_path: Path
 ) -> None:
-    text = catalogue_path().read_text()
-    head, tail = text.split("- name: guest-checkout", 1)
-    changed = tmp_path / "catalogue.yaml"
-    tail = tail.replace("quantity: 3", "quantity: 4", 1)
-    changed.write_text(head + "- name: guest-checkout" + tail)
+    changed = _guest_checkout_changed(tmp_path)
     code, output = _check(runner, str(cassettes), "--catalogue", str(changed))
     assert code == 1
     assert "test_scenario[guest-checkout].yaml: stale" in output
@@ -68,7 +74,9 @@ def test_a_changed_scenario_makes_its_cassette_stale(
 
 
 def test_a_credential_in_a_cassette_is_unscrubbed(
-    runner: CliRunner, cassettes: Path, recorded: tuple[Path, dict[str, str]],
+    runner: CliRunner,
+    cassettes: Path,
+    recorded: tuple[Path, dict[str, str]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     env = recorded[1]
@@ -126,11 +134,7 @@ def test_a_scenario_cassette_outside_the_catalogue_suite_goes_stale_too(
     mine = cassettes / "tests" / "test_mine" / "test_lands[guest-checkout].yaml"
     mine.parent.mkdir(parents=True)
     (cassettes / SUITE / "test_scenario[guest-checkout].yaml").replace(mine)
-    text = catalogue_path().read_text()
-    head, tail = text.split("- name: guest-checkout", 1)
-    changed = tmp_path / "catalogue.yaml"
-    tail = tail.replace("quantity: 3", "quantity: 4", 1)
-    changed.write_text(head + "- name: guest-checkout" + tail)
+    changed = _guest_checkout_changed(tmp_path)
     code, output = _check(runner, str(cassettes), "--catalogue", str(changed))
     assert code == 1
     assert "test_lands[guest-checkout].yaml: stale" in output
