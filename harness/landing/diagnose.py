@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from harness.landing.classify import Cause, classify
-from harness.landing.evidence import failed, order_writes
+from harness.landing.findings.evidence import failed, order_writes
 from harness.landing.expected import ExpectedLanding, ExpectedProblem
 from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
-from harness.landing.wording import category_of, mismatch_line, mismatch_wording
+from harness.landing.findings.wording import category_of, mismatch_line, mismatch_wording
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult

@@ -14,6 +14,7 @@ Category = Literal[
     "required-field",
     "item-mapping",
     "customer-match",
+    "address",
     "tax",
     "shipping",
     "discount",

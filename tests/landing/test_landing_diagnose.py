@@ -26,7 +26,7 @@ from landing_helpers import (
 
 from harness.landing.compare import compare
 from harness.landing.diagnose import diagnose
-from harness.landing.evidence import sales_order_writes
+from harness.landing.findings.evidence import sales_order_writes
 from harness.landing.expected import ExpectedLanding
 from harness.landing.readback import ActualLanding, ActualLine
 from harness.landing.refdata import CustomerRef, NamedRef

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from harness.landing.evidence import WRITES, mentions, order_writes, record_type_of
+from harness.landing.findings.evidence import WRITES, mentions, order_writes, record_type_of
 from harness.landing.expected import ExpectedLanding
 from harness.landing.failure import field_of, format_call, ref_id, sent_lines
 from harness.landing.readback import ActualLanding
