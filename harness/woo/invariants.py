@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 RULES = (
+    "limits",  # quantities, amounts and numbers within what a store can hold (see LIMITS)
     "total",  # total = R(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax)
     "total_tax",  # total_tax = R(cart_tax + shipping_tax)
     "cart_tax",  # cart_tax = Σ tax_lines.tax_total
@@ -44,6 +45,34 @@ RULES = (
     "vat_exempt",  # an order with meta is_vat_exempt = yes carries no tax
 )
 """Every rule `find_violations` checks, by the name `InvariantViolation.rule` carries."""
+
+# INFERRED: no store sells more than a million of one thing on one line, and no order holds a
+# trillion; NetSuite keeps amounts and quantities as doubles (about 15 significant digits), so
+# past these limits the Sales Order's arithmetic is no longer exact.
+MAX_QUANTITY = 10**6
+MAX_AMOUNT = Decimal(10) ** 12
+LIMITS = (
+    f"a quantity of at most {MAX_QUANTITY:,} per line, amounts of at most "
+    f"{MAX_AMOUNT:,} either way, finite numbers"
+)
+# The money fields of an order and of each kind of line, as the wire names them.
+_ORDER_AMOUNTS = (
+    "discount_total",
+    "discount_tax",
+    "shipping_total",
+    "shipping_tax",
+    "cart_tax",
+    "total",
+    "total_tax",
+)
+_LINE_AMOUNTS = {
+    "line_items": ("subtotal", "subtotal_tax", "total", "total_tax", "price"),
+    "shipping_lines": ("total", "total_tax"),
+    "fee_lines": ("total", "total_tax"),
+    "coupon_lines": ("discount", "discount_tax", "nominal_amount"),
+    "tax_lines": ("tax_total", "shipping_tax_total"),
+    "refunds": ("total",),
+}
 
 
 @dataclass(frozen=True)
@@ -124,12 +153,70 @@ def find_violations(order: WooOrder) -> list[InvariantViolation]:
             + [(f"fee_lines.{i}", fee) for i, fee in enumerate(order.fee_lines)],
             shipping=[(f"shipping_lines.{i}", ship) for i, ship in enumerate(order.shipping_lines)],
         )
+        _check_limits(checker, order)
+        if checker.violations:
+            # Sums of values past the limits say nothing a person can act on.
+            return checker.violations
         _check_totals(checker, order)
         _check_taxes(checker, order, lines)
         _check_lines(checker, order, lines)
         _check_rates(checker, order, lines)
         _check_fees_and_refunds(checker, order)
         return checker.violations
+
+
+def _beyond(checker: _Checker, path: str, value: object, limit: Decimal, what: str) -> None:
+    """Report `path` when `value` is not finite or is beyond `limit` either way."""
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        return
+    amount = Decimal(value)
+    if amount.is_finite() and abs(amount) <= limit:
+        return
+    shown = f"{amount:f}" if amount.is_finite() else str(amount)
+    problem = "is not a finite number" if not amount.is_finite() else f"is {shown}"
+    message = (
+        f"limits: {path} {problem}, more than a store can hold ({what}); "
+        "a plugin or an import wrote a value no checkout makes"
+    )
+    checker.violations.append(InvariantViolation("limits", limit, amount, message))
+
+
+def _check_limits(checker: _Checker, order: WooOrder) -> None:
+    """Quantities, amounts and numbers a store can really hold, each named by its field."""
+    money = f"at most {MAX_AMOUNT:,} either way"
+    for name in _ORDER_AMOUNTS:
+        _beyond(checker, name, getattr(order, name), MAX_AMOUNT, money)
+    for kind, names in _LINE_AMOUNTS.items():
+        for index, line in enumerate(getattr(order, kind)):
+            for name in names:
+                _beyond(
+                    checker, f"{kind}[{index}].{name}", getattr(line, name, None), MAX_AMOUNT, money
+                )
+            for number, tax in enumerate(getattr(line, "taxes", ())):
+                for name in ("total", "subtotal"):
+                    _beyond(
+                        checker,
+                        f"{kind}[{index}].taxes[{number}].{name}",
+                        getattr(tax, name),
+                        MAX_AMOUNT,
+                        money,
+                    )
+            if kind == "tax_lines" and line.rate_percent is not None:
+                _beyond(
+                    checker,
+                    f"tax_lines[{index}].rate_percent",
+                    line.rate_percent,
+                    MAX_AMOUNT,
+                    "a finite percentage",
+                )
+    for index, item in enumerate(order.line_items):
+        _beyond(
+            checker,
+            f"line_items[{index}].quantity",
+            item.quantity,
+            Decimal(MAX_QUANTITY),
+            f"at most {MAX_QUANTITY:,} per line",
+        )
 
 
 def _check_totals(checker: _Checker, order: WooOrder) -> None:

@@ -294,6 +294,20 @@ def test_an_order_whose_numbers_do_not_add_up_is_invalid(
     assert verdict.diagnosis is not None and "total" in verdict.diagnosis.summary
 
 
+def test_an_absurd_quantity_is_an_invalid_order_naming_the_field_never_a_tax_finding(
+    make_client: ClientFactory, mapping: Mapping, spec: SpecOf
+) -> None:
+    wire = generate(spec("tax-new-york-city"), 1).to_wire()
+    wire["line_items"][0]["quantity"] = 10**30  # the totals are left as they were
+    log = CallLog()
+    verdict = verify(wire, mapping, make_client(None, log), log, None)
+    assert verdict.outcome == "invalid-order" and not verdict.mismatches
+    assert verdict.diagnosis is not None and verdict.diagnosis.category == "invalid-order"
+    assert "line_items[0].quantity" in verdict.diagnosis.summary
+    assert "at most 1,000,000 per line" in verdict.diagnosis.summary
+    assert len(log) == 0  # nothing was read: the order itself is the finding
+
+
 def test_a_watched_connector_is_judged_from_its_call_log(
     make_client: ClientFactory, mapping: Mapping, spec: SpecOf
 ) -> None:

@@ -752,6 +752,12 @@ def broken(edit: Any) -> dict[str, Any]:
     ("edit", "rule", "expected", "actual"),
     [
         (lambda o: o.update(total="33.00"), "total", "32.64", "33.00"),
+        (
+            lambda o: o["line_items"][0].update(quantity=10**30),
+            "limits",
+            "1000000",
+            "1000000000000000000000000000000",
+        ),
         (lambda o: o.update(total_tax="3.15"), "total_tax", "3.14", "3.15"),
         (lambda o: o["tax_lines"][1].update(tax_total="0.10"), "cart_tax", "2.65", "2.64"),
         (
@@ -902,3 +908,50 @@ def test_validating_without_parse_still_knows_the_store_decimals() -> None:
     assert order.to_wire()["total"] == "6307"
     changed = order.model_copy(update={"total": Decimal(6400)})
     assert [v.rule for v in changed.check_invariants()] == ["total"]
+
+
+# --- values past what a store can hold ---------------------------------------------------------
+
+
+def test_an_absurd_quantity_is_named_by_its_field_with_the_limit() -> None:
+    raw = rich_order()
+    raw["line_items"][1]["quantity"] = 10**30
+    (violation,) = WooOrder.parse(raw).check_invariants()
+    assert violation.rule == "limits"
+    assert violation.message.startswith(
+        "limits: line_items[1].quantity is 1000000000000000000000000000000, more than a store "
+        "can hold (at most 1,000,000 per line)"
+    )
+
+
+def test_a_quantity_at_the_limit_is_only_judged_by_the_arithmetic() -> None:
+    raw = rich_order()
+    raw["line_items"][0]["quantity"] = 10**6
+    assert "limits" not in rules(raw)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (("total",), "1000000000000.01", "total"),
+        (("line_items", 0, "subtotal"), "-2000000000000.00", "line_items[0].subtotal"),
+        (("shipping_lines", 0, "total"), "99999999999999999999.00", "shipping_lines[0].total"),
+        (("line_items", 0, "taxes", 0, "total"), "1000000000001", "line_items[0].taxes[0].total"),
+        (("line_items", 0, "price"), 1e15, "line_items[0].price"),
+    ],
+)
+def test_an_amount_past_a_trillion_is_named_by_its_field(
+    path: tuple[str | int, ...], value: Any, field: str
+) -> None:
+    raw = rich_order()
+    set_at(raw, path, value)
+    found = [v for v in WooOrder.parse(raw).check_invariants() if v.rule == "limits"]
+    assert [v.message.split(" is ")[0] for v in found] == [f"limits: {field}"]
+    assert "at most 1,000,000,000,000 either way" in found[0].message
+
+
+def test_a_non_finite_number_from_a_python_caller_is_refused_without_arithmetic() -> None:
+    order = WooOrder.parse(rich_order())
+    broken_order = order.model_copy(update={"total": Decimal("Infinity")})
+    (violation,) = broken_order.check_invariants()
+    assert violation.message.startswith("limits: total is not a finite number")
