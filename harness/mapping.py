@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from harness.data import data_file
 from harness.yamlfile import ConfigFileError, load_model
@@ -133,9 +141,25 @@ class TaxRules(_Strict):
 
 
 class DiscountRules(_Strict):
-    """All coupons become one header discount (NetSuite allows one discount item per order)."""
+    """How coupons reach the Sales Order.
 
+    `item` (the default): all coupons become one header discount item (NetSuite allows one
+    per order) and lines keep WooCommerce's price before coupons. `net-price`: the store
+    books net revenue, so lines carry WooCommerce's price after coupons and there is no
+    discount at all.
+    """
+
+    strategy: Literal["item", "net-price"] = "item"
     item: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _default_strategy_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """The default strategy is left out of a dump, so a mapping written before the option
+        existed keeps its fingerprint (and the cassettes recorded with it stay fresh)."""
+        data = handler(self)
+        if self.strategy == "item" and isinstance(data, dict):
+            data.pop("strategy", None)
+        return data
 
 
 class FeeRules(_Strict):

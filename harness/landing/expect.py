@@ -7,7 +7,9 @@ connector's code: a connector checked against its own logic proves nothing. The 
 (`expected`) is the one the mapping describes, lines in `expect_lines`:
 
 - product lines at price level Custom with the pre-discount unit price `subtotal/quantity`;
-- coupons as ONE header discount item worth `-discount_total` (NetSuite allows one);
+- coupons as ONE header discount item worth `-discount_total` (NetSuite allows one), or,
+  when the mapping declares net pricing (`discounts.strategy: net-price`), no discount and
+  lines at WooCommerce's price after coupons `total/quantity`;
 - fees as lines of the mapping's fee item; shipping as header ship method + cost;
 - tax total = WooCommerce `total_tax` (0 for exempt orders), total = WooCommerce `total`.
 
@@ -34,12 +36,14 @@ from harness.landing.mapping_reading import (
     exempt_code_in,
     fill,
     item_for_line,
+    nets_coupons,
     order_values,
     rate_key,
     routed_subsidiary,
     ship_item_for_method,
     status_syncs,
     tax_code_for_rate,
+    taxes_per_line,
 )
 from harness.landing.refdata import (
     CustomerRef,
@@ -265,7 +269,7 @@ class _Builder(LinesBuilder):
         return ref.ref
 
     def discount(self) -> NamedRef | None:
-        if not self.order.discount_total:
+        if not self.order.discount_total or nets_coupons(self.mapping):
             return None
         name = self.mapping.discounts.item or ""
         ref = self.lookups.item(name) if name else None
@@ -347,6 +351,7 @@ def expect(
     tax_codes = build.tax_codes()
     shipping_method = build.shipping(subsidiary)
     discount_item = build.discount()
+    net_pricing = nets_coupons(mapping)
     external_id, other_ref_num = reference_numbers(order, mapping, prefix)
     shipping_address = ExpectedAddress.of(order.shipping)
     return ExpectedLanding(
@@ -362,7 +367,7 @@ def expect(
         shipping_method=shipping_method,
         shipping_cost=round_half_up(order.shipping_total, precision),
         discount_item=discount_item,
-        discount_total=round_half_up(-order.discount_total, precision),
+        discount_total=ZERO if net_pricing else round_half_up(-order.discount_total, precision),
         tax_total=tax_total,
         total=round_half_up(order.total, precision),
         billing_address=ExpectedAddress.of(order.billing),
@@ -375,4 +380,8 @@ def expect(
         woo_shipping_methods=tuple(line.method_id for line in order.shipping_lines),
         tax_codes=tuple(tax_codes),
         problems=tuple(build.problems),
+        shipping_tax=ZERO if order.is_vat_exempt else round_half_up(order.shipping_tax, precision),
+        coupon_codes=tuple(c.code for c in order.coupon_lines),
+        discount_strategy="net-price" if net_pricing else "item",
+        tax_per_line=taxes_per_line(mapping, _route(order, mapping)),
     )

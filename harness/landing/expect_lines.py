@@ -1,7 +1,8 @@
 """The lines an order's Sales Order must have, and what keeps them from landing.
 
 Products at price level Custom with WooCommerce's pre-discount unit price `subtotal/quantity`
-(coupons are the header discount, not the lines' business); fees as lines of the mapping's
+(coupons are the header discount, not the lines' business), or its price after coupons
+`total/quantity` when the mapping declares net pricing; fees as lines of the mapping's
 fee item; WooCommerce's tax as one line of the pass-through item when the mapping says so.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from harness.landing.expected import ExpectedLine, ExpectedProblem
-from harness.landing.mapping_reading import item_for_line
+from harness.landing.mapping_reading import item_for_line, nets_coupons
 from harness.landing.refdata import NamedRef, ReferenceData, outside
 from harness.landing.verdict import Category
 from harness.mapping import Mapping
@@ -110,7 +111,10 @@ class LinesBuilder(PartsBuilder):
                     f"NetSuite, or don't sell it in {order.currency}.",
                 )
             quantity = Decimal(line.quantity)
-            rate = unit_rate(line.subtotal, quantity, precision)
+            net_rate = unit_rate(line.total, quantity, precision)
+            rate = (
+                net_rate if nets_coupons(mapping) else unit_rate(line.subtotal, quantity, precision)
+            )
             lines.append(
                 ExpectedLine(
                     key=label,
@@ -120,6 +124,7 @@ class LinesBuilder(PartsBuilder):
                     amount=round_half_up(quantity * rate, precision),
                     source=f"line_items[{index}]",
                     description=line.name,
+                    net_rate=net_rate,
                 )
             )
         return lines

@@ -17,6 +17,7 @@ from harness.woo.order import Address
 
 LineKind = Literal["product", "fee", "tax"]
 CustomerMode = Literal["existing", "new", "ambiguous"]
+DiscountStrategy = Literal["item", "net-price"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ExpectedLine:
     kind: LineKind = "product"
     source: str = ""  # where in the WooCommerce order, e.g. `line_items[0]`
     description: str = ""
+    net_rate: Decimal | None = None  # WooCommerce's unit price after coupons (total / quantity)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,12 @@ class ExpectedProblem:
     field: str
     summary: str
     hint: str
+    # The hint for a connector the harness does not own: NetSuite records and fields and
+    # WooCommerce data instead of the mapping's keys (None: `hint` already speaks so).
+    store_hint: str | None = None
+
+    def hint_for(self, own_connector: bool) -> str:
+        return self.hint if own_connector or self.store_hint is None else self.store_hint
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,10 @@ class ExpectedLanding:
     woo_shipping_methods: tuple[str, ...] = ()
     tax_codes: tuple[ExpectedTaxCode, ...] = ()
     problems: tuple[ExpectedProblem, ...] = field(default_factory=tuple)
+    shipping_tax: Decimal = Decimal(0)  # WooCommerce's tax on shipping (0 for exempt orders)
+    coupon_codes: tuple[str, ...] = ()
+    discount_strategy: DiscountStrategy = "item"
+    tax_per_line: bool = False  # the subsidiary taxes each line by its own taxCode
 
     @property
     def should_land(self) -> bool:

@@ -65,6 +65,18 @@ def exempt_code_in(mapping: Mapping, subsidiary: int | None) -> str | None:
     return mapping.tax.exempt_code
 
 
+def nets_coupons(mapping: Mapping) -> bool:
+    """Whether coupons are carried in the line prices (`discounts.strategy: net-price`): lines
+    at WooCommerce's price after coupons, no discount item; otherwise one header discount."""
+    return mapping.discounts.strategy == "net-price"
+
+
+def taxes_per_line(mapping: Mapping, subsidiary: int | None) -> bool:
+    """Whether `subsidiary` taxes each line by its own tax code (`tax.line_level_subsidiaries`)
+    instead of one header tax item and a taxable flag per line."""
+    return subsidiary is not None and subsidiary in mapping.tax.line_level_subsidiaries
+
+
 def routed_subsidiary(mapping: Mapping, currency: str, country: str) -> int | None:
     """The subsidiary id an order belongs to: `subsidiaries.routes` keyed by the order's
     currency or billing country (`subsidiaries.by`, compared in upper case), else

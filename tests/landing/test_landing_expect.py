@@ -150,6 +150,43 @@ def test_coupons_become_one_header_discount_and_lines_keep_pre_discount_rates(
         assert woo.total < woo.subtotal
 
 
+def test_declared_net_pricing_expects_lines_after_coupons_and_no_discount(
+    spec: SpecOf, mapping: Mapping, lookups: ReferenceData
+) -> None:
+    order = generate(spec("two-coupons"), 3)
+    net = mapping.model_copy(update={"discounts": mapping.discounts.model_copy(
+        update={"strategy": "net-price"})})
+    exp = expect(order, net, lookups)
+    assert exp.discount_item is None and exp.discount_total == 0
+    assert exp.discount_strategy == "net-price" and exp.problems == ()
+    for line, woo in zip(exp.lines, order.line_items, strict=True):
+        assert line.rate == line.net_rate == unit_rate(woo.total, Decimal(woo.quantity), 2)
+    assert sum((line.amount for line in exp.lines), Decimal(0)) == sum(
+        (woo.total for woo in order.line_items), Decimal(0))
+    assert exp.total == order.total  # the coupons are inside the lines, nothing is lost
+
+
+def test_the_default_strategy_keeps_the_net_price_only_for_diagnosis(
+    expected_for: Callable[..., tuple[WooOrder, ExpectedLanding]],
+) -> None:
+    order, exp = expected_for("coupon-percent")
+    hoodie = exp.line("HOODIE-BLK-M")
+    assert exp.discount_strategy == "item" and exp.coupon_codes == ("welcome10",)
+    assert hoodie is not None and hoodie.rate == Decimal("49.00")
+    assert hoodie.net_rate == order.line_items[0].total  # 44.10 after the 10% coupon
+
+
+def test_the_shipping_tax_and_the_subsidiarys_tax_model_are_known(
+    expected_for: Callable[..., tuple[WooOrder, ExpectedLanding]],
+) -> None:
+    order, exp = expected_for("tax-new-york-city")
+    assert exp.shipping_tax == order.shipping_tax == Decimal("0.71") and not exp.tax_per_line
+    _, canada = expected_for("canada-cad-hst")
+    assert canada.tax_per_line
+    _, exempt = expected_for("tax-exempt-b2b")
+    assert exempt.shipping_tax == 0
+
+
 def test_negative_fee_is_a_line_of_the_fee_item(
     expected_for: Callable[..., tuple[WooOrder, ExpectedLanding]],
 ) -> None:

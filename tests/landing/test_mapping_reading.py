@@ -15,15 +15,18 @@ from harness.landing.mapping_reading import (
     exempt_code_in,
     fill,
     item_for_line,
+    nets_coupons,
     order_values,
     rate_key,
     routed_subsidiary,
     ship_item_for_method,
     status_syncs,
     tax_code_for_rate,
+    taxes_per_line,
 )
 from harness.landing.refdata import ReferenceData
-from harness.mapping import TEMPLATE_FIELDS, Mapping
+from harness.mapping import TEMPLATE_FIELDS, Mapping, MappingError, load_mapping
+from harness.recording.metadata import fingerprint
 from harness.woo.generate import generate
 from harness.woo.order import LineItem
 
@@ -199,3 +202,40 @@ def test_an_order_without_a_number_or_email_renders_its_id_and_nothing(spec: Spe
     values = order_values(bare)
     assert values["number"] == str(order.id) and values["billing_email"] == ""
     assert fill("{number}|{billing_email}|{prefix}", values) == f"{order.id}||"
+
+
+# -- discounts and the tax model ---------------------------------------------------------------
+
+
+def test_coupons_go_to_the_discount_item_unless_net_pricing_is_declared(
+    mapping: Mapping, tmp_path: Any
+) -> None:
+    assert mapping.discounts.strategy == "item" and not nets_coupons(mapping)
+    path = tmp_path / "net.yaml"
+    path.write_text("discounts:\n  strategy: net-price\n")
+    assert nets_coupons(load_mapping(path))
+
+
+def test_an_unknown_discount_strategy_is_refused_with_the_choices(tmp_path: Any) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("discounts:\n  strategy: lines\n")
+    with pytest.raises(MappingError) as raised:
+        load_mapping(path)
+    assert "discounts.strategy" in str(raised.value) and "net-price" in str(raised.value)
+
+
+def test_the_default_strategy_leaves_the_mappings_fingerprint_as_it_was(
+    mapping: Mapping,
+) -> None:
+    """Cassettes record the mapping's fingerprint: a mapping that does not use the option must
+    print the same as before the option existed."""
+    assert "strategy" not in mapping.model_dump()["discounts"]
+    net = mapping.model_copy(update={"discounts": mapping.discounts.model_copy(
+        update={"strategy": "net-price"})})
+    assert net.model_dump()["discounts"]["strategy"] == "net-price"
+    assert fingerprint(net) != fingerprint(mapping)
+
+
+def test_line_level_tax_belongs_to_the_listed_subsidiaries(mapping: Mapping) -> None:
+    assert taxes_per_line(mapping, 2) and not taxes_per_line(mapping, 1)
+    assert not taxes_per_line(mapping, None)
