@@ -26,6 +26,12 @@ class Cause:
     category: Category
     summary: str  # what went wrong, one sentence
     hint: str  # what to change
+    # The hint for a connector the harness does not own, where `hint` names the mapping's
+    # keys (None: `hint` speaks of NetSuite and WooCommerce only).
+    store_hint: str | None = None
+
+    def hint_for(self, own_connector: bool) -> str:
+        return self.hint if own_connector or self.store_hint is None else self.store_hint
 
 
 _ROLES_PAGE = "Setup > Users/Roles > Manage Roles"
@@ -394,6 +400,9 @@ def _by_field(
             f"NetSuite refused tax code {value} ({field}){where}.",
             "Map the WooCommerce tax rates (and tax.exempt_code) to active tax codes of the "
             "order's subsidiary under tax.codes in the mapping.",
+            "Send active tax codes of the order's subsidiary for WooCommerce's tax rates (and "
+            "its exempt code for untaxed orders): a tax code belongs to one subsidiary (Setup > "
+            "Accounting > Tax Codes).",
         )
     if category == "shipping":
         return Cause(
@@ -401,6 +410,8 @@ def _by_field(
             f"NetSuite refused ship method {value} ({field}){where}.",
             "Map the WooCommerce shipping method to an active shipping item of the order's "
             "subsidiary under shipping.methods in the mapping.",
+            "Send an active shipping item of the order's subsidiary as shipMethod for "
+            "WooCommerce's shipping method (Lists > Accounting > Shipping Items).",
         )
     if category == "discount":
         return Cause(
@@ -408,6 +419,8 @@ def _by_field(
             f"NetSuite refused discount {value} ({field}){where}.",
             "Set discounts.item in the mapping to an active discount item of the order's "
             "subsidiary; send one header discount.",
+            "Send an active Discount item of the order's subsidiary as discountItem, one per "
+            "order with all coupons combined.",
         )
     return Cause(
         "validation-rule",

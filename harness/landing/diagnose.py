@@ -12,16 +12,20 @@ Evidence lines are the call-log records that prove it, formatted like
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from harness.landing.classify import Cause, classify
-from harness.landing.findings.evidence import failed, order_writes
 from harness.landing.expected import ExpectedLanding, ExpectedProblem
 from harness.landing.failure import Failure, format_call, sent_body
+from harness.landing.findings.categories import also
+from harness.landing.findings.causes import causes
+from harness.landing.findings.evidence import failed, order_writes
+from harness.landing.findings.scene import Scene, own_connector
+from harness.landing.findings.text import mismatch_line
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
-from harness.landing.findings.wording import category_of, mismatch_line, mismatch_wording
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult
@@ -36,17 +40,6 @@ _STAGE_CATEGORIES: dict[str, Category] = {
     "discount": "discount",
     "routing": "required-field",
 }
-# When several things landed wrong, the earliest cause explains the later ones: a dropped
-# shipping cost or discount also changes the tax NetSuite computes, wrong lines change all.
-_MISMATCH_ORDER: tuple[Category, ...] = (
-    "customer-match",
-    "item-mapping",
-    "shipping",
-    "discount",
-    "tax",
-    "sync-rule",
-    "validation-rule",
-)
 
 
 def _error_call(calllog: CallLog, error: NetSuiteError) -> Call | None:
@@ -71,35 +64,53 @@ def diagnose(
     *,
     actual: ActualLanding | None = None,
 ) -> Diagnosis | None:
-    """The diagnosis of one order's landing; None when it landed exactly right."""
+    """The diagnosis of one order's landing; None when it landed exactly right.
+
+    Hints speak the mapping's keys only to the reference connector (`own_connector`); a
+    connector the harness does not own hears of NetSuite records and WooCommerce data.
+    """
     order = f"order #{expected.order}"
+    own = own_connector(push)
     if not expected.should_sync:
-        return _sync_rule(push, calllog, mismatches, expected, order)
+        return _sync_rule(push, calllog, mismatches, expected, order, own)
     if push is not None and push.error is not None:
-        return _from_error(push.error, calllog, expected, order)
+        return _from_error(push.error, calllog, expected, order, own)
     if push is not None and push.status in ("failed", "rejected"):
         refused = failed(order_writes(calllog, expected))
         if push.status == "rejected" and refused:
             # Refused without a NetSuiteError in hand (an external connector): the log has it.
             cause = classify(Failure.from_call(refused[-1]), expected.item_name)
-            return _refusal(cause, expected, order, [format_call(refused[-1])], by="NetSuite")
-        return _from_connector(push, calllog, expected, order)
+            evidence = [format_call(refused[-1])]
+            return _refusal(cause, expected, order, evidence, by="NetSuite", own=own)
+        return _from_connector(push, calllog, expected, order, own)
     if push is not None and push.status == "skipped" and not _landed(mismatches, actual):
         rule = push.skipped_rule or "a sync rule"
+        statuses = ", ".join(expected.sync_statuses)
         return Diagnosis(
             "sync-rule",
             f"The connector skipped {order} ({rule}), but the mapping syncs "
             f"'{expected.status}' orders.",
-            "Align the connector's order filters with the mapping's sync.statuses "
-            f"({', '.join(expected.sync_statuses)}).",
+            _words(
+                own,
+                f"Align the connector's order filters with the mapping's sync.statuses "
+                f"({statuses}).",
+                f"Make the connector send '{expected.status}' orders (the store syncs "
+                f"{statuses}), or, if it rightly holds them back, tell the harness: "
+                "sync.statuses in the mapping it checks against.",
+            ),
             (f"connector: skipped ({rule})",),
         )
     if not mismatches:
         # Refused as the expectation foresaw (no order, none expected): still not a success.
         if expected.problems and not _landed(mismatches, actual):
-            return _no_order(push, calllog, expected, order)
+            return _no_order(push, calllog, expected, order, own)
         return None
     return _from_mismatches(push, calllog, mismatches, expected, actual, order)
+
+
+def _words(own: bool, mapping_words: str, store_words: str) -> str:
+    """The mapping's words for the reference connector, the store's for any other."""
+    return mapping_words if own else store_words
 
 
 def diagnose_invalid_order(order: str, problems: Sequence[str]) -> Diagnosis:
@@ -127,7 +138,7 @@ def _landed(mismatches: Sequence[Mismatch], actual: ActualLanding | None) -> boo
 
 
 def _from_error(
-    error: NetSuiteError, calllog: CallLog, expected: ExpectedLanding, order: str
+    error: NetSuiteError, calllog: CallLog, expected: ExpectedLanding, order: str, own: bool
 ) -> Diagnosis:
     call = _error_call(calllog, error)
     failure = Failure.from_error(error)
@@ -135,14 +146,20 @@ def _from_error(
         failure = replace(failure, request_body=call.request_body)
     cause = classify(failure, expected.item_name)
     evidence = [format_call(call)] if call is not None else [failure.summary()]
-    return _refusal(cause, expected, order, evidence, by="NetSuite")
+    return _refusal(cause, expected, order, evidence, by="NetSuite", own=own)
 
 
 def _refusal(
-    cause: Cause, expected: ExpectedLanding, order: str, evidence: list[str], *, by: str
+    cause: Cause,
+    expected: ExpectedLanding,
+    order: str,
+    evidence: list[str],
+    *,
+    by: str,
+    own: bool = True,
 ) -> Diagnosis:
     known = _problem(expected, cause.category)
-    hint = known.hint if known is not None else cause.hint
+    hint = known.hint_for(own) if known is not None else cause.hint_for(own)
     if known is not None and by == "NetSuite":
         evidence = [*evidence, f"expected: {known.summary}"]
     return Diagnosis(
@@ -159,7 +176,7 @@ def _continued(sentence: str) -> str:
 
 
 def _from_connector(
-    push: PushResult, calllog: CallLog, expected: ExpectedLanding, order: str
+    push: PushResult, calllog: CallLog, expected: ExpectedLanding, order: str, own: bool
 ) -> Diagnosis:
     problem = push.problem or push.said or "no reason given"
     category = _STAGE_CATEGORIES.get(push.stage or "")
@@ -167,7 +184,7 @@ def _from_connector(
     if category is None or (push.stage == "routing" and known is not None):
         category = known.category if known else _text_category(problem)
     known = _problem(expected, category)
-    hint = known.hint if known else _stage_hint(category)
+    hint = known.hint_for(own) if known else _stage_hint(category, own)
     stage = f" at stage {push.stage}" if push.stage else ""
     evidence = [f"connector: {push.status}{stage}: {problem}"]
     evidence += [format_call(call) for call in failed(calllog.calls)[-3:]]
@@ -197,7 +214,9 @@ def _text_category(problem: str) -> Category:
     return "validation-rule"
 
 
-def _stage_hint(category: Category) -> str:
+def _stage_hint(category: Category, own: bool) -> str:
+    if category == "discount" and not own:
+        return "Send the coupons as one discount item that exists in NetSuite (type Discount)."
     return {
         "customer-match": "Fix the customer match: one active NetSuite customer per email.",
         "item-mapping": "Map every WooCommerce SKU to an active NetSuite item of the order's "
@@ -218,6 +237,7 @@ def _sync_rule(
     mismatches: Sequence[Mismatch],
     expected: ExpectedLanding,
     order: str,
+    own: bool,
 ) -> Diagnosis:
     statuses = ", ".join(expected.sync_statuses)
     if any(m.field == "orders.count" and m.actual for m in mismatches):
@@ -226,8 +246,14 @@ def _sync_rule(
             "sync-rule",
             f"{order} is '{expected.status}' and must not reach NetSuite (the mapping syncs "
             f"only {statuses}), but NetSuite has a Sales Order for it.",
-            f"Make the connector honour the sync statuses ({statuses}), or add "
-            f"'{expected.status}' to sync.statuses if such orders should sync.",
+            _words(
+                own,
+                f"Make the connector honour the sync statuses ({statuses}), or add "
+                f"'{expected.status}' to sync.statuses if such orders should sync.",
+                f"Make the connector skip '{expected.status}' orders (the store syncs only "
+                f"{statuses}); if they should sync, tell the harness: sync.statuses in the "
+                "mapping it checks against.",
+            ),
             tuple(evidence),
         )
     said = (
@@ -239,8 +265,14 @@ def _sync_rule(
         "sync-rule",
         f"{order} was not sent to NetSuite: it is '{expected.status}', and the mapping syncs "
         f"only {statuses} orders.",
-        f"Nothing to fix if '{expected.status}' orders should wait; to sync them, add "
-        f"'{expected.status}' to sync.statuses in the mapping.",
+        _words(
+            own,
+            f"Nothing to fix if '{expected.status}' orders should wait; to sync them, add "
+            f"'{expected.status}' to sync.statuses in the mapping.",
+            f"Nothing to fix if '{expected.status}' orders should wait; to sync them, make the "
+            "connector send them and tell the harness: sync.statuses in the mapping it checks "
+            "against.",
+        ),
         (said,),
     )
 
@@ -256,10 +288,11 @@ def _from_mismatches(
     actual: ActualLanding | None,
     order: str,
 ) -> Diagnosis:
+    own = own_connector(push)
     count = next((m for m in mismatches if m.field == "orders.count"), None)
     if count is not None and isinstance(count.actual, int):
         if count.actual == 0:
-            return _no_order(push, calllog, expected, order)
+            return _no_order(push, calllog, expected, order, own)
         if count.actual > 1 and expected.order_count == 1:
             return _duplicates(calllog, expected, actual, order, count)
         known = _problem(expected)
@@ -268,41 +301,46 @@ def _from_mismatches(
             return Diagnosis(
                 known.category,
                 f"{order} landed in NetSuite although it cannot land right: {known.summary}",
-                known.hint,
+                known.hint_for(own),
                 tuple([*landed, mismatch_line(count)]),
             )
     rest = [m for m in mismatches if m.field != "orders.count"]
-    by_category: dict[Category, list[Mismatch]] = {}
-    for m in rest:
-        by_category.setdefault(category_of(m.field), []).append(m)
-    category = next(c for c in _MISMATCH_ORDER if c in by_category)
-    found = by_category[category]
     writes = order_writes(calllog, expected)
     body = sent_body(writes[-1].request_body) if writes else {}
-    summary, hint, extra = mismatch_wording(category, found, expected, actual, body, calllog, order)
-    evidence = [format_call(c) for c in writes if c.ok][-2:] + extra
-    evidence += [mismatch_line(m) for m in found]
-    return Diagnosis(category, summary, hint, tuple(evidence))
+    scene = Scene(expected, actual, body, calllog, order, own)
+    primary, *others = causes(rest, scene)
+    evidence = [format_call(c) for c in writes if c.ok][-2:] + list(primary.evidence)
+    evidence += [mismatch_line(m) for m in primary.mismatches]
+    # The other causes, each in its own sentence, after the primary's evidence.
+    evidence += [f"also {f.category}: {f.summary}" for f in others]
+    listed = {m for f in (primary, *others) for m in f.mismatches}
+    evidence += [mismatch_line(m) for m in rest if m not in listed]
+    return Diagnosis(
+        primary.category, primary.summary + also(others), primary.hint, tuple(evidence)
+    )
 
 
 def _no_order(
-    push: PushResult | None, calllog: CallLog, expected: ExpectedLanding, order: str
+    push: PushResult | None, calllog: CallLog, expected: ExpectedLanding, order: str, own: bool
 ) -> Diagnosis:
     writes = order_writes(calllog, expected)
     refused = failed(writes)
     if refused:
         cause = classify(Failure.from_call(refused[-1]), expected.item_name)
-        return _refusal(cause, expected, order, [format_call(refused[-1])], by="NetSuite")
+        evidence = [format_call(refused[-1])]
+        return _refusal(cause, expected, order, evidence, by="NetSuite", own=own)
     known = _problem(expected)
     if known is not None:
         return Diagnosis(
             known.category,
             f"{order} did not land: {known.summary}",
-            known.hint,
+            known.hint_for(own),
             tuple(format_call(c) for c in failed(calllog.calls)[-3:]),
         )
     where = f"externalId {expected.external_id} or PO # {expected.other_ref_num}"
     claimed = push.sales_order_id if push and push.sales_order_id else None
+    if not writes and claimed is None and push is not None and push.status == "not-landed":
+        return _not_landed(push, order)
     if not writes and claimed is None:
         return Diagnosis(
             "sync-rule",
@@ -331,6 +369,35 @@ def _no_order(
         "workflow that deletes or renumbers web orders; check that the connector writes the "
         "mapping's externalId.",
         tuple(format_call(c) for c in writes[-3:]),
+    )
+
+
+# How a driver words an order it waited for in vain (harness.connector.drivers.common.judge).
+_WAITED = re.compile(r"^not landed in ([\d.]+) s\b")
+
+
+def _not_landed(push: PushResult, order: str) -> Diagnosis:
+    """A connector we don't own took the order and no Sales Order appeared: how long the
+    harness waited, what the connector answered, and where such an order gets stuck."""
+    problem = push.problem or "no Sales Order appeared"
+    waited = _WAITED.match(problem)
+    if waited:
+        hint = (
+            f"The connector accepted the order but nothing reached NetSuite in the "
+            f"{waited.group(1)} s the harness waited. If it queues orders, check that its "
+            "queue worker runs and what its log says about this order; if it is only slower "
+            "than that, give it longer (--landing-timeout)."
+        )
+    else:
+        hint = (
+            "The connector did not pick the order up: check its order filters (statuses, date "
+            "cut-off), its queue and its log."
+        )
+    return Diagnosis(
+        "sync-rule",
+        f"{order} never reached NetSuite: {problem}.",
+        hint,
+        _connector_evidence(push),
     )
 
 

@@ -130,6 +130,9 @@ class _Builder(LinesBuilder):
                 f"No subsidiary for {routing.by} {key}: the mapping has no route and no default.",
                 f"Add '{key}: <subsidiary id>' under subsidiaries.routes in the mapping, or set "
                 "subsidiaries.default.",
+                f"Send a subsidiary on {key} orders (the Sales Order needs one in a OneWorld "
+                "account), and tell the harness which (subsidiaries.routes in the mapping it "
+                "checks against).",
             )
             return None
         found = self.lookups.subsidiary(sub_id)
@@ -139,6 +142,9 @@ class _Builder(LinesBuilder):
                 "subsidiary",
                 f"The mapping routes {key} to subsidiary {sub_id}, which does not exist.",
                 f"Fix subsidiaries.routes[{key}] in the mapping: use an existing subsidiary id.",
+                f"Send an existing subsidiary on {key} orders (Setup > Company > Subsidiaries), "
+                "and tell the harness which (subsidiaries.routes in the mapping it checks "
+                "against).",
             )
             return NamedRef(str(sub_id), "")
         return found.ref
@@ -175,6 +181,8 @@ class _Builder(LinesBuilder):
                 "The order has no billing email, so no customer can be matched or created.",
                 "Make the billing email required at checkout, or map guests to a default "
                 "customer (customer.guests: default-customer).",
+                "Make the billing email required at checkout, or put orders without one on a "
+                "default NetSuite customer.",
             )
             return replace(new, unique_email=False)
         candidates = self.lookups.customers_with_email(email)
@@ -186,6 +194,9 @@ class _Builder(LinesBuilder):
                 f"{len(candidates)} NetSuite customers share the email {email}: {listed}.",
                 "Merge the duplicate customers in NetSuite (or give them distinct emails); the "
                 "mapping refuses to guess (customer.on_multiple_matches: fail).",
+                "Merge the duplicate customers in NetSuite (Lists > Relationships > Customers, "
+                "Merge), or give them distinct emails: with two customers on one email a "
+                "connector can only guess whose order it is.",
             )
             return replace(new, mode="ambiguous", candidates=candidates, unique_email=False)
         if candidates:
@@ -209,6 +220,7 @@ class _Builder(LinesBuilder):
                     "customer",
                     f"The guest customer (externalId {eid}) does not exist in NetSuite.",
                     "Create the default guest customer, or fix customer.guest_customer.",
+                    f"Create the default guest customer in NetSuite (externalId {eid}).",
                 )
             return ExpectedCustomer(
                 "existing" if found else "new", email, found, external_id=eid, unique_email=False
@@ -238,6 +250,9 @@ class _Builder(LinesBuilder):
                 "item in the mapping.",
                 f"Map {line.method_id} to a ship item under shipping.methods in the mapping (or "
                 "set shipping.default).",
+                "Send a NetSuite shipping item as shipMethod for WooCommerce's "
+                f"'{line.method_title}' ({line.method_id}); create one (Lists > Accounting > "
+                "Shipping Items) if none fits.",
             )
             return None
         name = ship_item_for_method(self.mapping, first.method_id) or ""
@@ -249,6 +264,8 @@ class _Builder(LinesBuilder):
                 f"Ship item '{name}' (for {first.method_id}) does not exist in NetSuite.",
                 f"Create the shipping item '{name}' in NetSuite, or map {first.method_id} to an "
                 "existing one under shipping.methods.",
+                f"Create the shipping item '{name}' in NetSuite (Lists > Accounting > Shipping "
+                f"Items), or send WooCommerce's {first.method_id} as an existing one.",
             )
             return NamedRef(None, name)
         if not ref.active:
@@ -257,6 +274,8 @@ class _Builder(LinesBuilder):
                 "shipMethod",
                 f"Ship item '{name}' ({ref.id}) is inactive in NetSuite.",
                 f"Reactivate the shipping item '{name}', or map {first.method_id} to another.",
+                f"Reactivate the shipping item '{name}' in NetSuite, or send WooCommerce's "
+                f"{first.method_id} as another one.",
             )
         elif outside(subsidiary, ref.subsidiaries):
             self.problem(
@@ -265,6 +284,8 @@ class _Builder(LinesBuilder):
                 f"Ship item '{name}' ({ref.id}) is not available to subsidiary {subsidiary}.",
                 f"Add subsidiary '{subsidiary.name}' to the shipping item '{name}', or map "
                 f"{first.method_id} to a ship item of that subsidiary.",
+                f"Add subsidiary '{subsidiary.name}' to the shipping item '{name}' in NetSuite, "
+                f"or send WooCommerce's {first.method_id} as a shipping item of that subsidiary.",
             )
         return ref.ref
 
@@ -282,6 +303,8 @@ class _Builder(LinesBuilder):
                 "not a NetSuite item.",
                 "Set discounts.item in the mapping to an existing discount item (type Discount, "
                 "Apply Before Sales Tax).",
+                "Create a discount item in NetSuite (type Discount, Apply Before Sales Tax) and "
+                "send the coupons as that discountItem.",
             )
             return NamedRef(None, name or "(discount item)")
         return ref.ref
@@ -308,6 +331,9 @@ class _Builder(LinesBuilder):
                     "taxItem",
                     f"WooCommerce tax rate {rate_code} is not mapped to a NetSuite tax code.",
                     f"Map {rate_key(rate_code)} to a tax code under tax.codes in the mapping.",
+                    f"Send the NetSuite tax code of WooCommerce's tax rate {rate_code} "
+                    f"({percent}%) as the taxItem (or taxCode per line); create it (Setup > "
+                    "Accounting > Tax Codes) if NetSuite has none.",
                 )
             elif ref is None:
                 self.problem(
@@ -316,6 +342,8 @@ class _Builder(LinesBuilder):
                     f"Tax code '{name}' (for {rate_code}) does not exist in NetSuite.",
                     f"Create the tax code '{name}' in NetSuite, or map {rate_key(rate_code)} to "
                     "an existing one under tax.codes.",
+                    f"Create the tax code '{name}' in NetSuite (Setup > Accounting > Tax Codes), "
+                    f"or send WooCommerce's tax rate {rate_code} as an existing one.",
                 )
             codes.append(
                 ExpectedTaxCode(
@@ -384,4 +412,5 @@ def expect(
         coupon_codes=tuple(c.code for c in order.coupon_lines),
         discount_strategy="net-price" if net_pricing else "item",
         tax_per_line=taxes_per_line(mapping, _route(order, mapping)),
+        tax_exempt=order.is_vat_exempt,
     )

@@ -56,8 +56,12 @@ class PartsBuilder:
         self.lookups = lookups
         self.problems: list[ExpectedProblem] = []
 
-    def problem(self, category: Category, fld: str, summary: str, hint: str) -> None:
-        self.problems.append(ExpectedProblem(category, fld, summary, hint))
+    def problem(
+        self, category: Category, fld: str, summary: str, hint: str, store_hint: str | None = None
+    ) -> None:
+        """`hint` may name the mapping's keys; `store_hint` says the same without them, for
+        a connector the harness does not own (None: `hint` already does)."""
+        self.problems.append(ExpectedProblem(category, fld, summary, hint, store_hint))
 
 
 class LinesBuilder(PartsBuilder):
@@ -80,6 +84,8 @@ class LinesBuilder(PartsBuilder):
                     "NetSuite item by.",
                     f"Give the product a SKU equal to the NetSuite item's Item Name/Number, or "
                     f"map product {line.product_id} under items.products in the mapping.",
+                    f"Give '{line.name}' (WooCommerce product {line.product_id}) a SKU equal to "
+                    "the NetSuite item's Item Name/Number.",
                 )
             elif ref is None:
                 where = (
@@ -87,12 +93,18 @@ class LinesBuilder(PartsBuilder):
                     if line.variation_id
                     else f"product {line.product_id} under items.products"
                 )
+                which = (
+                    f"variation {line.variation_id}" if line.variation_id else "product"
+                ) + f" '{line.name}'"
                 self.problem(
                     "item-mapping",
                     fld,
                     f"SKU {name} ('{line.name}') has no NetSuite item.",
                     f"Create an item with Item Name/Number '{name}' in NetSuite, or map {where} "
                     "to an existing item.",
+                    f"Create an item with Item Name/Number '{name}' in NetSuite (Lists > "
+                    f"Accounting > Items), or give WooCommerce's {which} the SKU of an "
+                    "existing item.",
                 )
             elif not ref.active:
                 self.problem(
@@ -142,6 +154,8 @@ class LinesBuilder(PartsBuilder):
                 f"The order has fees, but the fee item '{name or '(none)'}' is not a NetSuite "
                 "item.",
                 "Set fees.item in the mapping to an existing other-charge item.",
+                "Create an other-charge item for fees in NetSuite and send WooCommerce's fee "
+                "lines as lines of that item.",
             )
         item = NamedRef(ref.id if ref else None, name or "(fee item)")
         return [

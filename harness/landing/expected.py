@@ -139,6 +139,7 @@ class ExpectedLanding:
     coupon_codes: tuple[str, ...] = ()
     discount_strategy: DiscountStrategy = "item"
     tax_per_line: bool = False  # the subsidiary taxes each line by its own taxCode
+    tax_exempt: bool = False  # WooCommerce marked the order exempt (meta is_vat_exempt = yes)
 
     @property
     def should_land(self) -> bool:

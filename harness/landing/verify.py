@@ -15,9 +15,9 @@ from typing import Any
 
 from harness.landing.compare import DEFAULT_TOLERANCE, compare
 from harness.landing.diagnose import diagnose, diagnose_invalid_order
-from harness.landing.findings.evidence import order_writes, sales_order_writes
 from harness.landing.expect import expect, reference_numbers
 from harness.landing.expected import ExpectedLanding
+from harness.landing.findings.evidence import order_writes, sales_order_writes
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict

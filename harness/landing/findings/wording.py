@@ -1,100 +1,53 @@
 """The wording of mismatches: per cause, the sentence and the hint a diagnosis gives.
 
-Each wording reads the mismatches of its category, the expectation, what NetSuite holds
-and the body the connector sent, and quotes what was sent as extra evidence (`sent
-{"shippingCost": 8}`), so the owner sees the faulty request next to the faulty result.
+Each wording reads the mismatches of its category and the scene (the expectation, what
+NetSuite holds, the body the connector sent) and quotes what was sent as extra evidence
+(`sent {"shippingCost": 8}`), so the owner sees the faulty request next to the faulty
+result. Hints speak the reader's words (`Scene.words`).
 """
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
-from harness.landing.findings.evidence import WRITES, mentions, order_writes, record_type_of
-from harness.landing.expected import ExpectedLanding
 from harness.landing.failure import field_of, format_call, ref_id, sent_lines
-from harness.landing.readback import ActualLanding
+from harness.landing.findings.address import address_wording
+from harness.landing.findings.evidence import WRITES, mentions, order_writes, record_type_of
+from harness.landing.findings.scene import Scene
+from harness.landing.findings.tax import tax_wording
+from harness.landing.findings.text import (
+    Worded,
+    as_json,
+    line_key,
+    sent_fields,
+    shown,
+)
 from harness.landing.verdict import Category, Mismatch
-from harness.netsuite.calllog import CallLog
+
+Wording = Callable[[list[Mismatch], Scene], Worded]
 
 
-def category_of(field: str) -> Category:
-    """The cause a mismatched field points at (`lines[...]` -> item-mapping, ...)."""
-    if field.startswith("customer"):
-        return "customer-match"
-    if field.startswith("lines[tax]"):
-        return "tax"
-    if field.startswith("lines["):
-        return "item-mapping"
-    if field == "taxTotal":
-        return "tax"
-    if field in ("shipMethod", "shippingCost"):
-        return "shipping"
-    if field in ("discountItem", "discountTotal"):
-        return "discount"
-    if field in ("externalId", "otherRefNum"):
-        return "sync-rule"
-    return "validation-rule"
-
-
-def shown(value: Any) -> str:
-    """A mismatch value in a sentence: Decimals as written, None as "nothing"."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def mismatch_line(m: Mismatch) -> str:
-    """`taxTotal: expected 6.58, actual 5.87`."""
-    return f"{m.field}: expected {shown(m.expected)}, actual {shown(m.actual)}"
-
-
-def mismatch_wording(
-    category: Category,
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
+def mismatch_wording(category: Category, found: list[Mismatch], scene: Scene) -> Worded:
     """(summary, hint, extra evidence) for the mismatches `found` of one category."""
-    explainer = {
+    wordings: dict[str, Wording] = {
         "customer-match": _customer,
         "item-mapping": _lines,
         "shipping": _shipping,
         "discount": _discount,
-        "tax": _tax,
+        "tax": tax_wording,
+        "address": address_wording,
         "sync-rule": _references,
-    }.get(category, _other)
-    return explainer(found, expected, actual, body, calllog, order)
+    }
+    return wordings.get(category, _other)(found, scene)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(", ", ": "), default=str)
-
-
-def _sent(body: dict[str, Any], *names: str) -> str:
-    """What the connector sent for some header fields: `sent {"shippingCost": 8}`."""
-    present = {name: field_of(body, name) for name in names if field_of(body, name) is not None}
-    return f"sent {_json(present)}" if present else f"sent no {', '.join(names)}"
-
-
-def _customer(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
+def _customer(found: list[Mismatch], scene: Scene) -> Worded:
+    expected, actual, order = scene.expected, scene.actual, scene.order
     email = expected.customer.email
     lookups = [
         format_call(c, with_query=True)
-        for c in calllog.calls
+        for c in scene.calllog.calls
         if (
             record_type_of(c) == "suiteql"
             and "customer" in (c.request_body or "").lower()
@@ -143,26 +96,20 @@ def _customer(
 def _sent_line(body: dict[str, Any], item_id: str | None) -> str | None:
     for index, line in enumerate(sent_lines(body)):
         if item_id is not None and ref_id(field_of(line, "item")) == item_id:
-            return f"sent item.items[{index}] = {_json(line)}"
+            return f"sent item.items[{index}] = {as_json(line)}"
     return None
 
 
-def _lines(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
+def _lines(found: list[Mismatch], scene: Scene) -> Worded:
+    expected, order = scene.expected, scene.order
     first = found[0]
-    key = first.field.split("]")[0].removeprefix("lines[")
+    key = line_key(first)
     line = expected.line(key)
-    sent = _sent_line(body, line.item.id if line else None)
+    sent = _sent_line(scene.body, line.item.id if line else None)
     extra = [sent] if sent else []
     priced = next((m for m in found if m.field.endswith(".priceLevel")), None)
     if priced is not None:
-        pkey = priced.field.split("]")[0].removeprefix("lines[")
+        pkey = line_key(priced)
         rate = next((m for m in found if m.field == f"lines[{pkey}].rate"), None)
         landed = f" at rate {shown(rate.actual)} instead of {shown(rate.expected)}" if rate else ""
         return (
@@ -172,7 +119,7 @@ def _lines(
             '{"id": "-1"}), so NetSuite keeps WooCommerce\'s price.',
             extra,
         )
-    if first.field.endswith(".rate") or first.field.endswith(".amount"):
+    if first.field.endswith((".rate", ".amount")):
         return (
             f"Line {key} of {order} landed at {shown(first.actual)} instead of WooCommerce's "
             f"{shown(first.expected)} ({first.field}).",
@@ -190,43 +137,49 @@ def _lines(
     if first.field.endswith(".item"):
         return (
             f"Line {key} of {order} landed as item {first.actual} instead of {first.expected}.",
-            f"Fix the SKU mapping: {key} is NetSuite item {first.expected}.",
+            scene.words(
+                f"Fix the SKU mapping: {key} is NetSuite item {first.expected}.",
+                f"Send WooCommerce's {key} as NetSuite item {first.expected} (the item whose "
+                f"Item Name/Number is the SKU).",
+            ),
             extra,
         )
     if first.expected is None:
-        if len([c for c in order_writes(calllog, expected) if c.ok]) > 1 and any(
-            line.item.name and first.field == f"lines[{line.item.name}]" for line in expected.lines
-        ):
-            return (
-                f"{order} was sent again (an update) and its lines were appended to the ones "
-                f"already there: {first.actual} is a second copy.",
-                "When updating an existing Sales Order (PUT eid: or PATCH), replace the item "
-                "sublist (?replace=item) instead of appending the lines again.",
-                extra,
-            )
-        return (
-            f"{order} landed with a line WooCommerce does not have: {first.actual}.",
-            "Send exactly WooCommerce's lines: products, then fees as lines of the fee item; "
-            "coupons go to the header discount, not to lines.",
-            extra,
-        )
+        return _extra_line(first, scene, extra)
     return (
         f"Line {key} of {order} is missing from the Sales Order (expected {first.expected}).",
-        f"Send every WooCommerce line; check that {key} maps to a NetSuite item.",
+        scene.words(
+            f"Send every WooCommerce line; check that {key} maps to a NetSuite item.",
+            f"Send every WooCommerce line; check that the connector finds a NetSuite item for "
+            f"{key} (Item Name/Number = the SKU).",
+        ),
         extra,
     )
 
 
-def _shipping(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, calllog
-    extra = [_sent(body, "shipMethod", "shippingCost")] if body else []
+def _extra_line(first: Mismatch, scene: Scene, extra: list[str]) -> Worded:
+    expected, order = scene.expected, scene.order
+    if len([c for c in order_writes(scene.calllog, expected) if c.ok]) > 1 and any(
+        line.item.name and first.field == f"lines[{line.item.name}]" for line in expected.lines
+    ):
+        return (
+            f"{order} was sent again (an update) and its lines were appended to the ones "
+            f"already there: {first.actual} is a second copy.",
+            "When updating an existing Sales Order (PUT eid: or PATCH), replace the item "
+            "sublist (?replace=item) instead of appending the lines again.",
+            extra,
+        )
+    return (
+        f"{order} landed with a line WooCommerce does not have: {first.actual}.",
+        "Send exactly WooCommerce's lines: products, then fees as lines of the fee item; "
+        "coupons go to the header discount, not to lines.",
+        extra,
+    )
+
+
+def _shipping(found: list[Mismatch], scene: Scene) -> Worded:
+    expected, order = scene.expected, scene.order
+    extra = [sent_fields(scene.body, "shipMethod", "shippingCost")] if scene.body else []
     cost = next((m for m in found if m.field == "shippingCost"), None)
     if cost is not None:
         dropped = not cost.actual
@@ -242,121 +195,57 @@ def _shipping(
     return (
         f"{order} ships by {shown(method.actual)} instead of {method.expected} "
         f"(WooCommerce: {woo}).",
-        f"Send shipMethod {method.expected}, as the mapping's shipping.methods say for {woo}.",
+        scene.words(
+            f"Send shipMethod {method.expected}, as the mapping's shipping.methods say for {woo}.",
+            f"Send shipMethod {method.expected} (the NetSuite shipping item) for WooCommerce's "
+            f"shipping method {woo}.",
+        ),
         extra,
     )
 
 
-def _discount(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, calllog
+def _discount(found: list[Mismatch], scene: Scene) -> Worded:
+    expected, order = scene.expected, scene.order
     total = next((m for m in found if m.field == "discountTotal"), found[0])
-    item = expected.discount_item or "the mapping's discount item"
+    item = expected.discount_item or scene.words("the mapping's discount item", "a Discount item")
     return (
         f"The coupon discount of {order} landed as {shown(total.actual)} instead of "
         f"{shown(total.expected)}.",
         f"Send one header discount: discountItem {item} with discountRate "
         f"{shown(expected.discount_total)} (all coupons combined).",
-        [_sent(body, "discountItem", "discountRate")] if body else [],
+        [sent_fields(scene.body, "discountItem", "discountRate")] if scene.body else [],
     )
 
 
-def _tax(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del calllog
-    total = next((m for m in found if m.field == "taxTotal"), found[0])
-    line_codes = sorted(
-        {tc for line in sent_lines(body) if (tc := ref_id(field_of(line, "taxCode")))}
-    )
-    sent = _sent(body, "taxItem", "taxRate", "isTaxable")
-    extra = [sent + (f", line tax codes {line_codes}" if line_codes else "")] if body else []
-    wanted = [c for c in expected.tax_codes if c.code is not None]
-    held = actual.tax_item if actual else None
-    summary = (
-        f"Tax on {order} landed as {shown(total.actual)} instead of WooCommerce's "
-        f"{shown(total.expected)}."
-    )
-    if wanted and held is not None and all(held.id != c.code.id for c in wanted if c.code):
-        code = wanted[0]
-        percent = f" ({code.woo_percent}%)" if code.woo_percent is not None else ""
-        rate = f" at {actual.tax_rate}%" if actual and actual.tax_rate is not None else ""
-        return (
-            f"{summary} It carries tax code {held}{rate}, but WooCommerce charged "
-            f"{code.rate_code}{percent}.",
-            f"Send tax code {code.code} for {code.rate_code}, as the mapping's tax.codes say.",
-            extra,
-        )
-    if not total.actual and total.expected:
-        return (
-            f"{summary} NetSuite charged no tax at all.",
-            "Send the tax code the mapping names (tax.codes) and mark the taxed lines taxable "
-            "(isTaxable, or a taxCode per line): NetSuite taxes nothing else.",
-            extra,
-        )
-    return (
-        summary,
-        "NetSuite computed a different tax from the same code: make shipping taxability and "
-        "the discount's 'Apply Before Sales Tax' match WooCommerce, or carry WooCommerce's tax "
-        "as one line (tax.strategy: pass-through).",
-        extra,
-    )
-
-
-def _references(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del expected, actual, body, calllog
+def _references(found: list[Mismatch], scene: Scene) -> Worded:
     listed = "; ".join(f"{m.field} {shown(m.actual)} instead of {m.expected}" for m in found)
+    wanted = ", ".join(f"{m.field} {m.expected}" for m in found)
     return (
-        f"{order} landed with other reference numbers than the mapping gives: {listed}.",
-        "Send externalId and otherRefNum from the mapping's order.external_id and "
-        "order.other_ref_num, so a re-sync finds and updates the same order.",
+        f"{scene.order} landed with other reference numbers than the mapping gives: {listed}.",
+        scene.words(
+            "Send externalId and otherRefNum from the mapping's order.external_id and "
+            "order.other_ref_num, so a re-sync finds and updates the same order.",
+            f"Send {wanted} (WooCommerce's order number), so a re-sync finds and updates the "
+            "same Sales Order; if the connector numbers orders its own way on purpose, tell "
+            "the harness that template (order.external_id in the mapping it checks against).",
+        ),
         [],
     )
 
 
-def _other(
-    found: list[Mismatch],
-    expected: ExpectedLanding,
-    actual: ActualLanding | None,
-    body: dict[str, Any],
-    calllog: CallLog,
-    order: str,
-) -> tuple[str, str, list[str]]:
-    del actual, body, calllog
+def _other(found: list[Mismatch], scene: Scene) -> Worded:
+    expected, order = scene.expected, scene.order
     first = found[0]
-    if first.field == "subsidiary" or first.field == "currency":
+    if first.field in ("subsidiary", "currency"):
+        currency = expected.currency.name if expected.currency else "this"
         return (
             f"{order} landed in {first.field} {shown(first.actual)} instead of {first.expected}.",
-            f"Send {first.field} {first.expected} as the mapping routes "
-            f"{expected.currency.name if expected.currency else 'this'} orders "
-            "(subsidiaries.routes), and keep the customer in that subsidiary.",
-            [],
-        )
-    if first.field.startswith(("billingAddress", "shippingAddress")):
-        which = first.field.split(".")[0]
-        parts = ", ".join(m.field for m in found)
-        return (
-            f"The {which} of {order} landed differently from WooCommerce's ({parts}).",
-            f"Send {which} as a subrecord with WooCommerce's address_1, city, state, postcode "
-            "and country (country first).",
+            scene.words(
+                f"Send {first.field} {first.expected} as the mapping routes {currency} orders "
+                "(subsidiaries.routes), and keep the customer in that subsidiary.",
+                f"Send {first.field} {first.expected} for {currency} orders, and keep the "
+                "customer in that subsidiary.",
+            ),
             [],
         )
     return (
