@@ -26,8 +26,8 @@ from landing_helpers import (
 
 from harness.landing.compare import compare
 from harness.landing.diagnose import diagnose
-from harness.landing.findings.evidence import sales_order_writes
 from harness.landing.expected import ExpectedLanding
+from harness.landing.findings.evidence import sales_order_writes
 from harness.landing.readback import ActualLanding, ActualLine
 from harness.landing.refdata import CustomerRef, NamedRef
 from harness.landing.verdict import Diagnosis
