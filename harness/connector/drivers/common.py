@@ -154,7 +154,9 @@ def judge(
 
     Landed: pushed. A NetSuite refusal seen meanwhile: rejected, with NetSuite's error. The
     connector refusing or failing: failed, with its answer. Otherwise: not-landed, with its
-    answer as evidence; a connector that says 200 and writes nothing is never a pass.
+    answer as evidence and how long the Sales Order was waited for (a webhook connector may
+    answer first and push later from a queue); a connector that says 200 and writes nothing
+    is never a pass.
     """
     number = order.number or str(order.id)
     said = answer.text if answer.not_sent is None else f"not sent: {answer.not_sent}"
@@ -175,7 +177,13 @@ def judge(
     if landing.polls == 0:
         problem = f"the connector finished without writing to NetSuite; the connector {said}"
     else:
-        problem = f"not landed in {waited_for:g} s: {landing.describe()}; the connector {said}"
+        # It may have queued the order and push later: say how long that was waited for.
+        error = f"; the last lookup failed: {landing.last_error}" if landing.last_error else ""
+        problem = (
+            f"not landed in {waited_for:g} s: no Sales Order with {landing.refs.describe()} "
+            f"appeared in the {waited_for:g} s the harness waited ({landing.polls} lookups)"
+            f"{error}; the connector {said}"
+        )
     return PushResult(number, "not-landed", problem=problem, said=said)
 
 
