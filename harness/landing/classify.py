@@ -302,8 +302,8 @@ def _required(failure: Failure, _names: ItemNamer) -> Cause | None:
             )
         elif "subsidiary" in label.lower():
             hints.append(
-                f"send {label} (route the order with subsidiaries in the mapping, or give the "
-                "customer a primary subsidiary)"
+                f"send {label} (the subsidiary the order's currency or country belongs to), "
+                "or give the customer a primary subsidiary"
             )
         else:
             hints.append(

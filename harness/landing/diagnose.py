@@ -356,8 +356,9 @@ def _no_order(
             "sync-rule",
             f"The connector reported {order} as Sales Order {claimed}, but this account has no "
             f"such order and none carries {where}.",
-            "Check that the connector writes to this NetSuite account, with the mapping's "
-            "externalId, and that it reports success only after NetSuite accepted the order.",
+            "Check that the connector writes to this NetSuite account, with externalId "
+            f"{expected.external_id}, and that it reports success only after NetSuite "
+            "accepted the order.",
             (f"connector: {push.status if push else 'pushed'} as Sales Order {claimed}",),
         )
     said = f" (it reported Sales Order {claimed})" if claimed else ""
@@ -366,8 +367,8 @@ def _no_order(
         "script-or-workflow",
         f"NetSuite accepted {order}{said}, but no Sales Order carries {where} any more.",
         "Look for the order under Lists > Search > Deleted Records and for a script or "
-        "workflow that deletes or renumbers web orders; check that the connector writes the "
-        "mapping's externalId.",
+        "workflow that deletes or renumbers web orders; check that the connector writes "
+        f"externalId {expected.external_id}.",
         tuple(format_call(c) for c in writes[-3:]),
     )
 
