@@ -22,7 +22,7 @@ from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.findings.categories import also
 from harness.landing.findings.causes import causes
 from harness.landing.findings.evidence import failed, order_writes
-from harness.landing.findings.scene import Scene, own_connector
+from harness.landing.findings.scene import Scene, in_words, own_connector
 from harness.landing.findings.text import mismatch_line
 from harness.landing.readback import ActualLanding
 from harness.landing.verdict import Category, Diagnosis, Mismatch
@@ -90,7 +90,7 @@ def diagnose(
             "sync-rule",
             f"The connector skipped {order} ({rule}), but the mapping syncs "
             f"'{expected.status}' orders.",
-            _words(
+            in_words(
                 own,
                 f"Align the connector's order filters with the mapping's sync.statuses "
                 f"({statuses}).",
@@ -106,11 +106,6 @@ def diagnose(
             return _no_order(push, calllog, expected, order, own)
         return None
     return _from_mismatches(push, calllog, mismatches, expected, actual, order)
-
-
-def _words(own: bool, mapping_words: str, store_words: str) -> str:
-    """The mapping's words for the reference connector, the store's for any other."""
-    return mapping_words if own else store_words
 
 
 def diagnose_invalid_order(order: str, problems: Sequence[str]) -> Diagnosis:
@@ -246,7 +241,7 @@ def _sync_rule(
             "sync-rule",
             f"{order} is '{expected.status}' and must not reach NetSuite (the mapping syncs "
             f"only {statuses}), but NetSuite has a Sales Order for it.",
-            _words(
+            in_words(
                 own,
                 f"Make the connector honour the sync statuses ({statuses}), or add "
                 f"'{expected.status}' to sync.statuses if such orders should sync.",
@@ -265,7 +260,7 @@ def _sync_rule(
         "sync-rule",
         f"{order} was not sent to NetSuite: it is '{expected.status}', and the mapping syncs "
         f"only {statuses} orders.",
-        _words(
+        in_words(
             own,
             f"Nothing to fix if '{expected.status}' orders should wait; to sync them, add "
             f"'{expected.status}' to sync.statuses in the mapping.",
@@ -313,7 +308,7 @@ def _from_mismatches(
     evidence += [mismatch_line(m) for m in primary.mismatches]
     # The other causes, each in its own sentence, after the primary's evidence.
     evidence += [f"also {f.category}: {f.summary}" for f in others]
-    listed = {m for f in (primary, *others) for m in f.mismatches}
+    listed = [m for f in (primary, *others) for m in f.mismatches]
     evidence += [mismatch_line(m) for m in rest if m not in listed]
     return Diagnosis(
         primary.category, primary.summary + also(others), primary.hint, tuple(evidence)

@@ -172,3 +172,23 @@ def test_a_webhook_that_queues_and_never_writes_is_waited_for_then_not_pushed(
     assert verdict.outcome == "not-pushed" and verdict.diagnosis is not None
     assert f"in the {LANDING_TIMEOUT:g} s the harness waited" in verdict.diagnosis.summary
     assert '"queued"' in verdict.diagnosis.summary
+
+
+@pytest.mark.parametrize(
+    ("scenario", "category", "words"),
+    [
+        ("unknown-sku", "item-mapping",
+         "give WooCommerce's variation 1029 'Acme Hoodie - Pink, XL' the SKU of an existing item"),
+        ("unmapped-shipping-method", "shipping",
+         "Send a NetSuite shipping item as shipMethod for WooCommerce's 'Table Rate Shipping'"),
+    ],
+)
+def test_what_the_store_lacks_is_said_in_netsuites_and_woocommerces_words(
+    scenario: str, category: str, words: str, target: SimTarget, catalogue: Catalogue,
+    mapping: Mapping,
+) -> None:
+    result = run(scenario, python("shop_sync"), target, catalogue, mapping)
+    assert result.met and result.verdict.diagnosis is not None, result.verdict
+    assert result.verdict.diagnosis.category == category
+    assert words in result.verdict.diagnosis.hint
+    assert not MAPPING_KEYS.search(result.verdict.diagnosis.hint)

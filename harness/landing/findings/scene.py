@@ -28,6 +28,11 @@ def own_connector(push: PushResult | None) -> bool:
     return push is not None and push.said is None
 
 
+def in_words(own: bool, mapping_words: str, store_words: str) -> str:
+    """The mapping's words for the reference connector, the store's for any other."""
+    return mapping_words if own else store_words
+
+
 @dataclass(frozen=True)
 class Scene:
     """One wrong landing: what was expected, what NetSuite holds, what the connector sent."""
@@ -41,7 +46,7 @@ class Scene:
 
     def words(self, mapping_words: str, store_words: str) -> str:
         """The hint in the reader's words: the mapping's for our connector, else the store's."""
-        return mapping_words if self.own else store_words
+        return in_words(self.own, mapping_words, store_words)
 
     def sent(self, *names: str) -> bool:
         """Whether the sent body carries any of the header fields `names`."""
