@@ -32,7 +32,7 @@ def address_wording(found: list[Mismatch], scene: Scene) -> Worded:
     missing = [name for name in which if any(m.field == name and m.actual is None for m in found)]
     unsent = [name for name in which if scene.body and not scene.sent(*_SENT_AS[name])]
     words = " and ".join(_WORDS[name] for name in which)
-    woo = " and ".join(f"{_WOO[name]}" for name in which)
+    woo = " and ".join(_WOO[name] for name in which)
     send = (
         f"Send {' and '.join(which)} on the Sales Order as subrecords (country first, then "
         f"addr1, city, state, zip) from WooCommerce's {woo} address (address_1, city, state, "
