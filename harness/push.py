@@ -38,6 +38,9 @@ class PushResult:
     problem: str | None = None
     stage: Stage | None = None
     said: str | None = None  # what an external connector answered (HTTP body, output)
+    # The connector reads the harness's mapping file (the reference connector): hints may
+    # name its keys. Any other connector gets hints in NetSuite's and WooCommerce's words.
+    reads_mapping: bool = False
 
 
 @runtime_checkable

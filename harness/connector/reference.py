@@ -11,6 +11,7 @@ subsidiaries, permissions, scripts) to NetSuite, so their errors reach the call 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -76,6 +77,9 @@ class ReferenceConnector:
         self.refs = RefCache(client, known)
 
     def push(self, order: WooOrder) -> PushResult:
+        return replace(self._push(order), reads_mapping=True)
+
+    def _push(self, order: WooOrder) -> PushResult:
         number = order.number or str(order.id)
         if not syncs(self.mapping, order.status):
             statuses = ", ".join(self.mapping.sync.statuses)

@@ -149,7 +149,10 @@ def business(message: str) -> str:
 
 
 def pushed(**fields: Any) -> PushResult:
-    return PushResult(**{"order": "5001", "status": "pushed", **fields})
+    """A push of order 5001; by the reference connector (it reads the mapping) unless the
+    fields say what another connector `said`."""
+    defaults = {"order": "5001", "status": "pushed", "reads_mapping": "said" not in fields}
+    return PushResult(**{**defaults, **fields})
 
 
 class FakeClient:

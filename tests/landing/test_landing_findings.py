@@ -256,3 +256,7 @@ def test_the_same_wrong_tax_code_in_both_readers_words() -> None:
     theirs = landing(actual, push=STORE).hint
     assert theirs == ("Send tax code CA-STATE (301) as the taxItem for WooCommerce's tax rate "
                       "US-CA-STATE TAX-1 (7.25%).")
+    # A store's own connector class (a redefined `connector` fixture) says nothing, and has
+    # no mapping file either: the store's words too.
+    own_class = PushResult("5001", "pushed", sales_order_id="7001")
+    assert landing(actual, push=own_class).hint == theirs

@@ -1,9 +1,9 @@
 """Everything a wording reads about one wrong landing, and whose words the hint must speak.
 
 A hint for the reference connector may name the mapping's keys (`tax.codes`,
-`shipping.methods`): that connector reads them. A connector the harness does not own (a
-webhook, a command, a function: its PushResult carries what it `said`, or there is no
-PushResult at all) has no such file, so its hints name NetSuite records and fields and the
+`shipping.methods`): that connector reads them (its PushResult says `reads_mapping`). Any other
+connector (a webhook, a command, a function, a store's own class in a `connector` fixture, or
+none seen at all) has no such file, so its hints name NetSuite records and fields and the
 WooCommerce data instead.
 """
 
@@ -23,9 +23,8 @@ TOLERANCE = Decimal("0.01")
 
 
 def own_connector(push: PushResult | None) -> bool:
-    """Whether the PushResult comes from the reference connector, which reads the mapping
-    (a driver for a connector we don't own always records what that connector said)."""
-    return push is not None and push.said is None
+    """Whether the PushResult comes from a connector that reads the harness's mapping."""
+    return push is not None and push.reads_mapping
 
 
 def in_words(own: bool, mapping_words: str, store_words: str) -> str:
