@@ -16,6 +16,7 @@ from harness.landing.failure import Failure
 from harness.landing.verdict import Category
 
 _AUDIT_TRAIL = "Setup > Users/Roles > User Management > View Login Audit Trail"
+_ROLES = "Setup > Users/Roles > Manage Roles"
 _CLASSIFICATIONS = "Setup > Accounting > Accounting Preferences > General > Classifications"
 _IDEMPOTENT = (
     "Make creates idempotent (upsert the Sales Order by externalId) so that a retry never "
@@ -49,6 +50,15 @@ _SERVER_SIDE = re.compile(
     r"|Connection Pool is not in\w*ali[sz]ed|Technical Support has been alerted"
     r"|An unexpected error (?:has )?occurred|\bUNEXPECTED_ERROR\b"
 )
+_MAINTENANCE = re.compile(
+    r"(?i)currently unavailable while we undergo our regularly scheduled maintenance"
+    r"|scheduled maintenance"
+)
+_PERMISSION = re.compile(
+    r"(?i)\bINSUFFICIENT_PERMISSION\b|Permission Violation"
+    r"|You do not have (?:permissions?|privileges)|Your current role does not have permission"
+)
+_NAMED_PERMISSION = re.compile(r"(?i)the\s+'([^']+)'\s+permission")
 _SOAP_GOVERNANCE = re.compile(
     r"(?i)Exceeded(?:Concurrent)?RequestLimitFault|Too Many Requests|\bWS_REQUEST_BLOCKED\b"
     r"|\bWS_CONCUR_SESSION_DISALLWD\b|\bSSS_REQUEST_LIMIT_EXCEEDED\b"
@@ -156,6 +166,13 @@ def _network(failure: Failure, text: str) -> Cause | None:
             f"backoff. {_IDEMPOTENT} A create that timed out may still have been saved: look "
             "the order up by externalId before sending it again.",
         )
+    if _MAINTENANCE.search(text):
+        return Cause(
+            "transport",
+            f"NetSuite was down for scheduled maintenance: {said}",
+            "Nothing is wrong with the order or the integration: retry after the maintenance "
+            f"window (NetSuite publishes them per data center). {_IDEMPOTENT}",
+        )
     if _SERVER_SIDE.search(text):
         return Cause(
             "transport",
@@ -204,6 +221,31 @@ def _auth(failure: Failure, text: str) -> Cause | None:
         "requests fail, at the same moment as others succeed, the account's concurrency "
         "limit is the likelier cause (some clients report it as this error): send fewer "
         "requests at once.",
+    )
+
+
+def _permission(failure: Failure, text: str) -> Cause | None:
+    """A permission error outside a REST call (a log line, a SOAP status, a SuiteScript
+    error): the landing rules need the request to name the record; here NetSuite's own
+    words name the permission."""
+    if failure.record_type is not None or not _PERMISSION.search(text):
+        return None
+    named = _NAMED_PERMISSION.search(failure.message)
+    if named:
+        permission = named.group(1).replace(" -> ", " > ")
+        hint = f"Grant the integration role '{permission}' ({_ROLES} > the role > Permissions)."
+    elif "web services" in failure.message.lower():
+        hint = (
+            "Give the integration role the web services permission it uses: 'SOAP Web "
+            f"Services' or 'REST Web Services', and 'Log in using Access Tokens' ({_ROLES})."
+        )
+    else:
+        hint = f"Grant the integration role the permission NetSuite names ({_ROLES})."
+    return Cause(
+        "permission",
+        f"The integration role lacks a permission NetSuite names: {_said(failure)}",
+        hint + " A permission granted on another role of the same user does not count: the token's "
+        "role is the one NetSuite checks.",
     )
 
 
@@ -360,6 +402,7 @@ _CHECKS: tuple[Callable[[Failure, str], Cause | None], ...] = (
     _network,
     _governance,
     _auth,
+    _permission,
     _required_translated,
     _reference,
     _concurrent_edit,

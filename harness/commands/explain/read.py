@@ -159,9 +159,13 @@ def _broken_body(text: str, name: str, redactor: Redactor) -> Explanation:
 
 def _markup(text: str, name: str, redactor: Redactor, nearby: bool) -> Explanation | None:
     root = parse_xml(text)
-    if root is not None and is_envelope(root):
-        found = soap_occurrences(root, "envelope", redactor)
-        return _explained(name, "soap-xml", found, redactor, about="a SOAP envelope")
+    soap = (
+        soap_occurrences(root, "envelope" if is_envelope(root) else "xml", redactor)
+        if (root is not None)
+        else []
+    )
+    if soap or (root is not None and is_envelope(root)):
+        return _explained(name, "soap-xml", soap, redactor, about="a SOAP answer")
     if root is not None and reports.is_harness_junit(root):
         found = reports.junit_occurrences(root, redactor)
         cases = sum(1 for element in root.iter() if element.tag.endswith("testcase"))

@@ -20,15 +20,23 @@ from harness.netsuite.redact import Redactor
 _ENVELOPE = re.compile(
     r"<(?P<prefix>[\w-]+:)?Envelope\b.*?</(?P=prefix)?Envelope\s*>", re.DOTALL | re.IGNORECASE
 )
+_PREFIX = re.compile(r"<(/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])")
+_ATTRIBUTE_PREFIX = re.compile(r"\s[A-Za-z_][\w.-]*:([A-Za-z_][\w.-]*=)")
+_XMLNS = re.compile(r"\sxmlns:[\w.-]+=\"[^\"]*\"")
 _FAULT_STATUS = 500  # SOAP faults come with HTTP 500 (SOAP 1.1)
 
 
 def parse_xml(text: str) -> ET.Element | None:
-    """The document element, or None when the text is not well-formed XML."""
-    try:
-        return ET.fromstring(text.strip().lstrip("\ufeff"))
-    except ET.ParseError:
-        return None
+    """The document element, or None when the text is not well-formed XML. A fragment cut
+    out of an envelope (its namespace declarations left behind) is read without prefixes."""
+    source = text.strip().lstrip("\ufeff")
+    bare = _ATTRIBUTE_PREFIX.sub(r" \1", _PREFIX.sub(r"<\1", _XMLNS.sub("", source)))
+    for candidate in (source, bare):
+        try:
+            return ET.fromstring(candidate)
+        except ET.ParseError:
+            continue
+    return None
 
 
 def local(tag: str) -> str:

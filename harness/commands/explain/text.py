@@ -7,7 +7,9 @@ printed from it is masked first.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +28,7 @@ from harness.commands.explain.spot import spot
 from harness.landing.failure import Failure
 from harness.netsuite.redact import Redactor
 
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _LONGEST_UNIT = 200_000  # characters of one line searched; the rest of a huge line is skipped
 
 
@@ -51,6 +54,8 @@ def scan_unit(
                 found.append(_occurrence(where, shown, failure, outside, order))
         return found
     request = request_in(text)
+    if _TAG.search(text):  # a line of logged XML or HTML: its words, not its markup
+        text = html.unescape(_TAG.sub(" ", text))
     for spotted in spot(text):
         if spotted.generic and not (netsuite_nearby or mentions_netsuite(text)):
             continue
