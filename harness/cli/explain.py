@@ -39,8 +39,8 @@ def explain(file: str, as_json: bool) -> None:
         name = "standard input" if file == "-" else file
         total = sum(finding.count for finding in found.findings)
         console.print(
-            f"{escape(name)}: {escape(found.about)}, {total} NetSuite error(s), "
-            f"{len(found.findings)} cause(s)",
+            f"{escape(name)}: {escape(found.about)}; {total} failure(s) in "
+            f"{len(found.findings)} finding(s)",
             soft_wrap=True,
         )
         if not found.findings:

@@ -31,6 +31,7 @@ _NETSUITE = re.compile(
     r"(?i)netsuite|suitetalk|suitescript|restlet|netledger|/services/rest/|/record/v1/"
     r"|/query/v1/|o:errorDetails|o:errorCode|urn:\w+_\d{4}_\d\.\w+\.webservices"
 )
+_URL = re.compile(r"(?i)\bhttps?://[^\s\"'<>]+")
 # Field names a structured log or an export uses for the order.
 ORDER_KEYS = frozenset(
     {
@@ -95,6 +96,11 @@ def request_in(text: str) -> Request:
         resource=found.group(2) if found else "",
         status=int(status.group(1)) if status else None,
     )
+
+
+def names_another_host(text: str) -> bool:
+    """True when the line calls a URL that is not NetSuite's (a shop, a webhook, a queue)."""
+    return any(not _NETSUITE.search(url) for url in _URL.findall(text))
 
 
 def mentions_netsuite(text: str) -> bool:

@@ -67,7 +67,7 @@ def _finding(group: list[tuple[Occurrence, Cause]], redactor: Redactor) -> Findi
         shown.append(f"... and {len(evidence) - _SHOWN_EVIDENCE} more like these")
     shown.extend(first.extra_evidence)
     return Finding(
-        where=_places([o.where for o, _ in group]),
+        where=redactor.text(_places([o.where for o, _ in group])),
         diagnosis=Diagnosis(
             cause.category,
             redactor.text(summary),

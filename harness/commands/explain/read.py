@@ -77,7 +77,10 @@ def explain_text(
         return _explained(
             name, "csv-export", found, redactor, about=f"a CSV export of {len(rows)} rows"
         )
-    return _explained(name, "text-log", _text(text, redactor, nearby), redactor, about="a log")
+    lines = len(text.splitlines())
+    return _explained(
+        name, "text-log", _text(text, redactor, nearby), redactor, about=f"a text of {lines} lines"
+    )
 
 
 def _json_document(document: Any, text: str, name: str, redactor: Redactor) -> Explanation | None:

@@ -17,6 +17,7 @@ from harness.commands.explain.bodies import embedded_documents, failures_in, is_
 from harness.commands.explain.context import (
     ORDER_KEYS,
     mentions_netsuite,
+    names_another_host,
     normal_key,
     order_in,
     record_in,
@@ -57,7 +58,7 @@ def scan_unit(
     if _TAG.search(text):  # a line of logged XML or HTML: its words, not its markup
         text = html.unescape(_TAG.sub(" ", text))
     for spotted in spot(text):
-        if spotted.generic and not (netsuite_nearby or mentions_netsuite(text)):
+        if spotted.generic and not _about_netsuite(text, netsuite_nearby):
             continue
         outside = _outside(text, [(spotted.start, spotted.start + len(spotted.message))])
         failure = Failure(
@@ -70,6 +71,14 @@ def scan_unit(
         )
         found.append(_occurrence(where, shown, failure, outside, order))
     return found
+
+
+def _about_netsuite(line: str, netsuite_nearby: bool) -> bool:
+    """Whether a network error in `line` is NetSuite's: the line names NetSuite, or the text
+    around it does and the line calls no other host."""
+    if mentions_netsuite(line):
+        return True
+    return netsuite_nearby and not names_another_host(line)
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:
@@ -111,18 +120,22 @@ def scan_lines(text: str, redactor: Redactor, *, netsuite_nearby: bool) -> list[
 
 
 def scan_json_lines(
-    values: list[tuple[str, Any]], redactor: Redactor, *, netsuite_nearby: bool
+    values: list[tuple[str, Any]],
+    redactor: Redactor,
+    *,
+    netsuite_nearby: bool,
+    order: str | None = None,
 ) -> list[Occurrence]:
     """Structured logs: each value (a JSON line, or an element of a JSON list) searched in all
     its strings; the order comes from an order-like field when there is one."""
     found: list[Occurrence] = []
     for where, value in values:
         masked = redactor.value(value)
-        order = _order_field(masked)
+        found_order = _order_field(masked) or order
         if is_error_document(masked):
             shown = mask_line(redactor, json.dumps(masked, ensure_ascii=False))
             for failure in failures_in(masked):
-                found.append(Occurrence(where, shown, failure, order=order))
+                found.append(Occurrence(where, shown, failure, order=found_order))
             continue
         for path, string in _strings(masked):
             shown = (
@@ -131,7 +144,12 @@ def scan_json_lines(
             inner = _json_or_none(string)
             if isinstance(inner, dict | list):
                 found.extend(
-                    scan_json_lines([(where, inner)], redactor, netsuite_nearby=netsuite_nearby)
+                    scan_json_lines(
+                        [(where, inner)],
+                        redactor,
+                        netsuite_nearby=netsuite_nearby,
+                        order=found_order,
+                    )
                 )
                 continue
             found.extend(
@@ -140,7 +158,7 @@ def scan_json_lines(
                     where,
                     redactor,
                     netsuite_nearby=netsuite_nearby,
-                    order=order,
+                    order=found_order,
                     evidence=shown,
                 )
             )
