@@ -18,6 +18,7 @@ from harness.catalogue.spec import load_catalogue
 from harness.cli.main import main
 from harness.mapping import load_mapping
 from harness.netsuite.calllog import Call, CallLog
+from harness.pytest_support.results import LandingRecord, RunResults, write_report
 from harness.runner import run_scenario
 from harness.targets.sim import SimTarget
 from tests.plugin.conftest import CATALOGUE_TEST, TINY_CATALOGUE
@@ -323,6 +324,86 @@ def test_codes_are_read_whatever_the_account_s_language(runner: CliRunner, tmp_p
     assert categories(explained(runner, path)[1]) == ["sync-rule"]
 
 
+@pytest.mark.parametrize(
+    ("line", "category", "said"),
+    [
+        (
+            "ERROR order 77: The transaction date you specified is not within the date range of "
+            "your accounting period.",
+            "validation-rule",
+            "closed or locked accounting period",
+        ),
+        ("ERROR DUP_RCRD This record already exists", "sync-rule", "already has this record"),
+        (
+            "ERROR The field memo contained more than the maximum number ( 999 ) of characters "
+            "allowed.",
+            "validation-rule",
+            "at most 999 characters",
+        ),
+        (
+            "ERROR This record has been locked by a user defined workflow.",
+            "script-or-workflow",
+            "workflow",
+        ),
+        ("ERROR RCRD_HAS_BEEN_CHANGED Record has been changed", "sync-rule", "between the read"),
+        (
+            "ERROR SSS_USAGE_LIMIT_EXCEEDED Script Execution Usage Limit Exceeded",
+            "script-or-workflow",
+            "SuiteScript",
+        ),
+        (
+            "ERROR Invalid location reference key 443 for subsidiary 1.",
+            "required-field",
+            "Location 443 for subsidiary 1",
+        ),
+        ("ERROR Invalid subsidiary reference key 9.", "validation-rule", "subsidiary 9"),
+        ("ERROR Invalid department reference key 12.", "required-field", "Department 12"),
+        (
+            "WARN POST https://1234567.suitetalk.api.netsuite.com/x failed: read ECONNRESET",
+            "transport",
+            "before an answer came",
+        ),
+        (
+            "WARN connect ETIMEDOUT 1234567.restlets.api.netsuite.com:443",
+            "transport",
+            "before an answer came",
+        ),
+        (
+            "ERROR netsuite: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to "
+            "get local issuer certificate",
+            "transport",
+            "not trusted",
+        ),
+        (
+            "ERROR netsuite sync: SyntaxError: Unexpected token < in JSON at position 0",
+            "transport",
+            "HTML page",
+        ),
+        ("ERROR netsuite 429 Too Many Requests", "governance", "too many requests"),
+        (
+            "ERROR UNEXPECTED_ERROR An unexpected error occurred. Error ID: kx1abc",
+            "transport",
+            "failed on its side",
+        ),
+        (
+            "ERROR INSUFFICIENT_PERMISSION Permission Violation: You need  the 'Transactions -> "
+            "Sales Order' permission to access this page.",
+            "permission",
+            "lacks a permission",
+        ),
+    ],
+)
+def test_each_message_family_in_a_log_line(
+    runner: CliRunner, tmp_path: Path, line: str, category: str, said: str
+) -> None:
+    path = tmp_path / "connector.log"
+    path.write_text(f"INFO sync started\n{line}\nINFO sync ended\n", encoding="utf-8")
+    code, found = explained(runner, path)
+    (finding,) = found["findings"]
+    assert (code, finding["category"], finding["where"]) == (0, category, "line 2")
+    assert said in finding["summary"]
+
+
 def test_invalid_login_names_its_causes_and_how_to_tell_them_apart(
     runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -367,6 +448,19 @@ def _with_secret(secret: str, calls: list[Call], reports: Path) -> dict[str, Cal
             "request_headers": {"Authorization": f'OAuth oauth_token="{secret}"'},
         }
     )
+    landings = [
+        LandingRecord(
+            nodeid=f"test_catalogue.py::test_scenario[{row['scenario']}]",
+            scenario=row["scenario"],
+            expected=row["expected"],
+            met=row["met"],
+            seconds=row["seconds"],
+            verdict=row["verdict"],
+        )
+        for row in run["results"]
+    ]
+    pytest_report = reports / f"pytest-report-{secret[:8]}.json"
+    write_report(pytest_report, RunResults(landings=landings), {"target": "sim"})
     verdict = {
         "scenario": None,
         "order": "5102",
@@ -403,6 +497,7 @@ def _with_secret(secret: str, calls: list[Call], reports: Path) -> dict[str, Cal
         ),
         "call-log": lambda: CallLog(calls=[*calls[:-1], leaky]).to_jsonl(),
         "run-report": lambda: json.dumps(run),
+        "pytest-report": lambda: pytest_report.read_text(encoding="utf-8"),
         "junit-xml": lambda: junit.replace(
             'name="inactive-item"', f'name="inactive-item {secret}"'
         ),
@@ -419,6 +514,7 @@ KINDS = [
     "error-body",
     "call-log",
     "run-report",
+    "pytest-report",
     "junit-xml",
     "verdict",
 ]

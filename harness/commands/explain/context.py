@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 _ORDER_PATTERNS = (
     re.compile(
-        r"(?i)\b(?:sales\s*)?order\s*(?:#|no\.?|number|num|id)?\s*[:=]?\s*#?\s*"
-        r"([A-Z]{0,4}[-_]?\d[\w-]*)"
+        r"(?i)\b(?:sales\s*)?order[\s_-]*(?:#|no\.?|number|num|id)?[\"']?\s*[:=]?\s*[\"']?"
+        r"\s*#?\s*([A-Z]{0,4}[-_]?\d[\w-]*)"
     ),
     re.compile(r"(?i)\bPO\s*(?:#|number|no\.?)?\s*[:=]?\s*#?\s*(\d[\w-]*)"),
     re.compile(r"(?i)\beid:([\w-]+)"),

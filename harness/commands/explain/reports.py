@@ -115,8 +115,8 @@ def junit_occurrences(root: ET.Element, redactor: Redactor) -> list[Occurrence]:
         where = f"scenario {case.get('name', '?')}"
         if failure is None:
             summary = (
-                f"{props.get('outcome', '?')} with a {category} diagnosis, as the scenario "
-                "expected (the JUnit report keeps the summary only for failed scenarios)."
+                f"{props.get('outcome', '?')} ({category}), as the scenario expected; the JUnit "
+                "report keeps summaries only for scenarios that missed their expectation."
             )
             cause = Cause(_category(category), summary, "Nothing to fix: the scenario expects it.")
             found.append(

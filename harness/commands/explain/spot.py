@@ -96,6 +96,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
         ),
         (r"(?:SyntaxError: )?Unexpected token\s*'?<'?(?: in JSON at position \d+)?", True),
         (r"Exceeded(?:Concurrent)?RequestLimitFault", False),
+        (r"(?:\b429\b\W{0,3})?Too Many Requests", True),
     )
 )
 # NetSuite error codes (REST o:errorCode, SOAP statusDetail codes, SuiteScript error names).
