@@ -18,6 +18,8 @@ from harness.commands.explain.context import Request
 from harness.landing.failure import Failure
 from harness.netsuite.errors import parse_error_body
 
+# A line holds an error document only if it holds one of these.
+_DOCUMENT_MARKS = ('"o:error', '"name"', '"error"')
 _ERROR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _OAUTH_ERRORS = frozenset(
     {
@@ -110,6 +112,8 @@ def embedded_documents(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     document)."""
     decoder = json.JSONDecoder()
     found: list[tuple[int, int, dict[str, Any]]] = []
+    if not any(mark in text for mark in _DOCUMENT_MARKS):
+        return found
     index = text.find("{")
     while index != -1:
         try:

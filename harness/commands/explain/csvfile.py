@@ -22,6 +22,7 @@ from harness.netsuite.redact import Redactor
 _MESSAGE_HEADER = re.compile(r"(?i)error|message|reason|detail|exception|response|status|fault")
 _ORDER_HEADER = re.compile(r"(?i)order|\bpo\b|purchase order|external ?id|document ?number")
 _LONGEST_HEADER = 60
+_HEADER_CELL = re.compile(r"[A-Za-z][A-Za-z0-9 _#./()&:-]*(?<!\d\d\d)")
 
 
 def read_csv(text: str) -> tuple[list[str], list[list[str]]] | None:
@@ -35,8 +36,8 @@ def read_csv(text: str) -> tuple[list[str], list[list[str]]] | None:
     if len(rows) < 2:
         return None
     header = [cell.strip() for cell in rows[0]]
-    if not all(0 < len(cell) <= _LONGEST_HEADER and "{" not in cell for cell in header):
-        return None
+    if not all(_HEADER_CELL.fullmatch(cell) and len(cell) <= _LONGEST_HEADER for cell in header):
+        return None  # a header names columns; a log line or a data row does not look like one
     if not any(_MESSAGE_HEADER.search(cell) or _ORDER_HEADER.search(cell) for cell in header):
         return None
     even = sum(1 for row in rows[1:] if len(row) == len(header))

@@ -44,9 +44,12 @@ def scan_unit(
 ) -> list[Occurrence]:
     """The NetSuite failures in one unit of text."""
     text = text[:_LONGEST_UNIT]
-    shown = evidence if evidence is not None else mask_line(redactor, text)
     found: list[Occurrence] = []
     documents = embedded_documents(text)
+    spotted_all = [] if documents else spot(_words(text))
+    if not documents and not spotted_all:
+        return found
+    shown = evidence if evidence is not None else mask_line(redactor, text)
     if documents:
         outside = _outside(text, [(start, end) for start, end, _ in documents])
         for offset, _end, document in documents:
@@ -55,9 +58,8 @@ def scan_unit(
                 found.append(_occurrence(where, shown, failure, outside, order))
         return found
     request = request_in(text)
-    if _TAG.search(text):  # a line of logged XML or HTML: its words, not its markup
-        text = html.unescape(_TAG.sub(" ", text))
-    for spotted in spot(text):
+    text = _words(text)
+    for spotted in spotted_all:
         if spotted.generic and not _about_netsuite(text, netsuite_nearby):
             continue
         outside = _outside(text, [(spotted.start, spotted.start + len(spotted.message))])
@@ -71,6 +73,11 @@ def scan_unit(
         )
         found.append(_occurrence(where, shown, failure, outside, order))
     return found
+
+
+def _words(text: str) -> str:
+    """A line of logged XML or HTML as its words, without its markup."""
+    return html.unescape(_TAG.sub(" ", text)) if _TAG.search(text) else text
 
 
 def _about_netsuite(line: str, netsuite_nearby: bool) -> bool:
