@@ -195,6 +195,29 @@ def test_a_csv_export_reads_the_message_and_order_columns(
     assert "Department, Class" in required["summary"] and required["orders"] == ["1002"]
 
 
+def test_a_log_whose_first_line_has_commas_is_not_a_csv_export(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "app.log"
+    path.write_text(
+        "2024-06-02 10:00:01 INFO order 1 picked up, total 49.83 USD, customer a@example.com\n"
+        f"2024-06-02 10:00:02 ERROR order 2, total 12.00 USD, {SHIPMETHOD}\n",
+        encoding="utf-8",
+    )
+    code, found = explained(runner, path)
+    assert code == 0 and found["kind"] == "text-log" and categories(found) == ["shipping"]
+    assert found["findings"][0]["orders"] == ["2"]
+
+
+def test_a_pretty_printed_list_of_calls_is_a_call_log(
+    runner: CliRunner, tmp_path: Path, real_calls: list[Call]
+) -> None:
+    path = tmp_path / "calls.json"
+    path.write_text(json.dumps([c.to_dict() for c in real_calls], indent=2), encoding="utf-8")
+    code, found = explained(runner, path)
+    assert (code, found["kind"], categories(found)) == (0, "call-log", ["item-mapping"])
+
+
 def test_json_lines_with_an_escaped_netsuite_body(runner: CliRunner, tmp_path: Path) -> None:
     body = json.dumps(
         {

@@ -27,25 +27,32 @@ def is_call(value: Any) -> bool:
 
 def read_calls(text: str, name: str, redactor: Redactor) -> list[Call]:
     """Every call of a JSONL call log; a line that is not a call is an error naming it."""
+    values: list[tuple[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append((f"{name}:{number}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise ExplainError(
+                f"{name}:{number}: not a JSON line of a call log ({exc.msg}, column {exc.colno})"
+            ) from None
+    return calls_from(values, redactor)
+
+
+def calls_from(values: list[tuple[str, Any]], redactor: Redactor) -> list[Call]:
+    """Decoded calls, each checked against the Call shape; `values` pairs each with its place."""
     from pydantic import TypeAdapter, ValidationError
 
     from harness.yamlfile import describe
 
     adapter = TypeAdapter(Call)
     calls: list[Call] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExplainError(
-                f"{name}:{number}: not a JSON line of a call log ({exc.msg}, column {exc.colno})"
-            ) from None
+    for where, value in values:
         try:
             calls.append(adapter.validate_python(redactor.value(value)))
         except ValidationError as exc:
-            problems = [f"{name}:{number}: {describe(err)}" for err in exc.errors()]
+            problems = [f"{where}: {describe(err)}" for err in exc.errors()]
             raise ExplainError("\n".join(problems)) from None
     return calls
 

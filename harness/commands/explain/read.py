@@ -127,8 +127,19 @@ def _json_document(document: Any, text: str, name: str, redactor: Redactor) -> E
         return _explained(
             name, "verdict", found, redactor, ours=True, about=f"{len(verdicts)} verdict(s)"
         )
-    if calllog.is_call(document):
-        return None  # a one-line call log: read as one
+    listed = document if isinstance(document, list) else [document]
+    if listed and all(calllog.is_call(item) for item in listed):
+        places = [(f"{name}: call {number}", item) for number, item in enumerate(listed, 1)]
+        calls = calllog.calls_from(places, redactor)
+        return _explained(
+            name,
+            "call-log",
+            calllog.call_occurrences(calls, redactor),
+            redactor,
+            requests=len(calls),
+            ours=True,
+            about=f"a call log of {len(calls)} requests",
+        )
     if isinstance(document, dict | list):
         values = (
             [(f"item {i}", v) for i, v in enumerate(document, 1)]
