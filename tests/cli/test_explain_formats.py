@@ -409,6 +409,11 @@ def test_codes_are_read_whatever_the_account_s_language(runner: CliRunner, tmp_p
             "failed on its side",
         ),
         (
+            "ERROR You do not have privileges to view this page, or your session has timed out.",
+            "permission",
+            "lacks a permission",
+        ),
+        (
             "ERROR INSUFFICIENT_PERMISSION Permission Violation: You need  the 'Transactions -> "
             "Sales Order' permission to access this page.",
             "permission",

@@ -134,7 +134,10 @@ def _network(failure: Failure, text: str) -> Cause | None:
             "Use the account's own host, <account id>.suitetalk.api.netsuite.com (lower case, "
             "'_' as '-': 1234567-sb1), instead of a shared webservices.netsuite.com host.",
         )
-    if _DNS.search(text):
+    # The client's own network errors only where no answer came: NetSuite's messages may say
+    # "timed out" too ("... or your session has timed out" is a permission refusal).
+    no_answer = bool(failure.transport_error) or failure.status == 0
+    if no_answer and _DNS.search(text):
         return Cause(
             "transport",
             f"The NetSuite host name does not resolve: {said}",
@@ -142,7 +145,7 @@ def _network(failure: Failure, text: str) -> Cause | None:
             "becomes 1234567-sb1.suitetalk.api.netsuite.com; no quotes, no 'rest.' prefix) and "
             "the machine's DNS or proxy.",
         )
-    if _TLS.search(text):
+    if no_answer and _TLS.search(text):
         return Cause(
             "transport",
             f"The TLS connection to NetSuite was not trusted: {said}",
@@ -150,7 +153,7 @@ def _network(failure: Failure, text: str) -> Cause | None:
             "way: give the client the proxy's CA (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, the "
             "JVM trust store) rather than turning verification off.",
         )
-    if _HTML_NOT_JSON.search(text):
+    if no_answer and _HTML_NOT_JSON.search(text):
         return Cause(
             "transport",
             f"NetSuite answered with an HTML page where JSON (or XML) was expected: {said}",
@@ -158,7 +161,7 @@ def _network(failure: Failure, text: str) -> Cause | None:
             "login redirect: open the URL the client called, check the account host, and "
             f"retry later. {_IDEMPOTENT}",
         )
-    if _RESET.search(text) or _TIMEOUT.search(text):
+    if no_answer and (_RESET.search(text) or _TIMEOUT.search(text)):
         return Cause(
             "transport",
             f"The connection to NetSuite failed before an answer came: {said}",
@@ -201,13 +204,15 @@ def _auth(failure: Failure, text: str) -> Cause | None:
         return Cause(
             "auth",
             f"NetSuite locked the user out after repeated failed logins: {_said(failure)}",
-            "Wait for the lock to end, then fix the credentials before retrying: every retry "
-            "with the wrong ones extends the lock. Token-based authentication (TBA) avoids "
+            "Wait for the lock to end, then fix the credentials before retrying: a retry with "
+            "the wrong ones only adds failed attempts. Token-based authentication (TBA) avoids "
             "password logins altogether.",
         )
     if not _LOGIN.search(text) and not (failure.status == 401 and not failure.message):
         return None
-    # INFERRED: the order of the causes follows how often public threads end with each one.
+    # The Detail values (InvalidSignature, ...) are what issue threads quote from the Login
+    # Audit Trail (netsuitephp/netsuite-php#121); INFERRED: that a wrong realm leaves no
+    # entry, and the order of the causes (how often public threads end with each one).
     return Cause(
         "auth",
         "NetSuite refused the login (Invalid login attempt); the message is the same for "
@@ -276,6 +281,8 @@ def _reference(failure: Failure, text: str) -> Cause | None:
         key = "(not named)"
     where = f" for {scope} {scope_id}" if scope else ""
     if name in _CLASSIFICATION_FIELDS:
+        # INFERRED: a stale location/department/class is fixed where mandatory classifications
+        # are (the mapping's defaults), so it shares their category.
         label = name.capitalize()
         return Cause(
             "required-field",
@@ -350,6 +357,8 @@ def _concurrent_edit(failure: Failure, text: str) -> Cause | None:
 
 def _validation(failure: Failure, text: str) -> Cause | None:
     if _CLOSED_PERIOD.search(text):
+        # INFERRED: sending the sync date for late orders is the usual connector setting; the
+        # preference named is NetSuite's (Accounting Preferences > General Ledger).
         return Cause(
             "validation-rule",
             f"The order's date falls in a closed or locked accounting period: {_said(failure)}",
