@@ -244,6 +244,17 @@ def test_json_lines_with_an_escaped_netsuite_body(runner: CliRunner, tmp_path: P
     assert finding["orders"] == ["7002"] and finding["where"] == "line 2"
 
 
+def test_a_message_inside_an_escaped_body_in_a_text_line(runner: CliRunner, tmp_path: Path) -> None:
+    body = json.dumps(
+        {"o:errorDetails": [{"detail": "Invalid item reference key 108.", "o:errorCode": "X"}]}
+    )
+    path = tmp_path / "app.log"
+    path.write_text(f"ERROR order 5: response_body={json.dumps(body)}\n", encoding="utf-8")
+    (finding,) = explained(runner, path)[1]["findings"]
+    assert finding["summary"] == "Item 108 does not exist in NetSuite or is inactive."
+    assert finding["orders"] == ["5"]
+
+
 def test_a_soap_fault_in_a_debug_log(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "savon.log"
     path.write_text(

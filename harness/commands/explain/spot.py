@@ -14,14 +14,17 @@ from dataclasses import dataclass
 # A message runs to the end of its line, or of the JSON string it sits in.
 _END = r"(?=\s*(?:$|\\?\"))"
 _SENTENCE = r"[^\"\n]*?"
-_KEY_END = r"(?=\.?(?:[\s\"',;)\]}]|$))"
+_KEY_END = r"(?=\.?(?:[\s\"',;)\]}\\]|$))"
 
 # (pattern, needs NetSuite context): generic network errors only count near NetSuite.
 _FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), generic)
     for pattern, generic in (
         (r"Error while accessing (?:a )?resource[.:]\s*" + _SENTENCE + _END, False),
-        (r"Invalid \w+ reference key '?[^\s'\"]+?'?(?: for \w+ '?[^\s\"'.]+'?)?" + _KEY_END, False),
+        (
+            r"Invalid \w+ reference key '?[^\s'\"\\]+?'?(?: for \w+ '?[^\s\"'.\\]+'?)?" + _KEY_END,
+            False,
+        ),
         (r"You have entered an Invalid Field Value .+? for the following field: [\w.\[\]]+", False),
         (r"Please enter (?:value\(s\)|values?|a value) for\s*:?\s*" + _SENTENCE + _END, False),
         (r"Inserire il/i valore/i\s*:" + _SENTENCE + _END, False),
