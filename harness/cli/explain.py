@@ -1,4 +1,4 @@
-"""`harness explain`: a NetSuite error body, call log or connector log, diagnosed and printed."""
+"""`harness explain`: NetSuite errors in any file (or standard input), diagnosed and printed."""
 
 from __future__ import annotations
 
@@ -10,18 +10,22 @@ from harness.cli.errors import reported
 from harness.cli.options import json_option
 
 
-@click.command("explain", short_help="Diagnose a NetSuite error body, call log or connector log.")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.command("explain", short_help="Diagnose NetSuite errors in any log, export or report.")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @json_option("Print the findings as JSON.")
 def explain(file: str, as_json: bool) -> None:
-    """Explain a NetSuite error body (JSON or HTML), a harness call log (JSON lines) or a
-    connector's log: category, summary, the fix and the evidence, per failed request.
+    """Find and explain the NetSuite errors in FILE (`-` reads standard input): an error
+    body (REST JSON, SuiteScript/RESTlet error, SOAP fault, HTML page), a connector's log
+    (text, JSON lines, stack traces), a CSV error export, or a file the harness wrote (call
+    log, run report, pytest report, JUnit XML, `harness land --json`). One finding per
+    cause: category, summary, the fix and the evidence; a repeated cause counts its orders.
 
-    Exit 0 when the file was read (whatever it holds), 1 when no NetSuite error is in it, 2
-    when it cannot be read."""
+    Exit 0 when something was found, or the file is one of the harness's with nothing to
+    explain; 1 when the text holds no NetSuite error; 2 when it cannot be read."""
     import json
 
     from rich.console import Console
+    from rich.markup import escape
 
     from harness.commands.explain import explain_file
     from harness.report.text import print_diagnosis
@@ -32,15 +36,28 @@ def explain(file: str, as_json: bool) -> None:
         click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     else:
         console = Console()
-        what = {
-            "error-body": "a NetSuite error body",
-            "html-page": "an HTML page from NetSuite",
-            "call-log": f"a call log of {found.requests} requests",
-            "text-log": "a connector log",
-        }[found.kind]
-        console.print(f"{file}: {what}, {len(found.findings)} failed request(s)", soft_wrap=True)
+        name = "standard input" if file == "-" else file
+        total = sum(finding.count for finding in found.findings)
+        console.print(
+            f"{escape(name)}: {escape(found.about)}; {total} failure(s) in "
+            f"{len(found.findings)} finding(s)",
+            soft_wrap=True,
+        )
+        if not found.findings:
+            console.print(_nothing(found.ours), soft_wrap=True)
         for finding in found.findings:
-            console.print(f"[bold]{finding.where}[/bold]")
+            expected = {True: " (expected by the scenario)", False: "", None: ""}[finding.expected]
+            console.print(f"[bold]{escape(finding.where)}[/bold]{expected}", overflow="fold")
             print_diagnosis(console, finding.diagnosis)
-    if not found.findings and found.kind != "call-log":
+            if finding.orders:
+                console.print(f"  orders: {escape(', '.join(finding.orders))}", overflow="fold")
+            if finding.records:
+                console.print(f"  records: {escape(', '.join(finding.records))}", overflow="fold")
+    if not found.findings and not found.ours:
         sys.exit(1)
+
+
+def _nothing(ours: bool) -> str:
+    if ours:
+        return "Nothing to explain: no failed request or diagnosis in it."
+    return "No NetSuite error found in it."

@@ -101,7 +101,8 @@ def test_a_clean_call_log_exits_0_with_nothing_to_explain(
     CallLog(calls=[ok]).write_jsonl(path)
     result = runner.invoke(main, ["explain", str(path)])
     assert result.exit_code == 0
-    assert "a call log of 1 requests, 0 failed" in result.output
+    assert "a call log of 1 requests; 0 failure(s) in 0 finding(s)" in result.output
+    assert "Nothing to explain" in result.output
 
 
 def test_a_connector_log_is_read_line_by_line_and_secrets_are_masked(
@@ -134,7 +135,7 @@ def test_text_without_netsuite_errors_exits_1(runner: CliRunner, tmp_path: Path)
     path.write_text("all good today\n")
     result = runner.invoke(main, ["explain", str(path)])
     assert result.exit_code == 1
-    assert "0 failed request(s)" in result.output
+    assert "No NetSuite error found" in result.output
 
 
 @pytest.mark.parametrize(
