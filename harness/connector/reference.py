@@ -241,6 +241,8 @@ class ReferenceConnector:
     def _item_lines(self, order: WooOrder) -> list[dict[str, Any]]:
         names = [item_name_for(line, self.mapping) for line in order.line_items]
         refs = self.refs.resolve("item", names)
+        # Net pricing books revenue after coupons: the line's total, not its subtotal.
+        net = self.mapping.discounts.strategy == "net-price"
         lines = []
         for line, name in zip(order.line_items, names, strict=True):
             ref = refs.get(name)
@@ -251,7 +253,9 @@ class ReferenceConnector:
             entry: dict[str, Any] = {
                 "item": {"id": ref.id},
                 "quantity": line.quantity,
-                "rate": _number((line.subtotal / line.quantity).quantize(_RATE_PLACES)),
+                "rate": _number(
+                    ((line.total if net else line.subtotal) / line.quantity).quantize(_RATE_PLACES)
+                ),
                 "description": line.name,
                 "_taxes": [tax.id for tax in line.taxes if tax.total != 0],
             }
@@ -375,8 +379,8 @@ class ReferenceConnector:
         body["shippingCost"] = _number(order.shipping_total)
 
     def _apply_discount(self, order: WooOrder, body: dict[str, Any]) -> None:
-        if not order.discount_total:
-            return
+        if not order.discount_total or self.mapping.discounts.strategy == "net-price":
+            return  # net pricing: the coupons are already in the lines' rates
         name = self.mapping.discounts.item
         ref = self.refs.one("item", name) if name else None
         if ref is None:

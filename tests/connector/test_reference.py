@@ -201,3 +201,22 @@ def test_product_and_variation_overrides_are_the_items_sent(
     assert result.status == "pushed", result
     # Variation 1022 has its own item; variation 1021 falls back to its product's override.
     assert _items(client, result.sales_order_id) == ["104", "105"]  # MUG-WHT, BEANIE-GRY
+
+
+@pytest.mark.parametrize("name", ["coupon-percent", "two-coupons", "coupon-fixed-cart"])
+def test_net_pricing_sends_after_coupon_rates_and_no_discount_and_lands(name: str) -> None:
+    """`discounts.strategy: net-price`: the reference connector books net revenue as declared,
+    and verification (which reads the same declaration with its own code) agrees."""
+    from harness.mapping import load_mapping
+    from harness.runner import run_scenario
+    from harness.targets.sim import SimTarget
+
+    mapping = load_mapping()
+    net = mapping.model_copy(
+        update={"discounts": mapping.discounts.model_copy(update={"strategy": "net-price"})}
+    )
+    with SimTarget() as target:
+        result = run_scenario(load_catalogue().get(name), 0, target, net)
+    assert result.met, result.verdict
+    [order_put] = [c for c in result.calls if "/salesOrder/eid:" in c["path"]]
+    assert '"discountItem"' not in (order_put["request_body"] or "")
