@@ -158,8 +158,10 @@ SHIPMETHOD = "Invalid shipmethod reference key 4115 for entity 33676."
 
 
 def test_the_same_cause_on_many_orders_is_one_finding(runner: CliRunner, tmp_path: Path) -> None:
+    # Each order is for another customer (entity): the cause, ship method 4115, is one.
     lines = [
-        f"2024-06-0{1 + n % 9} ERROR Failed to add Shopify Order #{1001 + n}. {SHIPMETHOD}"
+        f"2024-06-0{1 + n % 9} ERROR Failed to add Shopify Order #{1001 + n}. "
+        + SHIPMETHOD.replace("33676", str(33676 + n))
         for n in range(12)
     ]
     path = tmp_path / "connector.log"
@@ -168,6 +170,7 @@ def test_the_same_cause_on_many_orders_is_one_finding(runner: CliRunner, tmp_pat
     (finding,) = found["findings"]
     assert code == 0 and finding["category"] == "shipping" and finding["count"] == 12
     assert finding["summary"].startswith("12 orders: NetSuite refused ship method 4115")
+    assert "entity" not in finding["summary"]
     assert finding["orders"] == [str(1001 + n) for n in range(12)]
     assert finding["where"].startswith("lines 2, 3, 4")
     shown = runner.invoke(main, ["explain", str(path)])

@@ -21,6 +21,9 @@ from harness.netsuite.redact import Redactor
 _SHOWN_PLACES = 12
 _SHOWN_EVIDENCE = 3
 _PLACE = re.compile(r"^(line|row|call|item|record|page) (\d+)$")
+# NetSuite names the customer a bad reference was sent for ("... for entity 33676"): every
+# order has its own, and the cause (the bad key) is the same.
+_PER_ORDER = re.compile(r" for entity \d+")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ def findings_from(occurrences: Iterable[Occurrence], redactor: Redactor) -> tupl
     groups: dict[tuple[str, str, str], list[tuple[Occurrence, Cause]]] = {}
     for occurrence in occurrences:
         cause = occurrence.cause or diagnose(_known(occurrence.failure))
-        key = (cause.category, cause.summary, str(occurrence.expected))
+        key = (cause.category, _PER_ORDER.sub("", cause.summary), str(occurrence.expected))
         groups.setdefault(key, []).append((occurrence, cause))
     return tuple(_finding(group, redactor) for group in groups.values())
 
@@ -60,6 +63,8 @@ def _finding(group: list[tuple[Occurrence, Cause]], redactor: Redactor) -> Findi
     records = _distinct(o.record for o, _ in group)
     summary = cause.summary
     if count > 1:
+        if len({c.summary for _, c in group}) > 1:
+            summary = _PER_ORDER.sub("", summary)
         summary = f"{count} {'orders' if len(orders) == count else 'times'}: {summary}"
     evidence = list(_distinct(o.evidence for o, _ in group))
     shown = evidence[:_SHOWN_EVIDENCE]
