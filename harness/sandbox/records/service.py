@@ -32,6 +32,7 @@ from harness.sandbox.store.db import Store
 from harness.sandbox.store.recordstore import Record
 from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
+from harness.sandbox.suiteql.errors import parameter_error
 
 MAX_PAGE = 1000
 MAX_RESULTS = 100_000
@@ -170,6 +171,7 @@ class RecordService:
         rtype = self.record_type(type_name)
         limit = _int_param(params, "limit", MAX_PAGE, 1, MAX_PAGE)
         offset = _int_param(params, "offset", 0, 0, MAX_RESULTS)
+        _check_page_start(limit, offset)
         q = params.get("q")
         where, args = compile_filter(q, rtype, self.profile.account.dateFormat) if q else ("", [])
         disc = "".join(f' AND t."{c}" = ?' for c, _ in rtype.discriminator)
@@ -348,6 +350,20 @@ def _created(record: Record) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def _check_page_start(limit: int, offset: int) -> None:
+    """One paging rule for collections and SuiteQL: a page starts at a multiple of `limit`.
+
+    CONFIRMED-weak for SuiteQL (reference 4.2); collections page the same way (next offset =
+    offset + limit), so the sandbox refuses the same offsets with SuiteQL's words."""
+    if offset % limit:
+        error = parameter_error(
+            "offset", offset, f"The offset must be a multiple of the limit ({limit})."
+        )
+        raise RestError.one(
+            error.status, error.code, error.detail, query_param=error.query_param
+        )
 
 
 def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
