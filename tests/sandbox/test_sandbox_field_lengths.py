@@ -104,9 +104,7 @@ def test_a_patch_is_held_to_the_same_limits(ns: Client) -> None:
 
 def test_custom_text_fields_take_300(ns: Client) -> None:
     """CONFIRMED-weak: a Free-Form Text custom field refuses more than ( 300 )."""
-    response = ns.post(
-        "record/v1/salesOrder", order_body(custbody_woo_order_number="7" * 301)
-    )
+    response = ns.post("record/v1/salesOrder", order_body(custbody_woo_order_number="7" * 301))
     assert details(response) == [
         too_long("custbody_woo_order_number", CUSTOM_TEXT_LENGTH, "custbody_woo_order_number")
     ]

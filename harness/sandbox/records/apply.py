@@ -34,7 +34,7 @@ Display = Callable[[RefSource, int], tuple[str, str | None] | None]
 
 
 @dataclass
-class _Problems:
+class Problems:
     """Body problems found while applying a request (reported all at once)."""
 
     ctx: RequestContext
@@ -94,7 +94,7 @@ class BodyApplier:
                 "Invalid content in the request body. A text value is not valid Unicode.",
             )
         rtype = record.rtype
-        problems = _Problems(ctx)
+        problems = Problems(ctx)
         replace = {n.strip().lower() for n in params.get("replace", "").split(",") if n.strip()}
         for key, raw in body.items():
             lowered = key.lower()
@@ -102,7 +102,7 @@ class BodyApplier:
                 continue  # read-only envelope keys are ignored
             fd = rtype.body_field(key)
             if fd is not None:
-                self._apply_field(record.values, record.given, fd, raw, fd.name, problems)
+                self.apply_field(record.values, record.given, fd, raw, fd.name, problems)
                 continue
             sublist = rtype.sublist(key)
             if sublist is not None:
@@ -115,15 +115,16 @@ class BodyApplier:
             problems.unknown(key, rtype, key)
         problems.raise_if_any()
 
-    def _apply_field(
+    def apply_field(
         self,
         values: dict[str, Any],
         given: set[str],
         fd: FieldDef,
         raw: Any,
         path: str,
-        problems: _Problems,
+        problems: Problems,
     ) -> None:
+        """Set one field from its JSON value, or note why it cannot be set."""
         if fd.readonly:
             return  # INFERRED: read-only fields sent back from a GET are ignored
         if raw is None:
@@ -182,7 +183,7 @@ class BodyApplier:
         return None
 
     def _apply_sublist(
-        self, record: Record, name: str, raw: Any, replace: bool, problems: _Problems
+        self, record: Record, name: str, raw: Any, replace: bool, problems: Problems
     ) -> None:
         sublist = record.rtype.sublist(name)
         assert sublist is not None
@@ -221,7 +222,7 @@ class BodyApplier:
                     continue
                 fd = self._line_fields[id(sublist)].get(lowered)
                 if fd is not None:
-                    self._apply_field(
+                    self.apply_field(
                         line.values, line.given, fd, value, f"{path}.{fd.name}", problems
                     )
                 elif sublist.subrecord and lowered == sublist.subrecord.name.lower():
@@ -243,7 +244,7 @@ class BodyApplier:
         name: str,
         fields: tuple[FieldDef, ...],
         raw: Any,
-        problems: _Problems,
+        problems: Problems,
     ) -> None:
         # INFERRED: REST cannot update a subrecord in place, so a sent subrecord replaces it.
         record.subrecords[name] = self._subrecord_values(fields, raw, name, problems, record.rtype)
@@ -254,7 +255,7 @@ class BodyApplier:
         fields: tuple[FieldDef, ...],
         raw: Any,
         path: str,
-        problems: _Problems,
+        problems: Problems,
         rtype: RecordType,
     ) -> dict[str, Any] | None:
         if raw is None:
@@ -272,7 +273,7 @@ class BodyApplier:
             if fd is None:
                 problems.unknown(key, rtype, f"{path}.{key}")
                 continue
-            self._apply_field(values, given, fd, value, f"{path}.{fd.name}", problems)
+            self.apply_field(values, given, fd, value, f"{path}.{fd.name}", problems)
         return values
 
 

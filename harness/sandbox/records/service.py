@@ -16,8 +16,10 @@ from typing import Any
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.records.apply import BodyApplier
 from harness.sandbox.records.context import RequestContext, page_envelope
+from harness.sandbox.records.metadata import MetadataCatalog
 from harness.sandbox.records.qfilter import compile_filter
 from harness.sandbox.records.render import RecordRenderer, self_link
+from harness.sandbox.records.transform import Require, Transformer
 from harness.sandbox.resterror import (
     RestError,
     invalid_parameter,
@@ -33,6 +35,7 @@ from harness.sandbox.store.recordstore import Record
 from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
 from harness.sandbox.suiteql.errors import parameter_error
+from harness.sandbox.wire import method_not_allowed
 
 MAX_PAGE = 1000
 MAX_RESULTS = 100_000
@@ -52,6 +55,8 @@ class RecordService:
         self.rules = rules or core_rules()
         self.renderer = RecordRenderer(store)
         self.body = BodyApplier(store, self.types, self.renderer.display)
+        self.transformer = Transformer(store, self.profile, self.types, self.body)
+        self.metadata = MetadataCatalog(self.types)
         self._dependents = {
             t.name: [
                 (table, column)
@@ -202,7 +207,7 @@ class RecordService:
 
     def create(self, ctx: RequestContext, type_name: str, body: Any, params: dict[str, str]) -> int:
         """POST: a new record; its id."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "POST")
         with self.store.write():
             record = Record(rtype, None)
             self.body.apply(ctx, record, body, params)
@@ -212,7 +217,7 @@ class RecordService:
         self, ctx: RequestContext, type_name: str, key: str, body: Any, params: dict[str, str]
     ) -> int:
         """PATCH: change the fields sent (null clears), lines by `line`, `replace=` sublists."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "PATCH")
         with self.store.write():
             record = self._load(rtype, key)
             return self._save_changes(ctx, record, body, params)
@@ -231,7 +236,7 @@ class RecordService:
 
         `resolved`: what `resolve_id(key)` answered to a caller that has held the store lock
         since (so the answer still holds); by default the key is looked up here."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "PUT")
         if key[:4].lower() != "eid:" or not key[4:]:
             raise RestError.one(
                 405,
@@ -273,7 +278,46 @@ class RecordService:
                         "This record cannot be deleted because it has dependent records."
                     )
             recordstore.delete(self.store, record)
+            order = record.values.get("createdFrom")
+            if rtype.transformed_from is not None and isinstance(order, int):
+                self.transformer.refresh(order)
             self.renderer.forget(rtype.table)
+
+    def transform(
+        self,
+        ctx: RequestContext,
+        type_name: str,
+        key: str,
+        target_name: str,
+        body: Any,
+        require: Require,
+    ) -> tuple[str, int]:
+        """POST `<type>/<id>/!transform/<target>`: (the new record's type, its id).
+
+        The role must see the source record and create the target (`require` raises)."""
+        rtype = self.record_type(type_name)
+        target = self.transformer.target(rtype, target_name)
+        require(ctx.role, rtype.name, "view")
+        require(ctx.role, target.name, "create")
+        with self.store.write():
+            order = self._load(rtype, key)
+            new_id = self.transformer.make(ctx, order, target, body)
+        self.renderer.forget(target.table)
+        return target.name, new_id
+
+    def writable_type(self, name: str, method: str) -> RecordType:
+        """The record type, unless the sandbox makes its records only by `!transform`."""
+        rtype = self.record_type(name)
+        source = rtype.transformed_from
+        if source is not None:
+            # A limit of the sandbox: it makes these records only from their source record.
+            error = method_not_allowed(method, "GET, DELETE")
+            error.details[0]["detail"] += (
+                f" The sandbox makes {rtype.name} records only by transforming a {source}: "
+                f"POST .../record/v1/{source}/<id>/!transform/{rtype.name}."
+            )
+            raise error
+        return rtype
 
     def _save_new(
         self, ctx: RequestContext, record: Record, *, external_id_checked: bool = False

@@ -15,6 +15,7 @@ from harness.sandbox.store.fields import FieldDef, Kind
 from harness.sandbox.store.lengths import ENTITY_LENGTHS, LIST_LENGTHS, limited
 from harness.sandbox.store.recordtypes import (
     CURRENCY,
+    DISCOUNT_ITEM,
     PRICE_LEVEL,
     SALES_TAX_ITEM,
     SUBSIDIARY,
@@ -28,7 +29,12 @@ from harness.sandbox.store.recordtypes import (
     f,
 )
 from harness.sandbox.store.schema import custom_field_table
-from harness.sandbox.store.transactions import sales_order_type
+from harness.sandbox.store.transactions import (
+    cash_sale_type,
+    invoice_type,
+    item_fulfillment_type,
+    sales_order_type,
+)
 
 
 def _customer(custom: tuple[FieldDef, ...]) -> RecordType:
@@ -101,6 +107,29 @@ def _customer(custom: tuple[FieldDef, ...]) -> RecordType:
     )
 
 
+def _employee() -> RecordType:
+    """An employee, for the order's sales rep (INFERRED: the fields a connector reads)."""
+    return RecordType(
+        name="employee",
+        table="employee",
+        is_entity=True,
+        display_column="entityid",
+        fields=limited(
+            (
+                f("entityId", "entityid", Kind.TEXT, "Name"),
+                f("firstName", "firstname", Kind.TEXT, "First Name"),
+                f("lastName", "lastname", Kind.TEXT, "Last Name"),
+                f("email", "email", Kind.TEXT, "Email"),
+                f("phone", "phone", Kind.TEXT, "Phone"),
+                f("isSalesRep", "issalesrep", Kind.BOOLEAN, "Sales Rep", default=False),
+                f("subsidiary", "subsidiary", Kind.REF, "Subsidiary", SUBSIDIARY),
+                *common_fields(),
+            ),
+            ENTITY_LENGTHS,
+        ),
+    )
+
+
 def _item(rest_type: str, code: str, custom: tuple[FieldDef, ...]) -> RecordType:
     return RecordType(
         name=rest_type,
@@ -153,10 +182,31 @@ def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
     """Every served record type, keyed by its lowercase name (URLs are case-insensitive)."""
     custom = profile.customFields
     item_custom = _custom_fields(custom, "item")
+    body, line = _custom_fields(custom, "transaction"), _custom_fields(custom, "transactionline")
     types = [
         _customer(_custom_fields(custom, "customer")),
-        sales_order_type(
-            _custom_fields(custom, "transaction"), _custom_fields(custom, "transactionline")
+        sales_order_type(body, line),
+        item_fulfillment_type(body, line),
+        invoice_type(body, line),
+        cash_sale_type(body, line),
+        _employee(),
+        _simple(
+            "campaign",
+            "campaign",
+            f("title", "title", Kind.TEXT, "Title"),
+            f("campaignId", "campaignid", Kind.TEXT, "ID"),
+            display="title",
+        ),
+        # INFERRED fields, after the legacy promotion code record: a code, the discount item
+        # it applies and that item's rate.
+        _simple(
+            "promotionCode",
+            "promotioncode",
+            f("code", "code", Kind.TEXT, "Promotion Code"),
+            f("description", "description", Kind.TEXT, "Description"),
+            f("discount", "discount", Kind.REF, "Discount", DISCOUNT_ITEM),
+            f("rate", "rate", Kind.RATE, "Rate"),
+            display="code",
         ),
         *(_item(t.record_type, t.code, item_custom) for t in ITEM_TYPES),
         _simple(

@@ -33,6 +33,13 @@ SHIP_ITEM = RefTarget(
 ANY_ITEM = _target("item", "itemid", None)
 DISCOUNT_ITEM = _target("item", "itemid", "discountItem", "itemtype = 'Discount'")
 SALES_TAX_ITEM = _target("salestaxitem", "itemid", "salesTaxItem")
+# INFERRED qualifications: an inactive promotion, or an employee who is not a sales rep,
+# is not a value the order's field takes.
+PROMOTION_CODE = _target("promotioncode", "code", "promotionCode", "isinactive = 'F'")
+SALES_REP = _target("employee", "entityid", "employee", "issalesrep = 'T'")
+EMPLOYEE = _target("employee", "entityid", "employee")
+CAMPAIGN = _target("campaign", "title", "campaign")
+SALES_ORDER = _target("transaction", "tranid", "salesOrder", "type = 'SalesOrd'")
 TAX_CODE = RefTarget(
     (
         RefSource("salestaxitem", "itemid", "salesTaxItem"),
@@ -148,6 +155,9 @@ class RecordType:
     display_column: str = "name"
     created_column: str | None = None
     modified_column: str | None = "lastmodifieddate"
+    # The record type this one is made from by `!transform` (item fulfillments, invoices and
+    # cash sales from a sales order); the sandbox makes such records only that way.
+    transformed_from: str | None = None
     by_name: dict[str, FieldDef] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
