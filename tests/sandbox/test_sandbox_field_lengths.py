@@ -10,6 +10,7 @@ import logging
 import pytest
 from sandbox_helpers import Client, details, order_body
 
+from harness.commands.explain import explain_text
 from harness.sandbox.serve import Sandbox
 from harness.sandbox.store.fields import Kind
 from harness.sandbox.store.lengths import CUSTOM_TEXT_LENGTH, DEFAULT_TEXT_LENGTH
@@ -146,3 +147,11 @@ def test_a_lone_surrogate_is_invalid_content_not_a_server_error(
     (detail,) = details(response)
     assert detail["o:errorCode"] == "INVALID_CONTENT"
     assert not caplog.records
+
+
+def test_the_refusal_is_diagnosed_as_netsuites_own_field_check(ns: Client) -> None:
+    """The answer a connector gets is read as `validation-rule` (not an account's script)."""
+    response = ns.post("record/v1/customer", company("D" * 90))
+    (finding,) = explain_text(response.text, name="body").findings
+    assert finding.diagnosis.category == "validation-rule"
+    assert "companyname" in finding.diagnosis.summary

@@ -239,3 +239,18 @@ def test_suiteql_sees_the_fulfillment_and_its_order(wide: Client) -> None:
     assert rows == [
         {"links": [], "id": fulfillment["id"], "type": "ItemShip", "createdfrom": order}
     ]
+
+
+def test_a_transforms_body_is_checked_like_any_other(wide: Client) -> None:
+    order = approved_order(wide)
+    response = transform(wide, order, "itemFulfillment", {"memo": "m" * 1000})
+    assert details(response)[0]["o:errorPath"] == "memo"
+    response = wide.request(
+        "POST",
+        f"record/v1/salesOrder/{order}/!transform/itemFulfillment",
+        data='{"item": {"items": [{"orderLine": 1, "x\\udc00": 1}]}}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert details(response)[0]["o:errorCode"] == "INVALID_CONTENT"
+    assert order_state(wide, order)[0] == "B"

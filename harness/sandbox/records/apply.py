@@ -85,14 +85,7 @@ class BodyApplier:
         """Set the body's fields, lines (`replace=` sublists) and subrecords on `record`."""
         if not isinstance(body, dict):
             raise RestError.one(400, "INVALID_CONTENT", "Invalid content in the request body.")
-        if not _encodable(body):
-            # JSON may escape a lone surrogate (`"\ud800"`), which is no text NetSuite could
-            # store: INFERRED answer, the one for any body NetSuite cannot read.
-            raise RestError.one(
-                400,
-                "INVALID_CONTENT",
-                "Invalid content in the request body. A text value is not valid Unicode.",
-            )
+        require_readable(body)
         rtype = record.rtype
         problems = Problems(ctx)
         replace = {n.strip().lower() for n in params.get("replace", "").split(",") if n.strip()}
@@ -275,6 +268,19 @@ class BodyApplier:
                 continue
             self.apply_field(values, given, fd, value, f"{path}.{fd.name}", problems)
         return values
+
+
+def require_readable(body: Any) -> None:
+    """400 unless every key and text value of a JSON document is encodable as UTF-8.
+
+    JSON may escape a lone surrogate (`"\\ud800"`), which is no text NetSuite could store:
+    INFERRED answer, the one for any body NetSuite cannot read."""
+    if not _encodable(body):
+        raise RestError.one(
+            400,
+            "INVALID_CONTENT",
+            "Invalid content in the request body. A text value is not valid Unicode.",
+        )
 
 
 def _encodable(body: Any) -> bool:

@@ -30,7 +30,7 @@ from typing import Any
 from harness.money import round_half_up
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, error_detail
 from harness.sandbox.account import AccountProfile, PermissionLevel
-from harness.sandbox.records.apply import BodyApplier, Problems
+from harness.sandbox.records.apply import BodyApplier, Problems, require_readable
 from harness.sandbox.records.context import RequestContext
 from harness.sandbox.resterror import RestError, invalid_field_value, user_error
 from harness.sandbox.rules.book import SaveContext
@@ -147,6 +147,7 @@ class Transformer:
             body = {}
         if not isinstance(body, dict):
             raise RestError.one(400, "INVALID_CONTENT", "Invalid content in the request body.")
+        require_readable(body)
         fulfilling = target.discriminator[0][1] == ITEM_FULFILLMENT_TYPE[0]
         if order.values.get("status") == "A":
             verb = "fulfilled" if fulfilling else "billed"
@@ -336,7 +337,8 @@ class Transformer:
         for name in ("billingAddress", "shippingAddress"):
             if name not in given:
                 record.subrecords[name] = _copy(order.subrecords.get(name))
-        values["status"] = "A"  # INFERRED: an invoice starts Open (A), a cash sale unpaid
+        # INFERRED codes: an invoice starts Open (A), a cash sale Not Deposited (B).
+        values["status"] = "A" if record.rtype.name == "invoice" else "B"
 
     def _bill_amounts(self, ctx: RequestContext, order: Record, record: Record) -> None:
         values, given = record.values, record.given
