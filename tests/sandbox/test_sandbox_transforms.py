@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox_helpers import Client, details, order_body
+from sandbox_helpers import Client, details, order_body, tba
 from wider_role import wide, wide_sandbox
 
 from harness.sandbox.serve import Sandbox
@@ -254,3 +254,44 @@ def test_a_transforms_body_is_checked_like_any_other(wide: Client) -> None:
     assert response.status_code == 400
     assert details(response)[0]["o:errorCode"] == "INVALID_CONTENT"
     assert order_state(wide, order)[0] == "B"
+
+
+def test_a_fulfilled_order_cannot_go_back_to_pending_approval(wide: Client) -> None:
+    """CONFIRMED rule (reference salesorder-semantics 1.3); INFERRED wording."""
+    order = approved_order(wide)
+    made(wide, transform(wide, order, "itemFulfillment"))
+    response = wide.patch(f"record/v1/salesOrder/{order}", {"orderStatus": "A"})
+    assert response.status_code == 400
+    assert details(response)[0]["o:errorPath"] == "orderStatus"
+    assert order_state(wide, order)[0] == "F"
+
+
+def test_an_edited_order_keeps_its_counts_and_status(wide: Client) -> None:
+    order = approved_order(wide)
+    made(wide, transform(wide, order, "itemFulfillment"))
+    assert wide.patch(f"record/v1/salesOrder/{order}", {"memo": "gift"}).status_code == 204
+    assert wide.patch(f"record/v1/salesOrder/{order}", {"orderStatus": "B"}).status_code == 204
+    assert order_state(wide, order) == ("F", [(2.0, 0), (1.0, 0)])
+
+
+def test_a_transform_and_the_metadata_work_over_http(wide_sandbox: Sandbox) -> None:
+    """Over a socket, an empty POST without a Content-Type (as Oracle's samples send it) is a
+    transform with no overrides, and the new record's Location is on the server's own URL."""
+    wide_sandbox.reset()
+    server = wide_sandbox.serve_http()
+    try:
+        client = Client(server.url, tba(wide_sandbox))
+        order = approved_order(client)
+        response = client.request(
+            "POST", f"record/v1/salesorder/{order}/!transform/itemfulfillment"
+        )
+        assert response.status_code == 204, response.text
+        assert response.headers["Location"].startswith(server.url)
+        schema = client.request(
+            "GET",
+            "record/v1/metadata-catalog/itemfulfillment",
+            headers={"Accept": "application/schema+json"},
+        )
+        assert schema.json()["properties"]["createdFrom"]["readOnly"] is True
+    finally:
+        server.stop()

@@ -57,6 +57,7 @@ class RecordService:
         self.body = BodyApplier(store, self.types, self.renderer.display)
         self.transformer = Transformer(store, self.profile, self.types, self.body)
         self.metadata = MetadataCatalog(self.types)
+        self._transform_sources = {t.transformed_from for t in self.types.values()} - {None}
         self._dependents = {
             t.name: [
                 (table, column)
@@ -357,6 +358,8 @@ class RecordService:
         recordstore.save(
             self.store, record, created=created or self.store.stamp(), modified=self.store.stamp()
         )
+        if record.rtype.name in self._transform_sources:
+            self.transformer.after_edit(record)
         self.renderer.forget(record.rtype.table)
         return record.id
 

@@ -16,7 +16,8 @@ INFERRED, written once here:
   and a fixed-amount discount go on the order's first bill, a percentage discount on every bill;
 - the order counts what was fulfilled and billed on each line and its status follows
   (B Pending Fulfillment, D Partially Fulfilled, E Pending Billing/Partially Fulfilled,
-  F Pending Billing, G Billed), also when a fulfillment or bill is deleted;
+  F Pending Billing, G Billed), also when a fulfillment or bill is deleted or the order is
+  edited;
 - document numbers: IF1, INV1, CS1, ... per type.
 """
 
@@ -171,6 +172,25 @@ class Transformer:
         if not fulfilling:
             self._bill_amounts(ctx, order, record)
         return self._save(record, order)
+
+    def after_edit(self, order: Record) -> None:
+        """An edited order that was fulfilled or billed keeps its counts and its status.
+
+        CONFIRMED rule (reference salesorder-semantics 1.3): a partially fulfilled order cannot
+        go back to Pending Approval; INFERRED wording, and the same for a billed one."""
+        assert order.id is not None
+        row = self.store.conn.execute(
+            'SELECT 1 FROM "transaction" WHERE createdfrom = ? LIMIT 1', (order.id,)
+        ).fetchone()
+        if row is None:
+            return
+        if order.values.get("orderStatus") == "A":
+            raise user_error(
+                "This sales order has been fulfilled or billed, so it cannot go back to "
+                "pending approval.",
+                path="orderStatus",
+            )
+        self.refresh(order.id)
 
     def refresh(self, order_id: int) -> None:
         """Recount what was fulfilled and billed of the order's lines; set its status."""
