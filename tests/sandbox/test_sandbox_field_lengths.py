@@ -155,3 +155,10 @@ def test_the_refusal_is_diagnosed_as_netsuites_own_field_check(ns: Client) -> No
     (finding,) = explain_text(response.text, name="body").findings
     assert finding.diagnosis.category == "validation-rule"
     assert "companyname" in finding.diagnosis.summary
+
+
+def test_an_external_id_in_the_upsert_url_is_held_to_its_limit(ns: Client) -> None:
+    """INFERRED limit (255): the `eid:` key becomes the record's external id."""
+    response = ns.put(f"record/v1/customer/eid:{'e' * 256}", company("Eid Co"))
+    assert details(response) == [too_long("externalid", 255, "externalId")]
+    assert ns.put(f"record/v1/customer/eid:{'e' * 255}", company("Eid Co")).status_code == 204

@@ -31,6 +31,7 @@ from harness.sandbox.rules.core import core_rules
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
 from harness.sandbox.store.db import Store
+from harness.sandbox.store.lengths import text_length, too_long
 from harness.sandbox.store.recordstore import Record
 from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
@@ -246,6 +247,9 @@ class RecordService:
                 f"PUT .../record/v1/{rtype.name}/eid:<externalId>.",
             )
         external = key[4:]
+        limit = rtype.body_field("externalId")
+        if limit and limit.max_length and text_length(external) > limit.max_length:
+            raise RestError(400, [too_long(limit, "externalId")])
         with self.store.write():
             record_id = (
                 self.resolve_id(rtype, key, must_exist=False) if resolved is ... else resolved
