@@ -99,6 +99,7 @@ _KNOWN_VALIDATIONS = (
     "you must enter at least one line item for this transaction",
     "you must have at least one valid line item for this transaction",
     "record type '",
+    "contained more than the maximum number",  # an over-long value (gh:getlago/lago-api#3245)
 )
 _WORKFLOW_LOCK = "this record has been locked by a user defined workflow"
 

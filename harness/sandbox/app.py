@@ -48,7 +48,7 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _RECORD = re.compile(
     r"^/services/rest/record/v1/(?P<type>[^/]+)(?:/(?P<key>[^/]+)(?P<sub>/.+)?)?/?$"
 )
-_METADATA = re.compile(r"^/services/rest/record/v1/metadata-catalog/?$")
+_METADATA = re.compile(r"^/services/rest/record/v1/metadata-catalog(?:/(?P<type>[^/]+))?/?$")
 _SUITEQL = re.compile(r"^/services/rest/query/v1/suiteql/?$")
 _GOVERNANCE = re.compile(r"^/services/rest/system/v1/governancelimits/?$", re.IGNORECASE)
 _TOKEN = re.compile(r"^/services/rest/auth/oauth2/v1/token/?$")
@@ -260,8 +260,9 @@ class SandboxApp:
                 {"Content-Type": SINGULAR},
                 json_bytes(governance_limits(self.profile.governance)),
             )
-        if _METADATA.match(path):
-            return self._metadata(request)
+        if metadata := _METADATA.match(path):
+            name = unquote(metadata["type"]) if metadata["type"] else None
+            return self._metadata(request, name)
         match = _RECORD.match(path)
         if match is None:
             raise self._not_found(request)
@@ -286,6 +287,14 @@ class SandboxApp:
         records, method, params = self.records, request.method, request.params
         if method == "PUT" and sub is None and key is not None and key[:4].lower() == "eid:":
             return self._upsert(request, ctx, type_name, key)
+        if method == "POST" and key is not None and sub and sub[0].lower() == "!transform":
+            if len(sub) != 2:
+                raise self._not_found(request)
+            body = self._json_body(request) if request.body.strip() else None
+            new_type, new_id = records.transform(
+                ctx, type_name, key, sub[1], body, self.access.require
+            )
+            return self._located(ctx, new_type, new_id)
         self._authorize(ctx, method, type_name, key)
         if key is None:
             if method == "GET":
@@ -363,19 +372,13 @@ class SandboxApp:
             f"The requested URL {request.path} is not a valid REST web services resource.",
         )
 
-    def _metadata(self, request: Request) -> Response:
+    def _metadata(self, request: Request, name: str | None) -> Response:
         if request.method != "GET":
             raise method_not_allowed(request.method, "GET")
-        base = request.base_url + "/services/rest/record/v1/metadata-catalog"
-        items = [
-            {"name": t.name, "links": [{"rel": "canonical", "href": f"{base}/{t.name.lower()}"}]}
-            for t in self.records.types.values()
-        ]
-        return (
-            200,
-            {"Content-Type": COLLECTION},
-            json_bytes({"links": [{"rel": "self", "href": base}], "items": items}),
+        media, document = self.records.metadata.answer(
+            request.base_url, name, request.headers.get("accept", ""), request.params
         )
+        return 200, {"Content-Type": media}, json_bytes(document)
 
     def _suiteql(self, request: Request, principal: Principal) -> Response:
         prefer = request.headers.get("prefer", "")

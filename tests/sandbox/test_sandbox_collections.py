@@ -158,3 +158,20 @@ def test_item_collections_are_per_item_type(ns: Client) -> None:
     inactive = ids(ns, "inventoryItem", "isInactive IS true")
     assert inactive == ["108"]
     assert ids(ns, "inventoryItem", "subsidiary ANY_OF [2]") == ["101", "102", "104", "105"]
+
+
+def test_an_offset_off_the_page_grid_is_refused_as_suiteql_refuses_it(ns: Client) -> None:
+    """CONFIRMED-weak (reference 4.2): `offset` must be a multiple of `limit`; collections
+    follow the same rule, in SuiteQL's words."""
+    collection = ns.get("record/v1/customer", limit="2", offset="3")
+    suiteql = ns.suiteql("SELECT id FROM customer", limit="2", offset="3")
+    assert collection.status_code == suiteql.status_code == 400
+    assert details(collection) == details(suiteql)
+    (detail,) = details(collection)
+    assert detail["o:errorCode"] == "INVALID_PARAMETER"
+    assert detail["o:errorQueryParam"] == "offset"
+    assert "multiple of the limit (2)" in detail["detail"]
+
+
+def test_offsets_on_the_page_grid_are_accepted(ns: Client) -> None:
+    assert ns.get("record/v1/customer", limit="2", offset="4").json()["items"][0]["id"] == "1005"

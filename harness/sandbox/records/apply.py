@@ -2,7 +2,7 @@
 
 Bad values and unknown names are collected and reported together, or turned into warnings,
 as the request's `X-NetSuite-Property*Validation` headers ask; references must name a
-qualifying record.
+qualifying record; text longer than its field takes is refused (`store/lengths.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from harness.sandbox.store.fields import (
     ValueProblem,
     parse_value,
 )
+from harness.sandbox.store.lengths import text_length, too_long
 from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.store.recordtypes import RecordType
 
@@ -33,7 +34,7 @@ Display = Callable[[RefSource, int], tuple[str, str | None] | None]
 
 
 @dataclass
-class _Problems:
+class Problems:
     """Body problems found while applying a request (reported all at once)."""
 
     ctx: RequestContext
@@ -59,6 +60,10 @@ class _Problems:
         elif self.ctx.name_validation == "Warning":
             self.ctx.warnings.append(message + " It was ignored.")
 
+    def too_long(self, fd: FieldDef, path: str) -> None:
+        # INFERRED: a save-time check, so the value-validation header does not relax it.
+        self.details.append(too_long(fd, path))
+
     def raise_if_any(self) -> None:
         if self.details:
             raise RestError(400, self.details)
@@ -80,8 +85,9 @@ class BodyApplier:
         """Set the body's fields, lines (`replace=` sublists) and subrecords on `record`."""
         if not isinstance(body, dict):
             raise RestError.one(400, "INVALID_CONTENT", "Invalid content in the request body.")
+        require_readable(body)
         rtype = record.rtype
-        problems = _Problems(ctx)
+        problems = Problems(ctx)
         replace = {n.strip().lower() for n in params.get("replace", "").split(",") if n.strip()}
         for key, raw in body.items():
             lowered = key.lower()
@@ -89,7 +95,7 @@ class BodyApplier:
                 continue  # read-only envelope keys are ignored
             fd = rtype.body_field(key)
             if fd is not None:
-                self._apply_field(record.values, record.given, fd, raw, fd.name, problems)
+                self.apply_field(record.values, record.given, fd, raw, fd.name, problems)
                 continue
             sublist = rtype.sublist(key)
             if sublist is not None:
@@ -102,15 +108,16 @@ class BodyApplier:
             problems.unknown(key, rtype, key)
         problems.raise_if_any()
 
-    def _apply_field(
+    def apply_field(
         self,
         values: dict[str, Any],
         given: set[str],
         fd: FieldDef,
         raw: Any,
         path: str,
-        problems: _Problems,
+        problems: Problems,
     ) -> None:
+        """Set one field from its JSON value, or note why it cannot be set."""
         if fd.readonly:
             return  # INFERRED: read-only fields sent back from a GET are ignored
         if raw is None:
@@ -121,6 +128,9 @@ class BodyApplier:
             value = parse_value(fd, raw)
         except ValueProblem:
             problems.bad_value(_shown(raw), fd.field_id, path)
+            return
+        if fd.max_length is not None and text_length(value) > fd.max_length:
+            problems.too_long(fd, path)
             return
         if fd.kind is Kind.REF:
             assert isinstance(value, RefValue)
@@ -166,7 +176,7 @@ class BodyApplier:
         return None
 
     def _apply_sublist(
-        self, record: Record, name: str, raw: Any, replace: bool, problems: _Problems
+        self, record: Record, name: str, raw: Any, replace: bool, problems: Problems
     ) -> None:
         sublist = record.rtype.sublist(name)
         assert sublist is not None
@@ -205,7 +215,7 @@ class BodyApplier:
                     continue
                 fd = self._line_fields[id(sublist)].get(lowered)
                 if fd is not None:
-                    self._apply_field(
+                    self.apply_field(
                         line.values, line.given, fd, value, f"{path}.{fd.name}", problems
                     )
                 elif sublist.subrecord and lowered == sublist.subrecord.name.lower():
@@ -227,7 +237,7 @@ class BodyApplier:
         name: str,
         fields: tuple[FieldDef, ...],
         raw: Any,
-        problems: _Problems,
+        problems: Problems,
     ) -> None:
         # INFERRED: REST cannot update a subrecord in place, so a sent subrecord replaces it.
         record.subrecords[name] = self._subrecord_values(fields, raw, name, problems, record.rtype)
@@ -238,7 +248,7 @@ class BodyApplier:
         fields: tuple[FieldDef, ...],
         raw: Any,
         path: str,
-        problems: _Problems,
+        problems: Problems,
         rtype: RecordType,
     ) -> dict[str, Any] | None:
         if raw is None:
@@ -256,8 +266,39 @@ class BodyApplier:
             if fd is None:
                 problems.unknown(key, rtype, f"{path}.{key}")
                 continue
-            self._apply_field(values, given, fd, value, f"{path}.{fd.name}", problems)
+            self.apply_field(values, given, fd, value, f"{path}.{fd.name}", problems)
         return values
+
+
+def require_readable(body: Any) -> None:
+    """400 unless every key and text value of a JSON document is encodable as UTF-8.
+
+    JSON may escape a lone surrogate (`"\\ud800"`), which is no text NetSuite could store:
+    INFERRED answer, the one for any body NetSuite cannot read."""
+    if not _encodable(body):
+        raise RestError.one(
+            400,
+            "INVALID_CONTENT",
+            "Invalid content in the request body. A text value is not valid Unicode.",
+        )
+
+
+def _encodable(body: Any) -> bool:
+    """Whether every key and text value of a JSON document is encodable as UTF-8."""
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
 
 
 def _shown(raw: Any) -> str:

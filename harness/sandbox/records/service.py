@@ -16,8 +16,10 @@ from typing import Any
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.records.apply import BodyApplier
 from harness.sandbox.records.context import RequestContext, page_envelope
+from harness.sandbox.records.metadata import MetadataCatalog
 from harness.sandbox.records.qfilter import compile_filter
 from harness.sandbox.records.render import RecordRenderer, self_link
+from harness.sandbox.records.transform import Require, Transformer
 from harness.sandbox.resterror import (
     RestError,
     invalid_parameter,
@@ -29,9 +31,12 @@ from harness.sandbox.rules.core import core_rules
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
 from harness.sandbox.store.db import Store
+from harness.sandbox.store.lengths import text_length, too_long
 from harness.sandbox.store.recordstore import Record
 from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
+from harness.sandbox.suiteql.errors import parameter_error
+from harness.sandbox.wire import method_not_allowed
 
 MAX_PAGE = 1000
 MAX_RESULTS = 100_000
@@ -51,6 +56,9 @@ class RecordService:
         self.rules = rules or core_rules()
         self.renderer = RecordRenderer(store)
         self.body = BodyApplier(store, self.types, self.renderer.display)
+        self.transformer = Transformer(store, self.profile, self.types, self.body)
+        self.metadata = MetadataCatalog(self.types)
+        self._transform_sources = {t.transformed_from for t in self.types.values()} - {None}
         self._dependents = {
             t.name: [
                 (table, column)
@@ -170,6 +178,7 @@ class RecordService:
         rtype = self.record_type(type_name)
         limit = _int_param(params, "limit", MAX_PAGE, 1, MAX_PAGE)
         offset = _int_param(params, "offset", 0, 0, MAX_RESULTS)
+        _check_page_start(limit, offset)
         q = params.get("q")
         where, args = compile_filter(q, rtype, self.profile.account.dateFormat) if q else ("", [])
         disc = "".join(f' AND t."{c}" = ?' for c, _ in rtype.discriminator)
@@ -200,7 +209,7 @@ class RecordService:
 
     def create(self, ctx: RequestContext, type_name: str, body: Any, params: dict[str, str]) -> int:
         """POST: a new record; its id."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "POST")
         with self.store.write():
             record = Record(rtype, None)
             self.body.apply(ctx, record, body, params)
@@ -210,7 +219,7 @@ class RecordService:
         self, ctx: RequestContext, type_name: str, key: str, body: Any, params: dict[str, str]
     ) -> int:
         """PATCH: change the fields sent (null clears), lines by `line`, `replace=` sublists."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "PATCH")
         with self.store.write():
             record = self._load(rtype, key)
             return self._save_changes(ctx, record, body, params)
@@ -229,7 +238,7 @@ class RecordService:
 
         `resolved`: what `resolve_id(key)` answered to a caller that has held the store lock
         since (so the answer still holds); by default the key is looked up here."""
-        rtype = self.record_type(type_name)
+        rtype = self.writable_type(type_name, "PUT")
         if key[:4].lower() != "eid:" or not key[4:]:
             raise RestError.one(
                 405,
@@ -238,6 +247,9 @@ class RecordService:
                 f"PUT .../record/v1/{rtype.name}/eid:<externalId>.",
             )
         external = key[4:]
+        limit = rtype.body_field("externalId")
+        if limit and limit.max_length and text_length(external) > limit.max_length:
+            raise RestError(400, [too_long(limit, "externalId")])
         with self.store.write():
             record_id = (
                 self.resolve_id(rtype, key, must_exist=False) if resolved is ... else resolved
@@ -271,7 +283,46 @@ class RecordService:
                         "This record cannot be deleted because it has dependent records."
                     )
             recordstore.delete(self.store, record)
+            order = record.values.get("createdFrom")
+            if rtype.transformed_from is not None and isinstance(order, int):
+                self.transformer.refresh(order)
             self.renderer.forget(rtype.table)
+
+    def transform(
+        self,
+        ctx: RequestContext,
+        type_name: str,
+        key: str,
+        target_name: str,
+        body: Any,
+        require: Require,
+    ) -> tuple[str, int]:
+        """POST `<type>/<id>/!transform/<target>`: (the new record's type, its id).
+
+        The role must see the source record and create the target (`require` raises)."""
+        rtype = self.record_type(type_name)
+        target = self.transformer.target(rtype, target_name)
+        require(ctx.role, rtype.name, "view")
+        require(ctx.role, target.name, "create")
+        with self.store.write():
+            order = self._load(rtype, key)
+            new_id = self.transformer.make(ctx, order, target, body)
+        self.renderer.forget(target.table)
+        return target.name, new_id
+
+    def writable_type(self, name: str, method: str) -> RecordType:
+        """The record type, unless the sandbox makes its records only by `!transform`."""
+        rtype = self.record_type(name)
+        source = rtype.transformed_from
+        if source is not None:
+            # A limit of the sandbox: it makes these records only from their source record.
+            error = method_not_allowed(method, "GET, DELETE")
+            error.details[0]["detail"] += (
+                f" The sandbox makes {rtype.name} records only by transforming a {source}: "
+                f"POST .../record/v1/{source}/<id>/!transform/{rtype.name}."
+            )
+            raise error
+        return rtype
 
     def _save_new(
         self, ctx: RequestContext, record: Record, *, external_id_checked: bool = False
@@ -311,6 +362,8 @@ class RecordService:
         recordstore.save(
             self.store, record, created=created or self.store.stamp(), modified=self.store.stamp()
         )
+        if record.rtype.name in self._transform_sources:
+            self.transformer.after_edit(record)
         self.renderer.forget(record.rtype.table)
         return record.id
 
@@ -348,6 +401,20 @@ def _created(record: Record) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def _check_page_start(limit: int, offset: int) -> None:
+    """One paging rule for collections and SuiteQL: a page starts at a multiple of `limit`.
+
+    CONFIRMED-weak for SuiteQL (reference 4.2); collections page the same way (next offset =
+    offset + limit), so the sandbox refuses the same offsets with SuiteQL's words."""
+    if offset % limit:
+        error = parameter_error(
+            "offset", offset, f"The offset must be a multiple of the limit ({limit})."
+        )
+        raise RestError.one(
+            error.status, error.code, error.detail, query_param=error.query_param
+        )
 
 
 def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:

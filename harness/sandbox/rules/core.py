@@ -106,6 +106,23 @@ def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
             values["shippingCost"] = _decimal(found["rate"])
 
 
+def sales_order_promotion(ctx: SaveContext, record: Record) -> None:
+    """Selecting a promotion code fills in its discount item and rate, unless they were sent
+    (INFERRED from the legacy promotion code record, whose Discount and Rate are the order's).
+    """
+    values = record.values
+    promotion = values.get("promoCode")
+    if promotion is None or not (ctx.operation == "create" or "promoCode" in record.given):
+        return
+    found = ctx.row("SELECT discount, rate FROM promotioncode WHERE id = ?", promotion)
+    if found is None or found[0] is None or "discountItem" in record.given:
+        return
+    values["discountItem"] = found[0]
+    if "discountRate" not in record.given and found[1] is not None:
+        rate = str(found[1])
+        values["discountRate"] = rate if rate.endswith("%") else Decimal(rate)
+
+
 def sales_order_defaults(ctx: SaveContext, record: Record) -> None:
     values = record.values
     if values.get("tranDate") is None:
@@ -207,7 +224,7 @@ def _mandatory_custom_line(ctx: SaveContext, line: Line) -> list[str]:
 
 # --- every other type -----------------------------------------------------------------
 
-_NAME_FIELDS = ("name", "itemId")
+_NAME_FIELDS = ("name", "itemId", "title", "code")
 
 
 def name_required(ctx: SaveContext, record: Record) -> None:
@@ -219,6 +236,24 @@ def name_required(ctx: SaveContext, record: Record) -> None:
             please_enter([fd.label])
     if record.values.get("isInactive") is None and record.rtype.body_field("isInactive"):
         record.values["isInactive"] = False
+
+
+def employee_names(ctx: SaveContext, record: Record) -> None:
+    """An employee needs a first and last name, which also make its name by default
+    (INFERRED: as a person customer)."""
+    del ctx
+    values = record.values
+    please_enter(
+        [
+            label
+            for name, label in (("firstName", "First Name"), ("lastName", "Last Name"))
+            if not values.get(name)
+        ]
+    )
+    if not values.get("entityId"):
+        values["entityId"] = f"{values['firstName']} {values['lastName']}"
+    if values.get("isInactive") is None:
+        values["isInactive"] = False
 
 
 def list_names(ctx: SaveContext, record: Record) -> None:
@@ -252,6 +287,7 @@ def core_rules() -> RuleBook:
     book.add("customer", customer_defaults)
     book.add("customer", customer_required)
     book.add("salesOrder", sales_order_sourcing)
+    book.add("salesOrder", sales_order_promotion)
     book.add("salesOrder", sales_order_defaults)
     book.add("salesOrder", sales_order_required)
     book.add("salesOrder", sales_order_lines)
@@ -268,8 +304,11 @@ def core_rules() -> RuleBook:
         "classification",
         "term",
         "priceLevel",
+        "campaign",
+        "promotionCode",
     ):
         book.add(record_type, name_required)
+    book.add("employee", employee_names)
     for record_type in ("subsidiary", "location", "department", "classification"):
         book.add(record_type, list_names)
     for record_type in ("salesTaxItem", "taxGroup"):

@@ -83,6 +83,14 @@ DEPARTMENTS = _need(("lists", "Departments"))
 CLASSES = _need(("lists", "Classes"))
 ACCOUNTING_LISTS = _need(("lists", "Accounting Lists"))
 FIND_TRANSACTION = _need(("transactions", "Find Transaction"), ("transactions", "Sales Order"))
+# CONFIRMED names (reference salesorder-semantics 7: "Cash Sale, ... Invoice/Item Fulfillment").
+ITEM_FULFILLMENT = _need(("transactions", "Item Fulfillment"))
+INVOICE = _need(("transactions", "Invoice"))
+CASH_SALE = _need(("transactions", "Cash Sale"))
+# INFERRED names of the lists behind a sales order's rep, lead source and promotion.
+EMPLOYEES = _need(("lists", "Employees"))
+CAMPAIGNS = _need(("lists", "Marketing Campaigns"), ("lists", "Campaign History"))
+PROMOTIONS = _need(("lists", "Promotion"), ("lists", "Promotion Codes"))
 
 # Lists that are both a REST record type and a SuiteQL table, with the permission of each.
 _LISTS: dict[str, PermissionNeed] = {
@@ -96,11 +104,17 @@ _LISTS: dict[str, PermissionNeed] = {
     "classification": CLASSES,
     "term": ACCOUNTING_LISTS,
     "pricelevel": ACCOUNTING_LISTS,
+    "employee": EMPLOYEES,
+    "campaign": CAMPAIGNS,
+    "promotioncode": PROMOTIONS,
 }
 
 # REST record type (lowercase) -> the permission its operations need.
 RECORD_PERMISSIONS: dict[str, PermissionNeed] = {
     "salesorder": SALES_ORDER,
+    "itemfulfillment": ITEM_FULFILLMENT,
+    "invoice": INVOICE,
+    "cashsale": CASH_SALE,
     "customer": CUSTOMERS,
     **{rest.lower(): ITEMS for rest in ITEM_RECORD_TYPES},
     **_LISTS,

@@ -65,6 +65,7 @@ class FieldDef:
     expr: str | None = None  # SQL expression read instead of the column (derived fields)
     custom: bool = False
     default: Any = None  # stored when the record leaves the field empty (checkboxes: False)
+    max_length: int | None = None  # text fields: NetSuite's limit, in bytes of UTF-8
 
     @property
     def field_id(self) -> str:

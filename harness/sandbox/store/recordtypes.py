@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from harness.sandbox.store.fields import FieldDef, Kind, RefSource, RefTarget
+from harness.sandbox.store.lengths import ADDRESS_LENGTHS, EXTERNAL_ID_LENGTH, limited
 
 
 def _target(table: str, display: str, rest_type: str | None, where: str = "") -> RefTarget:
@@ -32,6 +33,13 @@ SHIP_ITEM = RefTarget(
 ANY_ITEM = _target("item", "itemid", None)
 DISCOUNT_ITEM = _target("item", "itemid", "discountItem", "itemtype = 'Discount'")
 SALES_TAX_ITEM = _target("salestaxitem", "itemid", "salesTaxItem")
+# INFERRED qualifications: an inactive promotion, or an employee who is not a sales rep,
+# is not a value the order's field takes.
+PROMOTION_CODE = _target("promotioncode", "code", "promotionCode", "isinactive = 'F'")
+SALES_REP = _target("employee", "entityid", "employee", "issalesrep = 'T'")
+EMPLOYEE = _target("employee", "entityid", "employee")
+CAMPAIGN = _target("campaign", "title", "campaign")
+SALES_ORDER = _target("transaction", "tranid", "salesOrder", "type = 'SalesOrd'")
 TAX_CODE = RefTarget(
     (
         RefSource("salestaxitem", "itemid", "salesTaxItem"),
@@ -53,6 +61,7 @@ def f(
     choices: tuple[str, ...] = (),
     expr: str | None = None,
     default: object = None,
+    max_length: int | None = None,
 ) -> FieldDef:
     """Shorthand for a `FieldDef`."""
     return FieldDef(
@@ -67,6 +76,40 @@ def f(
         choices=choices,
         expr=expr,
         default=default,
+        max_length=max_length,
+    )
+
+
+# --- field sets several record types share -------------------------------------------
+
+
+def address_fields() -> tuple[FieldDef, ...]:
+    """An address subrecord's fields (customer address book, transaction addresses)."""
+    return limited(
+        (
+            f("addressee", "addressee", Kind.TEXT, "Addressee"),
+            f("attention", "attention", Kind.TEXT, "Attention"),
+            f("addr1", "addr1", Kind.TEXT, "Address 1"),
+            f("addr2", "addr2", Kind.TEXT, "Address 2"),
+            f("addr3", "addr3", Kind.TEXT, "Address 3"),
+            f("city", "city", Kind.TEXT, "City"),
+            f("state", "state", Kind.TEXT, "State"),
+            f("zip", "zip", Kind.TEXT, "Zip"),
+            # ISO 3166 code on input and output, as the REST examples send `"country": "US"`.
+            f("country", "country", Kind.TEXT, "Country"),
+            f("addrPhone", "addrphone", Kind.TEXT, "Phone"),
+            f("addrText", "addrtext", Kind.TEXT, "Address", readonly=True),
+        ),
+        ADDRESS_LENGTHS,
+    )
+
+
+def common_fields() -> tuple[FieldDef, ...]:
+    """External id, inactive flag and last-modified date, on every list and item."""
+    return (
+        f("externalId", "externalid", Kind.TEXT, "External ID", max_length=EXTERNAL_ID_LENGTH),
+        f("isInactive", "isinactive", Kind.BOOLEAN, "Inactive", default=False),
+        f("lastModifiedDate", "lastmodifieddate", Kind.DATETIME, "Last Modified", readonly=True),
     )
 
 
@@ -112,6 +155,9 @@ class RecordType:
     display_column: str = "name"
     created_column: str | None = None
     modified_column: str | None = "lastmodifieddate"
+    # The record type this one is made from by `!transform` (item fulfillments, invoices and
+    # cash sales from a sales order); the sandbox makes such records only that way.
+    transformed_from: str | None = None
     by_name: dict[str, FieldDef] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,6 +14,10 @@ Choices not confirmed by a source (INFERRED), written here once:
 - Multi-subsidiary lists (items, departments, classes, ship items) are one text column of
   ids, `'1, 2'`.
 - Header shipping, discount and tax amounts are plain `transaction` columns.
+- A transaction made from another (an item fulfillment from a sales order) names it in
+  `transaction.createdfrom`, and each of its lines names the order's line in `orderline`;
+  the order's lines count what was fulfilled and billed (`quantityshiprecv`,
+  `quantitybilled`, with the posting sign of `quantity`).
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ CREATE TABLE "transaction" (
     taxitem INTEGER, taxrate REAL, istaxable BOOLEAN, taxtotal REAL, shippingtaxcode INTEGER,
     subtotal REAL, foreigntotal REAL, customform TEXT,
     billingaddress INTEGER, shippingaddress INTEGER,
+    promocode INTEGER, salesrep INTEGER, leadsource INTEGER, message TEXT, source TEXT,
+    tobeemailed BOOLEAN, tobeprinted BOOLEAN, tobefaxed BOOLEAN, shipcomplete BOOLEAN,
+    createdfrom INTEGER, shipstatus TEXT,
     createddate TIMESTAMP, lastmodifieddate TIMESTAMP
 );
 CREATE TABLE transactionline (
@@ -117,7 +124,21 @@ CREATE TABLE transactionline (
     item INTEGER, itemtype TEXT, quantity REAL, rate REAL, foreignamount REAL, price INTEGER,
     memo TEXT, taxcode INTEGER, istaxable BOOLEAN, isclosed BOOLEAN NOT NULL DEFAULT 'F',
     entity INTEGER, subsidiary INTEGER, department INTEGER, class INTEGER, location INTEGER,
+    orderline INTEGER, quantityshiprecv REAL, quantitybilled REAL,
     PRIMARY KEY ("transaction", id)
+);
+CREATE TABLE employee (
+    id INTEGER PRIMARY KEY, entityid TEXT NOT NULL, firstname TEXT, lastname TEXT, email TEXT,
+    phone TEXT, issalesrep BOOLEAN NOT NULL DEFAULT 'F', subsidiary INTEGER,
+    isinactive BOOLEAN NOT NULL DEFAULT 'F', externalid TEXT, lastmodifieddate TIMESTAMP
+);
+CREATE TABLE campaign (
+    id INTEGER PRIMARY KEY, title TEXT NOT NULL, campaignid TEXT,
+    isinactive BOOLEAN NOT NULL DEFAULT 'F', externalid TEXT, lastmodifieddate TIMESTAMP
+);
+CREATE TABLE promotioncode (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL, description TEXT, discount INTEGER, rate TEXT,
+    isinactive BOOLEAN NOT NULL DEFAULT 'F', externalid TEXT, lastmodifieddate TIMESTAMP
 );
 CREATE TABLE transactionbillingaddress (
     nkey INTEGER PRIMARY KEY, recordowner INTEGER, addressee TEXT, attention TEXT,
@@ -143,6 +164,7 @@ CREATE INDEX transaction_entity ON "transaction" (entity);
 CREATE INDEX transaction_type_trandate ON "transaction" (type, trandate);
 CREATE INDEX transaction_email_lower ON "transaction" (lower(email));
 CREATE INDEX transactionline_item ON transactionline (item);
+CREATE INDEX transaction_createdfrom ON "transaction" (createdfrom);
 CREATE INDEX customer_externalid ON customer (externalid);
 CREATE INDEX customer_email ON customer (email);
 CREATE INDEX customer_email_lower ON customer (lower(email));
@@ -176,6 +198,12 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("transaction", "discountitem"): ("item", "itemid"),
     ("transaction", "taxitem"): ("salestaxitem", "itemid"),
     ("transaction", "shippingtaxcode"): ("salestaxitem", "itemid"),
+    ("transaction", "promocode"): ("promotioncode", "code"),
+    ("transaction", "salesrep"): ("employee", "entityid"),
+    ("transaction", "leadsource"): ("campaign", "title"),
+    ("transaction", "createdfrom"): ("transaction", "tranid"),
+    ("employee", "subsidiary"): ("subsidiary", "fullname"),
+    ("promotioncode", "discount"): ("item", "itemid"),
     ("transactionline", "transaction"): ("transaction", "tranid"),
     ("transactionline", "item"): ("item", "itemid"),
     ("transactionline", "price"): ("pricelevel", "name"),
@@ -190,7 +218,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
 # Internal ids are allocated per family, as NetSuite does: all entities share one sequence,
 # all items (including ship and tax items) another, all transactions a third.
 ID_FAMILIES: dict[str, tuple[str, ...]] = {
-    "entity": ("customer",),
+    "entity": ("customer", "employee"),
     "item": ("item", "shipitem", "salestaxitem", "taxgroup"),
     "transaction": ("transaction",),
     "subsidiary": ("subsidiary",),
@@ -200,6 +228,8 @@ ID_FAMILIES: dict[str, tuple[str, ...]] = {
     "classification": ("classification",),
     "term": ("term",),
     "pricelevel": ("pricelevel",),
+    "campaign": ("campaign",),
+    "promotioncode": ("promotioncode",),
     "address": ("entityaddress", "transactionbillingaddress", "transactionshippingaddress"),
 }
 FAMILY_OF_TABLE = {table: family for family, tables in ID_FAMILIES.items() for table in tables}
