@@ -1,17 +1,22 @@
 """SQL functions SQLite lacks but SuiteQL (Oracle) has, registered on the store's connection.
 
 The translation emits calls to these names; each is deterministic, so SQLite evaluates calls
-with constant arguments once per statement.
+with constant arguments once per statement. Where Oracle refuses to compute a value (division
+by zero, a number read from text that is not one) the function fails the statement through
+`fail`, and the engine reports the reason: SQLite itself only says that a function raised.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache, partial
+from typing import NoReturn
 
 from harness.sandbox.suiteql.dates import compile_format, parse_stored, to_stored
 
@@ -21,8 +26,34 @@ ADD_DAYS = "suiteql_add_days"
 DAYS_BETWEEN = "suiteql_days_between"
 LIKE = "suiteql_like"
 SYSDATE = "suiteql_sysdate"
+DIVIDE = "suiteql_divide"
+TO_NUMBER = "suiteql_to_number"
+REGISTERED = (TO_CHAR, TO_DATE, ADD_DAYS, DAYS_BETWEEN, LIKE, SYSDATE, DIVIDE, TO_NUMBER)
 
 _Value = str | int | float | bytes | None
+# What Oracle's TO_NUMBER reads without a format model: an optionally signed decimal.
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+
+
+class _Failure(threading.local):
+    """The reason a function stopped the statement running in this thread."""
+
+    reason: str | None = None
+
+
+_FAILURE = _Failure()
+
+
+def fail(reason: str) -> NoReturn:
+    _FAILURE.reason = reason
+    raise ValueError(reason)
+
+
+def take_failure() -> str | None:
+    """The reason the last statement in this thread failed in a function, once."""
+    reason, _FAILURE.reason = _FAILURE.reason, None
+    return reason
 
 
 def number_text(value: int | float) -> str:
@@ -44,7 +75,7 @@ def to_char(value: _Value, model: str | None, zone: tzinfo | None = None) -> str
         return None
     if isinstance(value, int | float):
         return number_text(value)
-    text = value.decode() if isinstance(value, bytes) else value
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
     moment = parse_stored(text) if model is not None else None
     if model is None or moment is None:
         return text
@@ -57,9 +88,42 @@ def to_date(value: _Value, model: str) -> str | None:
     """TO_DATE: the text read with the model, stored as ISO (a date, or date and time)."""
     if value is None:
         return None
-    text = value.decode() if isinstance(value, bytes) else str(value)
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     form = compile_format(model)
-    return to_stored(form.parse(text), with_time=form.has_time)
+    try:
+        return to_stored(form.parse(text), with_time=form.has_time)
+    except ValueError as error:
+        fail(f"Invalid date value: {error}.")
+
+
+def to_number(value: _Value) -> int | float | None:
+    """TO_NUMBER, and CAST to a number: text that is not a number is an error in Oracle
+    (ORA-01722), where SQLite would read `'abc'` as 0 and `'12abc'` as 12."""
+    if value is None or isinstance(value, int | float):
+        return value
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    if text == "":
+        return None  # Oracle's empty string is NULL
+    if _INTEGER.fullmatch(text) and len(text.strip()) <= 18:
+        return int(text)  # within SQLite's 64-bit integers
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        if math.isinf(number):
+            fail(f"Numeric overflow: {text.strip()[:40]} is too large for a number (ORA-01426).")
+        return number
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    fail(f"Invalid number: '{shown}' cannot be read as a number (ORA-01722).")
+
+
+def divide(dividend: _Value, divisor: _Value) -> float | None:
+    """Oracle's `/`: exact division (7 / 2 is 3.5), and dividing by zero is an error
+    (ORA-01476) where SQLite answers NULL."""
+    numerator, denominator = to_number(dividend), to_number(divisor)
+    if numerator is None or denominator is None:
+        return None
+    if denominator == 0:
+        fail("Division by zero: the divisor is equal to zero (ORA-01476).")
+    return numerator / denominator
 
 
 def add_days(value: _Value, days: _Value) -> str | None:
@@ -120,3 +184,5 @@ def register(conn: sqlite3.Connection, *, zone: tzinfo, clock: Callable[[], date
     conn.create_function(DAYS_BETWEEN, 2, days_between, deterministic=True)
     conn.create_function(LIKE, 3, like, deterministic=True)
     conn.create_function(SYSDATE, 0, partial(sysdate, clock, zone))
+    conn.create_function(DIVIDE, 2, divide, deterministic=True)
+    conn.create_function(TO_NUMBER, 1, to_number, deterministic=True)
