@@ -31,6 +31,10 @@ class QueryBudget:
     max_result_bytes: int = 10_000_000  # the text of one page of rows
     max_value_bytes: int = 4_000_000  # one value or stored row (long text holds 1M characters)
     max_columns: int = 1000  # NetSuite retrieves at most 1,000 columns per query
+    # SQLite's memory in this process (its hard heap limit, which SQLite keeps per process):
+    # values copied into many columns, sorts and materialised subqueries all count, so no
+    # query can grow the server without bound. Stores of real accounts use a few MB.
+    max_sqlite_heap_bytes: int = 256 * 2**20
 
     def __post_init__(self) -> None:
         if not 0 < self.time_limit_seconds <= MAX_TIME_LIMIT_SECONDS:
@@ -46,6 +50,7 @@ class QueryBudget:
             "max_result_bytes",
             "max_value_bytes",
             "max_columns",
+            "max_sqlite_heap_bytes",
         ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -9,7 +9,10 @@ Every connection a query runs on is prepared once (`prepare`):
 - SuiteQL's own functions; `fts3_tokenizer` and `load_extension` replaced by functions that
   refuse (SQLite's two-argument `fts3_tokenizer` writes a native pointer, and this build
   enables it), and extension loading off where Python offers the switch;
-- limits: no value longer than the budget's `max_value_bytes`, no ATTACH;
+- limits: no value longer than the budget's `max_value_bytes`, no ATTACH, temporary tables
+  and sorts in memory (never spilled to disk), and SQLite's memory in the process capped at
+  the budget's `max_sqlite_heap_bytes` (SQLite's hard heap limit is per process: only ever
+  lowered here, never raised);
 - an authorizer that, while a query runs, permits reads and the allow-listed SQLite functions
   only (anything else fails the statement, and the engine says which function), and lets the
   connection's other users through between queries. Installing an authorizer expires every
@@ -86,6 +89,10 @@ def prepare(conn: sqlite3.Connection, budget: QueryBudget, register: Callable[..
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, _MAX_SQL_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    current = int(conn.execute("PRAGMA hard_heap_limit").fetchone()[0])
+    if current == 0 or current > budget.max_sqlite_heap_bytes:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(budget.max_sqlite_heap_bytes)}")
     conn.set_authorizer(_authorizer(id(conn)))
     conn.set_progress_handler(_progress(id(conn)), _PROGRESS_STEPS)
 
