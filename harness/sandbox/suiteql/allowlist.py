@@ -61,7 +61,7 @@ SQLITE_FUNCTIONS = _names(
     abs acos asin atan atan2 avg ceil ceiling char coalesce cos cosh count date datetime
     dense_rank exp floor glob ifnull instr julianday length like ln log log10 lower ltrim max
     min mod nullif pow power rank replace round row_number rtrim sign sin sinh soundex sqrt
-    strftime substr substring sum tan tanh time total trim unicode upper
+    strftime substr substring sum tan tanh time total trim trunc unicode upper
     """
 ) | frozenset(name.lower() for name in functions.REGISTERED)
 

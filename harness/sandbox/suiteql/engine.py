@@ -161,6 +161,7 @@ class SuiteQLEngine:
                         raise record_not_found(table)
             if time.monotonic() > deadline:
                 raise errors.time_limit_exceeded(budget.time_limit_seconds)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
             with guarded(conn, deadline) as run:
                 try:
                     rows = self._page(conn, translation, limit, offset, budget)

@@ -56,34 +56,35 @@ def check_tree(tree: exp.Expr, budget: QueryBudget) -> None:
     stack: list[tuple[exp.Expr, int, int]] = [(tree, 1, 0)]
     while stack:
         node, depth, nesting = stack.pop()
-        if depth > budget.max_expression_depth:
-            raise too_deep(
-                "expressions",
-                _depth_below(node, depth),
-                budget.max_expression_depth,
-                "Write a long list of alternatives as IN (...).",
-            )
         if isinstance(node, exp.Select):
             nesting += 1
-            if nesting > budget.max_query_nesting:
-                raise too_deep("subqueries", nesting, budget.max_query_nesting)
-        elif isinstance(node, exp.Placeholder | exp.Parameter):
+        if depth > budget.max_expression_depth or nesting > budget.max_query_nesting:
+            _refuse_depth(tree, budget)
+        if isinstance(node, exp.Placeholder | exp.Parameter):
             raise bind_parameters(_marker(node))
-        elif isinstance(node, exp.In) and len(node.expressions) > MAX_IN_VALUES:
+        if isinstance(node, exp.In) and len(node.expressions) > MAX_IN_VALUES:
             raise too_many_in_values(len(node.expressions), MAX_IN_VALUES)
         for child in node.iter_expressions():
             stack.append((child, depth + 1, nesting))
 
 
-def _depth_below(node: exp.Expr, depth: int) -> int:
-    """How deep the tree goes through `node` (for the message): its deepest descendant."""
-    deepest = depth
-    stack = [(node, depth)]
+def _refuse_depth(tree: exp.Expr, budget: QueryBudget) -> None:
+    """Say how deep the whole query goes, not just where the walk noticed."""
+    deepest = nested = 0
+    stack: list[tuple[exp.Expr, int, int]] = [(tree, 1, 0)]
     while stack:
-        current, level = stack.pop()
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in current.iter_expressions())
-    return deepest
+        node, depth, nesting = stack.pop()
+        nesting += isinstance(node, exp.Select)
+        deepest, nested = max(deepest, depth), max(nested, nesting)
+        stack.extend((child, depth + 1, nesting) for child in node.iter_expressions())
+    if nested > budget.max_query_nesting:
+        raise too_deep("subqueries", nested, budget.max_query_nesting)
+    raise too_deep(
+        "expressions",
+        deepest,
+        budget.max_expression_depth,
+        "Write a long list of alternatives as IN (...).",
+    )
 
 
 def _marker(node: exp.Placeholder | exp.Parameter) -> str:

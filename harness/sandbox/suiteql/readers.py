@@ -39,7 +39,7 @@ __all__ = ["QueryRun", "ReaderPool", "ReaderSource", "SharedConnection", "guarde
 _READ_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
 # SQLite calls the progress handler every this many virtual-machine steps: often enough to
 # stop within a millisecond or so, rarely enough to cost nothing measurable.
-_PROGRESS_STEPS = 10_000
+_PROGRESS_STEPS = 1_000
 _MAX_SQL_BYTES = 10_000_000  # translated SQL; the query text itself is capped far lower
 
 
