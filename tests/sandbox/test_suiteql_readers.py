@@ -19,6 +19,7 @@ from harness.sandbox.suiteql import translate as suiteql_translate
 from harness.sandbox.suiteql.allowlist import SQLITE_FUNCTIONS, SUPPORTED
 from harness.sandbox.suiteql.budget import QueryBudget
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
+from harness.sandbox.suiteql.readers import ReaderPool
 
 CROSS_JOIN = "WITH d AS (SELECT id FROM customer) SELECT COUNT(*) AS n FROM " + ", ".join(
     f"d d{n}" for n in range(12)
@@ -126,17 +127,18 @@ def test_a_query_never_sees_a_write_half_done(
 
 def test_surplus_readers_are_closed_and_a_few_kept() -> None:
     sandbox = Sandbox()
-    engine = sandbox.app.suiteql
-    engine.budget = QueryBudget(time_limit_seconds=1.0)
     query_conn = sandbox.store.query_conn
     assert isinstance(query_conn, QueryConnection)
-    threads = [threading.Thread(target=_error, args=(engine, CROSS_JOIN)) for _ in range(7)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    open_readers = [r for r in query_conn.readers if _is_open(r)]
-    assert 3 <= len(open_readers) <= 4  # kept for the next queries (with query_conn: four)
+    prepared: list[sqlite3.Connection] = []
+    pool = ReaderPool(query_conn, query_conn, prepared.append, keep=4)
+    busy = [pool.acquire() for _ in range(7)]  # seven queries at once
+    assert busy[0] is query_conn and len({id(conn) for conn in busy}) == 7
+    assert len(prepared) == 7  # each reader prepared once, when opened
+    for conn in busy:
+        pool.release(conn)
+    assert [_is_open(conn) for conn in busy] == [True] * 4 + [False] * 3
+    again = pool.acquire()
+    assert again in busy[:4] and len(prepared) == 7  # a kept reader, not a new one
     sandbox.close()
 
 

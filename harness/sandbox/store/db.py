@@ -8,8 +8,8 @@ the lock while they run (`StoreLock.released`), so one slow query holds up nobod
 
 from __future__ import annotations
 
+import _thread
 import sqlite3
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -41,26 +41,31 @@ def fixed_clock(at: datetime) -> Clock:
     return lambda: at
 
 
-class StoreLock:
-    """The store's re-entrant lock, which a thread that only reads can step out of (all its
-    levels at once) and take back afterwards: `with lock.released(): ...`."""
+# typeshed marks RLock final; CPython's C RLock can be subclassed and keeps its speed.
+class StoreLock(_thread.RLock):  # type: ignore[misc]
+    """The store's re-entrant lock, which a thread that only reads can step out of, all its
+    levels at once, and take back afterwards: `with lock.released(): ...`."""
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._held = threading.local()  # how many levels this thread holds
+    # CPython's RLock has these for threading.Condition, which steps out of a lock the same way.
+    _is_owned: Callable[[], bool]
+    _release_save: Callable[[], object]
+    _acquire_restore: Callable[[object], None]
 
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        taken = self._lock.acquire(blocking, timeout)
-        if taken:
-            self._held.levels = self._levels() + 1
-        return taken
+    def released(self) -> AbstractContextManager[None]:
+        """Run the block without the levels this thread holds (none: nothing to release)."""
+        return _Released(self)
 
-    def release(self) -> None:
-        self._lock.release()
-        self._held.levels = self._levels() - 1
 
-    def __enter__(self) -> bool:
-        return self.acquire()
+class _Released:
+    __slots__ = ("_lock", "_state")
+
+    def __init__(self, lock: StoreLock) -> None:
+        self._lock = lock
+        self._state: object = None
+
+    def __enter__(self) -> None:
+        if self._lock._is_owned():
+            self._state = self._lock._release_save()
 
     def __exit__(
         self,
@@ -68,22 +73,9 @@ class StoreLock:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.release()
-
-    @contextmanager
-    def released(self) -> Iterator[None]:
-        """Run the block without the levels this thread holds (none: nothing to release)."""
-        levels = self._levels()
-        for _ in range(levels):
-            self.release()
-        try:
-            yield
-        finally:
-            for _ in range(levels):
-                self.acquire()
-
-    def _levels(self) -> int:
-        return int(getattr(self._held, "levels", 0))
+        if self._state is not None:
+            state, self._state = self._state, None
+            self._lock._acquire_restore(state)
 
 
 class QueryConnection(sqlite3.Connection):

@@ -19,9 +19,10 @@ MAX_IN_VALUES = 1000
 MAX_TIME_LIMIT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QueryBudget:
-    """The limits one query runs under (all INFERRED unless noted)."""
+    """The limits one query runs under (all INFERRED unless noted). Compared and hashed by
+    identity: translations are cached per budget, and hashing ten fields per query costs."""
 
     time_limit_seconds: float = 5.0  # from the request's arrival to its last row
     max_query_chars: int = 100_000  # checked before parsing, so a 2 MB query costs nothing

@@ -64,8 +64,9 @@ from harness.sandbox.suiteql.readers import (
     ReaderPool,
     ReaderSource,
     SharedConnection,
-    guarded,
+    end_query,
     prepare,
+    start_query,
 )
 from harness.sandbox.suiteql.schema import Schema, read_schema, schema_version
 from harness.sandbox.suiteql.template import (
@@ -118,8 +119,7 @@ class SuiteQLEngine:
         self._zone = time_zone
         self._references = dict(references)
         self._date_format = date_format
-        self._schema: Schema | None = None
-        self._schema_version: int | None = None
+        self._schema: tuple[Schema, int] | None = None
         self._schema_lock = threading.Lock()
         self._translate = lru_cache(maxsize=cache_size)(self._translate_uncached)
         self._template = lru_cache(maxsize=cache_size)(self._template_uncached)
@@ -153,21 +153,19 @@ class SuiteQLEngine:
         deadline = time.monotonic() + budget.time_limit_seconds
         _check_window(limit, offset)
         check_text(q, budget)
-        with self._unlocked(), self._readers.reader() as conn:
-            translation = self._translation(q, self._current_schema(conn), budget)
-            if allowed_tables is not None:
-                for table in sorted(translation.tables):
-                    if not allowed_tables(table):
-                        raise record_not_found(table)
-            if time.monotonic() > deadline:
-                raise errors.time_limit_exceeded(budget.time_limit_seconds)
-            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
-            with guarded(conn, deadline) as run:
-                try:
-                    rows = self._page(conn, translation, limit, offset, budget)
-                    total = self._total(conn, translation, len(rows), limit, offset)
-                except (sqlite3.Error, MemoryError) as error:
-                    raise self._failure(error, run, budget) from None
+        with self._unlocked():
+            conn = self._readers.acquire()
+            try:
+                translation = self._translation(q, self._current_schema(conn), budget)
+                if allowed_tables is not None:
+                    for table in sorted(translation.tables):
+                        if not allowed_tables(table):
+                            raise record_not_found(table)
+                if time.monotonic() > deadline:
+                    raise errors.time_limit_exceeded(budget.time_limit_seconds)
+                rows, total = self._execute(conn, translation, limit, offset, deadline, budget)
+            finally:
+                self._readers.release(conn)
         if total > MAX_TOTAL_RESULTS:
             raise errors.too_many_results()
         return SuiteQLPage(rows[:limit], total)
@@ -178,15 +176,21 @@ class SuiteQLEngine:
         """SQLite bumps the schema version on any change, a restore from backup too (the
         store's reset): translations are only dropped when tables or columns really differ."""
         version = schema_version(conn)
+        known = self._schema  # (schema, the version it was last confirmed for), set at once
+        if known is not None and known[1] == version:
+            return known[0]
         with self._schema_lock:
-            if self._schema is None or version != self._schema_version:
-                fresh = read_schema(conn)
-                if self._schema is None or fresh.tables != self._schema.tables:
-                    self._schema = fresh
-                    self._translate.cache_clear()
-                    self._template.cache_clear()
-                self._schema_version = version
-            return self._schema
+            known = self._schema
+            if known is not None and known[1] == version:
+                return known[0]
+            fresh = read_schema(conn)
+            if known is not None and fresh.tables == known[0].tables:
+                fresh = known[0]
+            else:
+                self._translate.cache_clear()
+                self._template.cache_clear()
+            self._schema = (fresh, version)
+            return fresh
 
     def _translation(self, q: str, schema: Schema, budget: QueryBudget) -> Translation:
         try:
@@ -218,6 +222,26 @@ class SuiteQLEngine:
         return make_template(translation, len(segments) - 1)
 
     # --- execution -------------------------------------------------------------------------
+
+    def _execute(
+        self,
+        conn: sqlite3.Connection,
+        translation: Translation,
+        limit: int,
+        offset: int,
+        deadline: float,
+        budget: QueryBudget,
+    ) -> tuple[list[dict[str, str | None]], int]:
+        """The page's rows and the total, read-only and allow-listed, stopped at the deadline."""
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
+        run = start_query(conn, deadline)
+        try:
+            rows = self._page(conn, translation, limit, offset, budget)
+            return rows, self._total(conn, translation, len(rows), limit, offset)
+        except (sqlite3.Error, MemoryError) as error:
+            raise self._failure(error, run, budget) from None
+        finally:
+            end_query(conn)
 
     def _page(
         self,

@@ -25,8 +25,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -34,7 +34,15 @@ from harness.sandbox.suiteql.allowlist import SQLITE_FUNCTIONS
 from harness.sandbox.suiteql.budget import QueryBudget
 from harness.sandbox.suiteql.functions import fail
 
-__all__ = ["QueryRun", "ReaderPool", "ReaderSource", "SharedConnection", "guarded", "prepare"]
+__all__ = [
+    "QueryRun",
+    "ReaderPool",
+    "ReaderSource",
+    "SharedConnection",
+    "end_query",
+    "prepare",
+    "start_query",
+]
 
 _READ_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
 # SQLite calls the progress handler every this many virtual-machine steps: often enough to
@@ -64,16 +72,16 @@ class QueryRun:
 _RUNNING: dict[int, QueryRun] = {}  # keyed by id() of the connection the query runs on
 
 
-@contextmanager
-def guarded(conn: sqlite3.Connection, deadline: float) -> Iterator[QueryRun]:
-    """Read-only, allow-listed and timed while the block runs (the connection must have been
-    prepared)."""
+def start_query(conn: sqlite3.Connection, deadline: float) -> QueryRun:
+    """From now until `end_query`, `conn` is read-only, allow-listed and timed (it must have
+    been prepared)."""
     run = QueryRun(deadline)
     _RUNNING[id(conn)] = run
-    try:
-        yield run
-    finally:
-        _RUNNING.pop(id(conn), None)
+    return run
+
+
+def end_query(conn: sqlite3.Connection) -> None:
+    _RUNNING.pop(id(conn), None)
 
 
 def prepare(conn: sqlite3.Connection, budget: QueryBudget, register: Callable[..., None]) -> None:
@@ -114,8 +122,10 @@ def _authorizer(
     def authorize(
         action: int, _arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None
     ) -> int:
+        if action in _READ_ACTIONS:
+            return sqlite3.SQLITE_OK
         run = _RUNNING.get(conn_id)
-        if run is None or action in _READ_ACTIONS:
+        if run is None:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_FUNCTION:
             if arg2 is not None and arg2.lower() in SQLITE_FUNCTIONS:
@@ -142,10 +152,12 @@ class SharedConnection:
         self._conn = conn
         self._lock = threading.Lock()
 
-    @contextmanager
-    def reader(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._conn
+    def acquire(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        return self._conn
+
+    def release(self, _conn: sqlite3.Connection) -> None:
+        self._lock.release()
 
 
 class ReaderPool:
@@ -167,19 +179,17 @@ class ReaderPool:
         self._keep = keep
         self._lock = threading.Lock()
 
-    @contextmanager
-    def reader(self) -> Iterator[sqlite3.Connection]:
+    def acquire(self) -> sqlite3.Connection:
         with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._source.open_reader()
-            self._setup(conn)
-        try:
-            yield conn
-        finally:
-            with self._lock:
-                kept = len(self._idle) < self._keep
-                if kept:
-                    self._idle.append(conn)
-            if not kept:
-                conn.close()
+            if self._idle:
+                return self._idle.pop()
+        conn = self._source.open_reader()
+        self._setup(conn)
+        return conn
+
+    def release(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if len(self._idle) < self._keep:
+                self._idle.append(conn)
+                return
+        conn.close()
