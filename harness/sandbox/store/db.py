@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import _thread
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -86,20 +87,23 @@ class QueryConnection(sqlite3.Connection):
     uri: str
     store_lock: StoreLock
     readers: list[sqlite3.Connection]
+    readers_lock: threading.Lock
 
     def open_reader(self) -> sqlite3.Connection:
         reader = _connect(self.uri)
         reader.execute("PRAGMA query_only = ON")
-        self.readers = [*(r for r in self.readers if _is_open(r)), reader]
+        with self.readers_lock:
+            self.readers = [*(r for r in self.readers if _is_open(r)), reader]
         return reader
 
     def unlocked(self) -> AbstractContextManager[None]:
         return self.store_lock.released()
 
     def close(self) -> None:
-        for reader in self.readers:
-            reader.close()
-        self.readers = []
+        with self.readers_lock:
+            for reader in self.readers:
+                reader.close()
+            self.readers = []
         super().close()
 
 
@@ -242,7 +246,7 @@ def _query_connection(uri: str, lock: StoreLock) -> QueryConnection:
         factory=QueryConnection,
     )
     _harden(conn)
-    conn.uri, conn.store_lock, conn.readers = uri, lock, []
+    conn.uri, conn.store_lock, conn.readers, conn.readers_lock = uri, lock, [], threading.Lock()
     conn.execute("PRAGMA query_only = ON")
     return conn
 
