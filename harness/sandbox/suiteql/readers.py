@@ -7,8 +7,9 @@ test's) serves one query at a time.
 
 Every connection a query runs on is prepared once (`prepare`):
 - SuiteQL's own functions; `fts3_tokenizer` and `load_extension` replaced by functions that
-  refuse (SQLite's two-argument `fts3_tokenizer` writes a native pointer, and this build
-  enables it), and extension loading off where Python offers the switch;
+  refuse (SQLite's two-argument `fts3_tokenizer` writes a native pointer, and common builds
+  enable it); extension loading, the FTS3 tokenizer switch and SQLite's defensive mode set
+  too wherever Python offers the switches (`enable_load_extension`, 3.12's `setconfig`);
 - limits: no value longer than the budget's `max_value_bytes`, no ATTACH, temporary tables
   and sorts in memory (never spilled to disk), and SQLite's memory in the process capped at
   the budget's `max_sqlite_heap_bytes` (SQLite's hard heap limit is per process: only ever
@@ -94,6 +95,8 @@ def prepare(conn: sqlite3.Connection, budget: QueryBudget, register: Callable[..
     switch = getattr(conn, "enable_load_extension", None)
     if switch is not None:
         switch(False)
+    _configure(conn, "SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER", False)
+    _configure(conn, "SQLITE_DBCONFIG_DEFENSIVE", True)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, _MAX_SQL_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
@@ -103,6 +106,15 @@ def prepare(conn: sqlite3.Connection, budget: QueryBudget, register: Callable[..
         conn.execute(f"PRAGMA hard_heap_limit = {int(budget.max_sqlite_heap_bytes)}")
     conn.set_authorizer(_authorizer(id(conn)))
     conn.set_progress_handler(_progress(id(conn)), _PROGRESS_STEPS)
+
+
+def _configure(conn: sqlite3.Connection, option: str, enabled: bool) -> None:
+    """SQLite's own switch where Python offers it (`Connection.setconfig`, Python 3.12+);
+    the function overrides above hold either way."""
+    setconfig = getattr(conn, "setconfig", None)
+    code = getattr(sqlite3, option, None)
+    if setconfig is not None and code is not None:
+        setconfig(code, enabled)
 
 
 def _refuse_tokenizer(*_arguments: object) -> None:
