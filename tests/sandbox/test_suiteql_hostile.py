@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from sandbox_helpers import Client, tba
 
 from harness.sandbox.serve import Sandbox
 from harness.sandbox.suiteql.budget import QueryBudget
+from harness.sandbox.suiteql.functions import like
 
 TIME_LIMIT = 1.0
 # Requests refused before anything runs answer at once; a query stopped at its time limit
@@ -390,6 +393,41 @@ def test_a_query_that_is_not_valid_text_is_refused(
     body = json.dumps({"q": "SELECT id FROM customer WHERE email = 'a\ud800'"}).encode()
     refusal = refused(client, None, caplog, capfd, body=body)
     assert refusal.detail == SEARCH + "The query holds text that is not valid Unicode (UTF-8)."
+
+
+# --- patterns -----------------------------------------------------------------------------------
+
+
+def test_a_like_pattern_that_almost_matches_costs_no_time(
+    client: Client, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A pattern computed per row (here glued with ||) is matched in Python: ten `%a` against
+    4,000 `a`s without the final `b` would backtrack for hours in a regular expression, with
+    the interpreter held and no time limit able to stop it."""
+    caplog.set_level(logging.WARNING)
+    text = (
+        "REPLACE(REPLACE(REPLACE('aaaa', 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa')"
+    )
+    q = f"SELECT id FROM customer WHERE {text} LIKE '%a%a%a%a%a%a%a%a%a%a%b' || ''"
+    began = time.monotonic()
+    response = client.suiteql(q)
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []
+    assert time.monotonic() - began < QUICK
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_like_matches_as_a_regular_expression_would(seed: int) -> None:
+    """The linear matcher agrees with the obvious (backtracking) translation on small cases."""
+    chooser = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(chooser.choice("ab") for _ in range(chooser.randint(0, 7)))
+        pattern = "".join(chooser.choice("ab%_") for _ in range(chooser.randint(0, 6)))
+        obvious = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+        expected = re.fullmatch(obvious, text, re.DOTALL) is not None
+        assert like(text, pattern, None) == int(expected), (text, pattern)
+    assert like("50%", "50!%", "!") == 1 and like("500", "50!%", "!") == 0
 
 
 # --- time ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache, partial
@@ -146,21 +147,54 @@ def days_between(later: _Value, earlier: _Value) -> float | None:
     return (first.replace(tzinfo=None) - second.replace(tzinfo=None)).total_seconds() / 86400
 
 
+@dataclass(frozen=True)
+class LikePattern:
+    """An Oracle LIKE pattern, matched without backtracking: the pattern is cut at each `%`
+    into pieces of fixed length (characters and `_`), and each piece is found leftmost after
+    the one before, which is right for such pieces and takes time linear in the pieces times
+    the text. (A regular expression with one `.*` per `%` takes time exponential in the
+    number of `%` on a text that almost matches, holding the interpreter all along.)"""
+
+    pieces: tuple[re.Pattern[str], ...]  # one more than the `%` in the pattern
+    last_length: int  # characters the last piece matches
+
+    def matches(self, text: str) -> bool:
+        first, *middle = self.pieces
+        if not middle:
+            return first.fullmatch(text) is not None
+        found = first.match(text)
+        if found is None:
+            return False
+        position = found.end()
+        for piece in middle[:-1]:
+            found = piece.search(text, position)
+            if found is None:
+                return False
+            position = found.end()
+        start = len(text) - self.last_length
+        return start >= position and middle[-1].fullmatch(text, start) is not None
+
+
 @lru_cache(maxsize=256)
-def like_pattern(pattern: str, escape: str | None) -> re.Pattern[str]:
-    """An Oracle LIKE pattern as a case-sensitive regular expression."""
-    parts: list[str] = []
+def like_pattern(pattern: str, escape: str | None) -> LikePattern:
+    """An Oracle LIKE pattern, case-sensitive, ready to match."""
+    pieces: list[list[str]] = [[]]
+    lengths = [0]
     characters = iter(pattern)
     for character in characters:
         if escape is not None and character == escape:
-            parts.append(re.escape(next(characters, "")))
+            pieces[-1].append(re.escape(next(characters, "")))
         elif character == "%":
-            parts.append(".*")
+            pieces.append([])
+            lengths.append(0)
+            continue
         elif character == "_":
-            parts.append(".")
+            pieces[-1].append(".")
         else:
-            parts.append(re.escape(character))
-    return re.compile("".join(parts), re.DOTALL)
+            pieces[-1].append(re.escape(character))
+        lengths[-1] += 1
+    compiled = tuple(re.compile("".join(piece), re.DOTALL) for piece in pieces)
+    return LikePattern(compiled, lengths[-1])
 
 
 def like(value: _Value, pattern: _Value, escape: _Value) -> int | None:
@@ -169,7 +203,7 @@ def like(value: _Value, pattern: _Value, escape: _Value) -> int | None:
         return None
     subject = value if isinstance(value, str) else to_char(value, None)
     escape_text = escape if isinstance(escape, str) else None
-    return int(like_pattern(str(pattern), escape_text).fullmatch(subject or "") is not None)
+    return int(like_pattern(str(pattern), escape_text).matches(subject or ""))
 
 
 def sysdate(clock: Callable[[], datetime], zone: tzinfo) -> str:
