@@ -82,7 +82,11 @@ def to_char(value: _Value, model: str | None, zone: tzinfo | None = None) -> str
         return text
     if moment.tzinfo is not None and zone is not None:
         moment = moment.astimezone(zone)
-    return compile_format(model).render(moment)
+    try:
+        form = compile_format(model)
+    except ValueError as error:
+        fail(f"Invalid date format: {error}.")
+    return form.render(moment)
 
 
 def to_date(value: _Value, model: str) -> str | None:
@@ -90,8 +94,8 @@ def to_date(value: _Value, model: str) -> str | None:
     if value is None:
         return None
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    form = compile_format(model)
     try:
+        form = compile_format(model)
         return to_stored(form.parse(text), with_time=form.has_time)
     except ValueError as error:
         fail(f"Invalid date value: {error}.")
