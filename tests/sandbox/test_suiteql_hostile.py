@@ -417,6 +417,18 @@ def test_a_like_pattern_that_almost_matches_costs_no_time(
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_a_date_format_computed_per_row_is_bounded(
+    client: Client, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    model = "'YYYY' || '" + "D" * 120 + "'"
+    refusal = refused(
+        client, f"SELECT TO_CHAR(datecreated, {model}) AS x FROM customer", caplog, capfd
+    )
+    assert refusal.detail == SEARCH + (
+        "Invalid date format: the date format is 124 characters long; at most 100 are supported."
+    )
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_like_matches_as_a_regular_expression_would(seed: int) -> None:
     """The linear matcher agrees with the obvious (backtracking) translation on small cases."""
