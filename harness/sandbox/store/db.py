@@ -1,18 +1,22 @@
 """The sandbox's record store: one account's SQLite database, its clock and id sequences.
 
 The tables are SuiteQL's (`schema.py`), seeded once from the account profile (`seed.py`);
-`Store.reset()` restores that pristine state. Every request shares one store, under its lock.
+`Store.reset()` restores that pristine state. Every request shares one store, under its lock;
+SuiteQL reads run on connections of their own (`QueryConnection.open_reader`) and step out of
+the lock while they run (`StoreLock.released`), so one slow query holds up nobody.
 """
 
 from __future__ import annotations
 
+import _thread
 import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from harness.sandbox.account import AccountProfile
@@ -21,6 +25,9 @@ from harness.sandbox.store.seed import seed
 from harness.sandbox.store.values import timestamp
 
 Clock = Callable[[], datetime]
+# A commit waits for the reads already running on other connections; a SuiteQL read is stopped
+# at its time limit (30 s at most), so a writer waiting this long never gives up for a read.
+_BUSY_TIMEOUT_SECONDS = 60.0
 
 
 def utc_now() -> datetime:
@@ -33,6 +40,71 @@ def fixed_clock(at: datetime) -> Clock:
     if at.tzinfo is None:
         raise ValueError(f"fixed_clock needs an aware datetime, got naive {at.isoformat()}")
     return lambda: at
+
+
+# typeshed marks RLock final; CPython's C RLock can be subclassed and keeps its speed.
+class StoreLock(_thread.RLock):  # type: ignore[misc]
+    """The store's re-entrant lock, which a thread that only reads can step out of, all its
+    levels at once, and take back afterwards: `with lock.released(): ...`."""
+
+    # CPython's RLock has these for threading.Condition, which steps out of a lock the same way.
+    _is_owned: Callable[[], bool]
+    _release_save: Callable[[], object]
+    _acquire_restore: Callable[[object], None]
+
+    def released(self) -> AbstractContextManager[None]:
+        """Run the block without the levels this thread holds (none: nothing to release)."""
+        return _Released(self)
+
+
+class _Released:
+    __slots__ = ("_lock", "_state")
+
+    def __init__(self, lock: StoreLock) -> None:
+        self._lock = lock
+        self._state: object = None
+
+    def __enter__(self) -> None:
+        if self._lock._is_owned():
+            self._state = self._lock._release_save()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._state is not None:
+            state, self._state = self._state, None
+            self._lock._acquire_restore(state)
+
+
+class QueryConnection(sqlite3.Connection):
+    """The store's connection for SuiteQL: it opens more connections to the same database,
+    one per concurrent query (each read-only: `PRAGMA query_only`), and lets a query step out
+    of the store's lock while it reads. Closing it closes the readers it opened."""
+
+    uri: str
+    store_lock: StoreLock
+    readers: list[sqlite3.Connection]
+    readers_lock: threading.Lock
+
+    def open_reader(self) -> sqlite3.Connection:
+        reader = _connect(self.uri)
+        reader.execute("PRAGMA query_only = ON")
+        with self.readers_lock:
+            self.readers = [*(r for r in self.readers if _is_open(r)), reader]
+        return reader
+
+    def unlocked(self) -> AbstractContextManager[None]:
+        return self.store_lock.released()
+
+    def close(self) -> None:
+        with self.readers_lock:
+            for reader in self.readers:
+                reader.close()
+            self.readers = []
+        super().close()
 
 
 class Store:
@@ -48,7 +120,7 @@ class Store:
         self.profile = profile
         self.clock: Clock = clock or utc_now
         self.zone = ZoneInfo(profile.account.timeZone)
-        self.lock = threading.RLock()
+        self.lock = StoreLock()
         self._pristine = sqlite3.connect(":memory:", check_same_thread=False)
         create_schema(self._pristine, profile)
         seed(self._pristine, profile, timestamp(self.clock()))
@@ -64,7 +136,7 @@ class Store:
         self.conn = _connect(target)
         if path is None or not has_schema(self.conn):
             self._pristine.backup(self.conn)
-        self.query_conn = _connect(target)
+        self.query_conn = _query_connection(target, self.lock)
         self.generation = 0  # bumped by reset(): caches of row data must start over
         self._next_ids: dict[str, int] = {}
         self._next_numbers: dict[str, int] = {}
@@ -151,6 +223,54 @@ def _next_document_number(conn: sqlite3.Connection, prefix: str) -> int:
 
 
 def _connect(uri: str) -> sqlite3.Connection:
-    return sqlite3.connect(
-        uri, uri=True, check_same_thread=False, isolation_level=None, cached_statements=512
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        check_same_thread=False,
+        isolation_level=None,
+        cached_statements=512,
+        timeout=_BUSY_TIMEOUT_SECONDS,
     )
+    _harden(conn)
+    return conn
+
+
+def _query_connection(uri: str, lock: StoreLock) -> QueryConnection:
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        check_same_thread=False,
+        isolation_level=None,
+        cached_statements=512,
+        timeout=_BUSY_TIMEOUT_SECONDS,
+        factory=QueryConnection,
+    )
+    _harden(conn)
+    conn.uri, conn.store_lock, conn.readers, conn.readers_lock = uri, lock, [], threading.Lock()
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """No native code reachable from SQL: extension loading off (where Python offers the
+    switch) and SQLite's `fts3_tokenizer`, whose two-argument form writes a native pointer
+    (this SQLite is built with it enabled), replaced by one that refuses."""
+    switch = getattr(conn, "enable_load_extension", None)
+    if switch is not None:
+        switch(False)
+    for arguments in (1, 2):
+        conn.create_function("fts3_tokenizer", arguments, _refuse)
+        conn.create_function("load_extension", arguments, _refuse)
+    conn.execute("PRAGMA trusted_schema = OFF")
+
+
+def _refuse(*_arguments: object) -> None:
+    raise sqlite3.NotSupportedError("not available in the sandbox")
+
+
+def _is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 - raises on a closed connection
+    except sqlite3.ProgrammingError:
+        return False
+    return True

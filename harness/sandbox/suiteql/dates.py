@@ -95,9 +95,19 @@ class DateFormat:
             raise ValueError(f"'{text}' does not match the date format '{self.model}'") from None
 
 
+# INFERRED bound: Oracle's own limit on a datetime format model is far lower; a model computed
+# per row could otherwise be megabytes long and take seconds to read.
+MAX_MODEL_LENGTH = 100
+
+
 @lru_cache(maxsize=64)
 def compile_format(model: str) -> DateFormat:
     """Compile an Oracle format model; ValueError for an element the sandbox does not know."""
+    if len(model) > MAX_MODEL_LENGTH:
+        raise ValueError(
+            f"the date format is {len(model)} characters long; at most {MAX_MODEL_LENGTH} "
+            "are supported"
+        )
     pieces: list[_Piece] = []
     fill = False
     position = 0

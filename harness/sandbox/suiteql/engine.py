@@ -9,16 +9,21 @@
   the stored `T`/`F`, and date columns (declared DATE/DATETIME/TIMESTAMP, stored ISO) in the
   account's date format, `MM/DD/YYYY` unless configured (INFERRED; datetimes show the date
   only, as SuiteQL does without TO_CHAR).
-- `offset` must be a multiple of `limit` (CONFIRMED-weak), `limit` is 1..1000, and a result
-  over 100,000 rows is refused whatever the page (CONFIRMED cap, INFERRED text).
+- `offset` must be a multiple of `limit` (CONFIRMED-weak) and at most 100,000, `limit` is
+  1..1000, and a result over 100,000 rows is refused whatever the page (CONFIRMED cap,
+  INFERRED text).
 - LIKE is case-sensitive as in Oracle: a literal pattern becomes GLOB, so no connection-wide
   pragma is touched.
-- The query runs under an SQLite authorizer that permits reads only, so nothing a query says
-  can modify the store; callers serialise use of the connection. The authorizer is installed
-  once and lets everything through outside a query: installing one expires every prepared
-  statement on the connection, so each query (and the schema check) would otherwise compile
-  again. Query statements start with a marker comment, so none of them can be a statement
-  prepared (unchecked) outside a query and kept in the connection's statement cache.
+- Every query runs under a budget (budget.py): a time limit from its arrival to its last
+  row, caps on its text, nesting and result size; going over is a 400 naming the limit.
+- Only functions SuiteQL documents may be called (allowlist.py), and the query runs under an
+  SQLite authorizer that permits reads and those functions only, so nothing a query says can
+  modify the store or reach SQLite's internals (readers.py). Query statements start with a
+  marker comment, so none of them can be a statement prepared (unchecked) outside a query and
+  kept in the connection's statement cache.
+- On the store's query connection each query runs on a reader of its own, outside the store's
+  lock: queries do not wait for one another, and a slow one holds no lock anybody needs. A
+  write waits for the reads already running (at most the time limit) before it commits.
 - `allowed_tables` is the role's view: every record table the query names is checked and a
   hidden one fails as "Record '<table>' was not found." (400, as SuiteQL answers; see
   errors.py). Tables reached only through BUILTIN.DF are not checked (INFERRED: the
@@ -30,15 +35,20 @@
 
 from __future__ import annotations
 
+import math
+import re
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
-from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql import errors, functions
+from harness.sandbox.suiteql.budget import QueryBudget
 from harness.sandbox.suiteql.dates import compile_format, parse_stored
 from harness.sandbox.suiteql.errors import (
     MAX_PAGE_SIZE,
@@ -47,8 +57,16 @@ from harness.sandbox.suiteql.errors import (
     parameter_error,
     query_error,
     record_not_found,
-    too_many_results,
-    unsupported,
+)
+from harness.sandbox.suiteql.limits import check_text
+from harness.sandbox.suiteql.readers import (
+    QueryRun,
+    ReaderPool,
+    ReaderSource,
+    SharedConnection,
+    end_query,
+    prepare,
+    start_query,
 )
 from harness.sandbox.suiteql.schema import Schema, read_schema, schema_version
 from harness.sandbox.suiteql.template import (
@@ -59,13 +77,10 @@ from harness.sandbox.suiteql.template import (
 )
 from harness.sandbox.suiteql.translate import OutputColumn, Translation, translate
 
-__all__ = ["SuiteQLEngine", "SuiteQLError", "SuiteQLPage"]
+__all__ = ["QueryBudget", "SuiteQLEngine", "SuiteQLError", "SuiteQLPage"]
 
-_READ_ACTIONS = frozenset(
-    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
-)
 _QUERY_MARK = "/* suiteql */ "  # starts every query statement: its own statement-cache entries
-_READING: set[int] = set()  # ids of the connections running a SuiteQL query right now
+_NO_SUCH_FUNCTION = re.compile(r"no such function: (\w+)")
 
 
 def _utc_now() -> datetime:
@@ -92,20 +107,39 @@ class SuiteQLEngine:
         time_zone: tzinfo = UTC,
         clock: Callable[[], datetime] = _utc_now,
         cache_size: int = 256,
+        budget: QueryBudget | None = None,
     ) -> None:
         """`references` maps (table, column) to (target table, display column) for
         BUILTIN.DF; `date_format` (an Oracle model) and `time_zone` are the account's
-        preferences; `clock` is the store's, for SYSDATE."""
+        preferences; `clock` is the store's, for SYSDATE. A `conn` that can open readers
+        (`ReaderSource`, the store's query connection) runs each query on a reader of its
+        own; any other serves one query at a time."""
+        self.budget = budget or QueryBudget()
         self._date_form = compile_format(date_format)
         self._zone = time_zone
-        self._conn = conn
         self._references = dict(references)
         self._date_format = date_format
-        self._schema: Schema | None = None
+        self._schema: tuple[Schema, int] | None = None
+        self._schema_lock = threading.Lock()
         self._translate = lru_cache(maxsize=cache_size)(self._translate_uncached)
         self._template = lru_cache(maxsize=cache_size)(self._template_uncached)
-        functions.register(conn, zone=time_zone, clock=clock)
-        conn.set_authorizer(_read_guard(id(conn)))
+        register = partial(functions.register, zone=time_zone, clock=clock)
+        self._readers: ReaderPool | SharedConnection
+        self._unlocked: Callable[[], AbstractContextManager[None]]
+        if isinstance(conn, ReaderSource):
+            self._readers = ReaderPool(conn, conn, self._setup(register))
+            self._unlocked = conn.unlocked
+        else:
+            self._readers = SharedConnection(conn, self._setup(register))
+            self._unlocked = nullcontext
+
+    def _setup(
+        self, register: Callable[[sqlite3.Connection], None]
+    ) -> Callable[[sqlite3.Connection], None]:
+        def setup(conn: sqlite3.Connection) -> None:
+            prepare(conn, self.budget, register)
+
+        return setup
 
     def run(
         self,
@@ -115,87 +149,191 @@ class SuiteQLEngine:
         offset: int,
         allowed_tables: Callable[[str], bool] | None = None,
     ) -> SuiteQLPage:
+        budget = self.budget  # one budget for the whole query, even if it is replaced meanwhile
+        deadline = time.monotonic() + budget.time_limit_seconds
         _check_window(limit, offset)
-        translation = self._translation(q)
-        if allowed_tables is not None:
-            for table in sorted(translation.tables):
-                if not allowed_tables(table):
-                    raise record_not_found(table)
-        with self._read_only():
-            page_sql = _QUERY_MARK + translation.page_sql
-            rows = self._conn.execute(page_sql, (limit + 1, offset)).fetchall()
-            total = self._total(translation, rows, limit, offset)
+        check_text(q, budget)
+        with self._unlocked():
+            conn = self._readers.acquire()
+            try:
+                translation = self._translation(q, self._current_schema(conn), budget)
+                if allowed_tables is not None:
+                    for table in sorted(translation.tables):
+                        if not allowed_tables(table):
+                            raise record_not_found(table)
+                if time.monotonic() > deadline:
+                    raise errors.time_limit_exceeded(budget.time_limit_seconds)
+                rows, total = self._execute(conn, translation, limit, offset, deadline, budget)
+            finally:
+                self._readers.release(conn)
         if total > MAX_TOTAL_RESULTS:
-            raise too_many_results(total)
-        return SuiteQLPage([self._row(translation.columns, row) for row in rows[:limit]], total)
+            raise errors.too_many_results()
+        return SuiteQLPage(rows[:limit], total)
 
-    def _translation(self, q: str) -> Translation:
-        if self._schema is None or self._schema.version != schema_version(self._conn):
-            self._refresh_schema()
-        skeleton = split_literals(q)
-        if skeleton is None or not skeleton.values:
-            return self._translate(q)
-        template = self._template(skeleton.segments)
-        if template is None:
-            return self._translate(q)
-        return template.bind(skeleton.values)
+    # --- translation -----------------------------------------------------------------------
 
-    def _refresh_schema(self) -> None:
+    def _current_schema(self, conn: sqlite3.Connection) -> Schema:
         """SQLite bumps the schema version on any change, a restore from backup too (the
         store's reset): translations are only dropped when tables or columns really differ."""
-        fresh = read_schema(self._conn)
-        if self._schema is None or fresh.tables != self._schema.tables:
-            self._translate.cache_clear()
-            self._template.cache_clear()
-        self._schema = fresh
+        version = schema_version(conn)
+        known = self._schema  # (schema, the version it was last confirmed for), set at once
+        if known is not None and known[1] == version:
+            return known[0]
+        with self._schema_lock:
+            known = self._schema
+            if known is not None and known[1] == version:
+                return known[0]
+            fresh = read_schema(conn)
+            if known is not None and fresh.tables == known[0].tables:
+                fresh = known[0]
+            else:
+                self._translate.cache_clear()
+                self._template.cache_clear()
+            self._schema = (fresh, version)
+            return fresh
 
-    def _translate_uncached(self, q: str) -> Translation:
-        assert self._schema is not None
-        return translate(q, self._schema, self._references, self._date_format)
+    def _translation(self, q: str, schema: Schema, budget: QueryBudget) -> Translation:
+        try:
+            skeleton = split_literals(q)
+            if skeleton is None or not skeleton.values:
+                return self._translate(q, schema, budget)
+            template = self._template(skeleton.segments, schema, budget)
+            if template is None:
+                return self._translate(q, schema, budget)
+            return template.bind(skeleton.values)
+        except RecursionError:
+            raise errors.nested_too_deeply() from None
 
-    def _template_uncached(self, segments: tuple[str, ...]) -> Template | None:
+    def _translate_uncached(self, q: str, schema: Schema, budget: QueryBudget) -> Translation:
+        return translate(q, schema, self._references, self._date_format, budget)
+
+    def _template_uncached(
+        self, segments: tuple[str, ...], schema: Schema, budget: QueryBudget
+    ) -> Template | None:
         """The shared translation of every query with these segments around its literals,
         or None when the literals' values matter (then each query is translated as written)."""
-        assert self._schema is not None
         q = with_placeholders(segments)
         try:
-            translation = translate(q, self._schema, self._references, self._date_format)
+            translation = translate(q, schema, self._references, self._date_format, budget)
         except Exception:
             # Whatever a placeholder trips over, the query as written decides: translated
             # as itself, it answers or is refused in its own words.
             return None
         return make_template(translation, len(segments) - 1)
 
-    def _total(self, translation: Translation, rows: list[Any], limit: int, offset: int) -> int:
+    # --- execution -------------------------------------------------------------------------
+
+    def _execute(
+        self,
+        conn: sqlite3.Connection,
+        translation: Translation,
+        limit: int,
+        offset: int,
+        deadline: float,
+        budget: QueryBudget,
+    ) -> tuple[list[dict[str, str | None]], int]:
+        """The page's rows and the total, read-only and allow-listed, stopped at the deadline."""
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, budget.max_value_bytes)
+        run = start_query(conn, deadline)
+        try:
+            rows = self._page(conn, translation, limit, offset, budget)
+            return rows, self._total(conn, translation, len(rows), limit, offset)
+        except (sqlite3.Error, MemoryError) as error:
+            raise self._failure(error, run, budget) from None
+        finally:
+            end_query(conn)
+
+    def _page(
+        self,
+        conn: sqlite3.Connection,
+        translation: Translation,
+        limit: int,
+        offset: int,
+        budget: QueryBudget,
+    ) -> list[dict[str, str | None]]:
+        """The page's rows, one more than asked if there is one, shown as NetSuite shows
+        them; fetched one by one, so the result-size cap holds before the rows pile up."""
+        cursor = conn.execute(_QUERY_MARK + translation.page_sql, (limit + 1, offset))
+        try:
+            rows: list[dict[str, str | None]] = []
+            size = 0
+            for row in cursor:
+                shown, length = self._row(translation.columns, row)
+                size += length
+                if size > budget.max_result_bytes:
+                    raise errors.results_too_large(budget.max_result_bytes)
+                rows.append(shown)
+            return rows
+        finally:
+            cursor.close()
+
+    def _total(
+        self,
+        conn: sqlite3.Connection,
+        translation: Translation,
+        fetched: int,
+        limit: int,
+        offset: int,
+    ) -> int:
         """The page query fetches one row more than asked: most results fit in it, so the
         count costs no second execution."""
-        if len(rows) <= limit and (rows or offset == 0):
-            return offset + len(rows)
-        return int(self._conn.execute(_QUERY_MARK + translation.count_sql).fetchone()[0])
-
-    @contextmanager
-    def _read_only(self) -> Iterator[None]:
-        _READING.add(id(self._conn))
+        if fetched <= limit and (fetched or offset == 0):
+            return offset + fetched
+        cursor = conn.execute(_QUERY_MARK + translation.count_sql, (MAX_TOTAL_RESULTS + 1,))
         try:
-            yield
-        except sqlite3.Error as error:
-            if "not authorized" in str(error):
-                raise unsupported("SuiteQL is read-only: the query tried to change data.") from None
-            raise query_error(f"Search error occurred: {error}.") from None
+            return int(cursor.fetchone()[0])
         finally:
-            _READING.discard(id(self._conn))
+            cursor.close()
 
-    def _row(self, columns: Sequence[OutputColumn], row: Sequence[Any]) -> dict[str, str | None]:
+    def _failure(
+        self, error: sqlite3.Error | MemoryError, run: QueryRun, budget: QueryBudget
+    ) -> SuiteQLError:
+        """What went wrong, in NetSuite's shape and the query's terms."""
+        if isinstance(error, MemoryError):
+            return errors.out_of_memory()
+        text = str(error)
+        reason = functions.take_failure()
+        if "interrupted" in text:
+            return errors.time_limit_exceeded(budget.time_limit_seconds)
+        if "not authorized" in text:
+            if run.refused_function is not None:
+                return errors.unknown_function(run.refused_function.upper())
+            return errors.unsupported("SuiteQL is read-only: the query tried to change data.")
+        if "user-defined function raised exception" in text:
+            return errors.function_failed(reason or "A function could not compute a value.")
+        if "Could not decode to UTF-8" in text:
+            return errors.not_valid_text("A result of the query")
+        if "string or blob too big" in text:
+            return errors.value_too_large(budget.max_value_bytes)
+        if "parser stack overflow" in text or "Expression tree is too large" in text:
+            return errors.nested_too_deeply()
+        missing = _NO_SUCH_FUNCTION.search(text)
+        if missing is not None:
+            return errors.unsupported(
+                f"The function {missing.group(1).upper()} is not available in the embedded sandbox."
+            )
+        return query_error(f"Search error occurred: {error}.")
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def _row(
+        self, columns: Sequence[OutputColumn], row: Sequence[Any]
+    ) -> tuple[dict[str, str | None], int]:
+        """The row as NetSuite shows it, and the length of its text."""
         shown: dict[str, str | None] = {}
+        length = 0
         for column, value in zip(columns, row, strict=True):
             text = self._text(value, column.is_date)
             if text is not None:
                 shown[column.name] = text
-        return shown
+                length += len(text)
+        return shown, length
 
     def _text(self, value: object, is_date: bool) -> str | None:
         if value is None:
             return None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise errors.function_failed("Numeric overflow: a value is out of range (ORA-01426).")
         if isinstance(value, int | float):
             return functions.number_text(value)
         text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
@@ -215,24 +353,21 @@ def _check_window(limit: int, offset: int) -> None:
         raise parameter_error("limit", limit, f"Provide an integer from 1 to {MAX_PAGE_SIZE}.")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise parameter_error("offset", offset, "Provide an integer of 0 or more.")
+    if offset > MAX_TOTAL_RESULTS:
+        # INFERRED: SuiteQL returns at most 100,000 results, so no page starts past them.
+        raise parameter_error(
+            "offset",
+            _shown_number(offset),
+            f"SuiteQL returns at most {MAX_TOTAL_RESULTS} results; the offset cannot be larger.",
+        )
     if offset % limit:
         raise parameter_error(
             "offset", offset, f"The offset must be a multiple of the limit ({limit})."
         )
 
 
-def _read_guard(
-    conn_id: int,
-) -> Callable[[int, str | None, str | None, str | None, str | None], int]:
-    """The connection's authorizer: reads only while a query runs on it, anything otherwise.
-    Keyed by the connection, so a second engine on the same connection guards the first's
-    queries too."""
-
-    def authorize(
-        action: int, _arg1: str | None, _arg2: str | None, _db: str | None, _trigger: str | None
-    ) -> int:
-        if action in _READ_ACTIONS or conn_id not in _READING:
-            return sqlite3.SQLITE_OK
-        return sqlite3.SQLITE_DENY
-
-    return authorize
+def _shown_number(value: int) -> int | str:
+    """A number short enough to repeat in a message (a client may send 10^30 or worse)."""
+    if value.bit_length() <= 128:
+        return value
+    return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"

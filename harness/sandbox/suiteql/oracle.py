@@ -1,9 +1,11 @@
 """Oracle and NetSuite syntax that SQLite lacks, rewritten before names are resolved.
 
 Parsing is sqlglot's Oracle dialect. This module refuses anything but a single SELECT (SuiteQL
-is read-only), makes identifiers case-insensitive as in Oracle, and rewrites what needs no
-knowledge of the schema: `ROWNUM`, `TO_DATE`/`TRUNC`/`TO_NUMBER`, null-safe `||` and
-case-sensitive `LIKE`. `BUILTIN.DF` is only marked here: it needs the resolved column.
+is read-only) and any query over its budget or calling a function SuiteQL lacks, makes
+identifiers case-insensitive as in Oracle, and rewrites what needs no knowledge of the schema:
+`ROWNUM`, `TO_DATE`/`TRUNC`/`TO_NUMBER`, null-safe `||`, case-sensitive `LIKE`, and the
+arithmetic Oracle refuses where SQLite answers NULL or 0 (`1/0`, `CAST('abc' AS NUMBER)`).
+`BUILTIN.DF` is only marked here: it needs the resolved column.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
 from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql.allowlist import check_functions
+from harness.sandbox.suiteql.budget import QueryBudget
 from harness.sandbox.suiteql.dates import compile_format, model_from_strftime
 from harness.sandbox.suiteql.dates import to_stored as iso_text
-from harness.sandbox.suiteql.errors import query_error, unsupported
+from harness.sandbox.suiteql.errors import nested_too_deeply, query_error, unsupported
+from harness.sandbox.suiteql.limits import check_parens, check_tree
 
 DATE_META = "suiteql_date"  # node meta: the node yields a date (ISO text in SQLite)
 DF_MARKER = "SUITEQL_BUILTIN_DF"  # stands for BUILTIN.DF until its column is resolved
@@ -68,12 +73,16 @@ def is_text(node: exp.Expr | None) -> TypeGuard[exp.Literal]:
     return isinstance(node, exp.Literal) and node.is_string
 
 
-def parse_query(q: str) -> exp.Expr:
+def parse_query(q: str, budget: QueryBudget | None = None) -> exp.Expr:
     """The single SELECT in `q`, identifiers lower-cased, or SuiteQLError."""
+    budget = budget or QueryBudget()
     if not q.strip():
         raise query_error("Search error occurred: Syntax error: the query is empty.")
+    check_parens(q, budget)
     tree = _parse(q)
     _refuse_writes(tree)
+    check_tree(tree, budget)
+    check_functions(tree, q)
     for identifier in tree.find_all(exp.Identifier):
         identifier.set("this", identifier.name.lower())  # Oracle names are case-insensitive
     return tree
@@ -99,6 +108,9 @@ def _parse(q: str) -> exp.Expr:
         raise _syntax_error(error) from None
     except SqlglotError as error:
         raise query_error(f"Search error occurred: Syntax error: {error}.") from None
+    except RecursionError:
+        # Nesting the parenthesis count does not see (CASE within CASE): too deep to read.
+        raise nested_too_deeply() from None
     if tree is None:
         raise query_error("Search error occurred: Syntax error: the query is empty.")
     return tree
@@ -273,7 +285,17 @@ def _rewrite_functions(tree: exp.Expr, date_model: str, literals: LiteralUse) ->
             ):
                 raise unsupported("FETCH ... PERCENT or WITH TIES is not supported.")
         elif isinstance(node, exp.ToNumber):
-            node.replace(exp.cast(node.this, "DOUBLE"))
+            node.replace(exp.Anonymous(this=functions.TO_NUMBER, expressions=[node.this]))
+        elif isinstance(node, exp.Div):
+            operands = [node.this, node.expression]
+            node.replace(exp.Anonymous(this=functions.DIVIDE, expressions=operands))
+        elif isinstance(node, exp.Cast) and node.to.this in exp.DataType.NUMERIC_TYPES:
+            # The cast keeps SQLite's type; the text is read as Oracle reads a number first,
+            # and an integer type rounds (half away from zero) where SQLite would truncate.
+            number: exp.Expr = exp.Anonymous(this=functions.TO_NUMBER, expressions=[node.this])
+            if node.to.this in exp.DataType.INTEGER_TYPES:
+                number = exp.Round(this=number)
+            node.set("this", number)
         elif isinstance(node, exp.StrToDate):
             model_node = node.args.get("format")
             literals.note(node.this, model_node)

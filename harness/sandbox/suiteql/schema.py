@@ -24,8 +24,10 @@ class TableSchema:
     date_columns: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Schema:
+    """Compared and hashed by identity: translations are cached per query and schema."""
+
     version: int
     tables: dict[str, TableSchema]  # keyed by lower-case table name
 

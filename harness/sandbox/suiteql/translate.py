@@ -16,11 +16,13 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from harness.sandbox.suiteql import functions
+from harness.sandbox.suiteql.budget import QueryBudget
 from harness.sandbox.suiteql.dates import compile_format, parse_stored
 from harness.sandbox.suiteql.dates import to_stored as iso_text
 from harness.sandbox.suiteql.errors import (
     invalid_search_type,
     query_error,
+    too_many_columns,
     unknown_identifier,
     unsupported,
 )
@@ -86,14 +88,23 @@ class _Scope:
 _Outputs = list[tuple[str, _Binding]]
 
 
-def translate(q: str, schema: Schema, references: References, date_model: str) -> Translation:
+def translate(
+    q: str,
+    schema: Schema,
+    references: References,
+    date_model: str,
+    budget: QueryBudget | None = None,
+) -> Translation:
     """The SQLite form of SuiteQL `q`, or SuiteQLError as NetSuite words it."""
     literals = LiteralUse()
-    parsed = parse_query(q)
+    parsed = parse_query(q, budget)
     literals.note_parsed(parsed)
     tree = rewrite_oracle(parsed, date_model, literals)
     resolver = _Resolver(schema, references, date_model, literals)
     outputs = resolver.query(tree, None, {})
+    budget = budget or QueryBudget()
+    if len(outputs) > budget.max_columns:
+        raise too_many_columns(budget.max_columns)
     try:
         sql = tree.sql(dialect="sqlite", identify=True, unsupported_level=ErrorLevel.RAISE)
     except SqlglotError as error:
@@ -105,7 +116,9 @@ def translate(q: str, schema: Schema, references: References, date_model: str) -
     return Translation(
         sql=sql,
         page_sql=page_sql,
-        count_sql=f"SELECT COUNT(*) FROM ({sql})",
+        # Counting stops one row past the most SuiteQL returns: a larger result is refused
+        # whatever its size, so a huge one costs no more than that (bound: `LIMIT ?`).
+        count_sql=f"SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)",
         columns=tuple(OutputColumn(name, binding.is_date) for name, binding in outputs),
         tables=frozenset(resolver.tables),
         literal_sensitive=literals.seen,
@@ -407,21 +420,28 @@ def _own_nodes(
     select: exp.Select, derived: set[int]
 ) -> tuple[list[tuple[exp.Expr, bool]], list[exp.Expr]]:
     """The nodes of `select` itself in post-order (children first), flagged when inside its
-    ORDER BY, and the nested queries to resolve as scopes of their own."""
+    ORDER BY, and the nested queries to resolve as scopes of their own. Iterative: an
+    expression may be hundreds of levels deep (a long OR chain)."""
     own: list[tuple[exp.Expr, bool]] = []
     nested: list[exp.Expr] = []
-
-    def visit(node: exp.Expr, in_order: bool) -> None:
+    # (node, inside ORDER BY, its children are done)
+    stack: list[tuple[exp.Expr, bool, bool]] = [(select, False, False)]
+    while stack:
+        node, in_order, done = stack.pop()
+        if done:
+            own.append((node, in_order))
+            continue
+        if node is not select:
+            if isinstance(node, exp.Query):
+                if id(node) not in derived:
+                    nested.append(node)
+                continue
+            stack.append((node, in_order, True))
+        children: list[tuple[exp.Expr, bool, bool]] = []
         for child in node.iter_expressions():
             if node is select and child.arg_key in WITH_KEYS:
                 continue
             child_in_order = in_order or (node is select and child.arg_key == "order")
-            if isinstance(child, exp.Query):
-                if id(child) not in derived:
-                    nested.append(child)
-                continue
-            visit(child, child_in_order)
-            own.append((child, child_in_order))
-
-    visit(select, False)
+            children.append((child, child_in_order, False))
+        stack.extend(reversed(children))
     return own, nested
