@@ -73,7 +73,7 @@ class _RefusalTask(ErrorTask):
     answer: RefusalAnswer | None = None
 
     def execute(self) -> None:
-        answer = type(self).answer
+        answer = type(self).answer  # a plain function: read off the class, it is not bound
         if answer is None:
             super().execute()
             return
@@ -114,6 +114,7 @@ class LoopbackServer:
             max_request_body_size=max_body_bytes + 1,
             log_socket_errors=False,
             expose_tracebacks=False,
+            clear_untrusted_proxy_headers=False,  # no proxy in front; headers left as sent
             asyncore_use_poll=True,
         )
         if not isinstance(server, BaseWSGIServer):  # one address, so one server

@@ -145,6 +145,9 @@ def serve_wsgi(
         # connection quietly; neither is the sandbox's own failure.
         log_socket_errors=False,
         expose_tracebacks=False,
+        # No proxy in front: X-Forwarded-* headers are the client's, left as sent, and the
+        # middleware that would vet them costs every request its time.
+        clear_untrusted_proxy_headers=False,
         asyncore_use_poll=True,
     )
     if not isinstance(server, BaseWSGIServer):  # one address, so one server
