@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from http_hostile import hostile_http_cases
+from http_hostile import send_raw as raw_answer
 from sandbox_fuzz import netsuite_error_problems, signed_authorization
 
 from harness.sandbox.serve import HttpServer, Sandbox
@@ -260,4 +262,21 @@ def test_hostile_bodies_over_the_socket_leave_no_traceback(
         )
         assert_netsuite_error(answer, 401)
     assert [r for r in caplog.records if r.levelno >= 40] == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_every_hostile_http_input_gets_its_answer_without_a_traceback(
+    served: tuple[Sandbox, HttpServer],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    sandbox, server = served
+    for case in hostile_http_cases(sandbox, server.url):
+        answer = raw_answer(server.url, case.raw)
+
+        assert answer.status in case.expect, (case.name, answer.status, answer.body[:300])
+        if answer.status >= 400:
+            problems = netsuite_error_problems(answer.status, answer.headers, answer.body)
+            assert problems == [], (case.name, problems)
+    assert [r.getMessage()[:200] for r in caplog.records if r.levelno >= 40] == []
     assert "Traceback" not in capfd.readouterr().err
