@@ -101,8 +101,7 @@ class HttpServer:
             while not self._stopping.is_set():
                 wasyncore.loop(timeout=_POLL_SECONDS, use_poll=True, map=self._map, count=1)
         finally:
-            self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-            wasyncore.close_all(self._map)
+            discard(self.server, self._map)
 
     def stop(self) -> None:
         """Stop accepting, finish the requests in progress (at most 5 s), close everything."""
@@ -154,6 +153,13 @@ def serve_wsgi(
         raise RuntimeError(f"expected one listening socket for {host}:{port}")
     server.channel_class = _channel_class(max_body_bytes)
     return server, socket_map
+
+
+def discard(server: BaseWSGIServer, socket_map: dict[int, Any]) -> None:
+    """Stop the server's worker threads (letting a running request finish, at most 5 s) and
+    close its sockets."""
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+    wasyncore.close_all(socket_map)
 
 
 def bound_port(server: BaseWSGIServer) -> int:

@@ -24,7 +24,13 @@ from harness.netsuite.credentials import credential_variables
 from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import SandboxApp
 from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
-from harness.sandbox.httpserver import HttpServer, bound_port, loopback_url, serve_wsgi
+from harness.sandbox.httpserver import (
+    HttpServer,
+    bound_port,
+    discard,
+    loopback_url,
+    serve_wsgi,
+)
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
 from harness.sandbox.records.service import RecordService
 from harness.sandbox.rules.business import business_rules
@@ -209,5 +215,9 @@ class Sandbox:
         server, sockets = serve_wsgi(
             app, inner_host, 0, threads=threads, max_body_bytes=limit, url_scheme="https"
         )
-        front = TlsFront(tls.server_context(), host, port, (inner_host, bound_port(server)))
+        try:
+            front = TlsFront(tls.server_context(), host, port, (inner_host, bound_port(server)))
+        except BaseException:
+            discard(server, sockets)  # the port is taken: the inner server never serves
+            raise
         return HttpServer(loopback_url("https", host, front.port), server, sockets, front)
