@@ -6,12 +6,12 @@
 - requests: the drawn requests of `tests/reliability/sandbox_fuzz.py` (mostly signed, so they
   reach the record service and SuiteQL) against `Sandbox().handle()`; each answer must be
   NetSuite's error shape and never a 500;
-- http: the sandbox served over HTTP (waitress) fed the hostile inputs of
+- http: `harness sandbox serve` in its own process (waitress) fed the hostile inputs of
   `tests/reliability/http_hostile.py` as raw bytes (JSON 100,000 deep, `quantity: 1e308`, a
   5,000-digit integer, `oauth_timestamp` of 5,000 digits or `²`, a `q` of 1,000 ORs, broken
   chunked framing, a body over the limit, ...) round after round, then the drawn requests over
-  the socket: 0 answers of 500 or more, 0 tracebacks (logged or on stderr), and the process's
-  resident memory after the run (the sandbox runs in it) under 300 MB.
+  the socket: 0 answers of 500 or more, 0 tracebacks on the server's stderr, and the server's
+  resident memory after the run under 300 MB.
 
     .venv/bin/python bench/bench_fuzz.py [--orders 10000] [--requests 10000]
         [--http-rounds 50] [--http-requests 2000]
@@ -22,15 +22,18 @@ Exits 1 when anything escaped, printing the first offenders.
 from __future__ import annotations
 
 import argparse
-import gc
-import io
+import http.client
 import json
-import logging
+import os
+import signal
+import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from urllib.parse import urlsplit
 
 from benchlib import print_header, table
 from hypothesis import HealthCheck, Phase, given, settings
@@ -117,56 +120,72 @@ def fuzz_requests(count: int) -> tuple[Counter[str], list[str], float]:
 MAX_RSS_MB = 300
 
 
-class _Tracebacks(logging.Handler):
-    """Every record logged at ERROR or with an exception, from any thread."""
+@dataclass
+class ServedSandbox:
+    """`harness sandbox serve` in its own process, as a team runs it in CI: its URL, and its
+    resident memory and stderr to judge afterwards."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.seen: list[str] = []
+    process: subprocess.Popen[str]
+    url: str
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR or record.exc_info:
-            self.seen.append(f"{record.name}: {record.getMessage()}"[:300])
+    @classmethod
+    def start(cls) -> ServedSandbox:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", "sandbox", "serve", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert process.stdout is not None
+        while True:
+            line = process.stdout.readline()
+            if not line:
+                raise SystemExit(f"harness sandbox serve did not start: {process.stderr}")
+            key, _, value = line.strip().partition("=")
+            if key == "NETSUITE_BASE_URL":
+                return cls(process, value)
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(resident now, resident at its peak) of the server process, in MB (Linux)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        found = {
+            line.split(":")[0]: int(line.split()[1]) / 1024
+            for line in status.splitlines()
+            if line.startswith(("VmRSS:", "VmHWM:"))
+        }
+        return found.get("VmRSS", float("nan")), found.get("VmHWM", float("nan"))
+
+    def stop(self) -> str:
+        """Stop it as CI does (SIGTERM); everything it wrote on stderr."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return err or ""
 
 
-class _Tee(io.TextIOBase):
-    """stderr as it was, with a copy kept (a traceback printed by any thread lands here)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.copy = io.StringIO()
-
-    def write(self, text: str) -> int:
-        self.copy.write(text)
-        return self.out.write(text)
-
-    def flush(self) -> None:
-        self.out.flush()
-
-
-def resident_mb() -> float:
-    """This process's resident set now (Linux), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def fuzz_http(rounds: int, drawn: int) -> tuple[Counter[str], list[str], list[str], float]:
-    """The served sandbox fed hostile bytes: (statuses, escapes, tracebacks, seconds)."""
-    sandbox = Sandbox()
-    server = sandbox.serve_http()
+def fuzz_http(
+    rounds: int, drawn: int
+) -> tuple[Counter[str], list[str], list[str], float, float, float]:
+    """The served sandbox fed hostile bytes: statuses, escapes, tracebacks, seconds, and the
+    server's resident memory after the run and at its peak (MB)."""
+    signer = Sandbox()  # the demo profile's credentials, to sign as a client does
+    served = ServedSandbox.start()
     statuses: Counter[str] = Counter()
     escaped: list[str] = []
-    handler = _Tracebacks()
-    logging.getLogger().addHandler(handler)
-    tee = _Tee(sys.stderr)
-    sys.stderr = tee  # type: ignore[assignment]
     began = time.perf_counter()
     try:
         for _ in range(rounds):
-            for case in hostile_http_cases(sandbox, server.url):
-                answer = send_raw(server.url, case.raw)
+            for case in hostile_http_cases(signer, served.url):
+                try:
+                    answer = send_raw(served.url, case.raw, timeout=10)
+                except (OSError, http.client.HTTPException) as error:
+                    statuses[f"0 {case.name}"] += 1
+                    escaped.append(f"{case.name} -> no answer: {type(error).__name__} {error}")
+                    continue
                 statuses[f"{answer.status} {case.name}"] += 1
                 problems = (
                     netsuite_error_problems(answer.status, answer.headers, answer.body)
@@ -179,14 +198,14 @@ def fuzz_http(rounds: int, drawn: int) -> tuple[Counter[str], list[str], list[st
         @many(drawn)
         @given(hostile_requests())
         def one(request: Hostile) -> None:
-            url, headers = prepared(sandbox, request, server.url)
+            url, headers = prepared(signer, request, served.url)
             answer = _over_http(request.method, url, headers, request.body)
             if answer is None:
                 statuses["0 (drawn, not sendable by http.client)"] += 1
                 return
             status, answer_headers, body = answer
             statuses[f"{status} (drawn, over HTTP)"] += 1
-            path = url.split("?", 1)[0].removeprefix(server.url)
+            path = url.split("?", 1)[0].removeprefix(served.url)
             if request.method.upper() == "HEAD":  # an answer to HEAD has no body on the wire
                 body = b"" if status >= 500 else json.dumps(_head_stand_in(status)).encode()
             problems = netsuite_error_problems(status, answer_headers, body, path=path)
@@ -195,15 +214,17 @@ def fuzz_http(rounds: int, drawn: int) -> tuple[Counter[str], list[str], list[st
 
         if drawn:
             one()
+        seconds = time.perf_counter() - began
+        rss, peak = served.memory_mb()
     finally:
-        sys.stderr = tee.out
-        logging.getLogger().removeHandler(handler)
-        server.stop()
-        sandbox.close()
-    tracebacks = handler.seen + (
-        ["a traceback on stderr"] if "Traceback" in tee.copy.getvalue() else []
-    )
-    return statuses, escaped, tracebacks, time.perf_counter() - began
+        stderr = served.stop()
+        signer.close()
+    tracebacks = [
+        f"server stderr: {line[:200]}"
+        for line in stderr.splitlines()
+        if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")
+    ]
+    return statuses, escaped, tracebacks, seconds, rss, peak
 
 
 def _head_stand_in(status: int) -> dict[str, Any]:
@@ -217,8 +238,6 @@ def _over_http(
     method: str, url: str, headers: dict[str, str], body: bytes
 ) -> tuple[int, dict[str, str], bytes] | None:
     """One drawn request over a socket; the method and headers go out as drawn (latin-1)."""
-    import http.client
-    from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     target = url[len(f"{parts.scheme}://{parts.netloc}") :] or "/"
@@ -249,11 +268,9 @@ def main() -> None:
 
     kinds, bad_orders, order_seconds = fuzz_orders(args.orders)
     statuses, bad_requests, request_seconds = fuzz_requests(args.requests)
-    http_statuses, bad_http, tracebacks, http_seconds = fuzz_http(
+    http_statuses, bad_http, tracebacks, http_seconds, rss, peak = fuzz_http(
         args.http_rounds, args.http_requests
     )
-    gc.collect()
-    rss = resident_mb()
 
     print_header("Bad input")
     total_orders = sum(kinds.values())
@@ -283,8 +300,9 @@ def main() -> None:
         ("requests answered with a 500 or a non-NetSuite error shape", len(bad_requests)),
         ("over HTTP: answers of 500 or more", server_errors),
         ("over HTTP: answers not as expected, or not in NetSuite's shape", len(bad_http)),
-        ("over HTTP: tracebacks (logged, or on stderr)", len(tracebacks)),
-        (f"resident memory after the run, MB (limit {MAX_RSS_MB})", f"{rss:.0f}"),
+        ("over HTTP: tracebacks on the server's stderr", len(tracebacks)),
+        (f"server's resident memory after the run, MB (limit {MAX_RSS_MB})", f"{rss:.0f}"),
+        ("server's peak resident memory, MB", f"{peak:.0f}"),
     ]
     print(table(["check", "count"], rows))
     offenders = bad_orders[:20] + bad_requests[:20] + bad_http[:20] + tracebacks[:20]
