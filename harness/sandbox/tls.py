@@ -204,7 +204,7 @@ class TlsFront:
                 self._connections.discard(task)
 
     def stop(self) -> None:
-        if not self._loop.is_closed() and self._loop.is_running():
+        if not self._loop.is_closed():  # a loop not yet running runs the shutdown first thing
             self._loop.call_soon_threadsafe(self._shutdown)
         self._thread.join(timeout=5)
 
