@@ -1,12 +1,29 @@
-"""What a loopback server of the harness reads from a WSGI request: headers and body.
+"""What a loopback server of the harness needs: serving a WSGI app, and reading its requests.
 
 Shared by the servers connectors in other processes talk to (the observed sandbox and the
-recording proxy). A leaf: imports nothing of the harness.
+recording proxy): waitress speaks HTTP/1.1 as those connectors expect it (keep-alive, chunked
+bodies, `Expect: 100-continue`). A leaf: imports nothing of the harness.
 """
 
 from __future__ import annotations
 
-from wsgiref.types import WSGIEnvironment
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlsplit
+from wsgiref.types import WSGIApplication, WSGIEnvironment
+
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
+
+# What the server answers for a request it refused before the app saw it: (status, reason
+# text) -> (headers, body). None leaves waitress's plain-text answer.
+RefusalAnswer = Callable[[int, str], tuple[list[tuple[str, str]], bytes]]
+
+_POLL_SECONDS = 0.5  # idle wake-up of the server loop; `stop()` wakes it at once
+_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
@@ -23,9 +40,117 @@ def request_headers(environ: WSGIEnvironment) -> dict[str, str]:
 
 
 def request_body(environ: WSGIEnvironment) -> bytes:
-    """The request's body (empty when it declares none, or an unreadable length)."""
+    """The request's body (empty when it declares none, or an unreadable length); a chunked
+    body arrives dechunked, with its length."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     return environ["wsgi.input"].read(length) if length > 0 else b""
+
+
+def request_target(environ: WSGIEnvironment) -> str:
+    """The path and query as the client sent them, percent-encoding kept (a TBA signature is
+    over that text); re-encoded from PATH_INFO by servers that keep no raw form."""
+    raw = str(environ.get("REQUEST_URI") or environ.get("RAW_URI") or "")
+    if raw.startswith("/"):
+        return raw
+    if "://" in raw:
+        parts = urlsplit(raw)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = quote(str(environ.get("PATH_INFO") or "/"), safe="/%:@!$&'()*+,;=-._~")
+    query = str(environ.get("QUERY_STRING") or "")
+    return path + (f"?{query}" if query else "")
+
+
+def request_url(environ: WSGIEnvironment) -> str:
+    """scheme://host[:port] and the request target as sent."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{request_target(environ)}"
+
+
+class _RefusalTask(ErrorTask):
+    answer: RefusalAnswer | None = None
+
+    def execute(self) -> None:
+        answer = type(self).answer  # a plain function: read off the class, it is not bound
+        if answer is None:
+            super().execute()
+            return
+        error: Any = getattr(self.request, "error", None)
+        status = int(getattr(error, "code", 400))
+        headers, body = answer(status, str(getattr(error, "body", "")))
+        self.status = f"{status} {getattr(error, 'reason', 'Bad Request')}"
+        self.response_headers = [*self.response_headers, *headers]
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class LoopbackServer:
+    """`app` served over HTTP/1.1 on `host:port` (0: any free port) in daemon threads.
+
+    The port is bound at construction (so `url` is known); `start()` serves, `stop()` stops.
+    An OSError out of the app (a dropped answer) closes the connection without a byte.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        threads: int = 24,
+        refusal: RefusalAnswer | None = None,
+        max_body_bytes: int = _MAX_BODY_BYTES,
+    ) -> None:
+        self._map: dict[int, Any] = {}
+        server = create_server(
+            app,
+            map=self._map,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=max_body_bytes + 1,
+            log_socket_errors=False,
+            expose_tracebacks=False,
+            clear_untrusted_proxy_headers=False,  # no proxy in front; headers left as sent
+            asyncore_use_poll=True,
+        )
+        if not isinstance(server, BaseWSGIServer):  # one address, so one server
+            raise RuntimeError(f"expected one listening socket for {host}:{port}")
+        task = type("RefusalTask", (_RefusalTask,), {"answer": refusal})
+        server.channel_class = type("Channel", (HTTPChannel,), {"error_task_class": task})
+        self._server = server
+        self.port = int(getattr(server, "effective_port"))  # noqa: B009 (absent from stubs)
+        shown = f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{self.port}"
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LoopbackServer:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._serve, name=f"loopback-http-{self.port}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=_POLL_SECONDS, use_poll=True, map=self._map, count=1)
+        finally:
+            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            wasyncore.close_all(self._map)
+
+    def stop(self) -> None:
+        """Stop accepting, finish the requests in progress (at most 5 s), close the port."""
+        self._stopping.set()
+        if self._thread is None:
+            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            wasyncore.close_all(self._map)
+            return
+        self._server.pull_trigger()
+        self._thread.join(timeout=10)
+        self._thread = None

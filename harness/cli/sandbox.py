@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from harness.cli.errors import reported
 from harness.cli.options import account_option
+
+if TYPE_CHECKING:
+    from harness.sandbox.tls import TlsCertificate
 
 
 @click.group("sandbox")
@@ -31,10 +38,20 @@ def sandbox() -> None:
     "latency=20ms,jitter=5ms,5xx=0.05,drop=0.02,429-burst=3@0.01,seed=7 (default: the "
     "profile's faultPlan, if any).",
 )
-def sandbox_serve(host: str, port: int, account: str | None, fault_spec: str | None) -> None:
+@click.option(
+    "--tls",
+    is_flag=True,
+    help="Serve HTTPS with a new self-signed certificate for the account's NetSuite host and "
+    "the loopback addresses; prints the CA file to trust (REQUESTS_CA_BUNDLE, "
+    "NODE_EXTRA_CA_CERTS).",
+)
+def sandbox_serve(
+    host: str, port: int, account: str | None, fault_spec: str | None, tls: bool
+) -> None:
     """Serve the embedded NetSuite over HTTP until interrupted (Ctrl-C).
 
-    Prints the KEY=value settings a client needs first, then serves.
+    Prints the KEY=value settings a client needs first, then serves. With --tls, a client with
+    NetSuite's host written in reaches it through /etc/hosts or curl's --resolve.
     """
     from harness.sandbox.faults import FaultPlan, FaultPlanError
     from harness.sandbox.serve import Sandbox
@@ -45,17 +62,45 @@ def sandbox_serve(host: str, port: int, account: str | None, fault_spec: str | N
         embedded = Sandbox(account, faults=plan)
     if plan is not None and not plan.is_quiet:
         click.echo(f"# faults: {plan}", err=True)
-    server = embedded.serve_http(host, port)
-    try:
-        for key, value in embedded.client_environment(server.url).items():
-            click.echo(f"{key}={value}")
-        sys.stdout.flush()
-        server.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-        embedded.close()
+    with tempfile.TemporaryDirectory(prefix="harness-sandbox-tls-") as directory:
+        certificate = _certificate(Path(directory), embedded.host, host) if tls else None
+        with reported(unwritable=lambda reason: f"--host {host} --port {port}: {reason}"):
+            server = embedded.serve_http(host, port, tls=certificate)
+        try:
+            settings = embedded.client_environment(server.url)
+            if certificate is not None:
+                ca = str(certificate.ca_path)
+                settings |= {"REQUESTS_CA_BUNDLE": ca, "NODE_EXTRA_CA_CERTS": ca}
+                listening = server.url.rsplit(":", 1)[1]
+                click.echo(
+                    f"# TLS certificate for {embedded.host}: {ca}; e.g. curl --cacert {ca} "
+                    f"--resolve {embedded.host}:{listening}:127.0.0.1 "
+                    f"https://{embedded.host}:{listening}/services/rest/...",
+                    err=True,
+                )
+            for key, value in settings.items():
+                click.echo(f"{key}={value}")
+            sys.stdout.flush()
+            signal.signal(signal.SIGTERM, _interrupt)  # a CI job's stop: clean up as Ctrl-C does
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+            embedded.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _certificate(directory: Path, account_host: str, bind_host: str) -> TlsCertificate:
+    from harness.sandbox.tls import write_certificate
+
+    hosts = [account_host, "localhost", "127.0.0.1", "::1"]
+    if bind_host not in ("0.0.0.0", "::", ""):
+        hosts.append(bind_host)
+    return write_certificate(directory, hosts)
 
 
 @sandbox.command("snapshot", short_help="Mirror a live account's reference data into a profile.")

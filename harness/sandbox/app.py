@@ -7,13 +7,12 @@ including an unexpected exception deep inside, leaves in NetSuite's error shape.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from harness.netsuite.errors import error_detail
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
@@ -29,10 +28,12 @@ from harness.sandbox.wire import (
     COLLECTION,
     REASONS,
     SINGULAR,
+    WAIT_ENVIRON_KEY,
     Request,
     Response,
     StartResponse,
     error_response,
+    json_body,
     json_bytes,
     latin1,
     method_not_allowed,
@@ -58,11 +59,41 @@ _REST = re.compile(r"^/services/rest(?:/.*)?$")
 class Authenticator(Protocol):
     """What the app needs from `harness.sandbox.oauth.SandboxAuth`."""
 
-    def authenticate(self, method: str, url: str, authorization: str | None) -> Principal: ...
+    def authenticate(
+        self,
+        method: str,
+        url: str,
+        authorization: str | None,
+        *,
+        form_body: bytes | None = None,
+    ) -> Principal: ...
 
     def token_endpoint(
         self, url: str, form_body: bytes, content_type: str | None
     ) -> tuple[int, dict[str, str], bytes]: ...
+
+
+def request_target(environ: Mapping[str, Any]) -> str:
+    """The request target as the client sent it, percent-encoding kept: a TBA signature is
+    over that text (`salesOrder/eid%3AWOO-778` is not `salesOrder/eid:WOO-778`).
+
+    waitress gives it as REQUEST_URI, gunicorn as RAW_URI; other servers only have the decoded
+    PATH_INFO, re-encoded here where it cannot be on the wire.
+    """
+    raw = str(environ.get("REQUEST_URI") or environ.get("RAW_URI") or "")
+    if raw.startswith("/"):
+        return raw
+    if "://" in raw:  # absolute-form (a client that thinks it talks to a proxy)
+        parts = urlsplit(raw)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = quote(str(environ.get("PATH_INFO") or "/"), safe="/%:@!$&'()*+,;=-._~")
+    query = str(environ.get("QUERY_STRING") or "")
+    return path + (f"?{query}" if query else "")
+
+
+def _is_form(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media == "application/x-www-form-urlencoded"
 
 
 class SandboxApp:
@@ -103,12 +134,16 @@ class SandboxApp:
         body: bytes | str | None = b"",
         *,
         over_http: bool = False,
+        wait: Callable[[], None] | None = None,
     ) -> Response:
-        """Answer one request; never raises."""
+        """Answer one request; never raises. `wait` (injected latency) runs once the request
+        holds a concurrency slot."""
         try:
             request = self._request(method, url, headers or {}, body, over_http=over_http)
             self.gate.enter()
             try:
+                if wait is not None:
+                    wait()
                 return self._dispatch(request)
             finally:
                 self.gate.leave()
@@ -134,16 +169,13 @@ class SandboxApp:
             )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """WSGI: any loopback host is accepted (the client reaches us over HTTP)."""
+        """WSGI: loopback hosts and the account's own host are accepted (the client reaches
+        us over HTTP, or over HTTPS with the account's host resolved to a loopback address)."""
         method = environ.get("REQUEST_METHOD", "GET")
         host = (
             environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
         )
-        query = environ.get("QUERY_STRING", "")
-        path = environ.get("RAW_URI") or environ.get("PATH_INFO", "/")
-        url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}" + (
-            f"?{query}" if query and "?" not in path else ""
-        )
+        url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{request_target(environ)}"
         headers = {
             key[5:].replace("_", "-").lower(): value
             for key, value in environ.items()
@@ -151,19 +183,34 @@ class SandboxApp:
         }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > self.max_body_bytes:
+        body = self._wsgi_body(environ)
+        if body is None:
             status, out, payload = error_response(413, [self._too_large()])
         else:
-            body = environ["wsgi.input"].read(length) if length > 0 else b""
-            status, out, payload = self.handle(method, url, headers, body, over_http=True)
+            wait = environ.get(WAIT_ENVIRON_KEY)
+            status, out, payload = self.handle(
+                method, url, headers, body, over_http=True, wait=wait
+            )
         reason = REASONS.get(status, "Unknown")
         out = {**out, "Content-Length": str(len(payload))}
         start_response(f"{status} {reason}", [(k, latin1(v)) for k, v in out.items()])
         return [payload]
+
+    def _wsgi_body(self, environ: dict[str, Any]) -> bytes | None:
+        """The request body, or None when it is over the limit (refused unread)."""
+        stream = environ["wsgi.input"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = 0
+        if length > self.max_body_bytes:
+            return None
+        if length >= 0:
+            return stream.read(length) if length > 0 else b""
+        if not environ.get("wsgi.input_terminated"):
+            return b""  # no length, and a stream that would block at its end: no body
+        body: bytes = stream.read(self.max_body_bytes + 1)  # a chunked body, dechunked
+        return None if len(body) > self.max_body_bytes else body
 
     # --- parsing --------------------------------------------------------------------
 
@@ -185,7 +232,8 @@ class SandboxApp:
     ) -> Request:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        accepted = host in LOOPBACK_HOSTS if over_http else host == self.host
+        # In-process, only the account's host is ours; over HTTP, a loopback address as well.
+        accepted = host == self.host or (over_http and host in LOOPBACK_HOSTS)
         if not accepted:
             error = RestError.one(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL)
             error.headers["WWW-Authenticate"] = (
@@ -214,6 +262,8 @@ class SandboxApp:
         )
 
     def _json_body(self, request: Request) -> Any:
+        """The body as JSON. A body sent without Content-Type is read as JSON (INFERRED: the
+        `netsuite-rest` npm client, used as its README shows, sends every body so)."""
         content_type = request.headers.get("content-type", "")
         media = content_type.split(";", 1)[0].strip().lower()
         if media and media != "application/json" and not media.endswith("+json"):
@@ -223,12 +273,7 @@ class SandboxApp:
                 f"Unsupported Content-Type '{media}'. Send the request body as application/json.",
                 header="Content-Type",
             )
-        try:
-            return json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise RestError.one(
-                400, "INVALID_CONTENT", "Invalid content in the request body."
-            ) from None
+        return json_body(request.body)
 
     # --- routing --------------------------------------------------------------------
 
@@ -245,7 +290,10 @@ class SandboxApp:
                 request.url, request.body, request.headers.get("content-type")
             )
         principal = self.auth.authenticate(
-            method, request.url, request.headers.get("authorization")
+            method,
+            request.url,
+            request.headers.get("authorization"),
+            form_body=request.body if _is_form(request) else None,
         )
         self.access.check_login(principal)
         if _SUITEQL.match(path):

@@ -4,7 +4,8 @@ Two sources, combined:
 
 - a `FaultPlan` of random shares, written like the CLI option
   `latency=20ms,jitter=5ms,5xx=0.05,drop=0.02,429-burst=3@0.01,seed=7`:
-  - `latency` / `jitter`: every request waits latency +- a uniform jitter;
+  - `latency` / `jitter`: every request waits latency +- a uniform jitter, inside the
+    account's concurrency gate (a slow request holds its slot, so a burst gets 429s);
   - `5xx`: that share of requests is answered 503 with NetSuite's HTML maintenance page,
     without being processed (INFERRED status; the page text follows the reported message);
   - `drop`: that share of requests is processed and committed, then the answer is lost:
@@ -31,11 +32,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from harness.netsuite.errors import error_detail
-from harness.sandbox.wire import Response, error_response
+from harness.sandbox.wire import WAIT_ENVIRON_KEY, Response, error_response
 
 if TYPE_CHECKING:
     from harness.sandbox.account import Fault
@@ -62,8 +64,8 @@ class FaultPlanError(ValueError):
 class DroppedResponse(ConnectionAbortedError):
     """The request was processed; its answer must never reach the client.
 
-    A `ConnectionAbortedError`, so that the standard library's WSGI server closes the
-    connection without writing anything.
+    A `ConnectionAbortedError`, so that the WSGI server closes the connection without
+    writing anything, as it does for a client gone mid-answer.
     """
 
 
@@ -276,32 +278,52 @@ class FaultInjector:
             return Decision(delay_s + fault.delaySeconds, reason=reason)
         return Decision(delay_s, drop=True, reason=reason)
 
-    def around(self, method: str, path: str, handle: Callable[[], Response]) -> Response:
-        """Run `handle` under the faults decided for this request (may raise DroppedResponse)."""
+    def admit(
+        self, method: str, path: str, handle: Callable[[Callable[[], None]], Response]
+    ) -> Response:
+        """Run `handle(wait)` under the faults decided for this request (may raise
+        DroppedResponse). `wait` sleeps the request's latency; the app calls it once the
+        request holds a concurrency slot, as a slow NetSuite request holds one while it runs."""
         decision = self.decide(method, path)
-        if decision.delay_s:
-            self.sleep(decision.delay_s)
         if decision.answer is not None:
+            self._wait(decision.delay_s)
             return decision.answer
-        response = handle()
+        response = handle(partial(self._wait, decision.delay_s))
         if decision.drop:
             raise DroppedResponse(f"answer to {method} {path} dropped ({decision.reason})")
         return response
 
+    def around(self, method: str, path: str, handle: Callable[[], Response]) -> Response:
+        """`admit` for a handler without a concurrency gate: the latency comes first."""
+
+        def waited(wait: Callable[[], None]) -> Response:
+            wait()
+            return handle()
+
+        return self.admit(method, path, waited)
+
+    def _wait(self, seconds: float) -> None:
+        if seconds:
+            self.sleep(seconds)
+
     def wsgi(self, app: WsgiApp) -> WsgiApp:
-        """`app` behind these faults, for a WSGI server (a drop closes the connection)."""
+        """`app` behind these faults, for a WSGI server (a drop closes the connection).
+
+        The latency is handed to the app in the environ (`WAIT_ENVIRON_KEY`), to be waited
+        inside its concurrency gate."""
 
         def faulty(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
             method = str(environ.get("REQUEST_METHOD", "GET"))
             path = str(environ.get("PATH_INFO", "/"))
             decision = self.decide(method, path)
-            if decision.delay_s:
-                self.sleep(decision.delay_s)
             if decision.answer is not None:
+                self._wait(decision.delay_s)
                 status, headers, body = decision.answer
                 headers = {**headers, "Content-Length": str(len(body))}
                 start_response(f"{status} {_reason(status)}", list(headers.items()))
                 return [body]
+            if decision.delay_s:
+                environ = {**environ, WAIT_ENVIRON_KEY: partial(self._wait, decision.delay_s)}
             if not decision.drop:
                 return app(environ, start_response)
             # Process (and commit) the request in full, then vanish without answering.

@@ -3,8 +3,9 @@
 `SandboxAuth.authenticate` runs on every request, so it is kept cheap: signing keys and public
 keys are decoded once at start-up, nonces are remembered only while their timestamp could still
 be accepted, and bearer tokens are opaque strings looked up in a dict. Every rejection is the
-401 INVALID_LOGIN NetSuite sends (reference/netsuite-rest.md 1.2, 2.1, 5.2); the precise cause is
-kept in `AuthFailure.reason` for the sandbox's own log, never in the response. The OAuth 1.0a
+401 INVALID_LOGIN NetSuite sends (reference/netsuite-rest.md 1.2, 2.1, 5.2), including OAuth
+parameters in a shape no client makes (a 5,000-digit timestamp); the precise cause is kept in
+`AuthFailure.reason` for the sandbox's own log, never in the response. The OAuth 1.0a
 signature is computed in `oauth1.py`; token requests' JWT assertions are checked in `oauth2.py`.
 """
 
@@ -22,7 +23,7 @@ from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
-from harness.sandbox.oauth1 import percent_encode, signature
+from harness.sandbox.oauth1 import Secrets, UnsignableRequest, base_string, hmac_sha256
 from harness.sandbox.oauth2 import ClientAssertions, TokenRequestError
 
 INVALID_LOGIN = "INVALID_LOGIN"
@@ -46,6 +47,12 @@ _REQUIRED_TBA = (
     "oauth_signature",
 )
 _HEADER_PARAM = re.compile(r'[ \t]*([A-Za-z0-9_.~%-]+)[ \t]*=[ \t]*"([^"]*)"[ \t]*(?:,|\Z)')
+# Unix seconds in ASCII digits (`str.isdigit` also takes "²" and other digits `int` refuses).
+# 12 digits reach the year 33658; a longer value is no timestamp, and is never converted.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# INFERRED: Oracle's example nonce has 20 characters, clients make 11 to 64; a nonce is kept
+# for the replay window, so its length is bounded.
+MAX_NONCE_LENGTH = 255
 
 Scheme = Literal["tba", "oauth2"]
 V = TypeVar("V")
@@ -157,10 +164,10 @@ class _ExpiringMap(Generic[V]):
 
 @dataclass(frozen=True)
 class _Token:
-    """A TBA access token with its precomputed HMAC key `enc(cs)&enc(ts)`."""
+    """A TBA access token: its integration, the secrets its signatures are keyed with, its role."""
 
     consumer_key: str
-    signing_key: bytes
+    secrets: Secrets
     principal: Principal
 
 
@@ -199,10 +206,10 @@ class SandboxAuth:
                 )
             if cred.token_id in self._tokens:
                 raise ValueError(f"TBA credential {cred.name!r}: token id registered twice")
-            encoded = (percent_encode(cred.consumer_secret), percent_encode(cred.token_secret))
-            key = "&".join(encoded).encode()
             self._tokens[cred.token_id] = _Token(
-                cred.consumer_key, key, Principal(cred.role, "tba")
+                cred.consumer_key,
+                Secrets(cred.consumer_secret, cred.token_secret),
+                Principal(cred.role, "tba"),
             )
         self._client_assertions = ClientAssertions(
             [(client, Principal(client.role, "oauth2")) for client in m2m], clock
@@ -212,9 +219,18 @@ class SandboxAuth:
 
     # --- every request -------------------------------------------------------------------
 
-    def authenticate(self, method: str, url: str, authorization: str | bytes | None) -> Principal:
+    def authenticate(
+        self,
+        method: str,
+        url: str,
+        authorization: str | bytes | None,
+        *,
+        form_body: bytes | None = None,
+    ) -> Principal:
         """The principal of a request, or `AuthFailure` (401 INVALID_LOGIN).
 
+        `url` is the request URI as sent (percent-encoding kept); `form_body` is the body of a
+        form-urlencoded request, whose parameters are signed too (RFC 5849 3.4.1.3.1).
         `authorization` may be bytes: requests-oauthlib leaves it so on a PreparedRequest,
         which is what an in-process (responses) callback sees.
         """
@@ -225,14 +241,16 @@ class SandboxAuth:
         if scheme.lower() == "bearer":
             return self._authenticate_bearer(rest.strip())
         if scheme.lower() == "oauth":
-            return self._authenticate_tba(method, url, rest)
+            return self._authenticate_tba(method, url, rest, form_body)
         reason = "no Authorization header" if not value else "unsupported authorization scheme"
         raise AuthFailure(reason, self._tba_challenge)
 
     def _reject(self, reason: str) -> AuthFailure:
         return AuthFailure(reason, self._tba_challenge)
 
-    def _authenticate_tba(self, method: str, url: str, header_params: str) -> Principal:
+    def _authenticate_tba(
+        self, method: str, url: str, header_params: str, form_body: bytes | None
+    ) -> Principal:
         params = self._parse_header(header_params)
         realm = params.pop("realm", None)
         if realm is None:
@@ -252,9 +270,11 @@ class SandboxAuth:
             raise self._reject("oauth_version is not 1.0")
         now = self._clock()
         stamp = params["oauth_timestamp"]
-        if not stamp.isdigit():
-            raise self._reject("oauth_timestamp is not a number")
+        if not _TIMESTAMP.fullmatch(stamp):
+            raise self._reject("oauth_timestamp is not a Unix time in seconds")
         timestamp = int(stamp)
+        if len(params["oauth_nonce"]) > MAX_NONCE_LENGTH:
+            raise self._reject(f"oauth_nonce longer than {MAX_NONCE_LENGTH} characters")
         if abs(now - timestamp) > TIMESTAMP_WINDOW:
             raise self._reject("oauth_timestamp outside the 5-minute window")
         consumer_key = params["oauth_consumer_key"]
@@ -265,8 +285,12 @@ class SandboxAuth:
             raise self._reject("unknown token")
         if token.consumer_key != consumer_key:
             raise self._reject("token belongs to another integration")
-        expected = signature(method, url, params, token.signing_key)
-        if not hmac.compare_digest(expected, params["oauth_signature"].encode("utf-8")):
+        try:
+            expected = hmac_sha256(base_string(method, url, params, form_body), token.secrets)
+        except UnsignableRequest as error:
+            raise self._reject(str(error)) from None
+        sent = params["oauth_signature"].encode("utf-8")
+        if not hmac.compare_digest(expected.encode("ascii"), sent):
             raise self._reject("signature mismatch")
         nonce_key = f"{params['oauth_token']}\x00{params['oauth_nonce']}"
         if not self._nonces.add_new(nonce_key, None, max(timestamp, now) + TIMESTAMP_WINDOW, now):

@@ -1,76 +1,91 @@
-"""OAuth 1.0a (RFC 5849) as TBA signs requests: percent-encoding, base string, HMAC-SHA256.
+"""OAuth 1.0a (RFC 5849) as TBA signs requests, computed with oauthlib's signature functions.
 
-Runs on every TBA request, so the encoding of ASCII text is one `str.translate` and a URL's
-share of the base string is cached (clients call the same URLs again and again).
+The base string is built over the request URI as the client sent it: its path keeps its
+percent-encoding (`salesOrder/eid%3AWOO-778`, `eid:caf%C3%A9`, as `encodeURIComponent` makes
+them), because that is the text every client signs. The query's parameters, the OAuth
+parameters and a form-urlencoded body's parameters (RFC 5849 3.4.1.3.1) are normalized by
+oauthlib. A URL's share of the base string is cached: clients call the same URLs again and
+again (SuiteQL, record collections).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import string
+from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
-# RFC 5849 3.6 for ASCII text as one str.translate: the base string is encoded twice per request.
-_ASCII_ENCODING = {
-    code: chr(code) if chr(code) in _UNRESERVED else f"%{code:02X}" for code in range(128)
-}
+from oauthlib.oauth1.rfc5849 import signature as rfc5849
+from oauthlib.oauth1.rfc5849.utils import escape
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+class UnsignableRequest(ValueError):
+    """A request whose base string cannot be built (no host, a port out of range, a query or
+    form body that is not form-urlencoded): its signature cannot match."""
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The two secrets an HMAC signature is keyed with, as oauthlib's `*_with_client` read."""
+
+    client_secret: str
+    resource_owner_secret: str
 
 
 def percent_encode(value: str) -> str:
     """RFC 5849 3.6 percent-encoding (everything but ALPHA / DIGIT / - . _ ~)."""
-    if value.isascii():
-        return value.translate(_ASCII_ENCODING)
-    return quote(value, safe="~")
+    return str(escape(value))
 
 
 def base_string_uri(url: str) -> str:
-    """RFC 5849 3.4.1.2 base string URI: lowercase scheme://host[:non-default port]/path."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{port}"
-    # A path that went through WSGI's PATH_INFO is decoded; re-encode what cannot be on the wire.
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    return f"{scheme}://{host}{path}"
+    """RFC 5849 3.4.1.2 base string URI: lowercase scheme://host[:non-default port]/path, the
+    path as sent."""
+    try:
+        return str(rfc5849.base_string_uri(url))
+    except ValueError as error:
+        raise UnsignableRequest(f"no base string URI for the request: {error}") from None
+
+
+def _form_pairs(text: str) -> Pairs:
+    """Form-urlencoded pairs, decoded (RFC 5849 3.4.1.3.1).
+
+    oauthlib refuses text holding a character outside its form-urlencoded set; WHATWG URL
+    clients (Node.js, browsers) leave `[`, `]`, `|` and others raw in a query, and sign the
+    decoded values, so those are decoded by the standard library instead.
+    """
+    try:
+        return tuple(rfc5849.collect_parameters(uri_query=text))
+    except ValueError:
+        pass
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise UnsignableRequest("the query is not form-urlencoded") from None
+    return tuple((name, value) for name, value in pairs if name != "oauth_signature")
 
 
 @lru_cache(maxsize=1024)
-def _url_parts(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A URL's share of the signature base string: its encoded base string URI and encoded
-    query pairs. Clients call the same URLs again and again (SuiteQL, record collections)."""
-    try:
-        pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        pairs = []  # undecodable query: the signature cannot match, the request is rejected
-    return percent_encode(base_string_uri(url)), tuple(
-        (percent_encode(n), percent_encode(v)) for n, v in pairs
-    )
+def _url_share(url: str) -> tuple[str, Pairs]:
+    """A URL's share of the base string: its base string URI and its query's pairs."""
+    return base_string_uri(url), _form_pairs(urlsplit(url).query)
 
 
-def signature(method: str, url: str, oauth: dict[str, str], key: bytes) -> bytes:
-    """base64(HMAC-SHA256(key, METHOD&enc(uri)&enc(sorted params))) per RFC 5849 3.4."""
-    uri, query = _url_parts(url)
-    pairs = [
-        *query,
-        *(
-            (percent_encode(n), percent_encode(v))
-            for n, v in oauth.items()
-            if n != "oauth_signature"
-        ),
-    ]
-    normalized = "&".join(f"{name}={value}" for name, value in sorted(pairs))
-    # Every character of `normalized` is unreserved, `%`, `=` or `&`: encoding it again only
-    # has those three to replace (the text `percent_encode` gives, without a scan per char).
-    again = normalized.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
-    base = f"{method.upper()}&{uri}&{again}"
-    digest = hmac.new(key, base.encode("utf-8"), hashlib.sha256).digest()
-    return base64.b64encode(digest)
+def base_string(
+    method: str, url: str, oauth: dict[str, str], form_body: bytes | None = None
+) -> str:
+    """RFC 5849 3.4.1 signature base string over the URL as sent, the OAuth parameters
+    (`oauth_signature` and `realm` left out) and a form-urlencoded body's parameters."""
+    uri, query = _url_share(url)
+    params = [*query, *((n, v) for n, v in oauth.items() if n not in ("oauth_signature", "realm"))]
+    if form_body:
+        try:
+            params.extend(_form_pairs(form_body.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise UnsignableRequest("the form body is not UTF-8") from None
+    return str(rfc5849.signature_base_string(method, uri, rfc5849.normalize_parameters(params)))
+
+
+def hmac_sha256(base: str, secrets: Secrets) -> str:
+    """base64(HMAC-SHA256(enc(consumer secret)&enc(token secret), base)) (RFC 5849 3.4.2)."""
+    return str(rfc5849.sign_hmac_sha256_with_client(base, secrets))

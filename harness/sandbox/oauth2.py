@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from harness.sandbox.oauth1 import base_string_uri
+from harness.sandbox.oauth1 import UnsignableRequest, base_string_uri
 
 if TYPE_CHECKING:
     from harness.sandbox.oauth import M2MClient, Principal
@@ -164,8 +164,10 @@ class ClientAssertions:
             raise TokenRequestError("invalid_client", "iss is not the client id of the certificate")
         audience = claims.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
-        token_uri = base_string_uri(url)
-        if not any(isinstance(aud, str) and base_string_uri(aud) == token_uri for aud in audiences):
+        token_uri = _endpoint(url)
+        if token_uri is None or not any(
+            isinstance(aud, str) and _endpoint(aud) == token_uri for aud in audiences
+        ):
             raise TokenRequestError("invalid_grant", "aud must be the token endpoint URL")
         issued, expires = _numeric_date(claims.get("iat")), _numeric_date(claims.get("exp"))
         if issued is None or expires is None:
@@ -195,3 +197,12 @@ def _scopes(value: object) -> set[str]:
     if isinstance(value, list):
         return {part for part in value if isinstance(part, str)}
     return set()
+
+
+def _endpoint(url: str) -> str | None:
+    """A URL compared as RFC 5849 compares them (scheme and host in lowercase, no default
+    port); None for text that is no URL."""
+    try:
+        return base_string_uri(url)
+    except UnsignableRequest:
+        return None

@@ -2,7 +2,7 @@
 
 `Sandbox` is the entry point: one account profile, one store, one app. In-process, every
 `requests` call to the account's host (`1234567-sb1.suitetalk.api.netsuite.com`) is
-answered by the app without a socket; over HTTP, a threaded WSGI server on a loopback port
+answered by the app without a socket; over HTTP (or HTTPS), waitress on a loopback port
 serves clients in any language.
 """
 
@@ -10,32 +10,36 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from typing import Any
 from urllib.parse import urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import requests
 import responses
 from requests import PreparedRequest
 
 from harness.netsuite.credentials import credential_variables
-from harness.netsuite.errors import error_detail
 from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import SandboxApp
 from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
+from harness.sandbox.httpserver import (
+    HttpServer,
+    bound_port,
+    discard,
+    loopback_url,
+    serve_wsgi,
+)
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
 from harness.sandbox.records.service import RecordService
 from harness.sandbox.rules.business import business_rules
 from harness.sandbox.rules.permissions import AccessPolicy
 from harness.sandbox.store.db import Clock, Store
-from harness.sandbox.wire import Response, error_response
+from harness.sandbox.tls import TlsCertificate, TlsFront
+from harness.sandbox.wire import Response
+
+__all__ = ["HttpServer", "Sandbox", "build_auth"]
 
 log = logging.getLogger("harness.sandbox.serve")
 
@@ -121,8 +125,10 @@ class Sandbox:
         if self.faults is None:
             return self.app.handle(method, url, headers, body)
         path = urlsplit(url).path
-        return self.faults.around(
-            method.upper(), path, lambda: self.app.handle(method, url, headers, body)
+        return self.faults.admit(
+            method.upper(),
+            path,
+            lambda wait: self.app.handle(method, url, headers, body, wait=wait),
         )
 
     def client_environment(self, base_url: str | None = None) -> dict[str, str]:
@@ -192,64 +198,26 @@ class Sandbox:
                 for registered in added:
                     active.remove(registered)
 
-    def serve_http(self, host: str = "127.0.0.1", port: int = 0) -> HttpServer:
-        """Serve over HTTP on a loopback port (0: any free port) in daemon threads."""
+    def serve_http(
+        self, host: str = "127.0.0.1", port: int = 0, *, tls: TlsCertificate | None = None
+    ) -> HttpServer:
+        """Serve over HTTP/1.1 on `host:port` (0: any free port) in daemon threads; with
+        `tls`, over HTTPS with that certificate (see `harness.sandbox.tls`)."""
         app = self.app if self.faults is None else self.faults.wsgi(self.app)
-        server = make_server(
-            host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        # More threads than the concurrency limit, so that requests past it reach the gate
+        # and get NetSuite's 429 instead of queueing behind the admitted ones.
+        threads = self.profile.governance.concurrencyLimit + 16
+        limit = self.app.max_body_bytes
+        if tls is None:
+            server, sockets = serve_wsgi(app, host, port, threads=threads, max_body_bytes=limit)
+            return HttpServer(loopback_url("http", host, bound_port(server)), server, sockets)
+        inner_host = "::1" if ":" in host else "127.0.0.1"
+        server, sockets = serve_wsgi(
+            app, inner_host, 0, threads=threads, max_body_bytes=limit, url_scheme="https"
         )
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
-            name=f"sandbox-http-{server.server_port}",
-            daemon=True,
-        )
-        thread.start()
-        shown = f"[{host}]" if ":" in host else host
-        return HttpServer(f"http://{shown}:{server.server_port}", server, thread)
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Requests the HTTP layer refuses before the app sees them (a header line over
-        64 KiB, a malformed request line) still get a NetSuite-shaped error, not an HTML page."""
-        detail = f"Invalid request. {message or explain or 'The request could not be read.'}"
-        _status, headers, body = error_response(code, [error_detail(detail, "INVALID_REQUEST")])
-        self.close_connection = True
         try:
-            self.send_response(code, message)
-            for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                self.send_header(name, value)
-            self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
-                self.wfile.write(body)
-        except OSError:
-            pass  # the client is gone; nothing left to tell it
-
-
-@dataclass
-class HttpServer:
-    """A running HTTP server: its `url`, and `stop()`."""
-
-    url: str
-    server: WSGIServer
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-    def wait(self) -> None:
-        """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
-        while self.thread.is_alive():
-            self.thread.join(timeout=0.5)
+            front = TlsFront(tls.server_context(), host, port, (inner_host, bound_port(server)))
+        except BaseException:
+            discard(server, sockets)  # the port is taken: the inner server never serves
+            raise
+        return HttpServer(loopback_url("https", host, front.port), server, sockets, front)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 import pytest
@@ -62,3 +65,47 @@ def test_credentials_in_observed_requests_are_redacted(server: ObservedServer) -
     requests.get(server.url + "/services/rest/x", timeout=5,
                  headers={"Authorization": 'OAuth oauth_token="tok-123456789"'})
     assert "tok-123456789" not in calllog.to_jsonl()
+
+
+def test_a_connection_is_kept_alive_and_a_chunked_body_observed(server: ObservedServer) -> None:
+    calllog = CallLog()
+    server.observe(calllog)
+    parts = urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+    try:
+        for n in (1, 2):
+            body = json.dumps({"n": n}).encode()
+            connection.request(
+                "POST",
+                "/services/rest/record/v1/salesOrder/eid%3AWOO-778",
+                body=iter([body[:3], body[3:]]),
+                headers={"Content-Type": "application/json"},
+                encode_chunked=True,
+            )
+            response = connection.getresponse()
+            assert json.loads(response.read()) == {"echo": {"n": n}}
+            assert not response.will_close
+    finally:
+        connection.close()
+    first, second = calllog.calls
+    assert json.loads(second.request_body or "") == {"n": 2}
+    assert first.path == "/services/rest/record/v1/salesOrder/eid:WOO-778"
+
+
+def test_a_request_the_http_layer_refuses_is_answered_in_netsuites_shape(
+    server: ObservedServer,
+) -> None:
+    parts = urlsplit(server.url)
+    with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=5) as sock:
+        sock.sendall(
+            b"POST /services/rest/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"ZZ\r\n{}\r\n0\r\n\r\n"
+        )
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        document = json.loads(response.read())
+    assert response.status == 400
+    assert (response.getheader("Content-Type") or "").startswith(
+        "application/vnd.oracle.resource+json; type=error"
+    )
+    assert document["o:errorDetails"][0]["o:errorCode"] == "INVALID_REQUEST"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from http_hostile import hostile_http_cases
+from http_hostile import send_raw as raw_answer
 from sandbox_fuzz import netsuite_error_problems, signed_authorization
 
 from harness.sandbox.serve import HttpServer, Sandbox
@@ -189,3 +191,92 @@ def test_headers_the_http_layer_refuses_get_a_netsuite_error(
 
     assert 400 <= answer.status < 500, answer
     assert netsuite_error_problems(answer.status, answer.headers, answer.body) == [], answer
+
+
+# --- what the HTTP layer itself refuses, and bodies past the limits ---------------------------
+
+HEAD = b"POST /services/rest/record/v1/customer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (HEAD + b"Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", 400),
+        (HEAD + b"Transfer-Encoding: gzip\r\n\r\n", 400),
+        (HEAD + b"Content-Length: 1\r\nContent-Length: 2\r\n\r\n{}", 400),
+        (b"GET /services/rest/ HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n", 400),
+        (b"GET /services/rest/\r HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400),
+    ],
+    ids=["bad-chunk-size", "gzip-transfer-coding", "two-lengths", "no-colon", "bare-cr"],
+)
+def test_framing_the_http_layer_refuses_gets_a_netsuite_error(
+    served: tuple[Sandbox, HttpServer],
+    raw: bytes,
+    status: int,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    answer = send_raw(served, raw)
+
+    assert answer.status == status, answer
+    assert netsuite_error_problems(answer.status, answer.headers, answer.body) == [], answer
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_chunked_body_over_the_limit_is_a_netsuite_413(
+    served: tuple[Sandbox, HttpServer],
+) -> None:
+    chunk = b"x" * (1024 * 1024)
+    chunks = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(11))
+    raw = HEAD + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks + b"0\r\n\r\n"
+
+    answer = send_raw(served, raw)
+
+    assert_netsuite_error(answer, 413)
+
+
+def test_hostile_bodies_over_the_socket_leave_no_traceback(
+    served: tuple[Sandbox, HttpServer],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    hostile = [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"item": {"items": [{"quantity": 1e308}]}}',
+        b'{"entity": {"id": ' + b"9" * 5000 + b"}}",
+        b'{"entity": {"id": 1e999}}',
+        b'{"q": NaN}',
+    ]
+    for body in hostile:
+        answer = send(served, "POST", f"{RECORD}/salesOrder", body, JSON)
+        assert_netsuite_error(answer, 400)
+    q = "%20OR%20".join(["companyName%20IS%20x"] * 1000)
+    assert_netsuite_error(send(served, "GET", f"{RECORD}/customer?q={q}"), 400)
+    for stamp in ("9" * 5000, "%C2%B2"):
+        header = (
+            'OAuth realm="1234567_SB1", oauth_consumer_key="k", oauth_token="t", '
+            f'oauth_signature_method="HMAC-SHA256", oauth_timestamp="{stamp}", '
+            'oauth_nonce="n", oauth_signature="s"'
+        )
+        answer = send(
+            served, "GET", f"{RECORD}/customer/1001", headers={"Authorization": header}, sign=False
+        )
+        assert_netsuite_error(answer, 401)
+    assert [r for r in caplog.records if r.levelno >= 40] == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_every_hostile_http_input_gets_its_answer_without_a_traceback(
+    served: tuple[Sandbox, HttpServer],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    sandbox, server = served
+    for case in hostile_http_cases(sandbox, server.url):
+        answer = raw_answer(server.url, case.raw)
+
+        assert answer.status in case.expect, (case.name, answer.status, answer.body[:300])
+        if answer.status >= 400:
+            problems = netsuite_error_problems(answer.status, answer.headers, answer.body)
+            assert problems == [], (case.name, problems)
+    assert [r.getMessage()[:200] for r in caplog.records if r.levelno >= 40] == []
+    assert "Traceback" not in capfd.readouterr().err

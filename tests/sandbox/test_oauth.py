@@ -37,6 +37,7 @@ from harness.sandbox.oauth import (
     TbaCredential,
     _ExpiringMap,
 )
+from harness.sandbox.oauth1 import Secrets as OAuthSecrets
 from harness.sandbox.serve import Sandbox
 
 DEMO_M2M_KEY = data_file("accounts", "demo-m2m-key.pem")
@@ -204,11 +205,62 @@ def test_suiteql_paging_parameters_are_signed(sandbox: SandboxAuth) -> None:
     )
 
 
-def test_path_decoded_by_wsgi_still_verifies(sandbox: SandboxAuth) -> None:
-    method, url, header = signed("GET", BASE + "/services/rest/record/v1/customer/eid:ACME%201")
-    as_seen_by_wsgi = urllib.parse.unquote(url)
-    assert " " in as_seen_by_wsgi
-    assert sandbox.authenticate(method, as_seen_by_wsgi, header).scheme == "tba"
+@pytest.mark.parametrize(
+    "path",
+    [
+        "salesOrder/eid%3AWOO-778",  # encodeURIComponent("eid:WOO-778")
+        "customer/eid:caf%C3%A9",
+        "customer/eid%3Acaf%C3%A9",
+    ],
+)
+def test_the_path_is_verified_as_sent_with_its_percent_encoding(
+    sandbox: SandboxAuth, path: str
+) -> None:
+    method, url, header = signed("GET", f"{BASE}/services/rest/record/v1/{path}")
+    assert path in url  # requests sends the path as written
+    assert sandbox.authenticate(method, url, header).scheme == "tba"
+    decoded = urllib.parse.unquote(url)  # what a server that rebuilds the path would sign
+    failure = rejected(lambda: sandbox.authenticate(method, decoded, header))
+    assert failure.reason == "signature mismatch"
+
+
+def test_a_node_style_query_with_raw_brackets_verifies(sandbox: SandboxAuth) -> None:
+    # WHATWG URL clients leave [ ] raw in a query and sign the decoded value (oauth-1.0a);
+    # oauthlib's own signer refuses such a URL, so the header is computed by hand here.
+    from oauthlib.oauth1.rfc5849 import signature as rfc5849
+
+    url = BASE + "/services/rest/record/v1/customer?q=id%20ANY_OF%20[1001,1002]"
+    params = {
+        "oauth_consumer_key": INTEGRATION.consumer_key,
+        "oauth_token": INTEGRATION.token_id,
+        "oauth_signature_method": "HMAC-SHA256",
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": secrets.token_hex(16),
+        "oauth_version": "1.0",
+    }
+    pairs = [("q", "id ANY_OF [1001,1002]"), *params.items()]
+    base = rfc5849.signature_base_string(
+        "GET", rfc5849.base_string_uri(url), rfc5849.normalize_parameters(pairs)
+    )
+    signature_value = rfc5849.sign_hmac_sha256_with_client(
+        base,
+        OAuthSecrets(INTEGRATION.consumer_secret, INTEGRATION.token_secret),
+    )
+    quote = urllib.parse.quote
+    header = f'OAuth realm="{ACCOUNT}", ' + ", ".join(
+        f'{name}="{quote(value, safe="")}"'
+        for name, value in [*params.items(), ("oauth_signature", signature_value)]
+    )
+    assert sandbox.authenticate("GET", url, header).scheme == "tba"
+
+
+def test_a_form_body_is_part_of_the_signature(sandbox: SandboxAuth) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    method, url, header = signed("POST", RECORD_URL, data={"a": "1 2"}, headers=form)
+    assert sandbox.authenticate(method, url, header, form_body=b"a=1+2").scheme == "tba"
+    _, _, header = signed("POST", RECORD_URL, data={"a": "1 2"}, headers=form)
+    failure = rejected(lambda: sandbox.authenticate(method, url, header, form_body=b"a=3"))
+    assert failure.reason == "signature mismatch"
 
 
 def test_default_port_is_not_part_of_the_signature(sandbox: SandboxAuth) -> None:
@@ -365,6 +417,34 @@ def test_malformed_oauth_header_is_invalid_login(sandbox: SandboxAuth, header: s
     failure = rejected(lambda: sandbox.authenticate("GET", RECORD_URL, header))
     assert_invalid_login(failure)
     assert "malformed" in failure.reason or "duplicate" in failure.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("oauth_timestamp", "9" * 5000, "oauth_timestamp is not a Unix time in seconds"),
+        ("oauth_timestamp", "²", "oauth_timestamp is not a Unix time in seconds"),
+        ("oauth_timestamp", "١٧٠٠٠٠٠٠٠٠", "oauth_timestamp is not a Unix time in seconds"),
+        ("oauth_timestamp", "-5", "oauth_timestamp is not a Unix time in seconds"),
+        ("oauth_nonce", "n" * 256, "oauth_nonce longer than 255 characters"),
+    ],
+    ids=["5000-digits", "superscript-two", "arabic-digits", "negative", "long-nonce"],
+)
+def test_oauth_parameters_in_no_clients_shape_are_invalid_login(
+    sandbox: SandboxAuth, name: str, value: str, reason: str
+) -> None:
+    method, url, header = signed("GET", RECORD_URL)
+    odd = _replace_param(header, name, urllib.parse.quote(value, safe=""))
+    failure = rejected(lambda: sandbox.authenticate(method, url, odd))
+    assert_invalid_login(failure)
+    assert failure.reason == reason
+
+
+def test_a_base_string_that_cannot_be_built_is_invalid_login(sandbox: SandboxAuth) -> None:
+    method, _, header = signed("GET", RECORD_URL)
+    for broken in ("https:///services/rest/x", "https://1234567-sb1.x.com:99999/services/rest"):
+        failure = rejected(lambda broken=broken: sandbox.authenticate(method, broken, header))
+        assert_invalid_login(failure)
 
 
 def test_header_missing_oauth_parameters_is_invalid_login(sandbox: SandboxAuth) -> None:
@@ -787,7 +867,7 @@ def test_demo_credentials_from_env_work_over_http(
     rest = credentials.base_url + "/services/rest"
     found = session.get(rest + "/record/v1/customer", params={"q": 'email IS "a b"'})
     assert found.status_code == 200, found.text
-    # A path with an escaped space reaches the app decoded (WSGI PATH_INFO) and still verifies.
+    # A path with an escaped space reaches the app as sent, and verifies.
     missing = session.get(rest + "/record/v1/customer/eid:NO%20SUCH")
     assert missing.status_code == 404, missing.text
     assert missing.json()["o:errorDetails"][0]["o:errorCode"] == "NONEXISTENT_ID"

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,75 @@ def test_cli_serve_reports_a_bad_account_file_by_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["sandbox", "serve", "--account", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:2: account.id" in result.output
+
+
+def _settings_of(process: subprocess.Popen[str]) -> dict[str, str]:
+    assert process.stdout is not None
+    settings: dict[str, str] = {}
+    while "NETSUITE_BASE_URL" not in settings or "NODE_EXTRA_CA_CERTS" not in settings:
+        line = process.stdout.readline()
+        assert line, process.stderr.read() if process.stderr else "no output"
+        key, _, value = line.strip().partition("=")
+        settings[key] = value
+    return settings
+
+
+def test_cli_serve_tls_prints_the_ca_to_trust_and_serves_https() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "sandbox", "serve", "--port", "0", "--tls"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        settings = _settings_of(process)
+        ca = Path(settings["REQUESTS_CA_BUNDLE"])
+        assert settings["NODE_EXTRA_CA_CERTS"] == str(ca)
+        assert ca.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+        assert b"PRIVATE" not in ca.read_bytes()
+        assert settings["NETSUITE_BASE_URL"].startswith("https://127.0.0.1:")
+        auth = OAuth1(
+            settings["NETSUITE_CONSUMER_KEY"],
+            settings["NETSUITE_CONSUMER_SECRET"],
+            settings["NETSUITE_TOKEN_ID"],
+            settings["NETSUITE_TOKEN_SECRET"],
+            signature_method="HMAC-SHA256",
+            realm=settings["NETSUITE_ACCOUNT"],
+        )
+        response = requests.get(
+            settings["NETSUITE_BASE_URL"] + "/services/rest/record/v1/customer/1001",
+            auth=auth,
+            timeout=10,
+            verify=str(ca),
+        )
+        assert response.json()["entityId"] == "Jane Doe"
+        process.send_signal(signal.SIGTERM)  # how a CI job stops it
+        assert process.wait(timeout=10) == 0
+        assert not ca.exists()  # the certificate and its key go with the server
+        assert process.stderr is not None
+        assert "--resolve 1234567-sb1.suitetalk.api.netsuite.com:" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_https_on_a_taken_port_fails_and_leaves_no_server_behind(tmp_path: Path) -> None:
+    from harness.sandbox.tls import write_certificate
+
+    certificate = write_certificate(tmp_path, ["127.0.0.1"])
+    sandbox = Sandbox()
+    first = sandbox.serve_http(tls=certificate)
+    port = int(first.url.rsplit(":", 1)[1])
+    threads_before = threading.active_count()
+    try:
+        with pytest.raises(OSError):
+            sandbox.serve_http(port=port, tls=certificate)
+        deadline = time.monotonic() + 5
+        while threading.active_count() > threads_before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert threading.active_count() <= threads_before
+    finally:
+        first.stop()
+        sandbox.close()

@@ -9,69 +9,53 @@ NetSuite refused. Works with any WSGI app; the drivers never import the sandbox 
 from __future__ import annotations
 
 import io
+import json
 import logging
-import threading
 import time
 from collections.abc import Iterable
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
-from wsgiref.util import request_uri
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
 from harness.netsuite.calllog import CallLog
-from harness.wsgi import request_body, request_headers
+from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
+from harness.wsgi import LoopbackServer, request_body, request_headers, request_url
 
 log = logging.getLogger("harness.connector.observe")
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
+def _refusal(status: int, reason: str) -> tuple[list[tuple[str, str]], bytes]:
+    """NetSuite's error shape for a request the HTTP layer refused (a malformed request line,
+    a body over the limit, broken chunked framing): the connector parses one shape only."""
+    first_line = reason.strip().splitlines()[0] if reason.strip() else "malformed request"
+    code = "INVALID_CONTENT" if status == 413 else "INVALID_REQUEST"
+    detail = error_detail(f"Invalid request. The request could not be read: {first_line}.", code)
+    body = json.dumps(error_document(status, [detail])).encode("utf-8")
+    return [("Content-Type", ERROR_MEDIA_TYPE)], body
 
 
 class ObservedServer:
-    """`app` on a loopback port; exchanges go to `calllog` while one is set (`observe`)."""
+    """`app` on a loopback port (HTTP/1.1, waitress); exchanges go to `calllog` while one is
+    set (`observe`)."""
 
     def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = app
         self.calllog: CallLog | None = None
-        self._server = make_server(
-            host, port, self._handle, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        shown = f"[{host}]" if ":" in host else host
-        self.url = f"http://{shown}:{self._server.server_port}"
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(self._handle, host, port, refusal=_refusal)
+        self.url = self._server.url
 
     def observe(self, calllog: CallLog | None) -> None:
         """Copy exchanges into `calllog` from now on (None: stop copying)."""
         self.calllog = calllog
 
     def start(self) -> ObservedServer:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"observed-netsuite-{self._server.server_port}",
-                daemon=True,
-            )
-            self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
+        self._server.stop()
 
     def __enter__(self) -> ObservedServer:
         return self.start()
@@ -101,11 +85,12 @@ class ObservedServer:
             if close is not None:
                 close()
         duration = time.perf_counter() - started
+        content = b"".join(chunks)
         try:
-            _record(calllog, environ, body, answer, b"".join(chunks), duration)
+            _record(calllog, environ, body, answer, content, duration)
         except Exception:  # the connector's answer matters more than our copy of it
             log.exception("could not record an exchange of the observed server")
-        return chunks
+        return [content]  # one piece: the server knows its length and keeps the connection
 
 
 def _record(
@@ -118,7 +103,7 @@ def _record(
 ) -> None:
     request = requests.Request(
         str(environ.get("REQUEST_METHOD", "GET")),
-        request_uri(environ, include_query=True),
+        request_url(environ),
         headers=request_headers(environ),
         data=body or None,
     ).prepare()

@@ -4,10 +4,15 @@ Grammar (Oracle's "Record Collection Filtering"): `<field> <OPERATOR> [<value>]`
 AND / OR (AND binds tighter), grouped with parentheses. Values are bare words, "quoted
 strings", numbers, or `[a, b]` lists. The operators depend on the field's type; every
 operator also has a `_NOT` form. Dates use the account's date format (N/query style).
+
+A filter is bounded (conditions, values, nesting) so that no `q` reaches SQLite's own limits
+(an expression tree 1,000 deep, 32,766 parameters) or the parser's recursion: past a bound
+the answer is a 400 that names it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -69,6 +74,16 @@ _DATE_PATTERNS = {
 
 _ID_FIELD = FieldDef("id", "id", Kind.INTEGER, "Internal ID")
 
+# INFERRED: NetSuite publishes no limits for `q`; these are far above any real filter (a
+# connector's lookup has one to a few conditions) and below what SQLite and Python refuse.
+MAX_CONDITIONS = 200
+MAX_VALUES = 1000
+MAX_NESTING = 32
+
+
+def _over_limit(what: str, limit: int) -> RestError:
+    return _invalid(f"The query has more than {limit} {what}; split it into several requests.")
+
 
 def _invalid(detail: str = "") -> RestError:
     text = "Invalid search query. Provide a valid search query."
@@ -108,6 +123,8 @@ class _Parser:
         self.rtype = rtype
         self.date_format = date_format
         self.args: list[Any] = []
+        self.conditions = 0
+        self.nesting = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -148,11 +165,21 @@ class _Parser:
         token = self.peek()
         if token is not None and token.kind == "open":
             self.take()
+            self.nesting += 1
+            if self.nesting > MAX_NESTING:
+                raise _over_limit("levels of nested parentheses", MAX_NESTING)
             sql = self.disjunction()
             if self.take().kind != "close":
                 raise _invalid()
+            self.nesting -= 1
             return f"({sql})"
-        return self.condition()
+        self.conditions += 1
+        if self.conditions > MAX_CONDITIONS:
+            raise _over_limit("conditions", MAX_CONDITIONS)
+        sql = self.condition()
+        if len(self.args) > MAX_VALUES:
+            raise _over_limit("values", MAX_VALUES)
+        return sql
 
     def condition(self) -> str:
         name = self.take()
@@ -201,6 +228,8 @@ class _Parser:
             if token.kind != "comma":
                 raise _invalid()
             items.append(self.value())
+            if len(self.args) + len(items) > MAX_VALUES:
+                raise _over_limit("values", MAX_VALUES)
 
     def compile(self, fd: FieldDef, column: str, op: str) -> str:
         if op == "EMPTY":
@@ -241,7 +270,9 @@ class _Parser:
         try:
             number = float(text)
         except ValueError:
-            raise _invalid(f"Invalid number: {text}.") from None
+            raise _invalid(f"Invalid number: {text[:40]}.") from None
+        if not math.isfinite(number):  # "1e999", "inf", "nan": no number a field holds
+            raise _invalid(f"Invalid number: {text[:40]}.")
         return number
 
     def numbers(self, fd: FieldDef, column: str, op: str) -> str:
