@@ -100,6 +100,22 @@ def hostile_http_cases(sandbox: Sandbox, url: str) -> list[RawCase]:
     parens = "%28" * 500 + "companyName%20IS%20x" + "%29" * 500
     values = "id%20ANY_OF%20%5B" + "%2C".join(["1"] * 5000) + "%5D"
     netsuite_host = f"{sandbox.host}:{urlsplit(url).port}"
+    suiteql_headers = {**json_type, "Prefer": "transient"}
+    page = f"{SUITEQL}?limit=10&offset=0"
+    # The SuiteQL of the issue that SQLite would have run (each refused by the query budget).
+    suiteql_cases = [
+        ("randomblob", "SELECT randomblob(1000000000) AS b FROM dual", page),
+        ("fts3-tokenizer", "SELECT fts3_tokenizer('simple', HEXTORAW('00')) AS t FROM dual", page),
+        ("sqlite-version", "SELECT sqlite_version() AS v FROM dual", page),
+        ("printf", "SELECT printf('%d', 1) AS p FROM dual", page),
+        ("divide-by-zero", "SELECT 1/0 AS x FROM dual", page),
+        ("cast-abc", "SELECT CAST('abc' AS NUMBER) AS x FROM dual", page),
+        ("bind-parameter", "SELECT id FROM customer WHERE id = ?", page),
+        ("or-1000", "SELECT id FROM customer WHERE " + " OR ".join(["id = 1"] * 1000), page),
+        ("nested-81", "SELECT id FROM " + "(SELECT id FROM " * 81 + "customer" + ")" * 81, page),
+        ("sum-2mb", "SELECT " + "+".join(["1"] * 1_000_000) + " AS s FROM dual", page),
+        ("offset-1e30", "SELECT id FROM customer", f"{SUITEQL}?limit=10&offset={10**30}"),
+    ]
     r = _request
     return [
         RawCase("json-100000-deep", r(sandbox, url, "POST", f"{RECORD}/salesOrder",
@@ -146,4 +162,9 @@ def hostile_http_cases(sandbox: Sandbox, url: str) -> list[RawCase]:
                                          customer, json_type), range(200, 300)),
         RawCase("netsuite-host", r(sandbox, url, "GET", f"{RECORD}/customer/1001",
                                    host=netsuite_host), range(200, 300)),
+        *[
+            RawCase(f"suiteql-{name}", r(sandbox, url, "POST", page,
+                                         json.dumps({"q": query}).encode(), suiteql_headers))
+            for name, query, page in suiteql_cases
+        ],
     ]  # fmt: skip
