@@ -142,6 +142,22 @@ def test_surplus_readers_are_closed_and_a_few_kept() -> None:
     sandbox.close()
 
 
+def test_the_source_connection_is_kept_when_it_comes_back_last() -> None:
+    """Closing the store's own query connection closes every reader it opened, in use or
+    not: when it is released into a full pool it must be kept, not closed."""
+    sandbox = Sandbox()
+    query_conn = sandbox.store.query_conn
+    assert isinstance(query_conn, QueryConnection)
+    pool = ReaderPool(query_conn, query_conn, lambda _: None, keep=4)
+    busy = [pool.acquire() for _ in range(7)]
+    for conn in busy[1:]:
+        pool.release(conn)  # four kept, two closed
+    kept = busy[1]
+    pool.release(busy[0])  # the source comes back last, into a full pool
+    assert _is_open(query_conn) and _is_open(kept)
+    sandbox.close()
+
+
 def _is_open(conn: sqlite3.Connection) -> bool:
     try:
         conn.execute("SELECT 1")

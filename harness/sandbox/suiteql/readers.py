@@ -174,7 +174,9 @@ class SharedConnection:
 
 class ReaderPool:
     """Readers of one database, each serving one query at a time: idle ones are kept (their
-    prepared statements stay warm), and a query that finds none idle opens another."""
+    prepared statements stay warm), and a query that finds none idle opens another. The
+    `first` reader is the source's own connection: it is never closed here (closing it closes
+    every reader the source opened, in use or not)."""
 
     def __init__(
         self,
@@ -187,6 +189,7 @@ class ReaderPool:
         setup(first)
         self._source = source
         self._setup = setup
+        self._first = first
         self._idle = [first]
         self._keep = keep
         self._lock = threading.Lock()
@@ -201,7 +204,7 @@ class ReaderPool:
 
     def release(self, conn: sqlite3.Connection) -> None:
         with self._lock:
-            if len(self._idle) < self._keep:
+            if len(self._idle) < self._keep or conn is self._first:
                 self._idle.append(conn)
                 return
         conn.close()
