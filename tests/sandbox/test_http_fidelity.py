@@ -314,3 +314,22 @@ def test_stopping_frees_the_https_port(certificate: TlsCertificate, tmp_path: Pa
     sandbox.close()
     with pytest.raises(requests.ConnectionError):
         requests.get(server.url + f"{RECORD}/customer/1001", timeout=2, verify=False)
+
+
+def test_stopping_when_the_loop_already_closed_its_trigger_is_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """stop() sets the flag, then wakes the loop; a loop that saw the flag first has already
+    closed its trigger: the wake-up is then moot, not an error at teardown."""
+    sandbox = Sandbox()
+    server = sandbox.serve_http()
+    wake = server.server.pull_trigger
+
+    def late_wake() -> None:
+        server.thread.join(timeout=10)  # the loop ends (and closes the trigger) first
+        wake()
+
+    monkeypatch.setattr(server.server, "pull_trigger", late_wake)
+    server.stop()
+    assert not server.thread.is_alive()
+    sandbox.close()
