@@ -3,12 +3,13 @@
 - static: every answer canned as a plain `responses` registration, replayed in the order one
   in-process landing of the same scenario produced them (the floor of any mocked test);
 - sim: the embedded sandbox answering in-process (what `--ns-target=sim` costs);
-- http: the embedded sandbox served on a loopback port (what a non-Python connector sees).
+- http: the embedded sandbox served on a loopback port by a process of its own (what a
+  non-Python connector sees, `harness sandbox serve`); its CPU time is added to the client's.
 
 All three run the same client, connector and verification code on the same orders (every
 catalogue scenario at one seed), so the ratios isolate what the answers cost. Rounds alternate
 between the sides so that each sees the same machine conditions; medians of CPU seconds per
-landing are reported (server threads run in this process, so HTTP counts its server too).
+landing are reported (HTTP counts the serving process too).
 
     .venv/bin/python bench/bench_landing.py [--rounds 5] [--seed 7] [--profile]
 
@@ -33,6 +34,7 @@ from benchlib import (
     ms,
     print_header,
     ratio,
+    served_cpu_seconds,
     table,
 )
 
@@ -116,7 +118,9 @@ def main() -> None:
                 )
             with sim:
                 times["sim"].append(cpu_seconds(lambda: land_all(sim, specs, args.seed, mapping)))
-            times["http"].append(cpu_seconds(lambda: land_all(http, specs, args.seed, mapping)))
+            times["http"].append(
+                served_cpu_seconds(http, lambda: land_all(http, specs, args.seed, mapping))
+            )
             # New orders every round (the others land the same orders again): what caches
             # keyed on a query's text or an order's values save does not count here.
             fresh = args.seed + 1 + round_no

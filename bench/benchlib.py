@@ -4,11 +4,13 @@ Each `bench_*.py` prints the machine it ran on and Markdown tables of medians an
 measured in the same run, so a table can be pasted into `bench/README.md` as it is.
 The targets here answer the same client code three ways: the embedded sandbox in-process
 (`SimTarget`, from the runner), canned `responses` registrations replaying one landing
-(`StaticTarget`), and the embedded sandbox over a loopback socket (`HttpTarget`).
+(`StaticTarget`), and the embedded sandbox served by a process of its own over a loopback
+socket (`HttpTarget`).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import platform
 import re
@@ -17,6 +19,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import requests
@@ -29,7 +33,8 @@ from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.runner import ScenarioResult, run_scenario
-from harness.sandbox.serve import HttpServer, Sandbox
+from harness.sandbox.account import AccountProfile
+from harness.sandbox.serve import Sandbox
 from harness.targets.sim import SimTarget
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -226,27 +231,65 @@ class StaticTarget:
         register_static(self.mock, self._next)
 
 
+def _serve_in_child(profile: AccountProfile, commands: Connection) -> None:
+    """The child process of an `HttpTarget`: a sandbox of the same profile, served until told
+    to stop; it resets on request and reports its own CPU seconds (all its threads)."""
+    sandbox = Sandbox(profile)
+    server = sandbox.serve_http()
+    commands.send(server.url)
+    while (command := commands.recv()) != "stop":
+        if command == "reset":
+            sandbox.reset()
+            commands.send(None)
+        elif command == "cpu":
+            commands.send(time.process_time())
+    server.stop()
+    commands.send(None)
+
+
 class HttpTarget:
-    """The embedded sandbox served on a loopback port; clients reach it over a socket."""
+    """The embedded sandbox served on a loopback port by a process of its own, as
+    `harness sandbox serve` serves it: clients reach it over a socket, and its CPU time is
+    read from that process (`server_cpu_seconds`), not mixed into the client's."""
 
     name = "http"
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.server: HttpServer | None = None
+        self._commands: Connection | None = None
+        self._process: BaseProcess | None = None
+        self._url: str | None = None
 
     def __enter__(self) -> HttpTarget:
-        self.server = self.sandbox.serve_http()
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve_in_child, args=(self.sandbox.profile, theirs), daemon=True
+        )
+        self._process.start()
+        self._commands = ours
+        self._url = str(ours.recv())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.server is not None:
-            self.server.stop()
+        if self._commands is not None and self._process is not None:
+            self._ask("stop")
+            self._process.join(timeout=10)
+            self._commands = self._process = self._url = None
+
+    def _ask(self, command: str) -> object:
+        assert self._commands is not None, "use HttpTarget as a context manager"
+        self._commands.send(command)
+        return self._commands.recv()
 
     @property
     def url(self) -> str:
-        assert self.server is not None, "use HttpTarget as a context manager"
-        return self.server.url
+        assert self._url is not None, "use HttpTarget as a context manager"
+        return self._url
+
+    def server_cpu_seconds(self) -> float:
+        """CPU seconds the serving process has spent so far."""
+        return float(self._ask("cpu"))  # type: ignore[arg-type]
 
     def client(
         self, credential: str | None = None, calllog: CallLog | None = None
@@ -267,7 +310,14 @@ class HttpTarget:
         )
 
     def isolate(self) -> None:
-        self.sandbox.reset()
+        self._ask("reset")
+
+
+def served_cpu_seconds(target: HttpTarget, run: Callable[[], None]) -> float:
+    """CPU seconds of `run` in this process plus what the serving process spent meanwhile."""
+    server_before = target.server_cpu_seconds()
+    client = cpu_seconds(run)
+    return client + target.server_cpu_seconds() - server_before
 
 
 @dataclass(frozen=True)

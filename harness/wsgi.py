@@ -1,7 +1,7 @@
 """What a loopback server of the harness needs: serving a WSGI app, and reading its requests.
 
-Shared by the servers connectors in other processes talk to (the observed sandbox and the
-recording proxy): waitress speaks HTTP/1.1 as those connectors expect it (keep-alive, chunked
+Shared by the servers connectors in other processes talk to (the served sandbox, the observed
+sandbox and the recording proxy): waitress speaks HTTP/1.1 as those connectors expect it (keep-alive, chunked
 bodies, `Expect: 100-continue`). A leaf: imports nothing of the harness.
 """
 
@@ -20,8 +20,8 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
 
 # What the server answers for a request it refused before the app saw it: (status, reason
-# text) -> (headers, body). None leaves waitress's plain-text answer.
-RefusalAnswer = Callable[[int, str], tuple[list[tuple[str, str]], bytes]]
+# text) -> (status shown, headers, body). None leaves waitress's plain-text answer.
+RefusalAnswer = Callable[[int, str], tuple[int, list[tuple[str, str]], bytes]]
 
 _POLL_SECONDS = 0.5  # idle wake-up of the server loop; `stop()` wakes it at once
 _MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -79,9 +79,10 @@ class _RefusalTask(ErrorTask):
             super().execute()
             return
         error: Any = getattr(self.request, "error", None)
-        status = int(getattr(error, "code", 400))
-        headers, body = answer(status, str(getattr(error, "body", "")))
-        self.status = f"{status} {getattr(error, 'reason', 'Bad Request')}"
+        refused = int(getattr(error, "code", 400))
+        status, headers, body = answer(refused, str(getattr(error, "body", "")))
+        reason = getattr(error, "reason", "Bad Request") if status == refused else "Bad Request"
+        self.status = f"{status} {reason}"
         self.response_headers = [*self.response_headers, *headers]
         self.set_close_on_finish()
         self.content_length = len(body)
@@ -91,8 +92,10 @@ class _RefusalTask(ErrorTask):
 class LoopbackServer:
     """`app` served over HTTP/1.1 on `host:port` (0: any free port) in daemon threads.
 
-    The port is bound at construction (so `url` is known); `start()` serves, `stop()` stops.
-    An OSError out of the app (a dropped answer) closes the connection without a byte.
+    The port is bound at construction (so `url` is known); `start()` serves, `stop()` stops,
+    `wait()` blocks until stopped. An OSError out of the app (a dropped answer) closes the
+    connection without a byte. `url_scheme` is what the app is told requests came in as (a
+    TLS front relaying to this server says `https`).
     """
 
     def __init__(
@@ -104,6 +107,8 @@ class LoopbackServer:
         threads: int = 24,
         refusal: RefusalAnswer | None = None,
         max_body_bytes: int = _MAX_BODY_BYTES,
+        url_scheme: str = "http",
+        ident: str = "waitress",
     ) -> None:
         self._map: dict[int, Any] = {}
         server = create_server(
@@ -112,20 +117,30 @@ class LoopbackServer:
             host=host,
             port=port,
             threads=threads,
+            url_scheme=url_scheme,
+            ident=ident,
+            # waitress refuses a declared length >= this before reading the body: a body of
+            # exactly `max_body_bytes` still reaches the app.
             max_request_body_size=max_body_bytes + 1,
+            # A dropped answer and a client gone mid-answer close the connection quietly;
+            # neither is the server's own failure.
             log_socket_errors=False,
             expose_tracebacks=False,
-            clear_untrusted_proxy_headers=False,  # no proxy in front; headers left as sent
+            # No proxy in front: X-Forwarded-* headers are the client's, left as sent.
+            clear_untrusted_proxy_headers=False,
             asyncore_use_poll=True,
+            # The worker thread that ran the app sends its answer itself, at once, instead
+            # of handing it to the loop thread (a wake-up and a poll less per request).
+            send_bytes=1,
         )
         if not isinstance(server, BaseWSGIServer):  # one address, so one server
             raise RuntimeError(f"expected one listening socket for {host}:{port}")
         task = type("RefusalTask", (_RefusalTask,), {"answer": refusal})
         server.channel_class = type("Channel", (HTTPChannel,), {"error_task_class": task})
         self._server = server
+        self.host = host
         self.port = int(getattr(server, "effective_port"))  # noqa: B009 (absent from stubs)
-        shown = f"[{host}]" if ":" in host else host
-        self.url = f"http://{shown}:{self.port}"
+        self.url = loopback_url("http", host, self.port)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -142,18 +157,30 @@ class LoopbackServer:
             while not self._stopping.is_set():
                 wasyncore.loop(timeout=_POLL_SECONDS, use_poll=True, map=self._map, count=1)
         finally:
-            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-            wasyncore.close_all(self._map)
+            self._close()
+
+    def _close(self) -> None:
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        wasyncore.close_all(self._map)
 
     def stop(self) -> None:
         """Stop accepting, finish the requests in progress (at most 5 s), close the port."""
         self._stopping.set()
-        if self._thread is None:
-            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-            wasyncore.close_all(self._map)
+        thread, self._thread = self._thread, None
+        if thread is None:
+            self._close()
             return
         # Only wakes the loop; a loop that saw the flag first has closed the trigger.
         with contextlib.suppress(OSError):
             self._server.pull_trigger()
-        self._thread.join(timeout=10)
-        self._thread = None
+        thread.join(timeout=10)
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
+        while (thread := self._thread) is not None and thread.is_alive():
+            thread.join(timeout=0.5)
+
+
+def loopback_url(scheme: str, host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}"

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from harness.netsuite.errors import error_detail
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
@@ -39,6 +39,7 @@ from harness.sandbox.wire import (
     method_not_allowed,
     number_param,
 )
+from harness.wsgi import request_url
 
 log = logging.getLogger("harness.sandbox.app")
 
@@ -71,24 +72,6 @@ class Authenticator(Protocol):
     def token_endpoint(
         self, url: str, form_body: bytes, content_type: str | None
     ) -> tuple[int, dict[str, str], bytes]: ...
-
-
-def request_target(environ: Mapping[str, Any]) -> str:
-    """The request target as the client sent it, percent-encoding kept: a TBA signature is
-    over that text (`salesOrder/eid%3AWOO-778` is not `salesOrder/eid:WOO-778`).
-
-    waitress gives it as REQUEST_URI, gunicorn as RAW_URI; other servers only have the decoded
-    PATH_INFO, re-encoded here where it cannot be on the wire.
-    """
-    raw = str(environ.get("REQUEST_URI") or environ.get("RAW_URI") or "")
-    if raw.startswith("/"):
-        return raw
-    if "://" in raw:  # absolute-form (a client that thinks it talks to a proxy)
-        parts = urlsplit(raw)
-        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    path = quote(str(environ.get("PATH_INFO") or "/"), safe="/%:@!$&'()*+,;=-._~")
-    query = str(environ.get("QUERY_STRING") or "")
-    return path + (f"?{query}" if query else "")
 
 
 def _is_form(request: Request) -> bool:
@@ -172,10 +155,7 @@ class SandboxApp:
         """WSGI: loopback hosts and the account's own host are accepted (the client reaches
         us over HTTP, or over HTTPS with the account's host resolved to a loopback address)."""
         method = environ.get("REQUEST_METHOD", "GET")
-        host = (
-            environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-        )
-        url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{request_target(environ)}"
+        url = request_url(environ)
         headers = {
             key[5:].replace("_", "-").lower(): value
             for key, value in environ.items()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,13 +26,7 @@ from harness.netsuite.credentials import credential_variables
 from harness.sandbox.account import AccountProfile, profile_from
 from harness.sandbox.app import SandboxApp
 from harness.sandbox.faults import DroppedResponse, FaultInjector, FaultPlan, injector_for
-from harness.sandbox.httpserver import (
-    HttpServer,
-    bound_port,
-    discard,
-    loopback_url,
-    serve_wsgi,
-)
+from harness.sandbox.httpserver import HttpServer
 from harness.sandbox.oauth import M2MClient, SandboxAuth, TbaCredential
 from harness.sandbox.records.service import RecordService
 from harness.sandbox.rules.business import business_rules
@@ -207,17 +203,19 @@ class Sandbox:
         # More threads than the concurrency limit, so that requests past it reach the gate
         # and get NetSuite's 429 instead of queueing behind the admitted ones.
         threads = self.profile.governance.concurrencyLimit + 16
-        limit = self.app.max_body_bytes
-        if tls is None:
-            server, sockets = serve_wsgi(app, host, port, threads=threads, max_body_bytes=limit)
-            return HttpServer(loopback_url("http", host, bound_port(server)), server, sockets)
-        inner_host = "::1" if ":" in host else "127.0.0.1"
-        server, sockets = serve_wsgi(
-            app, inner_host, 0, threads=threads, max_body_bytes=limit, url_scheme="https"
+        front = None if tls is None else partial(_tls_front, tls.server_context(), host, port)
+        return HttpServer(
+            app,
+            host,
+            port,
+            threads=threads,
+            max_body_bytes=self.app.max_body_bytes,
+            tls_front=front,
         )
-        try:
-            front = TlsFront(tls.server_context(), host, port, (inner_host, bound_port(server)))
-        except BaseException:
-            discard(server, sockets)  # the port is taken: the inner server never serves
-            raise
-        return HttpServer(loopback_url("https", host, front.port), server, sockets, front)
+
+
+def _tls_front(
+    context: ssl.SSLContext, host: str, port: int, inner_host: str, inner_port: int
+) -> TlsFront:
+    """HTTPS on `host:port`, relayed to the plain server on `inner_host:inner_port`."""
+    return TlsFront(context, host, port, (inner_host, inner_port))

@@ -322,14 +322,16 @@ def test_stopping_when_the_loop_already_closed_its_trigger_is_quiet(
     """stop() sets the flag, then wakes the loop; a loop that saw the flag first has already
     closed its trigger: the wake-up is then moot, not an error at teardown."""
     sandbox = Sandbox()
-    server = sandbox.serve_http()
-    wake = server.server.pull_trigger
+    served = sandbox.serve_http()
+    waitress_server, loop = served.server._server, served.server._thread
+    assert loop is not None
+    wake = waitress_server.pull_trigger
 
     def late_wake() -> None:
-        server.thread.join(timeout=10)  # the loop ends (and closes the trigger) first
+        loop.join(timeout=10)  # the loop ends (and closes the trigger) first
         wake()
 
-    monkeypatch.setattr(server.server, "pull_trigger", late_wake)
-    server.stop()
-    assert not server.thread.is_alive()
+    monkeypatch.setattr(waitress_server, "pull_trigger", late_wake)
+    served.stop()
+    assert not loop.is_alive()
     sandbox.close()

@@ -26,14 +26,14 @@ from harness.wsgi import LoopbackServer, request_body, request_headers, request_
 log = logging.getLogger("harness.connector.observe")
 
 
-def _refusal(status: int, reason: str) -> tuple[list[tuple[str, str]], bytes]:
+def _refusal(status: int, reason: str) -> tuple[int, list[tuple[str, str]], bytes]:
     """NetSuite's error shape for a request the HTTP layer refused (a malformed request line,
     a body over the limit, broken chunked framing): the connector parses one shape only."""
     first_line = reason.strip().splitlines()[0] if reason.strip() else "malformed request"
     code = "INVALID_CONTENT" if status == 413 else "INVALID_REQUEST"
     detail = error_detail(f"Invalid request. The request could not be read: {first_line}.", code)
     body = json.dumps(error_document(status, [detail])).encode("utf-8")
-    return [("Content-Type", ERROR_MEDIA_TYPE)], body
+    return status, [("Content-Type", ERROR_MEDIA_TYPE)], body
 
 
 class ObservedServer:

@@ -68,7 +68,7 @@ from harness.sandbox.suiteql.readers import (
     prepare,
     start_query,
 )
-from harness.sandbox.suiteql.schema import Schema, read_schema, schema_version
+from harness.sandbox.suiteql.schema import Schema, read_schema, schema_fingerprint, schema_version
 from harness.sandbox.suiteql.template import (
     Template,
     make_template,
@@ -174,7 +174,8 @@ class SuiteQLEngine:
 
     def _current_schema(self, conn: sqlite3.Connection) -> Schema:
         """SQLite bumps the schema version on any change, a restore from backup too (the
-        store's reset): translations are only dropped when tables or columns really differ."""
+        store's reset): the tables are only read again, and translations only dropped, when
+        the definitions really differ (one query tells)."""
         version = schema_version(conn)
         known = self._schema  # (schema, the version it was last confirmed for), set at once
         if known is not None and known[1] == version:
@@ -183,12 +184,12 @@ class SuiteQLEngine:
             known = self._schema
             if known is not None and known[1] == version:
                 return known[0]
+            if known is not None and schema_fingerprint(conn) == known[0].fingerprint:
+                self._schema = (known[0], version)
+                return known[0]
             fresh = read_schema(conn)
-            if known is not None and fresh.tables == known[0].tables:
-                fresh = known[0]
-            else:
-                self._translate.cache_clear()
-                self._template.cache_clear()
+            self._translate.cache_clear()
+            self._template.cache_clear()
             self._schema = (fresh, version)
             return fresh
 

@@ -30,6 +30,7 @@ class Schema:
 
     version: int
     tables: dict[str, TableSchema]  # keyed by lower-case table name
+    fingerprint: str = ""  # what `schema_fingerprint` answered when this was read
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -38,8 +39,19 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(row[0])
 
 
+def schema_fingerprint(conn: sqlite3.Connection) -> str:
+    """Every table's and view's definition in one value: one query tells whether a schema
+    version bump (a restore from backup does one) changed anything at all."""
+    row = conn.execute(
+        "SELECT group_concat(type || ' ' || name || ' ' || ifnull(sql, ''), char(10))"
+        " FROM (SELECT type, name, sql FROM sqlite_master ORDER BY type, name)"
+    ).fetchone()
+    return str(row[0] or "")
+
+
 def read_schema(conn: sqlite3.Connection) -> Schema:
     version = schema_version(conn)
+    fingerprint = schema_fingerprint(conn)
     names = [
         str(row[0])
         for row in conn.execute(
@@ -59,4 +71,4 @@ def read_schema(conn: sqlite3.Connection) -> Schema:
             if any(word in str(declared or "").upper() for word in _DATE_TYPE_WORDS):
                 dates.add(lowered)
         tables[name.lower()] = TableSchema(name.lower(), tuple(columns), frozenset(dates))
-    return Schema(version, tables)
+    return Schema(version, tables, fingerprint)
