@@ -207,9 +207,10 @@ def test_deleting_a_fulfillment_gives_the_order_its_lines_back(wide: Client) -> 
     assert order_state(wide, order) == ("B", [(0, 0), (0, 0)])
 
 
-def test_the_demo_role_lacks_the_item_fulfillment_permission(ns: Client) -> None:
+def test_a_role_without_item_fulfillment_cannot_fulfil(ns: Client, sandbox: Sandbox) -> None:
     order = ns.create("salesOrder", order_body(orderStatus="B"))
-    response = transform(ns, order, "itemFulfillment")
+    view_only = Client(sandbox.base_url, tba(sandbox, 1))  # role 1011: orders at View only
+    response = transform(view_only, order, "itemFulfillment")
     assert response.status_code == 403
     assert details(response)[0]["detail"].startswith(
         "Permission Violation: You need  the 'Transactions -> Item Fulfillment' permission"
@@ -295,3 +296,12 @@ def test_a_transform_and_the_metadata_work_over_http(wide_sandbox: Sandbox) -> N
         assert schema.json()["properties"]["createdFrom"]["readOnly"] is True
     finally:
         server.stop()
+
+
+def test_the_demo_integration_role_may_fulfil_and_bill_its_orders(ns: Client) -> None:
+    """The demo account's integration role holds Item Fulfillment, Invoice and Cash Sale, so
+    a connector that fulfils and bills what it lands can be tried with the demo credentials."""
+    order = approved_order(ns)
+    made(ns, transform(ns, order, "itemFulfillment"))
+    made(ns, transform(ns, order, "invoice"))
+    assert order_state(ns, order)[0] == "G"  # Billed

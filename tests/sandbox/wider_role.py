@@ -1,5 +1,5 @@
 """A sandbox whose integration role (1010) also holds the permissions the demo role lacks:
-fulfilling and billing orders, and the lists behind a sales rep, a lead source, a promotion.
+the lists behind a sales rep, a lead source, a promotion.
 
 Test modules import the fixtures `wide_sandbox` (one per module) and `wide` (a client, the
 sandbox reset first)."""
@@ -17,9 +17,6 @@ from harness.sandbox.serve import Sandbox
 from harness.sandbox.store.db import fixed_clock
 
 EXTRA_GRANTS = (
-    ("transactions", "Item Fulfillment"),
-    ("transactions", "Invoice"),
-    ("transactions", "Cash Sale"),
     ("lists", "Employees"),
     ("lists", "Marketing Campaigns"),
     ("lists", "Promotion"),
