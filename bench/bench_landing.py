@@ -4,7 +4,9 @@
   in-process landing of the same scenario produced them (the floor of any mocked test);
 - sim: the embedded sandbox answering in-process (what `--ns-target=sim` costs);
 - http: the embedded sandbox served on a loopback port by a process of its own (what a
-  non-Python connector sees, `harness sandbox serve`); its CPU time is added to the client's.
+  non-Python connector sees, `harness sandbox serve`); its CPU time is added to the client's;
+- static-http: the static answers served over HTTP the same way by a server that only
+  answers (the transport floor: client sockets, HTTP parsing, a waitress server).
 
 All three run the same client, connector and verification code on the same orders (every
 catalogue scenario at one seed), so the ratios isolate what the answers cost. Rounds alternate
@@ -27,6 +29,7 @@ from functools import partial
 from benchlib import (
     Captured,
     HttpTarget,
+    StaticHttpTarget,
     StaticTarget,
     capture_scenario,
     cpu_seconds,
@@ -41,28 +44,39 @@ from benchlib import (
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
 from harness.mapping import Mapping, load_mapping
 from harness.runner import run_scenario
+from harness.runner.core import RunCaches
 from harness.targets.base import Target
 from harness.targets.sim import SimTarget
 
 SIM_TARGET = 1.5
 
 
+SHARED = False  # --shared-lookups: reference data learnt once per round, as `harness run` does
+
+
+def round_caches() -> RunCaches | None:
+    """What one round's landings share: nothing, or the run's reference data."""
+    return RunCaches() if SHARED else None
+
+
 def land_all(target: Target, specs: Sequence[ScenarioSpec], seed: int, mapping: Mapping) -> None:
+    caches = round_caches()
     for spec in specs:
-        run_scenario(spec, seed, target, mapping)
+        run_scenario(spec, seed, target, mapping, caches=caches)
 
 
 def land_static(
-    target: StaticTarget,
+    target: StaticTarget | StaticHttpTarget,
     specs: Sequence[ScenarioSpec],
     seed: int,
     mapping: Mapping,
     captured: dict[str, Captured],
 ) -> None:
     """Every scenario against its canned answers; a different verdict means they drifted."""
+    caches = round_caches()
     for spec in specs:
         target.load(captured[spec.name].exchanges)
-        outcome = run_scenario(spec, seed, target, mapping).verdict.outcome
+        outcome = run_scenario(spec, seed, target, mapping, caches=caches).verdict.outcome
         recorded = captured[spec.name].result.verdict.outcome
         if outcome != recorded:
             raise SystemExit(
@@ -100,16 +114,33 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per side (median taken)")
     parser.add_argument("--seed", type=int, default=7, help="run seed of the scenarios")
     parser.add_argument("--profile", action="store_true", help="profile the in-process sandbox")
+    parser.add_argument(
+        "--shared-lookups",
+        action="store_true",
+        help="share reference data across a round's landings, as `harness run` does",
+    )
     args = parser.parse_args()
 
     mapping = load_mapping()
     specs = list(load_catalogue().scenarios)
     sim = SimTarget()
-    captured = {spec.name: capture_scenario(sim, spec, args.seed, mapping) for spec in specs}
+    global SHARED
+    SHARED = args.shared_lookups
+    caches = round_caches()
+    captured = {
+        spec.name: capture_scenario(sim, spec, args.seed, mapping, caches) for spec in specs
+    }
     static = StaticTarget(sim.sandbox)
     http = HttpTarget(sim.sandbox)
-    times: dict[str, list[float]] = {"static": [], "sim": [], "http": [], "fresh": []}
-    with http:
+    canned_http = StaticHttpTarget(sim.sandbox)
+    times: dict[str, list[float]] = {
+        "static": [],
+        "sim": [],
+        "http": [],
+        "static-http": [],
+        "fresh": [],
+    }
+    with http, canned_http:
         land_all(http, specs, args.seed, mapping)  # warm-up: connections, caches
         for round_no in range(args.rounds):
             with static:
@@ -120,6 +151,12 @@ def main() -> None:
                 times["sim"].append(cpu_seconds(lambda: land_all(sim, specs, args.seed, mapping)))
             times["http"].append(
                 served_cpu_seconds(http, lambda: land_all(http, specs, args.seed, mapping))
+            )
+            times["static-http"].append(
+                served_cpu_seconds(
+                    canned_http,
+                    lambda: land_static(canned_http, specs, args.seed, mapping, captured),
+                )
             )
             # New orders every round (the others land the same orders again): what caches
             # keyed on a query's text or an order's values save does not count here.
@@ -132,11 +169,17 @@ def main() -> None:
     print_header("Landing cost: static mocks vs in-process sandbox vs sandbox over HTTP")
     print(
         f"{len(specs)} catalogue scenarios at seed {args.seed}, {calls:.1f} requests per landing "
-        f"on average, median of {args.rounds} rounds (CPU time).\n"
+        f"on average, median of {args.rounds} rounds (CPU time); reference data "
+        f"{'shared by a round' if SHARED else 'looked up by every landing'}.\n"
     )
     rows = [
         ("static `responses` mocks (floor)", ms(per["static"]), "1.00×"),
         ("embedded sandbox, in-process (sim)", ms(per["sim"]), ratio(per["sim"], per["static"])),
+        (
+            "the same canned answers over HTTP (transport floor)",
+            ms(per["static-http"]),
+            ratio(per["static-http"], per["static"]),
+        ),
         ("embedded sandbox over HTTP", ms(per["http"]), ratio(per["http"], per["static"])),
         (
             "embedded sandbox, in-process, new orders every round",
@@ -147,6 +190,12 @@ def main() -> None:
     print(table(["answered by", "per landing", "vs floor"], rows))
     met = "met" if per["sim"] <= SIM_TARGET * per["static"] else "NOT met"
     print(f"\nTarget sim ≤ {SIM_TARGET}× floor: {met}.")
+    over_http = per["http"] - per["static-http"]
+    print(
+        f"Over HTTP the sandbox itself adds {ms(over_http)} per landing to the transport floor "
+        f"({ratio(per['http'], per['static-http'])} of it); "
+        f"in-process it adds {ms(per['sim'] - per['static'])}."
+    )
     if args.profile or per["sim"] > SIM_TARGET * per["static"]:
         print("\n### Where an in-process landing spends its time\n")
         with sim:

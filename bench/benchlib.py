@@ -16,12 +16,15 @@ import platform
 import re
 import statistics
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import requests
 import responses
@@ -33,9 +36,11 @@ from harness.netsuite.auth import tba_auth
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.runner import ScenarioResult, run_scenario
+from harness.runner.core import RunCaches
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.serve import Sandbox
 from harness.targets.sim import SimTarget
+from harness.wsgi import LoopbackServer, request_body
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -231,20 +236,71 @@ class StaticTarget:
         register_static(self.mock, self._next)
 
 
-def _serve_in_child(profile: AccountProfile, commands: Connection) -> None:
-    """The child process of an `HttpTarget`: a sandbox of the same profile, served until told
-    to stop; it resets on request and reports its own CPU seconds (all its threads)."""
+class ServingProcess:
+    """A child process serving on a loopback port, driven through a pipe: `ask(command)`
+    gets its answer; "cpu" is the CPU seconds it has spent (all its threads)."""
+
+    def __init__(self, serve: Callable[[Connection], None]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._commands, theirs = context.Pipe()
+        self._process = context.Process(target=serve, args=(theirs,), daemon=True)
+        self._process.start()
+        self.url = str(self._commands.recv())
+
+    def ask(self, command: object) -> object:
+        self._commands.send(command)
+        return self._commands.recv()
+
+    def cpu_seconds(self) -> float:
+        return float(self.ask("cpu"))  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.ask("stop")
+        self._process.join(timeout=10)
+
+
+def _answer_commands(commands: Connection, url: str, act: Callable[[object], object]) -> None:
+    """A serving child's side of the pipe: its URL first, then answers until "stop"."""
+    commands.send(url)
+    while (command := commands.recv()) != "stop":
+        commands.send(time.process_time() if command == "cpu" else act(command))
+    commands.send(None)
+
+
+def _serve_sandbox(profile: AccountProfile, commands: Connection) -> None:
+    """A sandbox of `profile`, served; "reset" resets it."""
     sandbox = Sandbox(profile)
     server = sandbox.serve_http()
-    commands.send(server.url)
-    while (command := commands.recv()) != "stop":
-        if command == "reset":
-            sandbox.reset()
-            commands.send(None)
-        elif command == "cpu":
-            commands.send(time.process_time())
+    _answer_commands(commands, server.url, lambda command: sandbox.reset())
     server.stop()
-    commands.send(None)
+
+
+def _serve_canned(commands: Connection) -> None:
+    """Canned answers over HTTP, in order; a list of exchanges replaces the queue."""
+    queue: deque[Exchange] = deque()
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        request_body(environ)  # read, as any server reads it
+        if not queue:
+            start_response("500 Internal Server Error", [("Content-Length", "0")])
+            return [b""]
+        exchange = queue.popleft()
+        headers = [
+            (k, v)
+            for k, v in exchange.headers.items()
+            if k.lower() not in ("content-length", "transfer-encoding")
+        ]
+        headers.append(("Content-Length", str(len(exchange.body))))
+        start_response(f"{exchange.status} {HTTPStatus(exchange.status).phrase}", headers)
+        return [exchange.body]
+
+    def load(exchanges: object) -> None:
+        queue.clear()
+        queue.extend(exchanges)  # type: ignore[call-overload]
+
+    server = LoopbackServer(app, threads=4).start()
+    _answer_commands(commands, server.url, load)
+    server.stop()
 
 
 class HttpTarget:
@@ -256,40 +312,29 @@ class HttpTarget:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self._commands: Connection | None = None
-        self._process: BaseProcess | None = None
-        self._url: str | None = None
+        self._server: ServingProcess | None = None
 
     def __enter__(self) -> HttpTarget:
-        context = multiprocessing.get_context("fork")
-        ours, theirs = context.Pipe()
-        self._process = context.Process(
-            target=_serve_in_child, args=(self.sandbox.profile, theirs), daemon=True
-        )
-        self._process.start()
-        self._commands = ours
-        self._url = str(ours.recv())
+        self._server = ServingProcess(partial(_serve_sandbox, self.sandbox.profile))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._commands is not None and self._process is not None:
-            self._ask("stop")
-            self._process.join(timeout=10)
-            self._commands = self._process = self._url = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
 
-    def _ask(self, command: str) -> object:
-        assert self._commands is not None, "use HttpTarget as a context manager"
-        self._commands.send(command)
-        return self._commands.recv()
+    @property
+    def server(self) -> ServingProcess:
+        assert self._server is not None, "use the target as a context manager"
+        return self._server
 
     @property
     def url(self) -> str:
-        assert self._url is not None, "use HttpTarget as a context manager"
-        return self._url
+        return self.server.url
 
     def server_cpu_seconds(self) -> float:
         """CPU seconds the serving process has spent so far."""
-        return float(self._ask("cpu"))  # type: ignore[arg-type]
+        return self.server.cpu_seconds()
 
     def client(
         self, credential: str | None = None, calllog: CallLog | None = None
@@ -310,7 +355,34 @@ class HttpTarget:
         )
 
     def isolate(self) -> None:
-        self._ask("reset")
+        self.server.ask("reset")
+
+
+class StaticHttpTarget(HttpTarget):
+    """Canned answers served over HTTP by a process of its own: the floor of any landing
+    over a socket (client, transport and a server that does nothing but answer)."""
+
+    name = "static-http"
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__(sandbox)
+        self._next: Sequence[Exchange] = ()
+
+    def __enter__(self) -> StaticHttpTarget:
+        self._server = ServingProcess(_serve_canned)
+        return self
+
+    def load(self, exchanges: Sequence[Exchange]) -> None:
+        self._next = exchanges
+
+    def client(
+        self, credential: str | None = None, calllog: CallLog | None = None
+    ) -> NetSuiteClient:
+        del credential  # one signer: the canned answers do not check signatures
+        return tba_client(self.sandbox, self.url, calllog)
+
+    def isolate(self) -> None:
+        self.server.ask(list(self._next))
 
 
 def served_cpu_seconds(target: HttpTarget, run: Callable[[], None]) -> float:
@@ -329,12 +401,17 @@ class Captured:
 
 
 def capture_scenario(
-    target: SimTarget, spec: ScenarioSpec, seed: int, mapping: Mapping
+    target: SimTarget,
+    spec: ScenarioSpec,
+    seed: int,
+    mapping: Mapping,
+    caches: RunCaches | None = None,
 ) -> Captured:
-    """Land one scenario in the target's sandbox (reset first), keeping its exchanges."""
+    """Land one scenario in the target's sandbox (reset first), keeping its exchanges.
+    With `caches`, what earlier landings of the run learnt is not asked again."""
     target.sandbox.reset()
     with capturing(target.sandbox) as seen:
-        result = run_scenario(spec, seed, KeepState(target), mapping)
+        result = run_scenario(spec, seed, KeepState(target), mapping, caches=caches)
     return Captured(result, tuple(seen))
 
 
