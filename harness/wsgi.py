@@ -1,8 +1,8 @@
 """What a loopback server of the harness needs: serving a WSGI app, and reading its requests.
 
 Shared by the servers connectors in other processes talk to (the served sandbox, the observed
-sandbox and the recording proxy): waitress speaks HTTP/1.1 as those connectors expect it (keep-alive, chunked
-bodies, `Expect: 100-continue`). A leaf: imports nothing of the harness.
+sandbox and the recording proxy): waitress speaks HTTP/1.1 as those connectors expect it
+(keep-alive, chunked bodies, `Expect: 100-continue`). A leaf: imports nothing of the harness.
 """
 
 from __future__ import annotations
@@ -129,9 +129,6 @@ class LoopbackServer:
             # No proxy in front: X-Forwarded-* headers are the client's, left as sent.
             clear_untrusted_proxy_headers=False,
             asyncore_use_poll=True,
-            # The worker thread that ran the app sends its answer itself, at once, instead
-            # of handing it to the loop thread (a wake-up and a poll less per request).
-            send_bytes=1,
         )
         if not isinstance(server, BaseWSGIServer):  # one address, so one server
             raise RuntimeError(f"expected one listening socket for {host}:{port}")

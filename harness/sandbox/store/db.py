@@ -3,7 +3,8 @@
 The tables are SuiteQL's (`schema.py`), seeded once from the account profile (`seed.py`);
 `Store.reset()` restores that pristine state. Every request shares one store, under its lock;
 SuiteQL reads run on connections of their own (`QueryConnection.open_reader`) and step out of
-the lock while they run (`StoreLock.released`), so one slow query holds up nobody.
+the lock while they run (`StoreLock.released`), and the database keeps a write-ahead log
+(`scratch.py`), so one slow query holds up nobody: not other queries, not a save.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import _thread
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.store.schema import FAMILY_OF_TABLE, ID_FAMILIES, create_schema, has_schema
+from harness.sandbox.store.scratch import ScratchDatabase
 from harness.sandbox.store.seed import seed
 from harness.sandbox.store.values import timestamp
 
 Clock = Callable[[], datetime]
-# A commit waits for the reads already running on other connections; a SuiteQL read is stopped
-# at its time limit (30 s at most), so a writer waiting this long never gives up for a read.
+# Saves never wait for reads (write-ahead log); a reader waits only for the rare checkpoint
+# or a reset. Far longer than any of those takes, so nothing gives up while the store works.
 _BUSY_TIMEOUT_SECONDS = 60.0
 
 
@@ -127,14 +128,16 @@ class Store:
         self._pristine.commit()
         # Two connections to one database: `conn` for the record service, `query_conn` for
         # SuiteQL, whose per-query authorizer would otherwise expire every statement the
-        # record service keeps prepared. In memory, the `memdb` VFS lets both share it.
-        target = (
-            f"file:/harness-sandbox-{uuid.uuid4().hex}?vfs=memdb"
-            if path is None
-            else Path(path).resolve().as_uri()
-        )
+        # record service keeps prepared. The database is a file in write-ahead-log mode (a
+        # scratch one unless a path is given), so saves and queries never wait for each other.
+        self._scratch = ScratchDatabase(self) if path is None else None
+        location = self._scratch.path if self._scratch is not None else Path(path or "")
+        target = location.resolve().as_uri()
         self.conn = _connect(target)
-        if path is None or not has_schema(self.conn):
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        if self._scratch is not None:
+            self.conn.execute("PRAGMA synchronous = OFF")  # scratch: nothing to keep on a crash
+        if self._scratch is not None or not has_schema(self.conn):
             self._pristine.backup(self.conn)
         self.query_conn = _query_connection(target, self.lock)
         self.generation = 0  # bumped by reset(): caches of row data must start over
@@ -146,6 +149,8 @@ class Store:
         self.query_conn.close()
         self.conn.close()
         self._pristine.close()
+        if self._scratch is not None:
+            self._scratch.remove()
 
     def reset(self) -> None:
         """Back to the profile's initial state (all records created since are gone)."""
