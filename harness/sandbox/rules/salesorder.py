@@ -1,8 +1,8 @@
 """NetSuite's business rules for sales orders, run inside the save transaction.
 
 They complete the protocol-level rules of `core.py` (required entity and lines, sourcing of
-subsidiary/currency/terms, line pricing, totals) with what a real account enforces or does
-silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
+subsidiary/currency/terms in `sourcing.py`, line pricing, totals, status) with what a real
+account enforces or does silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
 
 - the customer must be active; without multi-subsidiary customers the order's subsidiary and
   currency are the customer's (INFERRED answer: "Invalid subsidiary reference key S for
@@ -10,6 +10,7 @@ silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
 - billing and shipping addresses come from the customer's default addresses unless sent;
 - items, discount item, ship method and locations must be active and available in the
   order's subsidiary (answers in `refcheck.py`); a ship method must be a shipping item;
+  another customer's subsidiary checks everything the order holds again;
 - an inactive department, or one not assigned to the subsidiary, is silently dropped
   (CONFIRMED, the RESTlet warning "NetSuite ignored it on Sales Order");
 - "Make Departments / Classes / Locations Mandatory": a header value or a value on every
@@ -19,7 +20,10 @@ silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
   price ... gets silently overwritten"); a rate sent without a price level makes the line
   Custom, as typing a rate does in the UI;
 - tax (`tax.py`): US subsidiaries use the header tax item and per-line `isTaxable`, others
-  per-line tax codes; defaults come from the customer and the items, sent values win.
+  per-line tax codes; defaults come from the customer (a Tax Item taxes it even with Taxable
+  unchecked) and the items, sent values win; a line's own tax settings are sourced again
+  only with a new item or customer; a Discount item line that applies before tax lowers the
+  taxable amount of the line before it.
 """
 
 from __future__ import annotations
