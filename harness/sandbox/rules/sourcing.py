@@ -135,7 +135,8 @@ def _source_shipping_cost(ctx: SaveContext, record: Record, customer_changed: bo
     """The ship item's rate, when the ship method or the customer changed and the request
     set no shipping cost (lines 57, 178: set `shipMethod` first, then overwrite the cost).
 
-    The ship item's one rate, in any currency (the sandbox keeps a single rate per ship item).
+    INFERRED: the ship item's one rate, whatever the order's currency (the sandbox keeps a
+    single rate per ship item); clearing the ship method clears a cost it did not send.
     """
     values = record.values
     if "shippingCost" in record.given:
@@ -143,7 +144,7 @@ def _source_shipping_cost(ctx: SaveContext, record: Record, customer_changed: bo
     ship = values.get("shipMethod")
     if ship is None:
         if ctx.previous is not None and "shipMethod" in record.given:
-            values["shippingCost"] = None  # INFERRED: no ship method left, no cost sourced
+            values["shippingCost"] = None
         return
     resourced = header_changed(ctx, record, "shipMethod") or customer_changed
     if not resourced and values.get("shippingCost") is not None:
@@ -193,6 +194,14 @@ def _list_rate(ctx: SaveContext, record: Record, line: Line) -> Decimal | None:
     return round_half_up(price, currency_precision(ctx, currency))
 
 
+def _default_level(line: Line, customer_level: int | None) -> int:
+    """Custom (-1) when the request prices the line, as typing a rate does in the UI; else
+    the customer's price level, or Base Price (1)."""
+    if "rate" in line.given or "amount" in line.given:
+        return CUSTOM_PRICE_LEVEL
+    return customer_level or 1
+
+
 def _source_from_item(ctx: SaveContext, line: Line, customer_level: int | None) -> None:
     """A line's new item fills in its description and price level, and drops the rate it
     had, unless this request sets them (line 54: `item` re-sources what comes after it)."""
@@ -202,8 +211,7 @@ def _source_from_item(ctx: SaveContext, line: Line, customer_level: int | None) 
         found = ctx.row("SELECT salesdescription FROM item WHERE id = ?", values.get("item"))
         values["description"] = found[0] if found else None
     if "price" not in given:
-        # Sending a rate makes the price level Custom (-1), as in the UI.
-        values["price"] = CUSTOM_PRICE_LEVEL if priced else (customer_level or 1)
+        values["price"] = _default_level(line, customer_level)
     if not priced:
         values["rate"] = values["amount"] = None
 
@@ -225,7 +233,7 @@ def sales_order_lines(ctx: SaveContext, record: Record) -> None:
         if item_changed(ctx, line):
             _source_from_item(ctx, line, customer_level)
         elif values.get("price") is None:
-            values["price"] = CUSTOM_PRICE_LEVEL if "rate" in given or "amount" in given else 1
+            values["price"] = _default_level(line, customer_level)
         listed = values.get("price") != CUSTOM_PRICE_LEVEL
         if listed and "rate" not in given and ("price" in given or repriced):
             values["rate"] = None  # line 237: a level other than Custom re-sources the rate
