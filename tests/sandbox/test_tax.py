@@ -190,7 +190,9 @@ def test_transaction_level_rounding_rounds_the_sum_once() -> None:
 
 def test_exempt_customer_gets_no_tax_and_its_exempt_tax_item(ns: Client) -> None:
     got = saved(ns, "salesOrder", {"entity": {"id": NORTHWIND}, "item": lines([("101", 3, 40)])})
-    assert got["taxItem"]["id"] == "304" and got["isTaxable"] is False
+    # Reference line 131: a Tax Item on the customer taxes it even with Taxable unchecked,
+    # here at -Not Taxable-'s 0%.
+    assert got["taxItem"]["id"] == "304" and got["isTaxable"] is True
     assert got["taxTotal"] == 0.0 and got["total"] == 120.0
 
 

@@ -1,28 +1,24 @@
 """The core record rules: the REST protocol's minimal semantics, per record type.
 
-Required fields, defaults, sourcing from the customer, line pricing and totals, registered
-by `core_rules()`; more rules (tax, permissions, scripts, workflows) are spliced in around
-them by `business.py`.
+Required fields, defaults, sourcing from the customer (`sourcing.py`), line pricing and
+totals, the order's status, registered by `core_rules()`; more rules (tax, permissions,
+scripts, workflows) are spliced in around them by `business.py`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from harness.money import round_half_up
 from harness.netsuite.itemtypes import ITEM_RECORD_TYPES
 from harness.sandbox.resterror import user_error
 from harness.sandbox.rules.book import RuleBook, SaveContext, please_enter
-from harness.sandbox.rules.totals import compute_totals, price_line
+from harness.sandbox.rules.sourcing import (
+    currency_precision,
+    sales_order_lines,
+    sales_order_sourcing,
+)
+from harness.sandbox.rules.totals import compute_totals, stored_decimal
 from harness.sandbox.store.recordstore import Line, Record
-
-
-def _decimal(stored: object) -> Decimal:
-    """A stored REAL (or integer) as the Decimal it was written from."""
-    if isinstance(stored, int | float):
-        return Decimal(repr(float(stored)))
-    return Decimal(str(stored))
-
 
 # --- customer -------------------------------------------------------------------------
 
@@ -71,41 +67,6 @@ def customer_required(ctx: SaveContext, record: Record) -> None:
 # --- sales order ----------------------------------------------------------------------
 
 
-def _currency_precision(ctx: SaveContext, currency: object) -> int:
-    found = ctx.lookup("currency", currency)
-    stored = found["currencyprecision"] if found else None
-    return stored if isinstance(stored, int) else 2
-
-
-def sales_order_sourcing(ctx: SaveContext, record: Record) -> None:
-    """What selecting the customer fills in: subsidiary, currency, terms, email, rate."""
-    values = record.values
-    entity = values.get("entity")
-    previous = ctx.previous.values.get("entity") if ctx.previous else None
-    if entity is not None and entity != previous:
-        found = ctx.lookup("customer", entity)
-        if found:
-            for name in ("subsidiary", "currency", "terms", "email"):
-                if name not in record.given or values.get(name) is None:
-                    values[name] = found[name]
-    if (
-        values.get("currency") is not None
-        and (values.get("exchangeRate") is None or "currency" in record.given)
-        and "exchangeRate" not in record.given
-    ):
-        found = ctx.lookup("currency", values["currency"])
-        if found and found["exchangerate"] is not None:
-            values["exchangeRate"] = _decimal(found["exchangerate"])
-    if (
-        values.get("shipMethod") is not None
-        and values.get("shippingCost") is None
-        and "shippingCost" not in record.given
-    ):
-        found = ctx.lookup("shipitem", values["shipMethod"])
-        if found and found["rate"] is not None:
-            values["shippingCost"] = _decimal(found["rate"])
-
-
 def sales_order_promotion(ctx: SaveContext, record: Record) -> None:
     """Selecting a promotion code fills in its discount item and rate, unless they were sent
     (INFERRED from the legacy promotion code record, whose Discount and Rate are the order's).
@@ -129,10 +90,40 @@ def sales_order_defaults(ctx: SaveContext, record: Record) -> None:
         values["tranDate"] = ctx.store.today()
     if values.get("orderStatus") is None:
         values["orderStatus"] = ctx.profile.preferences.defaultOrderStatus
+    _status_follows_lines(ctx, record)
     values["status"] = values["orderStatus"]
     if not values.get("tranId") and ctx.operation == "create":
         numbering = ctx.profile.preferences.salesOrderNumbering
         values["tranId"] = ctx.store.next_number("SalesOrd", numbering.prefix, numbering.nextNumber)
+
+
+# INFERRED code, as SuiteQL's `SalesOrd:H` (line 63 CONFIRMS the SOAP status `_closed`).
+CLOSED = "H"
+
+
+def _status_follows_lines(ctx: SaveContext, record: Record) -> None:
+    """Closing every line closes the order; reopening one reopens it.
+
+    CONFIRMED (reference line 62): "closing is done by closing lines (`isClosed`)", not by
+    `orderStatus`; Oracle's "Reopening a Closed Sales Order" (docs.oracle.com/en/cloud/saas/
+    netsuite/ns-online-help/section_161133765436.html): clearing a line's Closed box makes the
+    order Pending Fulfillment again. INFERRED: a closed order refuses another `orderStatus`
+    while its lines stay closed (the wording is ours), and a reopening request may still send
+    the status it wants (A or B).
+    """
+    values = record.values
+    lines = record.lines("item")
+    was_closed = ctx.previous is not None and ctx.previous.values.get("status") == CLOSED
+    if lines and all(line.values.get("isClosed") for line in lines):
+        if was_closed and "orderStatus" in record.given:
+            raise user_error(
+                "This sales order is closed, so its status cannot change. Clear the Closed "
+                "box of a line to reopen it.",
+                path="orderStatus",
+            )
+        values["orderStatus"] = CLOSED
+    elif was_closed and "orderStatus" not in record.given:
+        values["orderStatus"] = "B"
 
 
 def sales_order_required(ctx: SaveContext, record: Record) -> None:
@@ -150,60 +141,8 @@ def sales_order_required(ctx: SaveContext, record: Record) -> None:
         raise user_error("You must enter at least one line item for this transaction.")
 
 
-def _list_rate(ctx: SaveContext, record: Record, line: Line) -> Decimal | None:
-    """The line item's price for its price level in the order's currency (sourced rate)."""
-    level = line.values.get("price")
-    if level == -1:
-        return None
-    currency = record.values.get("currency")
-    found = ctx.row(
-        "SELECT unitprice FROM pricing WHERE item = ? AND pricelevel = 1 AND currency = ?",
-        line.values["item"],
-        currency,
-    )
-    if found is None:
-        base = ctx.row(
-            "SELECT p.unitprice FROM pricing p JOIN currency c ON c.id = p.currency"
-            " WHERE p.item = ? AND p.pricelevel = 1 AND c.isbasecurrency = 'T'",
-            line.values["item"],
-        )
-        rate = record.values.get("exchangeRate") or Decimal(1)
-        if base is None or not rate:
-            return None
-        price = _decimal(base[0]) / rate
-    else:
-        price = _decimal(found[0])
-    if level not in (None, 1):
-        markup = ctx.row("SELECT discountpct FROM pricelevel WHERE id = ?", level)
-        if markup and markup[0] is not None:
-            price = price * (1 + _decimal(markup[0]) / 100)
-    return round_half_up(price, _currency_precision(ctx, currency))
-
-
-def sales_order_lines(ctx: SaveContext, record: Record) -> None:
-    """Item type, price level and amounts of new or changed lines."""
-    precision = _currency_precision(ctx, record.values.get("currency"))
-    customer_level = None
-    if record.values.get("entity") is not None:
-        found = ctx.lookup("customer", record.values["entity"])
-        customer_level = found["pricelevel"] if found else None
-    for line in record.lines("item"):
-        if line.key is not None and not line.given:
-            continue
-        values = line.values
-        found = ctx.lookup("item", values.get("item"))
-        values["itemType"] = found["itemtype"] if found else None
-        if values.get("price") is None:
-            # Sending a rate makes the price level Custom (-1), as in the UI.
-            values["price"] = (
-                -1 if "rate" in line.given or "amount" in line.given else (customer_level or 1)
-            )
-        list_rate = _list_rate(ctx, record, line) if "rate" not in line.given else None
-        price_line(line, precision, list_rate)
-
-
 def sales_order_totals(ctx: SaveContext, record: Record) -> None:
-    compute_totals(record, _currency_precision(ctx, record.values.get("currency")))
+    compute_totals(record, currency_precision(ctx, record.values.get("currency")))
 
 
 def _mandatory_custom(ctx: SaveContext, record: Record, applies_to: str) -> list[str]:
@@ -277,7 +216,7 @@ def tax_rates(ctx: SaveContext, record: Record) -> None:
         for member in members:
             found = ctx.row("SELECT rate FROM salestaxitem WHERE id = ?", member)
             if found and found[0] is not None:
-                total += _decimal(found[0])
+                total += stored_decimal(found[0])
         record.values["rate"] = total
 
 

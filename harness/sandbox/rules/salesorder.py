@@ -1,8 +1,8 @@
 """NetSuite's business rules for sales orders, run inside the save transaction.
 
 They complete the protocol-level rules of `core.py` (required entity and lines, sourcing of
-subsidiary/currency/terms, line pricing, totals) with what a real account enforces or does
-silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
+subsidiary/currency/terms in `sourcing.py`, line pricing, totals, status) with what a real
+account enforces or does silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
 
 - the customer must be active; without multi-subsidiary customers the order's subsidiary and
   currency are the customer's (INFERRED answer: "Invalid subsidiary reference key S for
@@ -10,6 +10,7 @@ silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
 - billing and shipping addresses come from the customer's default addresses unless sent;
 - items, discount item, ship method and locations must be active and available in the
   order's subsidiary (answers in `refcheck.py`); a ship method must be a shipping item;
+  another customer's subsidiary checks everything the order holds again;
 - an inactive department, or one not assigned to the subsidiary, is silently dropped
   (CONFIRMED, the RESTlet warning "NetSuite ignored it on Sales Order");
 - "Make Departments / Classes / Locations Mandatory": a header value or a value on every
@@ -19,25 +20,39 @@ silently (reference salesorder-semantics 1.1-1.7, 2, 3, 4):
   price ... gets silently overwritten"); a rate sent without a price level makes the line
   Custom, as typing a rate does in the UI;
 - tax (`tax.py`): US subsidiaries use the header tax item and per-line `isTaxable`, others
-  per-line tax codes; defaults come from the customer and the items, sent values win.
+  per-line tax codes; defaults come from the customer (a Tax Item taxes it even with Taxable
+  unchecked) and the items, sent values win; a line's own tax settings are sourced again
+  only with a new item or customer; a Discount item line that applies before tax lowers the
+  taxable amount of the line before it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from harness.money import round_half_up
+from harness.netsuite.itemtypes import ITEM_TYPE_OF_RECORD_TYPE
 from harness.sandbox.account import AccountProfile
 from harness.sandbox.resterror import RestError
 from harness.sandbox.rules import refcheck
 from harness.sandbox.rules.book import SaveContext, please_enter
 from harness.sandbox.rules.refcheck import invalid_reference
+from harness.sandbox.rules.sourcing import (
+    CUSTOM_PRICE_LEVEL,
+    CustomerFacts,
+    currency_precision,
+    customer_facts,
+    entity_changed,
+    header_changed,
+    item_changed,
+    line_changed,
+)
 from harness.sandbox.rules.tax import TaxableLine, TaxCode, TaxRounding, compute_tax
 from harness.sandbox.rules.totals import ZERO, discount_total
 from harness.sandbox.store.recordstore import Line, Record
 
-CUSTOM_PRICE_LEVEL = -1
+DISCOUNT_TYPE = ITEM_TYPE_OF_RECORD_TYPE["discountItem"].code  # `item.itemtype` Discount
+
 _ADDRESS_FIELDS = (
     "addressee",
     "attention",
@@ -64,67 +79,11 @@ _ADDRESSES_SQL = (
 )
 
 
-@dataclass(frozen=True)
-class CustomerFacts:
-    """What an order sources from its customer."""
-
-    id: int
-    is_inactive: bool
-    subsidiary: int | None
-    currency: int | None
-    taxable: bool
-    tax_item: int | None
-
-
-def customer_facts(ctx: SaveContext, entity: object) -> CustomerFacts | None:
-    """The customer's facts, read once per save (several rules ask)."""
-    key = f"customer:{entity}"
-    if key in ctx.notes:
-        cached = ctx.notes[key]
-        return cached if isinstance(cached, CustomerFacts) else None
-    facts = _read_customer(ctx, entity)
-    ctx.notes[key] = facts
-    return facts
-
-
-def _read_customer(ctx: SaveContext, entity: object) -> CustomerFacts | None:
-    row = ctx.lookup("customer", entity)
-    if row is None:
-        return None
-    subsidiary, currency, tax_item = row["subsidiary"], row["currency"], row["taxitem"]
-    return CustomerFacts(
-        id=int(str(entity)),
-        is_inactive=row["isinactive"] == "T",
-        subsidiary=None if subsidiary is None else int(str(subsidiary)),
-        currency=None if currency is None else int(str(currency)),
-        taxable=row["taxable"] == "T",
-        tax_item=None if tax_item is None else int(str(tax_item)),
-    )
-
-
-def entity_changed(ctx: SaveContext, record: Record) -> bool:
-    """A new record, or an edit that selected another customer (sourcing runs again)."""
-    if ctx.previous is None:
-        return True
-    return record.values.get("entity") != ctx.previous.values.get("entity")
-
-
-def line_changed(line: Line) -> bool:
-    """A line added or touched by this request (untouched lines keep what they had)."""
-    return line.key is None or bool(line.given)
-
-
 def _header_sent(ctx: SaveContext, record: Record, name: str) -> bool:
     """A value set on create, or sent by this edit: the values the rules check."""
     if record.values.get(name) is None:
         return False
     return ctx.operation == "create" or name in record.given
-
-
-def _precision(ctx: SaveContext, record: Record) -> int:
-    found = ctx.lookup("currency", record.values.get("currency"))
-    stored = found["currencyprecision"] if found else None
-    return int(str(stored)) if stored is not None else 2
 
 
 # --- the customer ---------------------------------------------------------------------
@@ -173,30 +132,38 @@ def source_addresses(ctx: SaveContext, record: Record) -> None:
 
 
 def check_references(ctx: SaveContext, record: Record) -> None:
-    """Items, discount item, ship method and locations usable in the order's subsidiary."""
+    """Items, discount item, ship method and locations usable in the order's subsidiary.
+
+    What the request set is checked; after another subsidiary (another customer) everything
+    the order holds is, as it would be on create (INFERRED: refused, not silently dropped).
+    """
     conn = ctx.store.conn
     values = record.values
     subsidiary = values.get("subsidiary")
+    moved = ctx.previous is not None and header_changed(ctx, record, "subsidiary")
     problems: list[dict[str, str]] = []
 
     def note(problem: dict[str, str] | None) -> None:
         if problem is not None:
             problems.append(problem)
 
-    if _header_sent(ctx, record, "location"):
+    def checked(name: str) -> bool:
+        return _header_sent(ctx, record, name) or (moved and values.get(name) is not None)
+
+    if checked("location"):
         key = values["location"]
         note(refcheck.location(conn, key).problem("location", key, "location", subsidiary))
-    if _header_sent(ctx, record, "shipMethod"):
+    if checked("shipMethod"):
         key = values["shipMethod"]
         ship = refcheck.ship_item(ctx.lookup, key)
         # A ship method must be a shipping item; any other item is an invalid key.
         note(ship.problem("shipmethod", key, "shipMethod", subsidiary))
-    if _header_sent(ctx, record, "discountItem"):
+    if checked("discountItem"):
         key = values["discountItem"]
         discount = refcheck.item(ctx.lookup, key)
         note(discount.problem("discountitem", key, "discountItem", subsidiary))
     for index, line in enumerate(record.lines("item")):
-        if not line_changed(line):
+        if not (line_changed(line) or moved):
             continue
         path = f"item.items[{index}]"
         key = line.values.get("item")
@@ -265,6 +232,21 @@ def price_level_wins(ctx: SaveContext, record: Record) -> None:
 # --- tax ------------------------------------------------------------------------------
 
 
+def customer_is_taxed(customer: CustomerFacts | None) -> bool:
+    """Whether selecting the customer makes the order taxable.
+
+    CONFIRMED (reference line 131; Oracle help section_N2038835, "Setting U.S. Tax
+    Preferences"): in a U.S. edition account without Advanced Taxes a customer is not
+    taxable only if Taxable is unchecked AND Tax Item is blank; "If Tax Item field has a
+    value, the tax lookup returns that value instead of not taxable even if the Taxable box
+    isn't checked". With Advanced Taxes (always on in OneWorld accounts, Oracle help
+    chapter_N1803438) the customer's Tax Item likewise "will always use the selected tax
+    code" (section_N1796705), so both legacy editions answer alike and the account profile
+    needs no switch. SuiteTax (no header tax item at all) is not modelled.
+    """
+    return customer is not None and (customer.taxable or customer.tax_item is not None)
+
+
 class SalesTax:
     """Tax defaults, tax code checks and the order's `taxTotal` (see `tax.py`)."""
 
@@ -287,14 +269,15 @@ class SalesTax:
         shipping_rate = self._shipping_rate(ctx, record, customer, problems, country)
         if problems:
             raise RestError(400, problems)
-        precision = _precision(ctx, record)
+        precision = currency_precision(ctx, record.values.get("currency"))
         amounts = [line.values.get("amount") or ZERO for line in lines]
         subtotal = round_half_up(sum(amounts, ZERO), precision)
         discount = ZERO
         if values.get("discountItem") is not None:
             discount = discount_total(subtotal, values.get("discountRate"), precision)
+        bases = self._line_discounts(lines, amounts, rates)
         result = compute_tax(
-            [TaxableLine(amount, rate) for amount, rate in zip(amounts, rates, strict=True)],
+            [TaxableLine(base, rate) for base, rate in zip(bases, rates, strict=True)],
             rounding=TaxRounding(precision, self.rounding.level, self.rounding.method),
             discount=discount,
             discount_before_tax=values.get("discountItem") in self.before_tax,
@@ -302,6 +285,29 @@ class SalesTax:
             shipping_rate=shipping_rate,
         )
         values["taxTotal"] = result.total
+
+    def _line_discounts(
+        self, lines: list[Line], amounts: list[Decimal], rates: list[Decimal | None]
+    ) -> list[Decimal]:
+        """Taxable amounts after Discount item lines; `rates` of discount lines become None.
+
+        CONFIRMED (reference line 196): a Discount item line "adjusts the line value of the
+        item preceding it", and with Apply Before Sales Tax it lowers that line's taxable
+        amount (line 198). INFERRED: "preceding" skips other discount lines; the taxable
+        amount never goes below zero; a discount after tax, or with no line before it, leaves
+        every taxable amount alone; a discount line is never taxed itself.
+        """
+        bases = list(amounts)
+        target: int | None = None
+        for index, line in enumerate(lines):
+            if line.values.get("itemType") != DISCOUNT_TYPE:
+                target = index
+                continue
+            rates[index] = None
+            before_tax = line.values.get("item") in self.before_tax
+            if before_tax and target is not None and bases[target] > 0:
+                bases[target] = max(bases[target] + amounts[index], ZERO)
+        return bases
 
     def _item_taxable(self, ctx: SaveContext, line: Line) -> bool:
         found = ctx.lookup("item", line.values.get("item"))
@@ -346,7 +352,7 @@ class SalesTax:
             # An explicitly chosen tax item overrides the customer's exemption: NetSuite
             # taxes the order without complaint (the "exempt customer taxed" case).
             overridden = "taxItem" in given and values.get("taxItem") is not None
-            values["isTaxable"] = True if overridden else bool(customer and customer.taxable)
+            values["isTaxable"] = overridden or customer_is_taxed(customer)
         code = self._code(
             ctx,
             values.get("taxItem"),
@@ -357,14 +363,14 @@ class SalesTax:
             problems,
         )
         # The tax item's rate, unless a rate was sent (now or earlier, for the same item).
-        item_changed = changed or "taxItem" in given
-        if values.get("taxRate") is None or ("taxRate" not in given and item_changed):
+        code_changed = changed or "taxItem" in given
+        if values.get("taxRate") is None or ("taxRate" not in given and code_changed):
             values["taxRate"] = code.rate if code else None
         rate = values["taxRate"] if values.get("isTaxable") and code else None
         result: list[Decimal | None] = []
         for line in record.lines("item"):
             if "isTaxable" not in line.given and (
-                line_changed(line) or line.values.get("isTaxable") is None
+                item_changed(ctx, line) or line.values.get("isTaxable") is None
             ):
                 line.values["isTaxable"] = self._item_taxable(ctx, line)
             # INFERRED: without per-line tax codes a US order ignores a line's tax code.
@@ -379,13 +385,35 @@ class SalesTax:
         customer: CustomerFacts | None,
         problems: list[dict[str, str]],
     ) -> list[Decimal | None]:
-        """A tax code per line, defaulting to the customer's for taxable items."""
+        """A tax code per line, defaulting to the customer's for taxable items.
+
+        The header takes no tax item: one sent must still be a code of the subsidiary's
+        nexus, as a line's is (a US code: "Invalid taxitem reference key 301 for subsidiary
+        2.", the form live integrations log for codes, e.g. "Invalid taxcode reference key N
+        for subsidiary S" in fylein/fyle-netsuite-api:apps/netsuite/errors_reference.py;
+        INFERRED for the header). One left from a US customer before is cleared.
+        """
+        values, given = record.values, record.given
         changed = entity_changed(ctx, record)
-        default = customer.tax_item if customer and customer.taxable else None
-        record.values["taxRate"] = None
+        if "taxItem" in given:
+            self._code(
+                ctx,
+                values.get("taxItem"),
+                "taxitem",
+                "taxItem",
+                True,
+                values.get("subsidiary"),
+                problems,
+            )
+        elif changed:
+            values["taxItem"] = None
+        # Oracle (section_N1796705.html, Advanced Taxes): the customer's Tax Item, when set,
+        # "will always use the selected tax code" on its transactions.
+        default = customer.tax_item if customer else None
+        values["taxRate"] = None
         result: list[Decimal | None] = []
         for index, line in enumerate(record.lines("item")):
-            if "taxCode" not in line.given and (line_changed(line) or changed):
+            if "taxCode" not in line.given and (item_changed(ctx, line) or changed):
                 line.values["taxCode"] = default if self._item_taxable(ctx, line) else None
             code = self._code(
                 ctx,
@@ -426,7 +454,7 @@ class SalesTax:
         if country == "US":
             rate: Decimal | None = values.get("taxRate")
             return rate if values.get("isTaxable") else None
-        if customer is None or not customer.taxable or customer.tax_item is None:
+        if customer is None or customer.tax_item is None:
             return None
         code = refcheck.tax_code(ctx.row, customer.tax_item)
         return code.rate if code else None

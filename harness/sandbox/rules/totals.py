@@ -15,6 +15,13 @@ from harness.sandbox.store.recordstore import Line, Record
 ZERO = Decimal(0)
 
 
+def stored_decimal(stored: object) -> Decimal:
+    """A stored REAL (or integer) as the Decimal it was written from."""
+    if isinstance(stored, int | float):
+        return Decimal(repr(float(stored)))
+    return Decimal(str(stored))
+
+
 def price_line(line: Line, precision: int, list_rate: Decimal | None) -> None:
     """Fill a line's quantity, rate and amount the way the UI's field sourcing does.
 
