@@ -22,7 +22,6 @@ from harness.sandbox.store.fields import (
 from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.store.recordtypes import SublistDef
 
-
 # SQLite's integer range: an id outside it names no row.
 _SQLITE_INT_MIN, _SQLITE_INT_MAX = -(2**63), 2**63 - 1
 

@@ -420,9 +420,7 @@ def _check_page_start(limit: int, offset: int) -> None:
         error = parameter_error(
             "offset", offset, f"The offset must be a multiple of the limit ({limit})."
         )
-        raise RestError.one(
-            error.status, error.code, error.detail, query_param=error.query_param
-        )
+        raise RestError.one(error.status, error.code, error.detail, query_param=error.query_param)
 
 
 def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -87,7 +87,7 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
             rules = _splice(
                 rules,
                 core.sales_order_totals,
-                [validation.check_line_amounts, salesorder.SalesTax(profile)],
+                [validation.check_amounts, salesorder.SalesTax(profile)],
                 after=False,
             )
             rules = _splice(

@@ -88,4 +88,3 @@ def one_default_address_each(ctx: SaveContext, record: Record) -> None:
             if index not in sent:
                 lines[index].values[flag] = False
                 lines[index].given.add(flag)
-

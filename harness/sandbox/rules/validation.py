@@ -12,8 +12,9 @@ NetSuite takes *that* number on a sales order is checked here, once the body is 
 - a discount item line "adjusts the line value of the item preceding it" (reference
   salesorder-semantics 4.1, CONFIRMED), so it needs an item line before it (the answer's
   wording is INFERRED);
-- a line amount (quantity x rate) stays within the 15 digits a number field holds (INFERRED,
-  the limit every number of the body already has, `values.MAX_NUMBER`);
+- a line amount (quantity x rate), and the header discount a percentage makes of the
+  subtotal, stay within the 15 digits a number field holds (INFERRED, the limit every number
+  of the body already has, `values.MAX_NUMBER`);
 - "The total cannot be negative." (CONFIRMED text, Oracle help section_164206526447,
   Troubleshooting Negative Total Error): a header discount larger than the subtotal, say.
 
@@ -35,7 +36,7 @@ from decimal import Decimal
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, error_detail
 from harness.sandbox.resterror import RestError, user_error
 from harness.sandbox.rules.book import Rule, SaveContext
-from harness.sandbox.rules.totals import ZERO
+from harness.sandbox.rules.totals import ZERO, discount_total
 from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.store.values import MAX_NUMBER
 
@@ -116,14 +117,23 @@ def check_sales_order_values(ctx: SaveContext, record: Record) -> None:
 # --- after pricing: the amounts computed ---------------------------------------------------
 
 
-def check_line_amounts(ctx: SaveContext, record: Record) -> None:
-    """Each line's amount (quantity x rate) within the digits an amount field holds."""
-    del ctx
+def check_amounts(ctx: SaveContext, record: Record) -> None:
+    """Each line's amount (quantity x rate), and the header discount they make with the
+    discount rate, within the digits an amount field holds."""
     problems = [
         invalid_value(amount, "amount", f"item.items[{index}].amount")
         for index, line in enumerate(record.lines("item"))
         if isinstance(amount := line.values.get("amount"), Decimal) and abs(amount) >= MAX_NUMBER
     ]
+    values = record.values
+    if not problems and values.get("discountItem") is not None:
+        subtotal = sum((line.values.get("amount") or ZERO for line in record.lines("item")), ZERO)
+        found = ctx.lookup("currency", values.get("currency"))
+        precision = found["currencyprecision"] if found else None
+        rate = values.get("discountRate")
+        discount = discount_total(subtotal, rate, precision if isinstance(precision, int) else 2)
+        if abs(discount) >= MAX_NUMBER:
+            problems.append(invalid_value(rate, "discountrate", "discountRate"))
     if problems:
         raise RestError(400, problems)
 

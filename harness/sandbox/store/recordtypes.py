@@ -13,7 +13,6 @@ from harness.sandbox.store.fields import NO_REST_TYPE, FieldDef, Kind, RefSource
 from harness.sandbox.store.lengths import ADDRESS_LENGTHS, EXTERNAL_ID_LENGTH, limited
 from harness.sandbox.store.values import COUNTRY_CODES
 
-
 # Record types the store keeps (SuiteQL reads them) but REST does not serve in this account:
 # the sandbox models a legacy-tax account, and "REST web services do not support legacy tax
 # features. To work with taxation through REST web services, you must have the SuiteTax
