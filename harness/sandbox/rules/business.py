@@ -36,6 +36,12 @@ def _splice(rules: list[Rule], anchor: Rule, added: list[Rule], *, after: bool) 
     return [*rules[:at], *added, *rules[at:]]
 
 
+def _replace(rules: list[Rule], anchor: Rule, added: list[Rule]) -> list[Rule]:
+    """`rules` with `added` in place of `anchor` (a core rule)."""
+    at = rules.index(anchor)
+    return [*rules[:at], *added, *rules[at + 1 :]]
+
+
 def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) -> RuleBook:
     """Every rule of the account, per record type, in the order they run."""
     policy = policy or AccessPolicy(profile)
@@ -72,7 +78,7 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                     salesorder.mandatory_segments,
                 ]
             )
-            rules = _splice(
+            rules = _replace(
                 rules,
                 core.sales_order_required,
                 [
@@ -81,9 +87,7 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                     salesorder.price_level_wins,
                     validation.check_sales_order_values,
                 ],
-                after=True,
             )
-            rules.remove(core.sales_order_required)
             rules = _splice(
                 rules,
                 core.sales_order_totals,
