@@ -3,9 +3,11 @@
 - orders: `harness.woo.strategies.malformed_orders()` through `verify()` as dict, JSON text
   or bytes; each must end as an `invalid-order` verdict (and `WooOrder.parse` must raise
   `WooOrderError`), never another exception;
-- requests: the drawn requests of `tests/reliability/sandbox_fuzz.py` (mostly signed, so they
-  reach the record service and SuiteQL) against `Sandbox().handle()`; each answer must be
-  NetSuite's error shape and never a 500;
+- requests: `FIXED_SANDBOX_CASES` (inputs that once answered 500: a reference id past 2**63,
+  a line rate of 1e300), each of which must be a 4xx, then the drawn requests of
+  `tests/reliability/sandbox_fuzz.py` (mostly signed, so they reach the record service and
+  SuiteQL) against `Sandbox().handle()`; each answer must be NetSuite's error shape and never
+  a 500;
 - http: `harness sandbox serve` in its own process (waitress) fed the hostile inputs of
   `tests/reliability/http_hostile.py` as raw bytes (JSON 100,000 deep, `quantity: 1e308`, a
   5,000-digit integer, `oauth_timestamp` of 5,000 digits or `²`, a `q` of 1,000 ORs, broken
@@ -95,23 +97,62 @@ def fuzz_orders(count: int) -> tuple[Counter[str], list[str], float]:
     return kinds, escaped, time.perf_counter() - began
 
 
+def _order(line: dict[str, Any], **header: Any) -> bytes:
+    """A one-line sales order for customer 1001 as JSON bytes (`header` overrides fields)."""
+    body = {"entity": {"id": "1001"}, "item": {"items": [{"item": {"id": "101"}, **line}]}}
+    return json.dumps({**body, **header}).encode()
+
+
+_ORDERS = "/services/rest/record/v1/salesOrder"
+# Signed requests that once answered 500: a reference id past 2**63 (SQLite's OverflowError
+# when its name was looked up) and a line rate of 1e300 (decimal.InvalidOperation in the
+# amount), in each form a client can send them. Each must now be a 4xx in NetSuite's shape.
+FIXED_SANDBOX_CASES: tuple[tuple[str, Hostile], ...] = tuple(
+    (name, Hostile("POST", _ORDERS, {}, {"Content-Type": "application/json"}, body, True))
+    for name, body in (
+        ("entity id 2**64", _order({"quantity": 1}, entity={"id": 2**64})),
+        ("entity id '2**64'", _order({"quantity": 1}, entity={"id": str(2**64)})),
+        ("line item id 2**63", _order({"item": {"id": 2**63}, "quantity": 1})),
+        ("rate 1e300", _order({"quantity": 1, "rate": 1e300})),
+        ("rate '1e300'", _order({"quantity": 1, "rate": "1e300"})),
+        ("quantity 1e14 x rate 1e14", _order({"quantity": 1e14, "rate": 1e14})),
+        ("tax rate '1e300'", _order({"quantity": 1}, taxRate="1e300")),
+        (
+            "discount 15-digit %",
+            _order(
+                {"quantity": 9e14, "rate": 1}, discountItem={"id": 120}, discountRate="9" * 15 + "%"
+            ),
+        ),
+    )
+)
+
+
 def fuzz_requests(count: int) -> tuple[Counter[str], list[str], float]:
     sandbox = Sandbox()
     statuses: Counter[str] = Counter()
     escaped: list[str] = []
 
+    def judge(request: Hostile, label: str) -> None:
+        url, headers = prepared(sandbox, request, sandbox.base_url)
+        status, answer_headers, body = sandbox.handle(request.method, url, headers, request.body)
+        statuses[f"{status} ({label})"] += 1
+        path = url.split("?", 1)[0].removeprefix(sandbox.base_url)
+        problems = netsuite_error_problems(status, answer_headers, body, path=path)
+        if not problems and not 400 <= status < 500 and label.startswith("fixed"):
+            problems = [f"status {status}, not a refusal"]
+        if problems:
+            escaped.append(
+                f"{request.method} {url[:120]} ({label}) -> {status}: {problems[0]}"[:300]
+            )
+
     @many(count)
     @given(hostile_requests())
     def one(request: Hostile) -> None:
-        url, headers = prepared(sandbox, request, sandbox.base_url)
-        status, answer_headers, body = sandbox.handle(request.method, url, headers, request.body)
-        statuses[f"{status} ({'signed' if request.signed else 'unsigned'})"] += 1
-        path = url.split("?", 1)[0].removeprefix(sandbox.base_url)
-        problems = netsuite_error_problems(status, answer_headers, body, path=path)
-        if problems:
-            escaped.append(f"{request.method} {url[:120]} -> {status}: {problems[0]}"[:300])
+        judge(request, "signed" if request.signed else "unsigned")
 
     began = time.perf_counter()
+    for name, request in FIXED_SANDBOX_CASES:
+        judge(request, f"fixed: {name}")
     one()
     sandbox.close()
     return statuses, escaped, time.perf_counter() - began

@@ -160,7 +160,7 @@ def test_edit_level_cannot_delete() -> None:
     [
         ("record/v1/customer", "Lists -> Customers"),
         ("record/v1/inventoryItem", "Lists -> Items"),
-        ("record/v1/salesTaxItem", "Setup -> Tax Records"),
+        ("record/v1/taxGroup", "Setup -> Tax Records"),  # salesTaxItem: no REST (legacy tax)
         ("record/v1/shipItem", "Setup -> Shipping Items"),
         ("record/v1/subsidiary", "Lists -> Subsidiaries"),
         ("record/v1/currency", "Lists -> Currency"),

@@ -197,7 +197,9 @@ def test_governance_limits_endpoint_shape(ns: Client) -> None:
 
 def test_metadata_catalog_lists_the_record_types(ns: Client) -> None:
     names = {item["name"] for item in ns.get("record/v1/metadata-catalog").json()["items"]}
-    assert {"customer", "salesOrder", "inventoryItem", "shipItem", "salesTaxItem"} <= names
+    assert {"customer", "salesOrder", "inventoryItem", "shipItem", "taxGroup"} <= names
+    # REST serves no legacy tax item (Oracle help article_0814121722); SuiteQL still reads it.
+    assert "salesTaxItem" not in names
 
 
 def test_requests_beyond_the_concurrency_limit_get_429() -> None:

@@ -119,7 +119,8 @@ class BodyApplier:
     ) -> None:
         """Set one field from its JSON value, or note why it cannot be set."""
         if fd.readonly:
-            return  # INFERRED: read-only fields sent back from a GET are ignored
+            problems.ctx.read_only_ignored(fd.field_id)  # dropped, with a warning
+            return
         if raw is None:
             values[fd.name] = None
             given.add(fd.name)

@@ -25,10 +25,29 @@ class RequestContext:
     name_validation: Mode = "Warning"
     value_validation: Mode = "Error"
     warnings: list[str] = field(default_factory=list)
+    _read_only_warned: set[str] = field(default_factory=set, repr=False)
 
     @property
     def record_base(self) -> str:
         return self.base_url + "/services/rest/record/v1"
+
+    def read_only_ignored(self, field_id: str) -> None:
+        """A read-only field was sent (a total, a status, an address text): its value is
+        dropped, with a warning unless property-name validation is Ignore.
+
+        The wording is NetSuite's for setting such a field (CONFIRMED for SOAP, where it is
+        an INSUFFICIENT_PERMISSION error: NetSweet/netsuite spec fixtures, salto-io's NetSuite
+        adapter). That REST drops the value with a 299 warning, as for an unknown property,
+        rather than refusing the request is INFERRED: clients send GET output back."""
+        if self.name_validation == "Ignore" or field_id in self._read_only_warned:
+            return  # one warning per field, however many lines send it
+        self._read_only_warned.add(field_id)
+        self.warnings.append(
+            f"You do not have permissions to set a value for element {field_id} due to one of "
+            "the following reasons: 1) The field is read-only; 2) An associated feature is "
+            "disabled; 3) The field is available either when a record is created or updated, "
+            "but not in both cases. It was ignored."
+        )
 
     @classmethod
     def from_headers(

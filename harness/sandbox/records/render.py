@@ -11,9 +11,19 @@ from typing import Any
 from harness.netsuite.itemtypes import RECORD_TYPE_OF_CODE
 from harness.sandbox.records.context import RequestContext
 from harness.sandbox.store.db import Store
-from harness.sandbox.store.fields import FieldDef, Kind, RefSource, RefTarget, number_json
+from harness.sandbox.store.fields import (
+    NO_REST_TYPE,
+    FieldDef,
+    Kind,
+    RefSource,
+    RefTarget,
+    number_json,
+)
 from harness.sandbox.store.recordstore import Line, Record
 from harness.sandbox.store.recordtypes import SublistDef
+
+# SQLite's integer range: an id outside it names no row.
+_SQLITE_INT_MIN, _SQLITE_INT_MAX = -(2**63), 2**63 - 1
 
 
 class RecordRenderer:
@@ -180,7 +190,8 @@ class RecordRenderer:
             found = self.display(source, ref_id)
             if found is not None:
                 rest_type, name = found
-                out["links"] = [self_link(f"{ctx.record_base}/{rest_type}/{ref_id}")]
+                if rest_type != NO_REST_TYPE:  # no link to a type REST does not serve
+                    out["links"] = [self_link(f"{ctx.record_base}/{rest_type}/{ref_id}")]
                 if name is not None:
                     out["refName"] = name
                 break
@@ -204,6 +215,8 @@ class RecordRenderer:
             del self._names[key]
 
     def _lookup_display(self, source: RefSource, ref_id: int) -> tuple[str, str | None] | None:
+        if not _SQLITE_INT_MIN <= ref_id <= _SQLITE_INT_MAX:
+            return None  # no row has an id SQLite cannot even hold (it would raise OverflowError)
         conn = self.store.conn
         if source.rest_type is None:
             row = conn.execute(

@@ -28,12 +28,13 @@ from harness.sandbox.resterror import (
 )
 from harness.sandbox.rules.book import RuleBook, SaveContext
 from harness.sandbox.rules.core import core_rules
+from harness.sandbox.rules.scripts import refuse_locked_delete
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
 from harness.sandbox.store.db import Store
 from harness.sandbox.store.lengths import text_length, too_long
 from harness.sandbox.store.recordstore import Record
-from harness.sandbox.store.recordtypes import RecordType
+from harness.sandbox.store.recordtypes import NOT_SERVED_OVER_REST, RecordType
 from harness.sandbox.store.schema import REFERENCES
 from harness.sandbox.suiteql.errors import parameter_error
 from harness.sandbox.wire import method_not_allowed
@@ -52,7 +53,11 @@ class RecordService:
     def __init__(self, store: Store, rules: RuleBook | None = None) -> None:
         self.store = store
         self.profile: AccountProfile = store.profile
-        self.types = build_record_types(self.profile)
+        self.types = {
+            key: rtype
+            for key, rtype in build_record_types(self.profile).items()
+            if key not in NOT_SERVED_OVER_REST
+        }
         self.rules = rules or core_rules()
         self.renderer = RecordRenderer(store)
         self.body = BodyApplier(store, self.types, self.renderer.display)
@@ -73,7 +78,8 @@ class RecordService:
     # --- addressing -------------------------------------------------------------------
 
     def record_type(self, name: str) -> RecordType:
-        """A record type from a URL segment (any case); 404 for an unknown type."""
+        """A record type from a URL segment (any case); 404 for an unknown type, and for one
+        REST does not serve (CONFIRMED answer: "Record type 'file' does not exist.")."""
         rtype = self.types.get(name.lower())
         if rtype is None:
             raise RestError.one(404, "NONEXISTENT_ID", f"Record type '{name}' does not exist.")
@@ -266,11 +272,13 @@ class RecordService:
             return self._save_new(ctx, record, external_id_checked=True)
 
     def delete(self, ctx: RequestContext, type_name: str, key: str) -> None:
-        """DELETE: remove the record unless other records still refer to it."""
+        """DELETE: remove the record unless a workflow locks it or other records still refer
+        to it."""
         del ctx
         rtype = self.record_type(type_name)
         with self.store.write():
             record = self._load(rtype, key)
+            refuse_locked_delete(self.rules.for_type(rtype.name), record)
             for table, column in self._dependents[rtype.name]:
                 sql = f'SELECT 1 FROM "{table}" WHERE "{column}" = ? LIMIT 1'
                 if table == rtype.table:
@@ -412,9 +420,7 @@ def _check_page_start(limit: int, offset: int) -> None:
         error = parameter_error(
             "offset", offset, f"The offset must be a multiple of the limit ({limit})."
         )
-        raise RestError.one(
-            error.status, error.code, error.detail, query_param=error.query_param
-        )
+        raise RestError.one(error.status, error.code, error.detail, query_param=error.query_param)
 
 
 def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -2,15 +2,16 @@
 
 `core.core_rules()` gives the REST layer's minimal semantics; this module splices the
 business rules in around them, in the order NetSuite applies things (reference 1.7):
-workflow locks first (a locked record refuses any edit), then sourcing and required fields,
-subsidiary access, references, segments, pricing, tax, totals, and the account's scripts
-last, so that they see the final record.
+workflow locks first (a locked record refuses any edit), then sourcing and required fields
+(all named at once), subsidiary access, references, segments, the values NetSuite refuses
+(`validation.py`), pricing, tax, totals (never negative), and the account's scripts last, so
+that they see the final record.
 """
 
 from __future__ import annotations
 
 from harness.sandbox.account import AccountProfile
-from harness.sandbox.rules import core, customer, salesorder
+from harness.sandbox.rules import core, customer, salesorder, validation
 from harness.sandbox.rules.book import Rule, RuleBook, SaveContext
 from harness.sandbox.rules.permissions import AccessPolicy
 from harness.sandbox.rules.scripts import script_rules, workflow_lock_rules
@@ -35,6 +36,12 @@ def _splice(rules: list[Rule], anchor: Rule, added: list[Rule], *, after: bool) 
     return [*rules[:at], *added, *rules[at:]]
 
 
+def _replace(rules: list[Rule], anchor: Rule, added: list[Rule]) -> list[Rule]:
+    """`rules` with `added` in place of `anchor` (a core rule)."""
+    at = rules.index(anchor)
+    return [*rules[:at], *added, *rules[at + 1 :]]
+
+
 def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) -> RuleBook:
     """Every rule of the account, per record type, in the order they run."""
     policy = policy or AccessPolicy(profile)
@@ -54,26 +61,41 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                     access,
                     customer.check_customer_references,
                     customer.duplicate_email,
+                    customer.one_default_address_each,
                 ],
                 after=True,
             )
         elif name == "salesOrder":
-            rules = _splice(
-                rules,
-                core.sales_order_required,
+            # The required-field checks and what runs between them, as one rule that names
+            # every missing field (the customer, "Make ... Mandatory" segments, custom fields).
+            required = validation.AllMissing(
                 [
+                    core.sales_order_required,
                     access,
                     salesorder.check_entity,
                     salesorder.source_addresses,
                     salesorder.drop_unusable_departments,
                     salesorder.mandatory_segments,
+                ]
+            )
+            rules = _replace(
+                rules,
+                core.sales_order_required,
+                [
+                    required,
                     salesorder.check_references,
                     salesorder.price_level_wins,
+                    validation.check_sales_order_values,
                 ],
-                after=True,
             )
             rules = _splice(
-                rules, core.sales_order_totals, [salesorder.SalesTax(profile)], after=False
+                rules,
+                core.sales_order_totals,
+                [validation.check_amounts, salesorder.SalesTax(profile)],
+                after=False,
+            )
+            rules = _splice(
+                rules, core.sales_order_totals, [validation.no_negative_total], after=True
             )
         lowered = name.lower()
         rules = [

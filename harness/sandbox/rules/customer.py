@@ -8,6 +8,7 @@ the same externalId ("This entity already exists."). Added here:
 - the primary subsidiary must be active ("Invalid subsidiary reference key S.");
 - the customer's tax item must belong to its subsidiary's nexus
   ("Invalid taxitem reference key N for subsidiary S.", the form of `refcheck.py`);
+- at most one default shipping and one default billing address in the address book;
 - with the profile's `duplicateEmailDetection` on, a second active customer with the same
   email (compared trimmed and case-insensitively) is refused like a duplicate entity,
   "This entity already exists." (INFERRED: what SOAP's DUP_ENTITY reports, wrapped in
@@ -61,3 +62,29 @@ def duplicate_email(ctx: SaveContext, record: Record) -> None:
     )
     if other is not None:
         raise user_error("This entity already exists.")
+
+
+def one_default_address_each(ctx: SaveContext, record: Record) -> None:
+    """At most one default shipping and one default billing address in the address book.
+
+    Two lines sent as the default of the same kind are refused (INFERRED answer: no source
+    gives NetSuite's text). One line sent as the default takes the role from the address
+    that had it, as checking the box on another address does in the UI (INFERRED)."""
+    del ctx
+    lines = record.lines("addressbook")
+    for flag, what in (("defaultShipping", "shipping"), ("defaultBilling", "billing")):
+        flagged = [index for index, line in enumerate(lines) if line.values.get(flag)]
+        if len(flagged) < 2:
+            continue
+        sent = [index for index in flagged if flag in lines[index].given]
+        if len(sent) > 1:
+            raise user_error(
+                f"Only one address can be the default {what} address; addressbook lines "
+                f"{', '.join(str(index + 1) for index in sent)} are all marked "
+                f"{flag}. Mark one of them.",
+                path=f"addressbook.items[{sent[1]}].{flag}",
+            )
+        for index in flagged:
+            if index not in sent:
+                lines[index].values[flag] = False
+                lines[index].given.add(flag)

@@ -12,13 +12,13 @@ An `afterSubmit` rule is enforced like a beforeSubmit one (a simplification: Net
 have committed the record before the script threw).
 
 A `workflowLocks` entry locks existing records whose stored state matches its condition:
-editing one is refused with "This record has been locked by a user defined workflow."
-(CONFIRMED text, reference netsuite-rest 5.3).
+editing or deleting one is refused with "This record has been locked by a user defined
+workflow." (CONFIRMED text, reference netsuite-rest 5.3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from harness.sandbox.account import AccountProfile
@@ -54,8 +54,22 @@ class WorkflowLock:
 
     def __call__(self, ctx: SaveContext, record: Record) -> None:
         del record
-        if ctx.previous is not None and self.expression.matches(ctx.previous.values):
+        if ctx.previous is not None:
+            self.refuse_if_locked(ctx.previous)
+
+    def refuse_if_locked(self, stored: Record) -> None:
+        """Refuse a change (an edit or a delete) of a stored record the lock holds."""
+        if self.expression.matches(stored.values):
             raise user_error(self.message)
+
+
+def refuse_locked_delete(rules: Iterable[object], stored: Record) -> None:
+    """A DELETE of a record a workflow lock holds is refused like an edit of it: the lock
+    keeps the record as it is, and deleting changes it most (INFERRED: NetSuite's lock text,
+    "This record has been locked by a user defined workflow.", names no operation)."""
+    for rule in rules:
+        if isinstance(rule, WorkflowLock):
+            rule.refuse_if_locked(stored)
 
 
 def script_rules(profile: AccountProfile) -> list[tuple[str, SaveRule]]:

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from harness.sandbox.store.values import id_list, parse_id_list
+from harness.sandbox.store.values import MAX_NUMBER, id_list, parse_id_list
 
 
 class Kind(Enum):
@@ -34,13 +34,18 @@ class Kind(Enum):
     RATE = "rate"  # an amount or a percentage: discountRate "-10.00" or "-10%"
 
 
+NO_REST_TYPE = ""
+
+
 @dataclass(frozen=True)
 class RefSource:
     """One table a reference field may point into."""
 
     table: str
     display: str  # the column shown as `refName`
-    rest_type: str | None  # REST type for links; None: derived from `item.itemtype`
+    # REST type for links; None: derived from `item.itemtype`; NO_REST_TYPE: a type REST does
+    # not serve (its references show no link, and their schema is `nsResource`).
+    rest_type: str | None
     where: str = ""  # extra SQL condition restricting which rows qualify
 
 
@@ -93,29 +98,40 @@ _FALSE = {"false", "f"}
 
 
 def _decimal(raw: Any) -> Decimal:
+    """A JSON number (or numeric string) a number field holds: finite, under MAX_NUMBER.
+
+    A string such as "1e300" parses as a Decimal but is no value NetSuite keeps; refusing it
+    here answers "Invalid Field Value" instead of failing later in the arithmetic."""
     if isinstance(raw, bool):
         raise ValueProblem
     if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueProblem
-        return Decimal(repr(raw))
-    if isinstance(raw, str):
+        value = Decimal(repr(raw))
+    elif isinstance(raw, str):
         try:
             value = Decimal(raw.strip())
         except InvalidOperation:
             raise ValueProblem from None
-        if not value.is_finite():
-            raise ValueProblem
-        return value
-    raise ValueProblem
+    else:
+        raise ValueProblem
+    if not value.is_finite() or abs(value) >= MAX_NUMBER:
+        raise ValueProblem
+    return value
 
 
 def _internal_id(raw: Any) -> int:
+    """An internal id: at most 15 digits, as a number or a numeric string.
+
+    SQLite holds 64-bit integers; an id past that (`{"id": 2**64}`) is a value no record has,
+    so it is refused like any other invalid reference, never passed to the store."""
     if isinstance(raw, bool):
         raise ValueProblem
     if isinstance(raw, int):
+        if abs(raw) >= MAX_NUMBER:
+            raise ValueProblem
         return raw
     if isinstance(raw, str) and re.fullmatch(r"-?\d{1,15}", raw.strip()):
         return int(raw)
@@ -159,10 +175,11 @@ def parse_value(fd: FieldDef, raw: Any) -> Any:
         return _decimal(raw)
     if kind is Kind.PERCENT:
         if isinstance(raw, str) and (match := _PERCENT.match(raw)):
-            return Decimal(match.group(1))
+            return _decimal(match.group(1))
         return _decimal(raw)
     if kind is Kind.RATE:
-        if isinstance(raw, str) and _PERCENT.match(raw):
+        if isinstance(raw, str) and (match := _PERCENT.match(raw)):
+            _decimal(match.group(1))  # a percentage in range, like any number
             return raw.replace(" ", "")
         return _decimal(raw)
     if kind is Kind.BOOLEAN:
@@ -186,8 +203,8 @@ def parse_value(fd: FieldDef, raw: Any) -> Any:
             raise ValueProblem
         return [parse_reference(item) for item in items]
     if kind is Kind.ENUM:
-        if isinstance(raw, dict):
-            raw = raw.get("id")
+        if isinstance(raw, dict):  # the reference form, `{"id": "US"}`
+            raw = {str(k).lower(): v for k, v in raw.items()}.get("id")
         if isinstance(raw, str) and raw in fd.choices:
             return raw
         raise ValueProblem
