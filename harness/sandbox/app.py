@@ -22,6 +22,7 @@ from harness.sandbox.records.service import RecordService
 from harness.sandbox.resterror import RestError
 from harness.sandbox.rules.permissions import AccessPolicy, method_level
 from harness.sandbox.store.db import Store
+from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 from harness.sandbox.wire import (
@@ -338,6 +339,7 @@ class SandboxApp:
         if method == "POST" and key is not None and sub and sub[0].lower() == "!transform":
             if len(sub) != 2:
                 raise self._not_found(request)
+            self._check_scope(ctx, records.record_type(type_name), key)
             body = self._json_body(request) if request.body.strip() else None
             new_type, new_id = records.transform(
                 ctx, type_name, key, sub[1], body, self.access.require
@@ -391,6 +393,8 @@ class SandboxApp:
         with self.store.lock:
             found = self.records.resolve_id(rtype, key, must_exist=False)
             self.access.require(ctx.role, rtype.name, method_level("PUT", exists=found is not None))
+            if found is not None:
+                self.access.check_record(self.store.conn, ctx.role, rtype, found)
             body = self._json_body(request)
             record_id = self.records.upsert(
                 ctx, type_name, key, body, request.params, resolved=found
@@ -407,6 +411,17 @@ class SandboxApp:
             with self.store.lock:
                 exists = self.records.resolve_id(rtype, key, must_exist=False) is not None
         self.access.require(ctx.role, rtype.name, method_level(method, exists=exists))
+        if key is not None:
+            self._check_scope(ctx, rtype, key)
+
+    def _check_scope(self, ctx: RequestContext, rtype: RecordType, key: str) -> None:
+        """403 for a stored record of a subsidiary the role may not access."""
+        if self.access.subsidiaries(ctx.role) is None:
+            return
+        with self.store.lock:
+            found = self.records.resolve_id(rtype, key, must_exist=False)
+            if found is not None:
+                self.access.check_record(self.store.conn, ctx.role, rtype, found)
 
     def _located(self, ctx: RequestContext, type_name: str, record_id: int) -> Response:
         canonical = self.records.record_type(type_name).name
@@ -454,6 +469,7 @@ class SandboxApp:
                     limit=limit,
                     offset=offset,
                     allowed_tables=self.access.table_filter(principal.role),
+                    row_filters=self.access.row_filters(principal.role),
                 )
         except SuiteQLError as error:
             raise RestError.one(

@@ -52,6 +52,7 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                 core.customer_required,
                 [
                     access,
+                    customer.subsidiary_locked_by_transactions,
                     customer.check_customer_references,
                     customer.duplicate_email,
                 ],
