@@ -2,7 +2,8 @@
 
 `SandboxApp.handle(method, url, headers, body)` is the whole server as one function call;
 the in-process transport calls it directly and `__call__` adapts it to WSGI. Every answer,
-including an unexpected exception deep inside, leaves in NetSuite's error shape.
+including an unexpected exception deep inside, leaves in NetSuite's error shape. A request
+with `Prefer: respond-async` runs as a job (`records/asyncjobs.py`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from harness.netsuite.errors import error_detail
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
 from harness.sandbox.oauth import INVALID_LOGIN_DETAIL, AuthFailure, Principal
+from harness.sandbox.records.asyncjobs import AsyncJobs, is_job_path, wants_async
 from harness.sandbox.records.context import RequestContext, page_envelope
 from harness.sandbox.records.service import RecordService
 from harness.sandbox.resterror import RestError
@@ -123,6 +127,7 @@ class SandboxApp:
             clock=store.clock,
         )
         self.gate = ConcurrencyGate(self.profile.governance.concurrencyLimit)
+        self.jobs = AsyncJobs(store.now, lambda: store.generation)
         self.max_body_bytes = max_body_bytes
 
     # --- entry points ---------------------------------------------------------------
@@ -192,7 +197,7 @@ class SandboxApp:
             status, out, payload = self.handle(
                 method, url, headers, body, over_http=True, wait=wait
             )
-        reason = REASONS.get(status, "Unknown")
+        reason = REASONS.get(status) or HTTPStatus(status).phrase
         out = {**out, "Content-Length": str(len(payload))}
         start_response(f"{status} {reason}", [(k, latin1(v)) for k, v in out.items()])
         return [payload]
@@ -297,6 +302,15 @@ class SandboxApp:
             form_body=request.body if _is_form(request) else None,
         )
         self.access.check_login(principal)
+        if is_job_path(path):
+            return self.jobs.answer(request, principal.role)
+        if wants_async(request):
+            job = partial(self._authenticated, request, principal)
+            return self.jobs.submit(request, principal.role, job)
+        return self._authenticated(request, principal)
+
+    def _authenticated(self, request: Request, principal: Principal) -> Response:
+        path, method = request.path, request.method
         if _SUITEQL.match(path):
             if method != "POST":
                 raise method_not_allowed(method, "POST")

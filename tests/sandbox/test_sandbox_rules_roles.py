@@ -7,6 +7,7 @@ reference/salesorder-semantics.md, `rest 3.8` a section of reference/netsuite-re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -236,3 +237,202 @@ def test_an_unrestricted_role_reads_every_subsidiary(ns: Client, record_type: st
     """The demo role has no subsidiary restriction: it reads Canadian records."""
     record = "1003" if record_type == "customer" else ns.create("salesOrder", CANADIAN_ORDER)
     assert ns.get(f"record/v1/{record_type}/{record}").status_code == 200
+
+
+# --- 3. asynchronous requests and idempotency keys (rest 3.8, semantics:272) ----------------
+
+
+ASYNC = {"Prefer": "respond-async"}
+KEY = "cac827ea-3543-4cda-add2-bae634326c27"
+JOB_URL = re.compile(r"^https://[^/]+/services/rest/async/v1/job/(\d+)$")
+
+
+def follow(ns: Client, accepted: Any) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """A 202's job, its one task and that task's result, read as NetSuite documents them."""
+    assert accepted.status_code == 202, accepted.text
+    job = ns.get(accepted.headers["Location"]).json()
+    tasks = ns.get(job["task"]["links"][0]["href"]).json()
+    assert tasks["count"] == 1 and tasks["totalResults"] == 1
+    task = ns.get(tasks["items"][0]["links"][0]["href"]).json()
+    related = [link["href"] for link in task["links"] if link["rel"] == "related"]
+    return job, task, ns.get(related[0])
+
+
+def sales_orders(ns: Client) -> int:
+    q = "SELECT COUNT(*) AS n FROM transaction WHERE type = 'SalesOrd'"
+    return int(ns.suiteql(q).json()["items"][0]["n"])
+
+
+def test_prefer_respond_async_is_accepted_as_a_job(ns: Client) -> None:
+    """rest 3.8 / ORA subsect_161278579295: 202 Accepted, Preference-Applied: respond-async,
+    Location of the job; polling it shows the job document."""
+    accepted = ns.post("record/v1/salesOrder", US_ORDER, headers=ASYNC)
+    assert accepted.status_code == 202
+    assert accepted.headers["Preference-Applied"] == "respond-async"
+    location = JOB_URL.match(accepted.headers["Location"])
+    assert location is not None and accepted.content == b""
+    job = ns.get(accepted.headers["Location"]).json()
+    job_id = location.group(1)
+    assert job == {
+        "links": [{"rel": "self", "href": accepted.headers["Location"]}],
+        "completed": True,
+        "id": job_id,
+        "progress": "succeeded",
+        "task": {"links": [{"rel": "self", "href": accepted.headers["Location"] + "/task"}]},
+    }
+
+
+def test_an_async_create_has_a_task_whose_result_locates_the_new_record(ns: Client) -> None:
+    """ORA subsect_161252896355 (task: related result link, progress, start and end) and a
+    public client that reads the result's 204 and its Location for the new id."""
+    before = sales_orders(ns)
+    _, task, result = follow(ns, ns.post("record/v1/salesOrder", US_ORDER, headers=ASYNC))
+    assert task["completed"] is True and task["progress"] == "succeeded"
+    assert task["id"] == "1" and task["startTime"] <= task["endTime"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", task["endTime"])
+    assert result.status_code == 204
+    new_id = result.headers["Location"].rsplit("/salesOrder/", 1)[1]
+    assert ns.get(f"record/v1/salesOrder/{new_id}").status_code == 200
+    assert sales_orders(ns) == before + 1
+
+
+def test_an_async_read_has_the_record_as_its_result(ns: Client) -> None:
+    """ORA subsect_161252889998: the result of an async GET is the record itself."""
+    _, _, result = follow(ns, ns.request("GET", "record/v1/customer/1001", headers=ASYNC))
+    assert result.status_code == 200
+    assert result.json()["email"] == "jane.doe@example.com"
+
+
+def test_an_async_suiteql_query_runs_as_a_job(ns: Client) -> None:
+    """rest 3.8: any request may run asynchronously, a SuiteQL query too."""
+    accepted = ns.request(
+        "POST",
+        "query/v1/suiteql",
+        json={"q": "SELECT id FROM customer WHERE id = 1001"},
+        headers={"Prefer": "transient, respond-async"},
+    )
+    _, _, result = follow(ns, accepted)
+    assert [row["id"] for row in result.json()["items"]] == ["1001"]
+
+
+def test_a_failed_async_request_fails_its_job_with_the_error_as_result(ns: Client) -> None:
+    """INFERRED: a refused request's job ends `failed`; its result is NetSuite's refusal."""
+    refused = {"entity": {"id": "1001"}, "item": lines([("999999", 1, 5)])}
+    job, task, result = follow(ns, ns.post("record/v1/salesOrder", refused, headers=ASYNC))
+    assert (job["progress"], task["progress"]) == ("failed", "failed")
+    assert job["completed"] is True
+    synchronous = ns.post("record/v1/salesOrder", refused)
+    assert result.status_code == synchronous.status_code == 400
+    assert details(result) == details(synchronous)
+
+
+def test_the_same_idempotency_key_again_is_refused_with_the_first_job(ns: Client) -> None:
+    """rest 3.8 / ORA subsect_164494900632: the duplicate gets 400 "Conflict",
+    IDEMPOTENCY_ERROR and the Location of the job first submitted: one order, not two."""
+    before = sales_orders(ns)
+    headers = {**ASYNC, "X-NetSuite-Idempotency-Key": KEY}
+    first = ns.post("record/v1/salesOrder", US_ORDER, headers=headers)
+    assert first.status_code == 202
+    again = ns.post("record/v1/salesOrder", US_ORDER, headers=headers)
+    assert again.status_code == 400
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Preference-Applied"] == "respond-async"
+    document = again.json()
+    assert document["title"] == "Conflict" and document["status"] == 400
+    assert document["type"].endswith("#sec10.4.10")
+    assert document["o:errorDetails"] == [
+        {
+            "detail": "A request with the same idempotency key is already submitted. See the "
+            '"Location" header for a link to the previously submitted job',
+            "o:errorCode": "IDEMPOTENCY_ERROR",
+        }
+    ]
+    # The key is the key whatever the body or the spelling of the UUID.
+    other_body = ns.post(
+        "record/v1/customer",
+        {"companyName": "Other", "subsidiary": {"id": "1"}},
+        headers={**ASYNC, "X-NetSuite-Idempotency-Key": KEY.upper()},
+    )
+    assert other_body.status_code == 400
+    assert sales_orders(ns) == before + 1
+    fresh = ns.post(
+        "record/v1/salesOrder",
+        US_ORDER,
+        headers={**ASYNC, "X-NetSuite-Idempotency-Key": "7f1d3c1e-0d7c-4c1e-9d6b-2a4f1e0c9b11"},
+    )
+    assert fresh.status_code == 202
+    assert sales_orders(ns) == before + 2
+
+
+def test_synchronous_requests_ignore_the_idempotency_key(ns: Client) -> None:
+    """semantics:272 and rest 3.8: the key works only for async requests."""
+    before = sales_orders(ns)
+    headers = {"X-NetSuite-Idempotency-Key": KEY}
+    assert ns.post("record/v1/salesOrder", US_ORDER, headers=headers).status_code == 204
+    assert ns.post("record/v1/salesOrder", US_ORDER, headers=headers).status_code == 204
+    assert sales_orders(ns) == before + 2
+    # ... and does not reserve the key for a later asynchronous request.
+    later = ns.post("record/v1/salesOrder", US_ORDER, headers={**headers, **ASYNC})
+    assert later.status_code == 202
+
+
+def test_an_idempotency_key_must_be_a_uuid(ns: Client) -> None:
+    """INFERRED: every source calls the key a UUID; anything else is a bad header."""
+    response = ns.post(
+        "record/v1/salesOrder",
+        US_ORDER,
+        headers={**ASYNC, "X-NetSuite-Idempotency-Key": "order-1001"},
+    )
+    assert response.status_code == 400
+    assert details(response)[0]["o:errorCode"] == "INVALID_HEADER"
+    assert details(response)[0]["o:errorHeader"] == "X-NetSuite-Idempotency-Key"
+
+
+def test_a_job_is_read_only_by_the_role_that_sent_it_and_only_with_get() -> None:
+    """INFERRED: a job's result is what its request answered that role."""
+    with two_roles() as ns:
+        accepted = ns.admin.request("GET", "record/v1/customer/1003", headers=ASYNC)
+        assert ns.us_only.get(accepted.headers["Location"]).status_code == 404
+        assert ns.admin.get(accepted.headers["Location"]).status_code == 200
+        deleted = ns.admin.delete(accepted.headers["Location"])
+        assert deleted.status_code == 405 and deleted.headers["Allow"] == "GET"
+        missing = ns.admin.get("async/v1/job/999")
+        assert missing.status_code == 404
+        assert details(missing)[0]["o:errorCode"] == "NONEXISTENT_ID"
+
+
+def test_jobs_and_keys_are_forgotten_when_the_sandbox_resets(sandbox: Sandbox, ns: Client) -> None:
+    """The sandbox's reset returns to the profile's records: no job and no key survives it."""
+    headers = {**ASYNC, "X-NetSuite-Idempotency-Key": KEY}
+    first = ns.post("record/v1/salesOrder", US_ORDER, headers=headers)
+    sandbox.reset()
+    assert ns.get(first.headers["Location"]).status_code == 404
+    again = ns.post("record/v1/salesOrder", US_ORDER, headers=headers)
+    assert again.status_code == 202
+    assert again.headers["Location"].endswith("/async/v1/job/1")
+
+
+def test_an_async_request_of_a_limited_role_is_refused_in_its_job() -> None:
+    """semantics:248 holds for asynchronous requests: the job fails with the 403."""
+    with two_roles() as ns:
+        canadian = ns.admin.create("salesOrder", CANADIAN_ORDER)
+        accepted = ns.us_only.request("GET", f"record/v1/salesOrder/{canadian}", headers=ASYNC)
+        job, _, result = follow(ns.us_only, accepted)
+        assert job["progress"] == "failed"
+        denied(result)
+
+
+def test_over_http_a_job_is_202_accepted_and_its_location_is_on_the_served_url() -> None:
+    """rest 3.8 over a socket: the status line says Accepted, the Location is reachable."""
+    sandbox = Sandbox()
+    server = sandbox.serve_http()
+    try:
+        client = Client(server.url, tba(sandbox))
+        accepted = client.post("record/v1/salesOrder", US_ORDER, headers=ASYNC)
+        assert (accepted.status_code, accepted.reason) == (202, "Accepted")
+        assert accepted.headers["Location"].startswith(server.url + "/services/rest/async/v1/")
+        job, _, result = follow(client, accepted)
+        assert job["progress"] == "succeeded" and result.status_code == 204
+    finally:
+        server.stop()
+        sandbox.close()
