@@ -60,8 +60,9 @@ class Resend(_Spec):
 
     Each field given replaces the order's own (`shipping`: another shipping method, `lines`:
     the order's lines as they now are, `billing`: a new billing address, `currency`, `tax`:
-    the tax rates WooCommerce now applies); the order keeps its id, number and customer. `unchanged` (written as the plain word) is the
-    same delivery again, as a retried webhook sends it.
+    the tax rates WooCommerce now applies); the order keeps its id, number and customer.
+    `unchanged` (written as the plain word) is the same delivery again, as a retried webhook
+    sends it.
     """
 
     unchanged: bool = False

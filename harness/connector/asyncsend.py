@@ -101,8 +101,9 @@ class AsyncSender:
                 raise JobNotFinished(
                     f"NetSuite had not finished async job {job_id} after {waited:.0f} s"
                 )
-            self.sleep(delay)
-            waited += delay
+            pause = min(delay, self.patience - waited)
+            self.sleep(pause)
+            waited += pause
             delay = min(delay * 2, 10.0)
         tasks = self._get(f"{job_url}/task").get("items") or [{}]
         task_id = str(tasks[0].get("id") or "1")
