@@ -4,8 +4,9 @@ It does what a careful production connector does: match the customer by normalis
 (or create it, idempotently, by externalId), resolve every SKU, ship method and tax code by
 name, price lines at price level Custom so WooCommerce's rates stand, carry coupons as one
 header discount and fees as other-charge lines, and upsert the Sales Order by externalId so a
-second push never makes a second order. It leaves NetSuite's own checks (inactive items,
-subsidiaries, permissions, scripts) to NetSuite, so their errors reach the call log.
+second push never makes a second order (with `send.async`, as an asynchronous job whose
+idempotency key NetSuite refuses to run twice). It leaves NetSuite's own checks (inactive
+items, subsidiaries, permissions, scripts) to NetSuite, so their errors reach the call log.
 """
 
 from __future__ import annotations

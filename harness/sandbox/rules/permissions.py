@@ -24,11 +24,13 @@ chosen (reference salesorder-semantics 1.6 and 7, netsuite-rest 5.3):
   delete or transform one that is already there: the same 403, without a path (the role sees
   and edits only its subsidiaries' customers and transactions unless it allows
   cross-subsidiary viewing, Oracle help bridgehead_N286421 and section_161895998055; a
-  record of another subsidiary answers INSUFFICIENT_PERMISSION, reference
-  salesorder-semantics line 248 and netsuiteservicesite's INSUFFICIENT_PERMISSION notes, not
-  404). Collections and SuiteQL leave such records out (INFERRED: a search shows what the
-  role may see). Scoped are the records that belong to one subsidiary, customers and
-  transactions; lists shared between subsidiaries (items, ship items) are not (INFERRED).
+  record of another subsidiary answers INSUFFICIENT_PERMISSION, not 404: reference
+  salesorder-semantics line 248, and "Trying to access a subsidiary-restricted record from a
+  role without that subsidiary assigned" among the code's causes at
+  https://netsuiteservicesite.pages.dev/errors/insufficient-permission/). Collections and
+  SuiteQL leave such records out (INFERRED: a search shows what the role may see). Scoped
+  are the records that belong to one subsidiary, customers and transactions; lists shared
+  between subsidiaries (items, ship items) are not (INFERRED).
 - **SuiteQL** sees only the tables of records the role may view; another table answers as
   if it did not exist (see `suiteql/engine.py`).
 """
