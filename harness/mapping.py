@@ -188,6 +188,21 @@ class OrderRules(_Strict):
         return v if v is None else _check_template(v)
 
 
+class SendRules(_Strict):
+    """How the connector sends the Sales Order.
+
+    Synchronously by default. `async: true`: as an asynchronous REST job
+    (`Prefer: respond-async`) with an `X-NetSuite-Idempotency-Key` made from the request
+    itself, so the same order sent twice (a retry, a repeated webhook) is refused by NetSuite
+    as a duplicate key instead of being applied twice; the connector then reads the job first
+    submitted for its result.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    asynchronous: bool = Field(default=False, alias="async")
+
+
 class CustomFieldSource(_Strict):
     """A custom field's value: fixed, or read from the order (`meta:<key>` or an order field)."""
 
@@ -238,7 +253,17 @@ class Mapping(_Strict):
     fees: FeeRules = Field(default_factory=FeeRules)
     sync: SyncRules = Field(default_factory=SyncRules)
     order: OrderRules = Field(default_factory=OrderRules)
+    send: SendRules = Field(default_factory=SendRules)
     custom_fields: CustomFields = Field(default_factory=CustomFields)
+
+    @model_serializer(mode="wrap")
+    def _default_send_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Synchronous sending (the default) is left out of a dump, so a mapping written
+        before the option existed keeps its fingerprint."""
+        data = handler(self)
+        if self.send == SendRules() and isinstance(data, dict):
+            data.pop("send", None)
+        return data
 
 
 def load_mapping(path: str | Path | None = None) -> Mapping:

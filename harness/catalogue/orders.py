@@ -1,4 +1,4 @@
-"""The WooCommerce order each scenario pushed, rebuilt for reports.
+"""The WooCommerce orders a scenario pushes, in order, and the last one, rebuilt for reports.
 
 Generation is deterministic (scenario name + run seed), so the report can show the very order
 a worker process pushed without shipping it back from the worker.
@@ -6,20 +6,50 @@ a worker process pushed without shipping it back from the worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from harness.catalogue.spec import Catalogue
+from harness.catalogue.spec import Catalogue, Resend, ScenarioSpec
 from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
+from harness.woo.orderspec import OrderSpec, OrderUpdate
+
+
+def _with_updates(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
+    order = generate(spec, seed)
+    yield order
+    for step, update in enumerate(spec.updates, start=1):
+        order = apply_update(order, update, step)
+        yield order
+
+
+def _resent(spec: ScenarioSpec, resend: Resend, seed: int, step: int) -> WooOrder:
+    """The order as the re-send finds it: made again from the changed spec (same id, number,
+    customer and dates, since those come from the scenario's name and the seed), its updates
+    applied again, then modified once more, later than every earlier delivery."""
+    *_, order = _with_updates(spec.resent(resend), seed)
+    return apply_update(order, OrderUpdate(), step)
+
+
+def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
+    """Every version of the order a spec pushes: as placed, after each of its `updates` (as
+    WooCommerce's order.updated deliveries carry them), then after each of a scenario's
+    `resend` changes (an `unchanged` one is the very same delivery again)."""
+    versions = _with_updates(spec, seed)
+    order = next(versions)
+    yield order
+    for order in versions:  # the last one is the one a re-send starts from
+        yield order
+    if isinstance(spec, ScenarioSpec):
+        first = len(spec.updates) + 1
+        for step, resend in enumerate(spec.resend, start=first):
+            if not resend.unchanged:
+                order = _resent(spec, resend, seed, step)
+            yield order
 
 
 def scenario_orders(catalogue: Catalogue, names: Iterable[str], seed: int) -> dict[str, WooOrder]:
-    """Scenario name -> the order as last pushed (after its updates)."""
+    """Scenario name -> the order as last pushed (after its updates and re-sends)."""
     orders: dict[str, WooOrder] = {}
     for name in names:
-        spec = catalogue.get(name)
-        order = generate(spec, seed)
-        for step, update in enumerate(spec.updates, start=1):
-            order = apply_update(order, update, step)
-        orders[name] = order
+        *_, orders[name] = pushed_orders(catalogue.get(name), seed)
     return orders

@@ -1,7 +1,8 @@
 """The scenario catalogue: which orders to make and what NetSuite should do with each.
 
 A scenario is an order spec (`harness.woo.orderspec`) plus its expectation (`landed`, or the
-diagnosis category it must end in) and the NetSuite-side settings it needs (role, credential).
+diagnosis category it must end in), the NetSuite-side settings it needs (role, credential),
+the mapping options it runs with, and the changes after which the order is sent again.
 """
 
 from __future__ import annotations
@@ -11,17 +12,27 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from harness.data import data_file
 from harness.landing.verdict import CATEGORIES, Category
 from harness.woo.orderspec import (
     DEFAULT_STORE_URL,
+    AddressSpec,
+    CurrencyCode,
     CustomerSpec,
     LineSpec,
     OrderSpec,
     ShippingSpec,
     TaxRateSpec,
+    TaxSpec,
     _Spec,
 )
 from harness.yamlfile import load_model
@@ -41,11 +52,111 @@ class TargetSpec(_Spec):
     credential: str | None = None  # the TBA credential (of that role) to sign with
 
 
+RESEND_CHANGES = ("shipping", "lines", "billing", "currency", "tax")
+
+
+class Resend(_Spec):
+    """The order changed in WooCommerce after it landed, and was sent again.
+
+    Each field given replaces the order's own (`shipping`: another shipping method, `lines`:
+    the order's lines as they now are, `billing`: a new billing address, `currency`, `tax`:
+    the tax rates WooCommerce now applies); the order keeps its id, number and customer.
+    `unchanged` (written as the plain word) is the same delivery again, as a retried webhook
+    sends it.
+    """
+
+    unchanged: bool = False
+    shipping: ShippingSpec | None = None
+    lines: list[LineSpec] | None = Field(default=None, min_length=1)
+    billing: AddressSpec | None = None
+    currency: CurrencyCode | None = None
+    tax: TaxSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if data == "unchanged":
+            return {"unchanged": True}
+        if isinstance(data, str):
+            raise ValueError(
+                f"expected 'unchanged' or a mapping of what changed ({', '.join(RESEND_CHANGES)}),"
+                f" got {data!r}"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _says_what_changed(self) -> Resend:
+        changed = self.changes()
+        if self.unchanged and changed:
+            raise ValueError(
+                f"a re-send is either 'unchanged' or names what changed, not both "
+                f"(it names {', '.join(changed)})"
+            )
+        if not self.unchanged and not changed:
+            raise ValueError(
+                f"name what changed before the order was sent again ({', '.join(RESEND_CHANGES)}),"
+                " or write 'unchanged' for the same delivery again"
+            )
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The order spec's fields this re-send replaces."""
+        return {
+            name: getattr(self, name)
+            for name in RESEND_CHANGES
+            if getattr(self, name) is not None
+        }
+
+
+class SendChange(_Spec):
+    """The mapping's `send` section, as a scenario sets it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    asynchronous: bool = Field(alias="async")
+
+
+class CustomerChange(_Spec):
+    """The mapping's `customer.match`, as a scenario sets it."""
+
+    match: Literal["email", "external-id"]
+
+
+class MappingChanges(_Spec):
+    """Mapping options a scenario runs with, over the run's mapping (the connector it
+    configures and the expectation both read them)."""
+
+    send: SendChange | None = None
+    customer: CustomerChange | None = None
+
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        """The options set, as the mapping file spells them (`{"send": {"async": true}}`)."""
+        return self.model_dump(mode="python", by_alias=True, exclude_none=True)
+
+
 class ScenarioSpec(OrderSpec):
     """One catalogue scenario: the order to make and what NetSuite should do with it."""
 
     expect: Expectation
     target: TargetSpec = Field(default_factory=TargetSpec)
+    mapping: MappingChanges = Field(default_factory=MappingChanges)
+    resend: list[Resend] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _defaults_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Fields left at their default are left out of a dump, so a scenario written before
+        they existed keeps its fingerprint (and the cassettes recorded for it stay fresh)."""
+        data = handler(self)
+        if isinstance(data, dict):
+            if not self.resend:
+                data.pop("resend", None)
+            if not self.mapping.overrides():
+                data.pop("mapping", None)
+        return data
+
+    def resent(self, resend: Resend) -> ScenarioSpec:
+        """This scenario's order spec as the re-send finds the order (the rest unchanged)."""
+        return self.model_copy(update=resend.changes())
 
 
 class StoreSpec(_Spec):

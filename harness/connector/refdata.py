@@ -39,6 +39,11 @@ class RefCache:
         self._client = client
         self._known: KnownRefs = known if known is not None else {}
 
+    @property
+    def known(self) -> KnownRefs:
+        """What was learnt so far (to share with another connector of the same run)."""
+        return self._known
+
     def resolve(self, table: str, names: Iterable[str], column: str = "itemid") -> dict[str, Ref]:
         """The records of `table` whose `column` equals one of `names` (exact match)."""
         wanted = {name for name in names if name}

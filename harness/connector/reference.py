@@ -4,8 +4,9 @@ It does what a careful production connector does: match the customer by normalis
 (or create it, idempotently, by externalId), resolve every SKU, ship method and tax code by
 name, price lines at price level Custom so WooCommerce's rates stand, carry coupons as one
 header discount and fees as other-charge lines, and upsert the Sales Order by externalId so a
-second push never makes a second order. It leaves NetSuite's own checks (inactive items,
-subsidiaries, permissions, scripts) to NetSuite, so their errors reach the call log.
+second push never makes a second order (with `send.async`, as an asynchronous job whose
+idempotency key NetSuite refuses to run twice). It leaves NetSuite's own checks (inactive
+items, subsidiaries, permissions, scripts) to NetSuite, so their errors reach the call log.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from harness.connector.asyncsend import AsyncSender, JobNotFinished
 from harness.connector.interpret import (
     exempt_code_for,
     item_name_for,
@@ -101,8 +103,12 @@ class ReferenceConnector:
             external_id = render(self.mapping.order.external_id, template_values(order))
             # replace=item: a second push (order.updated, a retry) replaces the lines, never
             # appends them again.
-            so_id = self.client.upsert("salesOrder", external_id, body, replace="item")
+            so_id = self._send_order(external_id, body)
             so_id = so_id or self._find_order(external_id)
+        except JobNotFinished as late:
+            return PushResult(
+                number, "failed", customer_id=customer_id, problem=str(late), stage=stage
+            )
         except _CannotMap as cannot:
             return PushResult(
                 number,
@@ -114,6 +120,19 @@ class ReferenceConnector:
         except NetSuiteError as error:
             return PushResult(number, "rejected", customer_id=customer_id, error=error, stage=stage)
         return PushResult(number, "pushed", sales_order_id=so_id, customer_id=customer_id)
+
+    def with_mapping(self, mapping: Mapping) -> ReferenceConnector:
+        """This connector configured by another mapping (a scenario's own options), sharing
+        its client and what it learnt of the account's reference data."""
+        return ReferenceConnector(self.client, mapping, known=self.refs.known)
+
+    def _send_order(self, external_id: str, body: dict[str, Any]) -> str | None:
+        """Upsert the Sales Order by externalId; as an asynchronous job with an idempotency
+        key when the mapping says `send.async`."""
+        if self.mapping.send.asynchronous:
+            url = self.client.record_url("salesOrder", f"eid:{external_id}")
+            return AsyncSender(self.client).send("PUT", url, body, {"replace": "item"})
+        return self.client.upsert("salesOrder", external_id, body, replace="item")
 
     # -- routing and customer ------------------------------------------------------------
 

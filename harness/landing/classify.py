@@ -100,6 +100,7 @@ _KNOWN_VALIDATIONS = (
     "you must have at least one valid line item for this transaction",
     "record type '",
     "contained more than the maximum number",  # an over-long value (gh:getlago/lago-api#3245)
+    "you cannot change the subsidiary of this entity",  # CANT_MODIFY_SUB (ORA section_N3539978)
 )
 _WORKFLOW_LOCK = "this record has been locked by a user defined workflow"
 

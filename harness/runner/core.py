@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.catalogue.orders import pushed_orders
 from harness.catalogue.spec import ScenarioSpec
 from harness.connector.refdata import KnownRefs
 from harness.connector.reference import ReferenceConnector
@@ -20,7 +21,6 @@ from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
 from harness.recording import Recorder, ReplayMark, SkippedWritesError
 from harness.targets.base import Target
-from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import OrderSpec
 
@@ -88,8 +88,12 @@ def land(
     """Push an order through `connector` and verify where it landed: the one landing core.
 
     An order spec is generated with `seed`, pushed, then pushed again after each of its
-    `updates` (as WooCommerce's order.updated deliveries would). A given order whose own
-    numbers do not add up is not pushed: verification explains it as `invalid-order`.
+    `updates` (as WooCommerce's order.updated deliveries would) and, for a catalogue scenario,
+    after each of its `resend` changes; the last version is the one verified, and exactly one
+    Sales Order must hold it. A scenario's `mapping` options apply to the expectation and to a
+    connector that can take them (`with_mapping`, as the reference connector). A given order
+    whose own numbers do not add up is not pushed: verification explains it as
+    `invalid-order`.
     `reader` reads back, best with the account's default role: the connector's role may be
     the very thing under test. `calllog` is the one both clients write to; only this
     landing's part of it is evidence.
@@ -108,10 +112,9 @@ def land(
         order = what
         push = None if order.check_invariants() else connector.push(order)
     else:
-        order = generate(what, seed)
-        push = connector.push(order)
-        for step, update in enumerate(what.updates, start=1):
-            order = apply_update(order, update, step)
+        mapping = scenario_mapping(mapping, what)
+        connector = configured(connector, mapping)
+        for order in pushed_orders(what, seed):
             push = connector.push(order)
     unpushed = _replay_after_push(replay, mark, order, scenario)
     if unpushed is not None:
@@ -122,6 +125,27 @@ def land(
         _replay_after_verify(replay, mark)
     calls = tuple(calllog.calls[first_call:])
     return Landing(verdict, order, time.perf_counter() - started, calls)
+
+
+def scenario_mapping(mapping: Mapping, spec: WooOrder | OrderSpec) -> Mapping:
+    """`mapping` with a catalogue scenario's own options (`mapping:` in its entry) over it."""
+    overrides = spec.mapping.overrides() if isinstance(spec, ScenarioSpec) else {}
+    if not overrides:
+        return mapping
+    data = mapping.model_dump(mode="python", by_alias=True)
+    for section, values in overrides.items():
+        data[section] = {**(data.get(section) or {}), **values}
+    return type(mapping).model_validate(data)
+
+
+def configured(connector: Connector, mapping: Mapping) -> Connector:
+    """The connector configured by `mapping`, if it can be (`with_mapping`); others keep
+    their own configuration."""
+    with_mapping = getattr(connector, "with_mapping", None)
+    if mapping is getattr(connector, "mapping", mapping) or not callable(with_mapping):
+        return connector
+    configured_connector: Connector = with_mapping(mapping)
+    return configured_connector
 
 
 def _replay_after_push(

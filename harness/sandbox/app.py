@@ -2,7 +2,8 @@
 
 `SandboxApp.handle(method, url, headers, body)` is the whole server as one function call;
 the in-process transport calls it directly and `__call__` adapts it to WSGI. Every answer,
-including an unexpected exception deep inside, leaves in NetSuite's error shape.
+including an unexpected exception deep inside, leaves in NetSuite's error shape. A request
+with `Prefer: respond-async` runs as a job (`records/asyncjobs.py`).
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from harness.netsuite.errors import error_detail
 from harness.sandbox.governance import ConcurrencyGate, governance_limits
 from harness.sandbox.oauth import INVALID_LOGIN_DETAIL, AuthFailure, Principal
+from harness.sandbox.records.asyncjobs import AsyncJobs, is_job_path, wants_async
 from harness.sandbox.records.context import RequestContext, page_envelope
 from harness.sandbox.records.service import RecordService
 from harness.sandbox.resterror import RestError
 from harness.sandbox.rules.permissions import AccessPolicy, method_level
 from harness.sandbox.store.db import Store
+from harness.sandbox.store.recordtypes import RecordType
 from harness.sandbox.store.schema import REFERENCES
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 from harness.sandbox.wire import (
@@ -105,6 +110,7 @@ class SandboxApp:
             clock=store.clock,
         )
         self.gate = ConcurrencyGate(self.profile.governance.concurrencyLimit)
+        self.jobs = AsyncJobs(store.now, lambda: store.generation)
         self.max_body_bytes = max_body_bytes
 
     # --- entry points ---------------------------------------------------------------
@@ -171,7 +177,7 @@ class SandboxApp:
             status, out, payload = self.handle(
                 method, url, headers, body, over_http=True, wait=wait
             )
-        reason = REASONS.get(status, "Unknown")
+        reason = REASONS.get(status) or HTTPStatus(status).phrase
         out = {**out, "Content-Length": str(len(payload))}
         start_response(f"{status} {reason}", [(k, latin1(v)) for k, v in out.items()])
         return [payload]
@@ -276,6 +282,15 @@ class SandboxApp:
             form_body=request.body if _is_form(request) else None,
         )
         self.access.check_login(principal)
+        if is_job_path(path):
+            return self.jobs.answer(request, principal.role)
+        if wants_async(request):
+            job = partial(self._authenticated, request, principal)
+            return self.jobs.submit(request, principal.role, job)
+        return self._authenticated(request, principal)
+
+    def _authenticated(self, request: Request, principal: Principal) -> Response:
+        path, method = request.path, request.method
         if _SUITEQL.match(path):
             if method != "POST":
                 raise method_not_allowed(method, "POST")
@@ -318,6 +333,7 @@ class SandboxApp:
         if method == "POST" and key is not None and sub and sub[0].lower() == "!transform":
             if len(sub) != 2:
                 raise self._not_found(request)
+            self._check_scope(ctx, records.record_type(type_name), key)
             body = self._json_body(request) if request.body.strip() else None
             new_type, new_id = records.transform(
                 ctx, type_name, key, sub[1], body, self.access.require
@@ -371,6 +387,8 @@ class SandboxApp:
         with self.store.lock:
             found = self.records.resolve_id(rtype, key, must_exist=False)
             self.access.require(ctx.role, rtype.name, method_level("PUT", exists=found is not None))
+            if found is not None:
+                self.access.check_record(self.store.conn, ctx.role, rtype, found)
             body = self._json_body(request)
             record_id = self.records.upsert(
                 ctx, type_name, key, body, request.params, resolved=found
@@ -387,6 +405,17 @@ class SandboxApp:
             with self.store.lock:
                 exists = self.records.resolve_id(rtype, key, must_exist=False) is not None
         self.access.require(ctx.role, rtype.name, method_level(method, exists=exists))
+        if key is not None:
+            self._check_scope(ctx, rtype, key)
+
+    def _check_scope(self, ctx: RequestContext, rtype: RecordType, key: str) -> None:
+        """403 for a stored record of a subsidiary the role may not access."""
+        if self.access.subsidiaries(ctx.role) is None:
+            return
+        with self.store.lock:
+            found = self.records.resolve_id(rtype, key, must_exist=False)
+            if found is not None:
+                self.access.check_record(self.store.conn, ctx.role, rtype, found)
 
     def _located(self, ctx: RequestContext, type_name: str, record_id: int) -> Response:
         canonical = self.records.record_type(type_name).name
@@ -434,6 +463,7 @@ class SandboxApp:
                     limit=limit,
                     offset=offset,
                     allowed_tables=self.access.table_filter(principal.role),
+                    row_filters=self.access.row_filters(principal.role),
                 )
         except SuiteQLError as error:
             raise RestError.one(

@@ -28,6 +28,7 @@ from harness.sandbox.resterror import (
 )
 from harness.sandbox.rules.book import RuleBook, SaveContext
 from harness.sandbox.rules.core import core_rules
+from harness.sandbox.rules.permissions import collection_scope
 from harness.sandbox.rules.scripts import refuse_locked_delete
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
@@ -187,6 +188,7 @@ class RecordService:
         _check_page_start(limit, offset)
         q = params.get("q")
         where, args = compile_filter(q, rtype, self.profile.account.dateFormat) if q else ("", [])
+        where, args = collection_scope(self.profile, ctx.role, rtype, where, args)
         disc = "".join(f' AND t."{c}" = ?' for c, _ in rtype.discriminator)
         disc_args = [v for _, v in rtype.discriminator]
         join = (

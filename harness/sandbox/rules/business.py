@@ -59,6 +59,7 @@ def business_rules(profile: AccountProfile, policy: AccessPolicy | None = None) 
                 core.customer_required,
                 [
                     access,
+                    customer.subsidiary_locked_by_transactions,
                     customer.check_customer_references,
                     customer.duplicate_email,
                     customer.one_default_address_each,

@@ -9,6 +9,12 @@ the same externalId ("This entity already exists."). Added here:
 - the customer's tax item must belong to its subsidiary's nexus
   ("Invalid taxitem reference key N for subsidiary S.", the form of `refcheck.py`);
 - at most one default shipping and one default billing address in the address book;
+- the primary subsidiary cannot change once a transaction names the customer: SOAP's
+  CANT_MODIFY_SUB, "You cannot change the subsidiary of this entity because one or more
+  transactions exist for this entity." (CONFIRMED text: Oracle help section_N3539978, SOAP
+  error status codes; the rule itself: reference salesorder-semantics line 223 and the
+  2022.1 Schema Browser's vendor/customer `subsidiary` note), wrapped in USER_ERROR as REST
+  wraps SOAP's codes (INFERRED, reference netsuite-rest 5.3), `o:errorPath` `subsidiary`;
 - with the profile's `duplicateEmailDetection` on, a second active customer with the same
   email (compared trimmed and case-insensitively) is refused like a duplicate entity,
   "This entity already exists." (INFERRED: what SOAP's DUP_ENTITY reports, wrapped in
@@ -46,6 +52,25 @@ def check_customer_references(ctx: SaveContext, record: Record) -> None:
         problem = refcheck.tax_code_problem(code, key, "taxitem", "taxItem", sub)
         if problem is not None:
             raise RestError(400, [problem])
+
+
+SUBSIDIARY_LOCKED = (
+    "You cannot change the subsidiary of this entity because one or more transactions exist "
+    "for this entity."
+)
+
+
+def subsidiary_locked_by_transactions(ctx: SaveContext, record: Record) -> None:
+    """An edit that moves a customer with transactions to another subsidiary is refused."""
+    if ctx.operation != "edit" or ctx.previous is None or "subsidiary" not in record.given:
+        return
+    before, after = ctx.previous.values.get("subsidiary"), record.values.get("subsidiary")
+    if after == before:
+        return
+    # Any transaction naming the customer counts, a Sales Order too: the error's own words
+    # are "transactions exist" (the Schema Browser's "has posted" is the narrower claim).
+    if ctx.row('SELECT 1 FROM "transaction" WHERE entity = ? LIMIT 1', record.id) is not None:
+        raise user_error(SUBSIDIARY_LOCKED, path="subsidiary")
 
 
 def duplicate_email(ctx: SaveContext, record: Record) -> None:

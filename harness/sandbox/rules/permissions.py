@@ -20,7 +20,17 @@ chosen (reference salesorder-semantics 1.6 and 7, netsuite-rest 5.3):
   account administrator."
 - **Accessible subsidiaries**: a role limited to some subsidiaries cannot save a customer or
   a transaction in another one: 403 INSUFFICIENT_PERMISSION (CONFIRMED code for subsidiary
-  restrictions; wording INFERRED) with `o:errorPath` `subsidiary`.
+  restrictions; wording INFERRED) with `o:errorPath` `subsidiary`. Nor may it read, edit,
+  delete or transform one that is already there: the same 403, without a path (the role sees
+  and edits only its subsidiaries' customers and transactions unless it allows
+  cross-subsidiary viewing, Oracle help bridgehead_N286421 and section_161895998055; a
+  record of another subsidiary answers INSUFFICIENT_PERMISSION, not 404: reference
+  salesorder-semantics line 248, and "Trying to access a subsidiary-restricted record from a
+  role without that subsidiary assigned" among the code's causes at
+  https://netsuiteservicesite.pages.dev/errors/insufficient-permission/). Collections and
+  SuiteQL leave such records out (INFERRED: a search shows what the role may see). Scoped
+  are the records that belong to one subsidiary, customers and transactions; lists shared
+  between subsidiaries (items, ship items) are not (INFERRED).
 - **SuiteQL** sees only the tables of records the role may view; another table answers as
   if it did not exist (see `suiteql/engine.py`).
 """
@@ -28,14 +38,17 @@ chosen (reference salesorder-semantics 1.6 and 7, netsuite-rest 5.3):
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from harness.netsuite.errors import error_detail
 from harness.netsuite.itemtypes import ITEM_RECORD_TYPES
 from harness.sandbox.account import AccountProfile, PermissionLevel, Role
 from harness.sandbox.oauth import AuthFailure, Principal
 from harness.sandbox.resterror import RestError
+from harness.sandbox.store.recordtypes import RecordType
 
 log = logging.getLogger("harness.sandbox.rules.permissions")
 
@@ -233,7 +246,9 @@ class AccessPolicy:
 
         return allowed
 
-    def check_subsidiary(self, role_id: str | None, subsidiary: object) -> None:
+    def check_subsidiary(
+        self, role_id: str | None, subsidiary: object, *, path: str | None = "subsidiary"
+    ) -> None:
         """403 when the role's Accessible Subsidiaries do not include `subsidiary`."""
         role = self.role(role_id)
         if role is None or role.subsidiaries is None or subsidiary is None:
@@ -245,4 +260,71 @@ class AccessPolicy:
             f"Permission Violation: Your role does not give you access to the subsidiary "
             f"'{name}' ({subsidiary}). {_CONTACT}"
         )
-        raise RestError(403, [error_detail(detail, "INSUFFICIENT_PERMISSION", path="subsidiary")])
+        raise RestError(403, [error_detail(detail, "INSUFFICIENT_PERMISSION", path=path)])
+
+    def subsidiaries(self, role_id: str | None) -> frozenset[int] | None:
+        """The role's accessible subsidiaries; None when it may access all of them."""
+        role = self.role(role_id)
+        if role is None or role.subsidiaries is None:
+            return None
+        return frozenset(role.subsidiaries)
+
+    def check_record(
+        self, conn: sqlite3.Connection, role_id: str | None, rtype: RecordType, record_id: int
+    ) -> None:
+        """403 when the stored record belongs to a subsidiary the role may not access."""
+        if self.subsidiaries(role_id) is None or not is_subsidiary_scoped(rtype):
+            return
+        row = conn.execute(_SUBSIDIARY_OF[rtype.has_mainline], (record_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            self.check_subsidiary(role_id, row[0], path=None)
+
+    def row_filters(self, role_id: str | None) -> dict[str, str] | None:
+        """For `SuiteQLEngine.run(row_filters=...)`: per SuiteQL table, the SQLite condition
+        its rows must meet for this role (None: the role sees every subsidiary)."""
+        allowed = self.subsidiaries(role_id)
+        return None if allowed is None else suiteql_row_filters(allowed)
+
+
+def is_subsidiary_scoped(rtype: RecordType) -> bool:
+    """Records of one subsidiary: transactions (on their main line) and customers."""
+    return rtype.has_mainline or rtype.table == "customer"
+
+
+_SUBSIDIARY_OF = {
+    True: "SELECT subsidiary FROM transactionline WHERE \"transaction\" = ? AND mainline = 'T'",
+    False: "SELECT subsidiary FROM customer WHERE id = ?",
+}
+
+
+def _id_list(allowed: frozenset[int]) -> str:
+    return ", ".join(str(int(sub)) for sub in sorted(allowed)) or "NULL"
+
+
+def suiteql_row_filters(allowed: frozenset[int]) -> dict[str, str]:
+    """SQLite conditions, one per table (columns unqualified), keeping the rows of
+    `allowed` subsidiaries and those with none."""
+    ids = _id_list(allowed)
+    other_orders = (
+        'SELECT "_ml"."transaction" FROM "transactionline" AS "_ml" '
+        f"WHERE \"_ml\".\"mainline\" = 'T' AND \"_ml\".\"subsidiary\" NOT IN ({ids})"
+    )
+    return {
+        "transaction": f'"id" NOT IN ({other_orders})',
+        "transactionline": f'"transaction" NOT IN ({other_orders})',
+        "customer": f'("subsidiary" IS NULL OR "subsidiary" IN ({ids}))',
+    }
+
+
+def collection_scope(
+    profile: AccountProfile, role_id: str | None, rtype: RecordType, where: str, args: list[Any]
+) -> tuple[str, list[Any]]:
+    """A record collection's filter (`t`: the record's row, `ml`: a transaction's main
+    line), narrowed to the subsidiaries the role may access."""
+    role = next((r for r in profile.roles if str(r.id) == role_id), None)
+    if role is None or role.subsidiaries is None or not is_subsidiary_scoped(rtype):
+        return where, args
+    column = "ml.subsidiary" if rtype.has_mainline else "t.subsidiary"
+    ids = _id_list(frozenset(role.subsidiaries))
+    scope = f"({column} IS NULL OR {column} IN ({ids}))"
+    return (f"({where}) AND {scope}" if where else scope), args

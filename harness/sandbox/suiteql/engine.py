@@ -27,7 +27,8 @@
 - `allowed_tables` is the role's view: every record table the query names is checked and a
   hidden one fails as "Record '<table>' was not found." (400, as SuiteQL answers; see
   errors.py). Tables reached only through BUILTIN.DF are not checked (INFERRED: the
-  display value is what REST's refName shows too).
+  display value is what REST's refName shows too). `row_filters` is the role's row scope
+  (scope.py): the rows of subsidiaries it may not access are left out.
 - SYSDATE is the store's clock as wall time in the account's time zone (so TRUNC(SYSDATE) is
   the account's today); stored UTC timestamps are shown in that zone. Comparisons between
   SYSDATE and stored timestamps are textual and ignore the zone offset (a known limit).
@@ -69,6 +70,7 @@ from harness.sandbox.suiteql.readers import (
     start_query,
 )
 from harness.sandbox.suiteql.schema import Schema, read_schema, schema_fingerprint, schema_version
+from harness.sandbox.suiteql.scope import RowFilters, scoped
 from harness.sandbox.suiteql.template import (
     Template,
     make_template,
@@ -148,6 +150,7 @@ class SuiteQLEngine:
         limit: int,
         offset: int,
         allowed_tables: Callable[[str], bool] | None = None,
+        row_filters: RowFilters | None = None,
     ) -> SuiteQLPage:
         budget = self.budget  # one budget for the whole query, even if it is replaced meanwhile
         deadline = time.monotonic() + budget.time_limit_seconds
@@ -161,6 +164,8 @@ class SuiteQLEngine:
                     for table in sorted(translation.tables):
                         if not allowed_tables(table):
                             raise record_not_found(table)
+                if row_filters:
+                    translation = scoped(translation, row_filters)
                 if time.monotonic() > deadline:
                     raise errors.time_limit_exceeded(budget.time_limit_seconds)
                 rows, total = self._execute(conn, translation, limit, offset, deadline, budget)
