@@ -22,16 +22,14 @@ def explain(file: str, as_json: bool) -> None:
 
     Exit 0 when something was found, or the file is one of the harness's with nothing to
     explain; 1 when the text holds no NetSuite error; 2 when it cannot be read."""
-    import json
-
     from harness.commands.explain import explain_file
     from harness.report.text import print_diagnosis
-    from harness.report.visible import markup, terminal_console
+    from harness.report.visible import json_text, markup, terminal_console
 
     with reported():
         found = explain_file(file)
     if as_json:
-        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json_text(found.to_json()))
     else:
         console = terminal_console()
         name = "standard input" if file == "-" else file

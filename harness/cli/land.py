@@ -53,12 +53,10 @@ def land(
     """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
     reference connector, or yours (--connector), and verify it. Exit 0 when every order
     landed exactly right."""
-    import json
-
     from harness.commands.land import land_orders, read_order_file
     from harness.mapping import load_mapping
     from harness.report.text import print_verdict
-    from harness.report.visible import terminal_console, visible
+    from harness.report.visible import json_text, terminal_console, visible
     from harness.targets.settings import TargetSettings
 
     with reported(unreadable=lambda reason: f"{order_file}: cannot read the order file ({reason})"):
@@ -87,7 +85,7 @@ def land(
     if as_json:
         verdicts = [landing.verdict.to_json() for landing in landings]
         shown = verdicts if many else verdicts[0]
-        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        click.echo(json_text(shown))
     else:
         console = terminal_console()
         for landing in landings:

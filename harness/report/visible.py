@@ -46,6 +46,15 @@ def visible(text: object, *, lines: bool = False) -> str:
     return pattern.sub(_shown, str(text))
 
 
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """`document` as JSON for a terminal: non-ASCII text kept readable, but every character
+    `visible` would show escaped as `\\uXXXX` (still the same JSON)."""
+    import json
+
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def markup(text: object) -> str:
     """`text` ready to sit inside rich markup: control characters shown, `[` escaped."""
     from rich.markup import escape
