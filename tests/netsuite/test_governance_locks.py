@@ -416,3 +416,72 @@ def test_an_interrupted_try_leaves_the_slot_triable(
             budget.acquire(timeout=0)
     budget.release(budget.acquire(timeout=0))
     budget.close()
+
+
+# -- the option -----------------------------------------------------------------------------------
+
+SHOW_LOCK_TIMEOUT = """
+import json, pathlib
+
+def test_show(ns_config):
+    seen = [ns_config.lock_timeout, ns_config.sources["lock_timeout"],
+            ns_config.target_settings().lock_timeout]
+    pathlib.Path(__file__).with_name("seen.json").write_text(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "seen"),
+    [
+        ((), "", [300.0, "default", 300.0]),
+        (("--ns-lock-timeout=2.5",), "", [2.5, "command line", 2.5]),
+        ((), "ns_lock_timeout = 7", [7.0, "ini", 7.0]),
+        (("--ns-lock-timeout=0",), "ns_lock_timeout = 7", [0.0, "command line", 0.0]),
+    ],
+    ids=["default", "command-line", "ini", "command-line-wins"],
+)
+def test_the_lock_timeout_comes_from_the_command_line_the_ini_or_the_default(
+    pytester: pytest.Pytester, args: tuple[str, ...], ini: str, seen: list[object]
+) -> None:
+    import json
+
+    if ini:
+        pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile(test_show=SHOW_LOCK_TIMEOUT)
+    pytester.runpytest_inprocess(*args).assert_outcomes(passed=1)
+    assert json.loads((pytester.path / "seen.json").read_text()) == seen
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "message"),
+    [
+        (("--ns-lock-timeout=soon",), "", "--ns-lock-timeout: expected a number of seconds >= 0"),
+        (("--ns-lock-timeout=-1",), "", "--ns-lock-timeout: expected a number of seconds >= 0"),
+        ((), "ns_lock_timeout = nan", "ini option ns_lock_timeout: expected a number of seconds"),
+    ],
+    ids=["word", "negative", "nan"],
+)
+def test_an_unusable_lock_timeout_stops_pytest_before_any_test(
+    pytester: pytest.Pytester, args: tuple[str, ...], ini: str, message: str
+) -> None:
+    if ini:
+        pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_never(): raise AssertionError('ran')")
+    result = pytester.runpytest_inprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
+
+
+@pytest.mark.parametrize("verb", ["run", "land"])
+def test_the_cli_lock_timeout_is_checked_and_documented(verb: str, tmp_path: Path) -> None:
+    from harness.cli.main import main
+
+    order = tmp_path / "order.json"
+    order.write_text("{}")
+    args = [verb, *([str(order)] if verb == "land" else []), "--lock-timeout", "-1"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2
+    assert "Invalid value for '--lock-timeout'" in refused.output
+    shown = CliRunner().invoke(main, [verb, "--help"])
+    assert "--lock-timeout SECONDS" in shown.output
+    assert "default: 300" in shown.output
