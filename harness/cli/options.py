@@ -171,6 +171,7 @@ def connector_settings(
 ) -> dict[str, Any] | None:
     """The driver options for `--connector SPEC`, checked now; None for the reference one."""
     from harness.cli.errors import reported
+    from harness.connector.external import ExternalConnectorError, LandingQueryError
     from harness.runner import REFERENCE, check_spec
 
     if spec == REFERENCE:
@@ -180,6 +181,9 @@ def connector_settings(
         options["landing_query"] = query
     if spec.lower().startswith("webhook:") and secret:
         options["secret"] = secret
-    with reported():
+    # A connector that cannot be driven is a wrong option value (exit 2), said before any run.
+    with reported(
+        options={LandingQueryError: "--landing-query", ExternalConnectorError: "--connector"}
+    ):
         check_spec(spec, options)
     return options

@@ -159,18 +159,6 @@ def run(
     if not chosen:
         raise click.ClickException(f"no scenario matches -k {selector!r}")
     config = RunConfig(catalogue_path, mapping_path, account, seed)
-    # The reports' folder is checked before the first order: a run is not wasted on it.
-    out = Path(report_dir)
-    try:
-        _check_writable(out)
-    except OSError as exc:
-        raise click.BadParameter(
-            f"{report_dir}: cannot write the reports there ({exc.strerror or exc})",
-            param_hint="--report-dir",
-        ) from None
-
-    def unwritable(reason: str) -> str:
-        return f"--report-dir {report_dir}: cannot write the reports there ({reason})"
     external = connector_settings(connector_spec, webhook_secret, landing_timeout, landing_query)
     columns = (
         *Progress.get_default_columns()[:1],
@@ -203,6 +191,19 @@ def run(
             names.append(spec.name)
     if not names:
         raise click.ClickException("every selected scenario was deselected (see above)")
+    # The reports' folder is checked before the first order: a run is not wasted on it.
+    out = Path(report_dir)
+    try:
+        _check_writable(out)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"{report_dir}: cannot write the reports there ({exc.strerror or exc})",
+            param_hint="--report-dir",
+        ) from None
+
+    def unwritable(reason: str) -> str:
+        return f"--report-dir {report_dir}: cannot write the reports there ({reason})"
+
     leftovers: list[str] = []
     # A landing may stop the run: no slot of the account's budget in time, a refused file.
     port = Listening("127.0.0.1", sandbox_port, port_option="--sandbox-port", only_binding=False)
