@@ -217,3 +217,182 @@ def test_woocommerce_rounds_a_half_cent_percent_discount_up() -> None:
     )
     assert totals.discount_total == D("0.03")
     assert totals.lines[0].total == D("0.47")
+
+
+# -- an OAuth 2.0 client assertion authenticates one token request -----------------------------
+
+TOKEN_URL = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
+CLIENT_ID = "0b9e7a1c5d3f4e2a8c6b0d9f1e3a5c7b"
+OTHER_CLIENT_ID = "7c1d3e5f9a2b4c6d8e0f1a3b5c7d9e2f"
+
+
+@dataclass
+class Clock:
+    now: float = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class TokenDesk:
+    """The sandbox's token endpoint with two M2M clients (an EC key each), on a fake clock."""
+
+    auth: object
+    keys: dict[str, object]
+    clock: Clock
+
+    def assertion(self, client: str = CLIENT_ID, **claims: object) -> str:
+        import jwt
+
+        issued = int(self.clock())
+        payload: dict[str, object] = {
+            "iss": client,
+            "scope": "rest_webservices",
+            "aud": TOKEN_URL,
+            "iat": issued,
+            "exp": issued + 600,
+            **claims,
+        }
+        payload = {name: value for name, value in payload.items() if value is not None}
+        kid = "cert-a" if client == CLIENT_ID else "cert-b"
+        return jwt.encode(payload, self.keys[client], algorithm="ES256",  # type: ignore[arg-type]
+                          headers={"kid": kid, "typ": "JWT"})
+
+    def ask(self, assertion: str) -> tuple[int, dict[str, str]]:
+        import urllib.parse
+
+        body = urllib.parse.urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion,
+            }
+        ).encode()
+        status, _, raw = self.auth.token_endpoint(  # type: ignore[attr-defined]
+            TOKEN_URL, body, "application/x-www-form-urlencoded"
+        )
+        return status, json.loads(raw)
+
+
+@pytest.fixture
+def desk() -> TokenDesk:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from harness.sandbox.oauth import M2MClient, SandboxAuth
+
+    keys = {CLIENT_ID: ec.generate_private_key(ec.SECP256R1()),
+            OTHER_CLIENT_ID: ec.generate_private_key(ec.SECP256R1())}
+
+    def public(client: str) -> str:
+        return keys[client].public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
+    clock = Clock()
+    clients = [M2MClient(CLIENT_ID, "cert-a", public(CLIENT_ID), "Integration Role"),
+               M2MClient(OTHER_CLIENT_ID, "cert-b", public(OTHER_CLIENT_ID), "Administrator")]
+    return TokenDesk(SandboxAuth("1234567_SB1", [], clients, clock), keys, clock)  # type: ignore[arg-type]
+
+
+REUSED = "invalid_grant"
+
+
+def test_an_assertion_replayed_with_its_jti_is_refused(desk: TokenDesk) -> None:
+    once = desk.assertion(jti="a1b2c3")
+    assert desk.ask(once)[0] == 200
+    status, answer = desk.ask(once)
+    assert status == 400
+    assert answer == {
+        "error": "invalid_grant",
+        "error_description": "its jti has been used already; sign a new assertion (with a new "
+        "jti) for every token request",
+    }
+
+
+def test_a_newly_signed_assertion_reusing_a_jti_is_refused(desk: TokenDesk) -> None:
+    assert desk.ask(desk.assertion(jti="same"))[0] == 200
+    desk.clock.now += 30
+    status, answer = desk.ask(desk.assertion(jti="same"))
+    assert (status, answer["error"]) == (400, REUSED)
+
+
+def test_every_new_jti_gets_a_token(desk: TokenDesk) -> None:
+    for n in range(5):
+        assert desk.ask(desk.assertion(jti=f"jti-{n}"))[0] == 200
+
+
+def test_a_jti_is_remembered_only_while_its_assertion_is_valid(desk: TokenDesk) -> None:
+    assert desk.ask(desk.assertion(jti="later"))[0] == 200  # exp = now + 600
+    desk.clock.now += 599
+    assert desk.ask(desk.assertion(jti="later"))[0] == 400
+    desk.clock.now += 2  # the first assertion has expired: its jti is forgotten
+    assert desk.ask(desk.assertion(jti="later"))[0] == 200
+
+
+def test_a_refused_assertion_does_not_spend_its_jti(desk: TokenDesk) -> None:
+    wrong = desk.assertion(jti="kept", aud="https://elsewhere.example/token")
+    assert desk.ask(wrong)[1]["error_description"] == "aud must be the token endpoint URL"
+    assert desk.ask(desk.assertion(jti="kept"))[0] == 200
+
+
+def test_a_jti_belongs_to_its_client(desk: TokenDesk) -> None:
+    assert desk.ask(desk.assertion(jti="shared"))[0] == 200
+    assert desk.ask(desk.assertion(OTHER_CLIENT_ID, jti="shared"))[0] == 200
+
+
+def test_an_assertion_without_jti_is_single_use_too(desk: TokenDesk) -> None:
+    # Oracle's documented payload has no jti: a client that sends none still gets a token
+    # for every newly signed assertion, but not twice for the same one.
+    first, second = desk.assertion(), desk.assertion()
+    assert first != second  # ES256 signatures are randomised
+    assert desk.ask(first)[0] == 200
+    assert desk.ask(second)[0] == 200
+    status, answer = desk.ask(first)
+    assert status == 400
+    assert answer["error_description"].startswith("this client_assertion has been used already")
+
+
+def test_a_jti_that_is_not_a_string_is_refused(desk: TokenDesk) -> None:
+    status, answer = desk.ask(desk.assertion(jti=12345))
+    assert (status, answer["error_description"]) == (400, "jti must be a string")
+
+
+def test_the_served_sandbox_refuses_a_replayed_assertion(tmp_path: Path) -> None:
+    """Over HTTP, as any client meets it, with the demo account's M2M key."""
+    import time
+
+    import jwt
+    import requests
+
+    from harness.sandbox.account import profile_from
+
+    key = (DEMO_PROFILE.parent / "demo-m2m-key.pem").read_text(encoding="utf-8")
+    client = profile_from(None).credentials.m2m[0]
+    box = Sandbox()
+    server = box.serve_http()
+    try:
+        url = f"{server.url}/services/rest/auth/oauth2/v1/token"
+        now = int(time.time())
+        assertion = jwt.encode(
+            {"iss": client.clientId, "scope": "rest_webservices", "aud": url, "iat": now,
+             "exp": now + 300, "jti": "served-once"},
+            key,
+            algorithm="ES256",
+            headers={"kid": client.certificateId, "typ": "JWT"},
+        )
+        form = {
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+        }
+        first = requests.post(url, data=form, timeout=10)
+        second = requests.post(url, data=form, timeout=10)
+    finally:
+        server.stop()
+        box.close()
+    assert first.status_code == 200, first.text
+    assert first.json()["token_type"] == "bearer"
+    assert second.status_code == 400
+    assert second.json()["error"] == "invalid_grant"
