@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.catalogue.spec import load_catalogue
 from harness.cli.main import main
@@ -27,6 +29,7 @@ from harness.money import round_half_up
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.client import NetSuiteClient
 from harness.sandbox.account import DEMO_PROFILE
+from harness.sandbox.oauth import M2MClient, SandboxAuth
 from harness.sandbox.serve import HttpServer, Sandbox
 from harness.woo.cart import CouponInput, LineInput, OrderInput, ShippingInput, TaxRate
 from harness.woo.generate import generate
@@ -238,8 +241,8 @@ class Clock:
 class TokenDesk:
     """The sandbox's token endpoint with two M2M clients (an EC key each), on a fake clock."""
 
-    auth: object
-    keys: dict[str, object]
+    auth: SandboxAuth
+    keys: dict[str, ec.EllipticCurvePrivateKey]
     clock: Clock
 
     def assertion(self, client: str = CLIENT_ID, **claims: object) -> str:
@@ -256,8 +259,9 @@ class TokenDesk:
         }
         payload = {name: value for name, value in payload.items() if value is not None}
         kid = "cert-a" if client == CLIENT_ID else "cert-b"
-        return jwt.encode(payload, self.keys[client], algorithm="ES256",  # type: ignore[arg-type]
-                          headers={"kid": kid, "typ": "JWT"})
+        return jwt.encode(
+            payload, self.keys[client], algorithm="ES256", headers={"kid": kid, "typ": "JWT"}
+        )
 
     def ask(self, assertion: str) -> tuple[int, dict[str, str]]:
         import urllib.parse
@@ -269,7 +273,7 @@ class TokenDesk:
                 "client_assertion": assertion,
             }
         ).encode()
-        status, _, raw = self.auth.token_endpoint(  # type: ignore[attr-defined]
+        status, _, raw = self.auth.token_endpoint(
             TOKEN_URL, body, "application/x-www-form-urlencoded"
         )
         return status, json.loads(raw)
@@ -277,11 +281,6 @@ class TokenDesk:
 
 @pytest.fixture
 def desk() -> TokenDesk:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from harness.sandbox.oauth import M2MClient, SandboxAuth
-
     keys = {CLIENT_ID: ec.generate_private_key(ec.SECP256R1()),
             OTHER_CLIENT_ID: ec.generate_private_key(ec.SECP256R1())}
 
@@ -293,7 +292,7 @@ def desk() -> TokenDesk:
     clock = Clock()
     clients = [M2MClient(CLIENT_ID, "cert-a", public(CLIENT_ID), "Integration Role"),
                M2MClient(OTHER_CLIENT_ID, "cert-b", public(OTHER_CLIENT_ID), "Administrator")]
-    return TokenDesk(SandboxAuth("1234567_SB1", [], clients, clock), keys, clock)  # type: ignore[arg-type]
+    return TokenDesk(SandboxAuth("1234567_SB1", [], clients, clock), keys, clock)
 
 
 REUSED = "invalid_grant"
