@@ -241,7 +241,8 @@ def run(
     where = account_target.account_id if account_target else where
     about = {"connector": connector_spec, "account": where}
     title = (
-        f"{len(results)} scenarios · connector {connector_spec} · {target} {where} · seed {seed}"
+        f"{len(results)} scenarios · connector {markup(connector_spec)} · {target} "
+        f"{markup(where)} · seed {seed}"
     )
     print_results(console, results, title)
     for line in leftovers:
