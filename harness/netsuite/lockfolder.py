@@ -19,7 +19,9 @@ APP_FOLDER = "woo-netsuite-harness"
 PRIVATE_MODE = 0o700
 FILE_MODE = 0o600
 # A slot file is opened, never followed: a planted symlink must not redirect the lock.
-FILE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+# (Windows has neither flag, nor symlinks a user can plant without privileges, nor uids.)
+FILE_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+POSIX = hasattr(os, "getuid")
 # How long a wait for a lock may last by default: long enough for another run's requests to
 # finish, short enough that a stuck holder is reported well before a CI job's own timeout
 # kills the run without a word.
@@ -31,7 +33,7 @@ class LockFolderError(Exception):
 
 
 def _uid() -> int:
-    return os.getuid()
+    return os.getuid() if POSIX else 0
 
 
 def _usable_runtime_dir(path: Path) -> bool:
@@ -100,6 +102,8 @@ def check_private(path: Path, what: str = "lock folder") -> None:
         )
     if not stat.S_ISDIR(info.st_mode):
         raise LockFolderError(f"{what} {path} is not a folder; remove it or move it away")
+    if not POSIX:
+        return  # owners and modes are ACLs there, not uid and mode bits
     if info.st_uid != uid:
         raise LockFolderError(
             f"{what} {path} belongs to uid {info.st_uid}, not to you (uid {uid}): locks in "
@@ -154,7 +158,7 @@ def open_lock_file(path: Path) -> int:
             raise LockFolderError(f"lock file {path} is a symbolic link; remove it") from None
         raise LockFolderError(f"lock file {path}: {exc.strerror or exc}") from None
     info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != _uid():
+    if not stat.S_ISREG(info.st_mode) or (POSIX and info.st_uid != _uid()):
         os.close(fd)
         raise LockFolderError(
             f"lock file {path} is not a regular file of yours (uid {info.st_uid}, mode "
