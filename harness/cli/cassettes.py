@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from harness.cli.errors import InputError, reported
-from harness.cli.options import catalogue_option, mapping_option
+from harness.cli.options import TextFile, catalogue_option, mapping_option
 
 
 @click.group("cassettes")
@@ -23,7 +23,7 @@ def cassettes() -> None:
 @click.option(
     "--nodeids",
     "nodeids_file",
-    type=click.Path(exists=True, dir_okay=False),
+    type=TextFile(),
     default=None,
     help="Test node ids, one per line (`pytest --collect-only -q`): "
     "enables the orphan check for cassettes of tests outside the catalogue.",
@@ -53,6 +53,7 @@ def cassettes_check(
         read_nodeids,
     )
     from harness.mapping import load_mapping
+    from harness.report.visible import visible
 
     folder = Path(directory)
     if not folder.is_dir():
@@ -61,17 +62,18 @@ def cassettes_check(
         catalogue = load_catalogue(catalogue_path)
         mapping = load_mapping(mapping_path)
     nodeids = read_nodeids(nodeids_file) if nodeids_file is not None else None
-    problems = audit(
-        folder,
-        catalogue,
-        mapping,
-        nodeids=nodeids,
-        secrets=environment_secrets(),
-        max_age_days=max_age_days,
-    )
+    with reported(unreadable=lambda reason: f"{folder}: a cassette cannot be read ({reason})"):
+        problems = audit(
+            folder,
+            catalogue,
+            mapping,
+            nodeids=nodeids,
+            secrets=environment_secrets(),
+            max_age_days=max_age_days,
+        )
     count = count_cassettes(folder)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(visible(problem))
     broken = len({problem.path for problem in problems})
     click.echo(f"{count} cassettes in {folder}: {broken} with problems ({len(problems)} found)")
     if problems:

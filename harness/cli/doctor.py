@@ -83,6 +83,7 @@ def doctor(
         scenario_to_land,
     )
     from harness.mapping import load_mapping
+    from harness.report.visible import visible
 
     if target is None:
         target = "live" if os.environ.get("NETSUITE_ACCOUNT", "").strip() else "sim"
@@ -103,7 +104,7 @@ def doctor(
             else describe_live(allow_production)
         )
         if not as_json:
-            click.echo(f"doctor: {about}")
+            click.echo(f"doctor: {visible(about)}")
         if target == "sim":
             checks = doctor_sim(account, credential, admin_credential, mapping, catalogue, spec)
         else:
@@ -113,15 +114,16 @@ def doctor(
                 spec,
                 admin_token or admin_token_from_env(),
                 allow_production,
-                on_leftover=lambda line: click.echo(f"left in the account: {line}", err=True),
+                on_leftover=lambda line: click.echo(
+                    f"left in the account: {visible(line)}", err=True
+                ),
             )
     if as_json:
         click.echo(json.dumps([check.to_json() for check in checks], indent=2))
     else:
-        from rich.console import Console
-
         from harness.report.doctor import print_checks
+        from harness.report.visible import terminal_console
 
-        print_checks(Console(), checks)
+        print_checks(terminal_console(), checks)
     if not all(check.ok for check in checks):
         sys.exit(1)

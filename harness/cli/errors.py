@@ -1,24 +1,72 @@
 """One error-handling context for every verb: the library's known exception families become
-Click's one-line `Error: ...` and an exit code; anything else still shows its traceback.
+Click's one-line `Error: ...` and an exit code; anything unforeseen is still one line (the
+`harness` group's last resort), its traceback only on request (HARNESS_TRACEBACK=1).
 
 Exit 1: the command ran into a problem (a bad file, a refused account, a NetSuite refusal).
 Exit 2: the command's input could not be read, or an option's value is wrong (as Click says).
+Every message passes through `visible`: text from an order, a connector or NetSuite reaches
+the terminal with its control characters shown, not executed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import errno
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import click
 
+from harness.report.visible import visible
+
 Reason = Callable[[str], str]
+
+
+TRACEBACK_ENV = "HARNESS_TRACEBACK"
 
 
 class InputError(click.ClickException):
     """`Error: <message>` and exit 2: what the command was given cannot be read."""
 
     exit_code = 2
+
+
+@dataclass(frozen=True)
+class Listening:
+    """Where a command listens, so a failed bind names the option at fault."""
+
+    host: str
+    port: int
+    host_option: str = "--host"
+    port_option: str = "--port"
+    # Whether binding is all the guarded code does: only then is a refusal (EACCES) the
+    # port's fault and not, say, a connector program that may not be run.
+    only_binding: bool = True
+
+
+def _bind_error(exc: OSError, where: Listening) -> click.ClickException | None:
+    """A bind that failed because of the address asked for: the option's fault (exit 2)."""
+    if exc.errno == errno.EADDRINUSE:
+        return click.BadParameter(
+            f"port {where.port} is already in use on {where.host}: stop what listens there, "
+            f"or choose another port (0: any free port)",
+            param_hint=where.port_option,
+        )
+    if exc.errno == errno.EADDRNOTAVAIL and where.only_binding:
+        return click.BadParameter(
+            f"{where.host} is not an address of this machine ({exc.strerror}); "
+            f"expected one of its own, e.g. 127.0.0.1",
+            param_hint=where.host_option,
+        )
+    if exc.errno == errno.EACCES and where.only_binding:
+        return click.BadParameter(
+            f"not allowed to listen on port {where.port} ({exc.strerror}): ports below 1024 "
+            f"need privileges; choose a higher one (0: any free port)",
+            param_hint=where.port_option,
+        )
+    return None
 
 
 @contextmanager
@@ -28,21 +76,36 @@ def reported(
     unreadable: Reason | None = None,
     unwritable: Reason | None = None,
     options: Mapping[type[Exception], str] | None = None,
+    listening: Listening | None = None,
 ) -> Iterator[None]:
     """Raise the one-line error for a known exception raised inside.
 
     `netsuite` starts a NetSuiteError's line. An OSError is only caught when the caller says
-    what it means: `unreadable(reason)` (the input, exit 2) or `unwritable(reason)` (the
-    output, exit 1). `options` names the option an exception type is a bad value of."""
+    what it means: `unreadable(reason)` (the input, exit 2; text that is not UTF-8 too) or
+    `unwritable(reason)` (the output, exit 1), or `listening` (a bind to that address failed:
+    the --host/--port option's fault). `options` names the option an exception type is a bad
+    value of."""
     try:
         yield
-    except click.ClickException:
+    except click.ClickException as exc:
+        exc.message = visible(exc.message, lines=True)  # type: ignore[misc]
         raise
     except Exception as exc:
-        failure = _one_line(exc, netsuite, unreadable, unwritable, options or {})
+        failure = None
+        if isinstance(exc, OSError) and listening is not None:
+            failure = _bind_error(exc, listening)
+        if failure is None:
+            failure = _one_line(exc, netsuite, unreadable, unwritable, options or {})
         if failure is None:
             raise
+        failure.message = visible(failure.message, lines=True)  # type: ignore[misc]
         raise failure from None
+
+
+def _unreadable_config(problems: Sequence[str]) -> bool:
+    """A configuration file that could not be read at all (missing, refused), not one whose
+    content is wrong: `yamlfile` writes those as `FILE:1: cannot read file (REASON)`."""
+    return bool(problems) and all(": cannot read file (" in problem for problem in problems)
 
 
 def _one_line(
@@ -60,6 +123,7 @@ def _one_line(
     from harness.landing.verify import LandingCheckError
     from harness.netsuite.auth import AuthConfigError
     from harness.netsuite.errors import NetSuiteError
+    from harness.netsuite.governance import GovernanceLockError, LockFolderError
     from harness.targets.settings import TargetConfigError
     from harness.woo.order import WooOrderError
     from harness.yamlfile import ConfigFileError
@@ -75,8 +139,12 @@ def _one_line(
         return click.ClickException(f"NETSUITE_* settings: {exc}")
     if isinstance(exc, NetSuiteError):
         return click.ClickException(f"{netsuite}: {exc}")
+    if isinstance(exc, (GovernanceLockError, LockFolderError)):  # before OSError: a TimeoutError
+        return click.ClickException(str(exc))
     if isinstance(exc, OSError) and unreadable is not None:
         return InputError(unreadable(str(exc.strerror or exc)))
+    if isinstance(exc, UnicodeError) and unreadable is not None:
+        return InputError(unreadable(f"not UTF-8 text: {exc}"))
     if isinstance(exc, OSError) and unwritable is not None:
         return click.ClickException(unwritable(str(exc.strerror or exc)))
     said_in_full = (
@@ -89,6 +157,27 @@ def _one_line(
         ReconcileError,
         SnapshotError,
     )
+    if isinstance(exc, ConfigFileError) and _unreadable_config(exc.problems):
+        return InputError(str(exc))
     if isinstance(exc, said_in_full):
         return click.ClickException(str(exc))
     return None
+
+
+class HarnessGroup(click.Group):
+    """The `harness` group: an exception no verb foresaw still ends in one line and exit 1,
+    naming its type; `HARNESS_TRACEBACK=1` shows the traceback instead (for a bug report)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(TRACEBACK_ENV, "").strip() not in ("", "0"):
+                raise
+            text = visible(f"{type(exc).__name__}: {exc}")
+            raise click.ClickException(
+                f"unexpected {text} (a bug in the harness: please report it with the output "
+                f"of the same command run with {TRACEBACK_ENV}=1)"
+            ) from None

@@ -22,24 +22,20 @@ def explain(file: str, as_json: bool) -> None:
 
     Exit 0 when something was found, or the file is one of the harness's with nothing to
     explain; 1 when the text holds no NetSuite error; 2 when it cannot be read."""
-    import json
-
-    from rich.console import Console
-    from rich.markup import escape
-
     from harness.commands.explain import explain_file
     from harness.report.text import print_diagnosis
+    from harness.report.visible import json_text, markup, terminal_console
 
     with reported():
         found = explain_file(file)
     if as_json:
-        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json_text(found.to_json()))
     else:
-        console = Console()
+        console = terminal_console()
         name = "standard input" if file == "-" else file
         total = sum(finding.count for finding in found.findings)
         console.print(
-            f"{escape(name)}: {escape(found.about)}; {total} failure(s) in "
+            f"{markup(name)}: {markup(found.about)}; {total} failure(s) in "
             f"{len(found.findings)} finding(s)",
             soft_wrap=True,
         )
@@ -47,12 +43,12 @@ def explain(file: str, as_json: bool) -> None:
             console.print(_nothing(found.ours), soft_wrap=True)
         for finding in found.findings:
             expected = {True: " (expected by the scenario)", False: "", None: ""}[finding.expected]
-            console.print(f"[bold]{escape(finding.where)}[/bold]{expected}", overflow="fold")
+            console.print(f"[bold]{markup(finding.where)}[/bold]{expected}", overflow="fold")
             print_diagnosis(console, finding.diagnosis)
             if finding.orders:
-                console.print(f"  orders: {escape(', '.join(finding.orders))}", overflow="fold")
+                console.print(f"  orders: {markup(', '.join(finding.orders))}", overflow="fold")
             if finding.records:
-                console.print(f"  records: {escape(', '.join(finding.records))}", overflow="fold")
+                console.print(f"  records: {markup(', '.join(finding.records))}", overflow="fold")
     if not found.findings and not found.ours:
         sys.exit(1)
 

@@ -15,6 +15,7 @@ from harness.cli.options import (
     each_of,
     json_option,
     keep_records_option,
+    lock_timeout_option,
     mapping_option,
     target_option,
 )
@@ -33,6 +34,7 @@ from harness.cli.options import (
 @json_option("Print the Verdict JSON (DESIGN shape).")
 @allow_production_option()
 @keep_records_option("live: keep what the order created.")
+@lock_timeout_option()
 @each_of(CONNECTOR_OPTIONS)
 def land(
     order_file: str,
@@ -42,6 +44,7 @@ def land(
     as_json: bool,
     allow_production: bool,
     keep_records: bool,
+    lock_timeout: float,
     connector_spec: str,
     webhook_secret: str | None,
     landing_timeout: float,
@@ -50,13 +53,10 @@ def land(
     """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
     reference connector, or yours (--connector), and verify it. Exit 0 when every order
     landed exactly right."""
-    import json
-
-    from rich.console import Console
-
     from harness.commands.land import land_orders, read_order_file
     from harness.mapping import load_mapping
     from harness.report.text import print_verdict
+    from harness.report.visible import json_text, terminal_console, visible
     from harness.targets.settings import TargetSettings
 
     with reported(unreadable=lambda reason: f"{order_file}: cannot read the order file ({reason})"):
@@ -71,6 +71,7 @@ def land(
         account=account,
         allow_production=allow_production,
         keep_records=keep_records,
+        lock_timeout=lock_timeout,
     )
     with reported():
         landings = land_orders(
@@ -79,14 +80,14 @@ def land(
             settings,
             connector=connector_spec,
             connector_options=options,
-            on_leftover=lambda line: click.echo(f"left in the account: {line}", err=True),
+            on_leftover=lambda line: click.echo(f"left in the account: {visible(line)}", err=True),
         )
     if as_json:
         verdicts = [landing.verdict.to_json() for landing in landings]
         shown = verdicts if many else verdicts[0]
-        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        click.echo(json_text(shown))
     else:
-        console = Console()
+        console = terminal_console()
         for landing in landings:
             print_verdict(console, landing.verdict)
     if not all(landing.verdict.outcome == "landed" for landing in landings):

@@ -7,6 +7,7 @@ import click
 from harness import __version__
 from harness.cli.cassettes import cassettes
 from harness.cli.doctor import doctor
+from harness.cli.errors import HarnessGroup
 from harness.cli.explain import explain
 from harness.cli.land import land
 from harness.cli.reconcile import reconcile
@@ -14,7 +15,7 @@ from harness.cli.run import run
 from harness.cli.sandbox import sandbox
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HarnessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="harness")
 def main() -> None:
     """Prove WooCommerce orders land in NetSuite as correct Sales Orders."""

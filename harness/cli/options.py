@@ -15,25 +15,51 @@ MAPPING_HELP = "Connector mapping (default: the demo store's)."
 CATALOGUE_HELP = "Scenario catalogue (default: the demo store's)."
 
 
+def unreadable_text(path: str) -> str | None:
+    """Why `path` cannot be read as UTF-8 text, or None when it can."""
+    try:
+        with open(path, "rb") as file:
+            file.read().decode("utf-8")
+    except OSError as exc:
+        return f"{path}: cannot read it ({exc.strerror or exc})"
+    except UnicodeDecodeError as exc:
+        return (
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        )
+    return None
+
+
+class TextFile(click.Path):
+    """A file the command reads as UTF-8 text (YAML, node ids): one that is missing, may not
+    be read or is not text is the option's fault, said before anything runs (exit 2)."""
+
+    name = "text file"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        problem = unreadable_text(click.format_filename(path))
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return path
+
+
 def mapping_option(help: str = MAPPING_HELP) -> Callable[[F], F]:
     """`--mapping FILE`, passed as `mapping_path` (None: the demo mapping)."""
-    return click.option(
-        "--mapping", "mapping_path", type=click.Path(dir_okay=False), default=None, help=help
-    )
+    return click.option("--mapping", "mapping_path", type=TextFile(), default=None, help=help)
 
 
 def catalogue_option(help: str = CATALOGUE_HELP) -> Callable[[F], F]:
     """`--catalogue FILE`, passed as `catalogue_path` (None: the demo catalogue)."""
-    return click.option(
-        "--catalogue", "catalogue_path", type=click.Path(dir_okay=False), default=None, help=help
-    )
+    return click.option("--catalogue", "catalogue_path", type=TextFile(), default=None, help=help)
 
 
-def account_option(help: str, *, must_exist: bool = False) -> Callable[[F], F]:
+def account_option(help: str) -> Callable[[F], F]:
     """`--account FILE`: an account profile for the embedded sandbox (None: the demo store)."""
-    return click.option(
-        "--account", type=click.Path(exists=must_exist, dir_okay=False), default=None, help=help
-    )
+    return click.option("--account", type=TextFile(), default=None, help=help)
 
 
 def target_option(*choices: str, help: str) -> Callable[[F], F]:
@@ -71,6 +97,21 @@ def allow_production_option(help: str = "live: allow a production account.") -> 
 def keep_records_option(help: str) -> Callable[[F], F]:
     """`--keep-records`: a live target keeps what the orders created."""
     return click.option("--keep-records", is_flag=True, help=help)
+
+
+def lock_timeout_option() -> Callable[[F], F]:
+    """`--lock-timeout SECONDS`: the longest wait for a slot of a live account's budget."""
+    from harness.netsuite.lockfolder import DEFAULT_LOCK_TIMEOUT
+
+    return click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0, max=10**9),
+        default=DEFAULT_LOCK_TIMEOUT,
+        show_default=True,
+        metavar="SECONDS",
+        help="live, record: the longest wait for a slot of the account's concurrency budget "
+        "(shared with every run on this machine) before failing with who holds them.",
+    )
 
 
 def each_of(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
@@ -130,6 +171,7 @@ def connector_settings(
 ) -> dict[str, Any] | None:
     """The driver options for `--connector SPEC`, checked now; None for the reference one."""
     from harness.cli.errors import reported
+    from harness.connector.external import ExternalConnectorError, LandingQueryError
     from harness.runner import REFERENCE, check_spec
 
     if spec == REFERENCE:
@@ -139,6 +181,9 @@ def connector_settings(
         options["landing_query"] = query
     if spec.lower().startswith("webhook:") and secret:
         options["secret"] = secret
-    with reported():
+    # A connector that cannot be driven is a wrong option value (exit 2), said before any run.
+    with reported(
+        options={LandingQueryError: "--landing-query", ExternalConnectorError: "--connector"}
+    ):
         check_spec(spec, options)
     return options

@@ -7,8 +7,8 @@ from datetime import date
 
 import click
 
-from harness.cli.errors import reported
-from harness.cli.options import json_option, mapping_option, target_option
+from harness.cli.errors import InputError, reported
+from harness.cli.options import json_option, mapping_option, target_option, unreadable_text
 
 
 def _date(_: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -71,17 +71,19 @@ def reconcile(
     different totals, and orders per day in both. Exit 1 when any order is missing."""
     import json
 
-    from rich.console import Console
-
     from harness.commands.reconcile import query_client, read_store_orders
     from harness.commands.reconcile import reconcile as compare
     from harness.mapping import load_mapping
     from harness.report.reconcile import print_reconciliation
+    from harness.report.visible import terminal_console
 
     if (store_url is None) == (orders_file is None):
         raise click.UsageError("give exactly one of --store URL or --orders FILE")
     if until is not None and until < since:
         raise click.UsageError(f"--until {until} is before --since {since}")
+    problem = orders_file and unreadable_text(orders_file)
+    if problem:
+        raise InputError(f"--orders {problem}")
     with reported():
         mapping = load_mapping(mapping_path)
         raw = read_store_orders(store_url, orders_file, since=since, until=until)
@@ -90,6 +92,6 @@ def reconcile(
     if as_json:
         click.echo(json.dumps(found.to_json(), indent=2))
     else:
-        print_reconciliation(Console(), found)
+        print_reconciliation(terminal_console(), found)
     if not found.ok:
         sys.exit(1)

@@ -9,7 +9,7 @@ from typing import cast
 
 import click
 
-from harness.cli.errors import reported
+from harness.cli.errors import Listening, reported
 from harness.cli.options import (
     CONNECTOR_OPTIONS,
     F,
@@ -19,6 +19,7 @@ from harness.cli.options import (
     connector_settings,
     each_of,
     keep_records_option,
+    lock_timeout_option,
     mapping_option,
     report_dir_option,
     target_option,
@@ -72,6 +73,7 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
     keep_records_option(
         "live, record: keep the records each scenario created instead of deleting them.",
     ),
+    lock_timeout_option(),
 ]
 
 
@@ -93,6 +95,15 @@ RUN_OPTIONS += [
 run_options = each_of(RUN_OPTIONS)
 
 
+def _check_writable(folder: Path) -> None:
+    """Create `folder` if needed and prove a file can be written in it (raises OSError)."""
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
 @click.command("run", short_help="Run the scenario catalogue against a target.")
 @run_options
 def run(
@@ -107,6 +118,7 @@ def run(
     cassettes: str,
     allow_production: bool,
     keep_records: bool,
+    lock_timeout: float,
     connector_spec: str,
     webhook_secret: str | None,
     sandbox_port: int,
@@ -115,7 +127,6 @@ def run(
 ) -> None:
     """Run the scenario catalogue against a target; exit 0 only if every scenario met its
     expectation. Writes harness-report.json, harness-junit.xml and harness-report.html."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from harness.catalogue.orders import scenario_orders
@@ -125,11 +136,12 @@ def run(
     from harness.report.files import write_json, write_junit
     from harness.report.html import write_html
     from harness.report.terminal import print_results
+    from harness.report.visible import markup, terminal_console
     from harness.runner import RunConfig, ScenarioResult, SelectorError, run_catalogue, select
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
 
-    console = Console()
+    console = terminal_console()
     if target != "sim" and account is not None:
         raise click.UsageError(
             "--account names an account profile for --target sim; a live or replayed account "
@@ -165,6 +177,7 @@ def run(
             cassettes=Path(cassettes),
             allow_production=allow_production,
             keep_records=keep_records,
+            lock_timeout=lock_timeout,
         )
         with reported():
             default = load_mapping(mapping_path).account if kind == "replay" else None
@@ -173,13 +186,28 @@ def run(
     for spec in chosen:
         reason = account_target and not_runnable(account_target, spec, scenario_nodeid(spec.name))
         if reason:
-            console.print(f"deselected {spec.name}: {reason}", soft_wrap=True, markup=False)
+            console.print(f"deselected {markup(spec.name)}: {markup(reason)}", soft_wrap=True)
         else:
             names.append(spec.name)
     if not names:
         raise click.ClickException("every selected scenario was deselected (see above)")
+    # The reports' folder is checked before the first order: a run is not wasted on it.
+    out = Path(report_dir)
+    try:
+        _check_writable(out)
+    except OSError as exc:
+        raise click.BadParameter(
+            f"{report_dir}: cannot write the reports there ({exc.strerror or exc})",
+            param_hint="--report-dir",
+        ) from None
+
+    def unwritable(reason: str) -> str:
+        return f"--report-dir {report_dir}: cannot write the reports there ({reason})"
+
     leftovers: list[str] = []
-    with Progress(*columns, console=console, transient=True) as progress:
+    # A landing may stop the run: no slot of the account's budget in time, a refused file.
+    port = Listening("127.0.0.1", sandbox_port, port_option="--sandbox-port", only_binding=False)
+    with reported(listening=port), Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(f"{target}: landing", total=len(names))
 
         def advance(_: ScenarioResult) -> None:
@@ -213,19 +241,21 @@ def run(
     where = account_target.account_id if account_target else where
     about = {"connector": connector_spec, "account": where}
     title = (
-        f"{len(results)} scenarios · connector {connector_spec} · {target} {where} · seed {seed}"
+        f"{len(results)} scenarios · connector {markup(connector_spec)} · {target} "
+        f"{markup(where)} · seed {seed}"
     )
     print_results(console, results, title)
-    out = Path(report_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = write_json(results, out / "harness-report.json", target=target, seed=seed, **about)
-    junit_path = write_junit(results, out / "harness-junit.xml", target=target, **about)
-    orders = scenario_orders(catalogue, names, seed)
-    html_path = write_html(
-        results, out / "harness-report.html", target=target, seed=seed, orders=orders, **about
-    )
     for line in leftovers:
-        console.print(f"[yellow]left in the account:[/yellow] {line}", markup=True)
+        console.print(f"[yellow]left in the account:[/yellow] {markup(line)}", markup=True)
+    with reported(unwritable=unwritable):
+        json_path = write_json(
+            results, out / "harness-report.json", target=target, seed=seed, **about
+        )
+        junit_path = write_junit(results, out / "harness-junit.xml", target=target, **about)
+        orders = scenario_orders(catalogue, names, seed)
+        html_path = write_html(
+            results, out / "harness-report.html", target=target, seed=seed, orders=orders, **about
+        )
     met = sum(result.met for result in results)
     console.print(f"{met}/{len(results)} scenarios met their expectation")
     console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)

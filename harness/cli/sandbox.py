@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from harness.cli.errors import reported
+from harness.cli.errors import Listening, reported
 from harness.cli.options import account_option
 
 if TYPE_CHECKING:
@@ -22,13 +22,37 @@ def sandbox() -> None:
     """The embedded NetSuite sandbox."""
 
 
+def _address(_: click.Context, param: click.Parameter, value: str) -> str:
+    """The --host to bind: a name that resolves, checked before anything is started."""
+    import socket
+
+    try:
+        socket.getaddrinfo(value, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise click.BadParameter(
+            f"{value!r} is not an address or a host name that resolves ({reason}); "
+            f"expected an address of this machine, e.g. 127.0.0.1"
+        ) from None
+    return value
+
+
 @sandbox.command("serve", short_help="Serve the embedded NetSuite over HTTP.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
-@click.option("--port", type=int, default=0, show_default=True, help="Port (0: any free port).")
-@account_option(
-    "Account profile YAML (default: the demo store's).",
-    must_exist=True,
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_address,
+    help="Loopback address to bind.",
 )
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=0,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@account_option("Account profile YAML (default: the demo store's).")
 @click.option(
     "--faults",
     "fault_spec",
@@ -64,7 +88,10 @@ def sandbox_serve(
         click.echo(f"# faults: {plan}", err=True)
     with tempfile.TemporaryDirectory(prefix="harness-sandbox-tls-") as directory:
         certificate = _certificate(Path(directory), embedded.host, host) if tls else None
-        with reported(unwritable=lambda reason: f"--host {host} --port {port}: {reason}"):
+        with reported(
+            listening=Listening(host, port),
+            unwritable=lambda reason: f"--host {host} --port {port}: {reason}",
+        ):
             server = embedded.serve_http(host, port, tls=certificate)
         try:
             settings = embedded.client_environment(server.url)
@@ -125,6 +152,7 @@ def sandbox_snapshot(out_path: str, customers: int, name: str | None) -> None:
 
     Credentials are never copied: the profile gets fake ones of its own."""
     from harness.commands.snapshot import snapshot_account
+    from harness.report.visible import visible
 
     with reported(
         netsuite="NetSuite refused a snapshot query",
@@ -132,7 +160,7 @@ def sandbox_snapshot(out_path: str, customers: int, name: str | None) -> None:
     ):
         profile, notes = snapshot_account(out_path, customers=customers, name=name)
     for note in notes[1:]:
-        click.echo(f"left out: {note}")
+        click.echo(f"left out: {visible(note)}")
     click.echo(
         f"{out_path}: {len(profile.subsidiaries)} subsidiaries, {len(profile.currencies)} "
         f"currencies, {len(profile.items)} items, {len(profile.shipItems)} ship items, "

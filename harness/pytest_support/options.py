@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
+from harness.netsuite.lockfolder import DEFAULT_LOCK_TIMEOUT
 from harness.targets.settings import TARGET_KINDS, Spelling, TargetKind, TargetSettings
 
 Source = Literal["command line", "ini", "default"]
-Kind = Literal["choice", "text", "path", "int", "flag", "shard"]
+Kind = Literal["choice", "text", "path", "int", "seconds", "flag", "shard"]
 
 GROUP = "netsuite"
 GROUP_DESCRIPTION = "NetSuite target, scenarios and record/replay (woo-netsuite-harness)"
@@ -33,6 +34,7 @@ SPELLING = Spelling(
     allow_production="--ns-allow-production",
     profile="--ns-account",
     account="--ns-account",
+    lock_timeout="--ns-lock-timeout",
 )
 """How the plugin's options are written in the target's messages."""
 
@@ -115,6 +117,15 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("keep_records", "flag", "record/live: keep the records the run created", False),
     Option(
+        "lock_timeout",
+        "seconds",
+        "record/live: the longest wait for a slot of the account's concurrency budget, shared "
+        "with every run on this machine, before failing with who holds them "
+        f"(default: {DEFAULT_LOCK_TIMEOUT:g})",
+        DEFAULT_LOCK_TIMEOUT,
+        "SECONDS",
+    ),
+    Option(
         "strict_cassettes",
         "flag",
         "replay: fail tests whose cassette is stale instead of warning",
@@ -189,6 +200,7 @@ class NsConfig:
     seed: int = 0
     allow_production: bool = False
     keep_records: bool = False
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     strict_cassettes: bool = False
     shard: Shard | None = None
     mapping: Path | None = None
@@ -214,6 +226,7 @@ class NsConfig:
             cassettes=self.cassettes,
             allow_production=self.allow_production,
             keep_records=self.keep_records,
+            lock_timeout=self.lock_timeout,
         )
 
 
@@ -238,6 +251,14 @@ def _convert(option: Option, raw: Any, source: Source, places: Places) -> Any:
             return int(text)
         except ValueError:
             raise OptionError(f"{where}: expected an integer (got {text!r})") from None
+    if option.kind == "seconds":
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        if not 0 <= seconds < float("inf"):
+            raise OptionError(f"{where}: expected a number of seconds >= 0 (got {text!r})")
+        return seconds
     if option.kind == "shard":
         try:
             return parse_shard(text)

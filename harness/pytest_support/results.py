@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.report.visible import visible
+
 
 @dataclass(frozen=True)
 class LandingRecord:
@@ -128,11 +130,11 @@ def table(records: Sequence[LandingRecord], *, diagnosis_width: int = 70) -> lis
     header = ("scenario", "expected", "outcome", "met", "diagnosis")
     rows = [
         (
-            record.scenario or f"(order {record.verdict.get('order', '?')})",
-            record.expected or "-",
+            visible(record.scenario or f"(order {record.verdict.get('order', '?')})"),
+            visible(record.expected or "-"),
             record.outcome,
             _met(record.met),
-            _cell(record.diagnosis, diagnosis_width),
+            _cell(visible(record.diagnosis), diagnosis_width),
         )
         for record in records
     ]
@@ -170,7 +172,8 @@ def summary_lines(results: RunResults) -> list[str]:
     if results.leftover_records:
         lines.append(f"could not delete {len(results.leftover_records)} records:")
         lines.extend(f"  - {record}" for record in sorted(results.leftover_records))
-    return lines
+    # Scenario names, diagnoses and records come from outside: shown, never run.
+    return [visible(line, lines=True) for line in lines]
 
 
 def write_report(path: Path, results: RunResults, run: Mapping[str, Any]) -> None:

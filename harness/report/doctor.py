@@ -5,31 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markup import escape
 
 from harness.commands.doctor.checks import Check
+from harness.report.visible import markup
 
 
 def print_checks(console: Console, checks: Sequence[Check], about: str = "") -> None:
     """`about` (target, account, credential) first, then the rows."""
     if about:
-        console.print(f"[bold]doctor:[/bold] {escape(about)}", highlight=False, soft_wrap=True)
+        console.print(f"[bold]doctor:[/bold] {markup(about)}", highlight=False, soft_wrap=True)
     section = None
     for check in checks:
         if check.section != section:
             section = check.section
-            console.print(f"[bold]{escape(section)}[/bold]")
+            console.print(f"[bold]{markup(section)}[/bold]")
         mark = (
             "[green]✓[/green]" if check.ok else "[red]✗[/red]" if check.checked else "[dim]–[/dim]"
         )
         console.print(
-            f"  {mark} {escape(check.name)}: {escape(check.detail)}",
+            f"  {mark} {markup(check.name)}: {markup(check.detail)}",
             overflow="fold",
             highlight=False,
         )
         if check.hint and not check.ok and check.checked:
             console.print(
-                f"      [cyan]→[/cyan] {escape(check.hint)}", overflow="fold", highlight=False
+                f"      [cyan]→[/cyan] {markup(check.hint)}", overflow="fold", highlight=False
             )
     failed = sum(not check.ok and check.checked for check in checks)
     skipped = sum(not check.checked for check in checks)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from harness.commands.reconcile import Reconciliation, StoreOrder
+from harness.report.visible import markup
 
 
 def _order(order: StoreOrder) -> str:
     day = order.created.isoformat() if order.created else "?"
     return (
-        f"#{escape(order.number)} ({day}, {escape(order.status)}, "
-        f"{order.total} {escape(order.currency)}, externalId {escape(order.external_id)})"
+        f"#{markup(order.number)} ({day}, {markup(order.status)}, "
+        f"{order.total} {markup(order.currency)}, externalId {markup(order.external_id)})"
     )
 
 
@@ -33,7 +33,7 @@ def print_reconciliation(console: Console, found: Reconciliation) -> None:
     for order in found.missing:
         console.print(f"[red]missing[/red]    {_order(order)}", soft_wrap=True)
     for order, sales_orders in found.duplicated:
-        ids = ", ".join(so.id for so in sales_orders)
+        ids = markup(", ".join(so.id for so in sales_orders))
         console.print(
             f"[yellow]duplicated[/yellow] {_order(order)}: Sales Orders {ids}", soft_wrap=True
         )
@@ -41,8 +41,8 @@ def print_reconciliation(console: Console, found: Reconciliation) -> None:
         ns = different.netsuite
         shown = "no total" if ns.total is None else f"{ns.total}"
         console.print(
-            f"[yellow]different[/yellow]  {_order(different.order)}: Sales Order {ns.id} has "
-            f"{shown} ({different.difference:+})",
+            f"[yellow]different[/yellow]  {_order(different.order)}: Sales Order "
+            f"{markup(ns.id)} has {markup(shown)} ({different.difference:+})",
             soft_wrap=True,
         )
     if found.days:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from harness.report.visible import markup
 from harness.runner import ScenarioResult
 
 # Below this many columns (a CI log is 80) the diagnoses go under the table, one per line.
@@ -29,16 +29,16 @@ def result_table(
     for result in results:
         verdict = result.verdict
         row = [
-            escape(result.scenario),
-            escape(result.expected),
+            markup(result.scenario),
+            markup(result.expected),
             verdict.outcome,
             "[green]✓[/green]" if result.met else "[red]✗[/red]",
-            escape(verdict.sales_order_id or ""),
+            markup(verdict.sales_order_id or ""),
         ]
         if wide:
             diagnosis = verdict.diagnosis
             row.append(
-                escape(_short(f"[{diagnosis.category}] {diagnosis.summary}")) if diagnosis else ""
+                markup(_short(f"[{diagnosis.category}] {diagnosis.summary}")) if diagnosis else ""
             )
         table.add_row(*row)
     return table
@@ -56,8 +56,8 @@ def print_results(console: Console, results: Sequence[ScenarioResult], title: st
             continue
         mark = "[green]✓[/green]" if result.met else "[red]✗[/red]"
         console.print(
-            f"{mark} [bold]{escape(result.scenario)}[/bold] "
-            f"[dim]\\[{escape(diagnosis.category)}][/dim] {escape(diagnosis.summary)}",
+            f"{mark} [bold]{markup(result.scenario)}[/bold] "
+            f"[dim]\\[{markup(diagnosis.category)}][/dim] {markup(diagnosis.summary)}",
             overflow="fold",
         )
 

@@ -4,12 +4,16 @@ The request is a form with a JWT client assertion (RFC 7523) signed by the priva
 certificate mapped to an integration and a role (reference/netsuite-rest.md 2.2). The
 assertion's `kid` names the certificate, whose public key must verify the signature; `iss`,
 `aud`, `iat`, `exp` and `scope` are then checked against the mapping, the token URL and the
-sandbox clock.
+sandbox clock. An assertion authenticates one token request: its `jti` (or, without one, the
+assertion itself) is remembered until it expires, and a second use is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +34,13 @@ JWT_ALGORITHMS = ("PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 REQUIRED_SCOPE = "rest_webservices"
 ASSERTION_MAX_LIFETIME = 3600
 CLOCK_SKEW = 300.0  # INFERRED: tolerance for an assertion `iat` slightly in the future
+# INFERRED: Oracle's request-token structure (docs section_162790605110) lists no `jti`, and no
+# NetSuite text says what a replayed assertion meets. RFC 7523 3 (7) lets the server keep the
+# used `jti` values until their `exp` and refuse a replay; OAuth servers that did not were
+# reported as vulnerable (e.g. GHSA-3p3g-vpw6-4w66, Ory Hydra). The sandbox does so, and
+# without a `jti` it remembers the assertion itself (PS*/ES* signatures are randomised, so
+# only a replay repeats one).
+USED_ASSERTIONS_CAPACITY = 100_000
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,37 @@ def _public_key(client: M2MClient) -> rsa.RSAPublicKey | ec.EllipticCurvePublicK
     return key
 
 
+class _UsedAssertions:
+    """What authenticated a token request already, until it expires; bounded in size."""
+
+    def __init__(self, capacity: int = USED_ASSERTIONS_CAPACITY) -> None:
+        self._capacity = capacity
+        self._expiries: dict[str, float] = {}
+        self._queue: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+
+    def first_use(self, key: str, expires_at: float, now: float) -> bool:
+        """Remember `key` until `expires_at`; False when it is remembered already."""
+        with self._lock:
+            while self._queue and self._queue[0][0] <= now:
+                self._forget_first()
+            if key in self._expiries:
+                return False
+            self._expiries[key] = expires_at
+            heapq.heappush(self._queue, (expires_at, key))
+            while len(self._expiries) > self._capacity:
+                self._forget_first()  # only under a flood: the soonest to expire goes first
+            return True
+
+    def _forget_first(self) -> None:
+        expires_at, key = heapq.heappop(self._queue)
+        if self._expiries.get(key) == expires_at:
+            del self._expiries[key]
+
+    def __len__(self) -> int:
+        return len(self._expiries)
+
+
 class ClientAssertions:
     """Verifies token requests against the account's M2M certificate mappings."""
 
@@ -75,6 +117,7 @@ class ClientAssertions:
         self, clients: Sequence[tuple[M2MClient, Principal]], clock: Callable[[], float]
     ) -> None:
         self._clock = clock
+        self._used = _UsedAssertions()
         self._clients: dict[str, _Client] = {}
         for client, principal in clients:
             if client.certificate_id in self._clients:
@@ -106,8 +149,26 @@ class ClientAssertions:
         if not assertion:
             raise TokenRequestError("invalid_request", "client_assertion is missing")
         client, claims = self._verify_assertion(assertion)
-        self._check_claims(client, claims, url)
+        expires = self._check_claims(client, claims, url)
+        self._check_first_use(client, claims, assertion, expires)
         return client.principal
+
+    def _check_first_use(
+        self, client: _Client, claims: dict[str, Any], assertion: str, expires: float
+    ) -> None:
+        """Refuse an assertion (a `jti` of this client) that authenticated a request before."""
+        jti = claims.get("jti")
+        if jti is not None and not isinstance(jti, str):
+            raise TokenRequestError("invalid_grant", "jti must be a string")
+        what = f"jti\x00{client.client_id}\x00{jti}" if jti is not None else f"jwt\x00{assertion}"
+        key = hashlib.sha256(what.encode("utf-8")).hexdigest()
+        if not self._used.first_use(key, expires, self._clock()):
+            used = "its jti" if jti is not None else "this client_assertion"
+            raise TokenRequestError(
+                "invalid_grant",
+                f"{used} has been used already; sign a new assertion (with a new jti) for "
+                "every token request",
+            )
 
     @staticmethod
     def _parse_form(form_body: bytes) -> dict[str, str]:
@@ -144,13 +205,17 @@ class ClientAssertions:
                 assertion,
                 client.public_key,
                 algorithms=[alg],
-                # Times and audience are checked below against the sandbox clock and URL.
+                # Times, audience and jti are checked below against the sandbox clock, URL
+                # and the assertions used before.
                 options={
                     "verify_exp": False,
                     "verify_nbf": False,
                     "verify_iat": False,
                     "verify_aud": False,
                     "verify_iss": False,
+                    # Checked below too: a malformed one is not a bad signature.
+                    "verify_sub": False,
+                    "verify_jti": False,
                 },
             )
         except (jwt.PyJWTError, TypeError, ValueError):
@@ -159,7 +224,8 @@ class ClientAssertions:
             ) from None
         return client, claims
 
-    def _check_claims(self, client: _Client, claims: dict[str, Any], url: str) -> None:
+    def _check_claims(self, client: _Client, claims: dict[str, Any], url: str) -> float:
+        """Check the claims; returns the assertion's expiry (`exp`)."""
         if claims.get("iss") != client.client_id:
             raise TokenRequestError("invalid_client", "iss is not the client id of the certificate")
         audience = claims.get("aud")
@@ -181,6 +247,7 @@ class ClientAssertions:
             raise TokenRequestError("invalid_grant", "iat is in the future")
         if REQUIRED_SCOPE not in _scopes(claims.get("scope")):
             raise TokenRequestError("invalid_grant", f"scope must include {REQUIRED_SCOPE}")
+        return expires
 
 
 def _numeric_date(value: object) -> float | None:

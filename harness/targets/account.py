@@ -222,10 +222,18 @@ def prepare_account(
         credentials = Credentials.from_env({**env, ACCOUNT_ENV: account})
     except AuthConfigError as exc:
         raise TargetConfigError("credentials", f"{spelling.target_is(kind)}: {exc}") from None
-    from harness.netsuite.governance import DEFAULT_LIMIT, ConcurrencyBudget
+    from harness.netsuite.governance import DEFAULT_LIMIT, ConcurrencyBudget, LockFolderError
 
     # One budget per process, slots shared through lock files: parallel workers together
     # stay within the account's concurrency limit.
-    budget = ConcurrencyBudget(account, DEFAULT_LIMIT)
+    try:
+        budget = ConcurrencyBudget(
+            account,
+            DEFAULT_LIMIT,
+            timeout=settings.lock_timeout,
+            timeout_option=spelling.lock_timeout,
+        )
+    except LockFolderError as exc:
+        raise TargetConfigError("lock folder", f"{spelling.target_is(kind)}: {exc}") from None
     secrets = tuple(credentials.secrets())
     return AccountTarget(settings, account, credentials, base_url, budget, secrets, env)

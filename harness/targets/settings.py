@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from harness.netsuite.lockfolder import DEFAULT_LOCK_TIMEOUT
+
 TargetKind = Literal["sim", "replay", "record", "live"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("sim", "replay", "record", "live")
 ACCOUNT_ENV = "NETSUITE_ACCOUNT"
@@ -36,6 +38,7 @@ class Spelling:
     allow_production: str
     profile: str
     account: str | None = None
+    lock_timeout: str = "a longer lock timeout"
 
     def target_is(self, kind: str) -> str:
         return self.target.format(kind)
@@ -47,7 +50,10 @@ class Spelling:
 
 
 CLI_SPELLING = Spelling(
-    target="--target {}", allow_production="--allow-production", profile="--account"
+    target="--target {}",
+    allow_production="--allow-production",
+    profile="--account",
+    lock_timeout="--lock-timeout",
 )
 
 
@@ -56,13 +62,16 @@ class TargetSettings:
     """Where a run's orders land and what it may do there.
 
     `account` is an account profile YAML for sim and a NetSuite account id (e.g.
-    `1234567_SB1`) for the others; `cassettes` is where record writes and replay reads."""
+    `1234567_SB1`) for the others; `cassettes` is where record writes and replay reads.
+    `lock_timeout` bounds each wait for a slot of the account's concurrency budget (seconds),
+    shared with every other run on the machine: a run never waits silently forever."""
 
     kind: TargetKind = "sim"
     account: str | None = None
     cassettes: Path = Path("cassettes")
     allow_production: bool = False
     keep_records: bool = False
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
     @property
     def uses_account(self) -> bool:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from harness.netsuite.errors import error_detail, error_document
 from harness.netsuite.governance import (
     ConcurrencyBudget,
     GovernanceTimeout,
+    default_lock_root,
     limit_from_governance,
 )
 
@@ -70,7 +70,7 @@ def test_slots_live_in_a_per_account_directory(tmp_path: Path) -> None:
     default = ConcurrencyBudget("1234567_SB1", 1)
     mine = ConcurrencyBudget("1234567_SB1", 1, lock_dir=tmp_path)
 
-    assert default.directory.is_relative_to(tempfile.gettempdir())
+    assert default.directory.is_relative_to(default_lock_root())
     assert default.directory.name == mine.directory.name == "1234567_SB1"
     assert mine.directory.is_relative_to(tmp_path)
 
