@@ -62,6 +62,10 @@ def load_yaml(path: str | Path) -> LoadedYaml:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigFileError([f"{name}:1: cannot read file ({exc.strerror})"]) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        where = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        raise ConfigFileError([f"{name}:{line}: not UTF-8 text ({where})"]) from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()

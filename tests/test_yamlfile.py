@@ -59,3 +59,11 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError, match="cannot read file"):
         load_yaml(tmp_path / "absent.yaml")
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("a: 1\nb: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigFileError) as caught:
+        load_yaml(path)
+    assert str(caught.value) == f"{path}:2: not UTF-8 text (byte 0xe9 at offset 11)"
