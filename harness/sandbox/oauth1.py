@@ -3,9 +3,12 @@
 The base string is built over the request URI as the client sent it: its path keeps its
 percent-encoding (`salesOrder/eid%3AWOO-778`, `eid:caf%C3%A9`, as `encodeURIComponent` makes
 them), because that is the text every client signs. The query's parameters, the OAuth
-parameters and a form-urlencoded body's parameters (RFC 5849 3.4.1.3.1) are normalized by
-oauthlib. A URL's share of the base string is cached: clients call the same URLs again and
-again (SuiteQL, record collections).
+parameters and a form-urlencoded body's parameters (RFC 5849 3.4.1.3.1) are normalized as
+oauthlib's `normalize_parameters` does, each name's and value's encoding (oauthlib's `escape`)
+remembered: a client sends the same consumer key, token and query again and again, and
+encoding them anew was most of the cost of verifying a request. A URL's share of the base
+string is cached for the same reason. tests/sandbox/test_oauth1_base_string.py checks the
+result against oauthlib's own `signature_base_string(normalize_parameters(...))`.
 """
 
 from __future__ import annotations
@@ -67,8 +70,27 @@ def _form_pairs(text: str) -> Pairs:
 
 @lru_cache(maxsize=1024)
 def _url_share(url: str) -> tuple[str, Pairs]:
-    """A URL's share of the base string: its base string URI and its query's pairs."""
-    return base_string_uri(url), _form_pairs(urlsplit(url).query)
+    """A URL's share of the base string: its encoded base string URI and its query's pairs."""
+    return percent_encode(base_string_uri(url)), _form_pairs(urlsplit(url).query)
+
+
+_encoded = lru_cache(maxsize=8192)(percent_encode)
+
+
+def _normalized(params: list[tuple[str, str]]) -> str:
+    """RFC 5849 3.4.1.3.2: every name and value encoded, the pairs sorted, joined with = and &."""
+    return "&".join(
+        f"{name}={value}"
+        for name, value in sorted((_encoded(name), _encoded(value)) for name, value in params)
+    )
+
+
+def _encode_normalized(normalized: str) -> str:
+    """`percent_encode` of normalized parameters. Their text holds only unreserved characters,
+    `%XX` escapes, `=` and `&` (every name and value is encoded), so encoding it escapes just
+    those three characters: the same result as encoding it byte by byte, a hundred times as
+    fast on the few hundred characters of a request's parameters."""
+    return normalized.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
 
 
 def base_string(
@@ -83,7 +105,8 @@ def base_string(
             params.extend(_form_pairs(form_body.decode("utf-8")))
         except UnicodeDecodeError:
             raise UnsignableRequest("the form body is not UTF-8") from None
-    return str(rfc5849.signature_base_string(method, uri, rfc5849.normalize_parameters(params)))
+    # RFC 5849 3.4.1.1: METHOD & encoded base string URI & encoded normalized parameters.
+    return f"{_encoded(method.upper())}&{uri}&{_encode_normalized(_normalized(params))}"
 
 
 def hmac_sha256(base: str, secrets: Secrets) -> str:
