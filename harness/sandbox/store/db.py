@@ -143,6 +143,7 @@ class Store:
         self.generation = 0  # bumped by reset(): caches of row data must start over
         self._next_ids: dict[str, int] = {}
         self._next_numbers: dict[str, int] = {}
+        self._pristine_sequences: tuple[dict[str, int], dict[str, int]] | None = None
         self._load_sequences()
 
     def close(self) -> None:
@@ -156,7 +157,11 @@ class Store:
         """Back to the profile's initial state (all records created since are gone)."""
         with self.lock:
             self._pristine.backup(self.conn)
-            self._load_sequences()
+            if self._pristine_sequences is None:  # the same after every reset: read once
+                self._load_sequences()
+                self._pristine_sequences = (dict(self._next_ids), dict(self._next_numbers))
+            self._next_ids = dict(self._pristine_sequences[0])
+            self._next_numbers = dict(self._pristine_sequences[1])
             self.generation += 1
 
     def now(self) -> datetime:
