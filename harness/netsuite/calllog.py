@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 
 from harness.netsuite.errors import parse_error_body
-from harness.netsuite.redact import Redactor
+from harness.netsuite.redact import Redactor, header_text
 
 logger = logging.getLogger("harness.netsuite.calls")
 
@@ -162,7 +162,8 @@ class CallLog:
         arrived (default: now). Returns the record."""
         redact = self.redactor
         parts = urlsplit(request.url or "")
-        request_headers = {str(k): str(v) for k, v in request.headers.items()}
+        # Text, never a Python repr: requests-oauthlib leaves every header value as bytes.
+        request_headers = {header_text(k): header_text(v) for k, v in request.headers.items()}
         request_body, _ = self._cap(
             redact.body(_decode(request.body), request_headers.get("Content-Type", ""))
         )
@@ -241,7 +242,7 @@ class CallLog:
 
     def _response_fields(self, response: requests.Response) -> dict[str, Any]:
         redact = self.redactor
-        headers = {str(k): str(v) for k, v in response.headers.items()}
+        headers = {header_text(k): header_text(v) for k, v in response.headers.items()}
         text = response.content.decode("utf-8", errors="replace") if response.content else ""
         body, truncated = self._cap(redact.body(text, headers.get("Content-Type", "")))
         found: dict[str, Any] = {
