@@ -89,9 +89,11 @@ _NAMES = "|".join(
 _KEY = r"(?:oauth_[a-z_]+|" + _NAMES + r")"
 # A quoted value after a name: `"k": "v"` (JSON), `'k': 'v'` / `('k', 'v')` / `'k': b'v'`
 # (Python reprs), `k="v"` (OAuth headers), `k: 'v'`.
+# Where a text was cut short (`capped`, a report cell): a secret may end there unfinished.
+_CUT = re.compile(r"\.\.\.\[|…")
 _QUOTED_FIELD = re.compile(
     r"(?i)(?P<head>" + _KEY + r"""["']?[ \t]*[:=,][ \t]*b?)(?P<q>["'])"""
-    r"(?P<value>(?:(?!(?P=q))[^\\\r\n]|\\.)*)(?P=q)"
+    r"(?P<value>(?:(?!(?P=q)|\.\.\.\[|…)[^\\\r\n]|\\.)*)(?:(?P=q)|(?=\.\.\.\[|…))"
 )
 # A bare value: `k=v` (query strings, forms, env dumps), `k: v` (YAML, logs), `k%3Dv` (an OAuth
 # base string, up to the next `%26`).
@@ -188,14 +190,17 @@ def spellings(secret: str) -> set[str]:
 
 
 def secret_parts(value: str) -> list[str]:
-    """What to register for a value: the value, or for PEM key material each line of its body
-    (a key is printed wrapped, unwrapped or with `\\n` escapes; each line is masked)."""
+    """What to register for a value: the value itself; for PEM key material also each line of
+    its body (a key is printed wrapped, unwrapped or with `\\n` escapes), for any other text
+    of several lines each line."""
     text = value.strip()
-    if "\n" not in text and "\\n" not in text:
-        return [text] if len(text) >= MIN_SECRET_LENGTH else []
-    lines = re.split(r"\r?\n|\\n", text)
-    body = [line.strip() for line in lines if line.strip() and not line.startswith("-----")]
-    return [line for line in body if len(line) >= MIN_SECRET_LENGTH]
+    parts = [text]
+    if "-----BEGIN" in text:
+        lines = re.split(r"\r?\n|\\n", text)
+        parts += [line.strip() for line in lines if not line.strip().startswith("-----")]
+    elif "\n" in text:
+        parts += [line.strip() for line in text.splitlines()]
+    return [part for part in dict.fromkeys(parts) if len(part) >= MIN_SECRET_LENGTH]
 
 
 def _trie_pattern(forms: Iterable[str]) -> str:
@@ -235,15 +240,36 @@ class _Matcher:
             self._forms |= spellings(secret)
         self._lowered = re.compile(_trie_pattern({form.lower() for form in self._forms}))
         self._any_case: re.Pattern[str] | None = None
+        self._lowered_forms: list[str] | None = None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         lowered = text.lower()
         if len(lowered) == len(text):
-            return [match.span() for match in self._lowered.finditer(lowered)]
+            found = [match.span() for match in self._lowered.finditer(lowered)]
+            return found + self._cut_spans(lowered) if _CUT.search(text) else found
         if self._any_case is None:
             every = self._forms | {form.lower() for form in self._forms}
             self._any_case = re.compile(_trie_pattern(every), re.IGNORECASE)
         return [match.span() for match in self._any_case.finditer(text)]
+
+    def _cut_spans(self, lowered: str) -> list[tuple[int, int]]:
+        """The beginnings of secrets that a cut (`...[N more chars]`, `…`) left unfinished."""
+        if self._lowered_forms is None:
+            self._lowered_forms = sorted({form.lower() for form in self._forms})
+        found: list[tuple[int, int]] = []
+        for cut in _CUT.finditer(lowered):
+            end, longest = cut.start(), 0
+            for form in self._lowered_forms:
+                window = lowered[max(0, end - len(form)) : end]
+                if form[:MIN_SECRET_LENGTH] not in window:
+                    continue
+                for size in range(min(len(form), end), longest, -1):
+                    if size >= MIN_SECRET_LENGTH and lowered.endswith(form[:size], 0, end):
+                        longest = size
+                        break
+            if longest:
+                found.append((end - longest, end))
+        return found
 
 
 # New secrets are compiled on their own until this many wait, then all are compiled together:
@@ -322,7 +348,10 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], placeholder: str) ->
         return text
     pieces: list[str] = []
     last = 0
-    for start, end in spans:
+    for start, end in sorted(spans):
+        if start < last:  # overlaps the span masked last: widen it
+            last = max(last, end)
+            continue
         pieces += [text[last:start], placeholder]
         last = end
     pieces.append(text[last:])
