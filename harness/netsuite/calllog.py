@@ -137,7 +137,10 @@ class CallLog:
     # -- secrets ---------------------------------------------------------------------------
 
     def register_secret(self, value: str | None) -> None:
-        """Mask `value` in everything recorded from now on (and in errors built with it)."""
+        """Mask `value` in everything recorded from now on (and in errors built with it).
+
+        For this log only; `harness.netsuite.redact.register_secret` masks a value in every
+        output of the process."""
         self.redactor.register(value)
 
     # -- recording -------------------------------------------------------------------------
@@ -311,8 +314,13 @@ class CallLog:
     # -- export ----------------------------------------------------------------------------
 
     def to_jsonl(self) -> str:
+        """One JSON line per call; a secret registered since a call was recorded is masked
+        in it too."""
         return "".join(
-            json.dumps(call.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+            self.redactor.registered(
+                json.dumps(call.to_dict(), ensure_ascii=False, separators=(",", ":"))
+            )
+            + "\n"
             for call in self.calls
         )
 

@@ -19,6 +19,7 @@ from harness.connector.interpret import syncs
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.credentials import register_environment
 from harness.netsuite.errors import NetSuiteError
 from harness.netsuite.redact import Redactor, register_secret, register_secrets
 from harness.push import Connector, PushResult
@@ -40,8 +41,6 @@ ENV_NAMES = (
     "NETSUITE_PRIVATE_KEY",
     "NETSUITE_BASE_URL",
 )
-# What a connector is handed that is not a credential.
-_NOT_SECRET = frozenset({"NETSUITE_ACCOUNT", "NETSUITE_BASE_URL"})
 
 
 class ExternalConnectorError(Exception):
@@ -116,7 +115,7 @@ def netsuite_environment(
             )
     env["NETSUITE_BASE_URL"] = base_url or env.get("NETSUITE_BASE_URL") or client.base_url
     # Whatever the connector prints of its settings is masked in every output.
-    register_secrets(value for name, value in env.items() if name not in _NOT_SECRET)
+    register_environment(env)
     return env
 
 
