@@ -16,10 +16,13 @@ in CI artefacts and bug reports, so every text that leaves the harness passes th
   credential `key:secret`) is out of reach of this layer; the structural rule for
   `Basic`/`Bearer` values covers that case.
 
-Secrets registered with `register_secret` are masked by every Redactor in the process (the
-loaders of credentials register them: `Credentials.build_auth`, the connector drivers, the
-webhook driver for its secret and every signature it sends). A Redactor's own `register`
-masks a value in that Redactor only.
+Secrets registered with `register_secret` (see `secretset`) are masked by every Redactor in
+the process, and by the log record factory of `logfilter`. Whatever loads credentials registers
+them: the CLI and the pytest plugin register the `NETSUITE_*` environment at start
+(`credentials.register_environment`), `Credentials.build_auth` registers the credentials a
+target signs with, the connector drivers register what they hand a connector, and the webhook
+driver its secret and every delivery signature before the delivery is recorded. A Redactor's
+own `register` (a call log's `register_secret`) masks a value in that Redactor only.
 """
 
 from __future__ import annotations
