@@ -13,12 +13,16 @@ from harness.cli.land import land
 from harness.cli.reconcile import reconcile
 from harness.cli.run import run
 from harness.cli.sandbox import sandbox
+from harness.netsuite import logfilter
+from harness.netsuite.credentials import register_environment
 
 
 @click.group(cls=HarnessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="harness")
 def main() -> None:
     """Prove WooCommerce orders land in NetSuite as correct Sales Orders."""
+    register_environment()  # the NETSUITE_* credentials are masked in every output
+    logfilter.install()  # and in every log record, whichever library logs it
 
 
 for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox):

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 
 from harness.netsuite.errors import parse_error_body
-from harness.netsuite.redact import Redactor
+from harness.netsuite.redact import Redactor, header_text
 
 logger = logging.getLogger("harness.netsuite.calls")
 
@@ -137,7 +137,10 @@ class CallLog:
     # -- secrets ---------------------------------------------------------------------------
 
     def register_secret(self, value: str | None) -> None:
-        """Mask `value` in everything recorded from now on (and in errors built with it)."""
+        """Mask `value` in everything recorded from now on (and in errors built with it).
+
+        For this log only; `harness.netsuite.redact.register_secret` masks a value in every
+        output of the process."""
         self.redactor.register(value)
 
     # -- recording -------------------------------------------------------------------------
@@ -162,7 +165,8 @@ class CallLog:
         arrived (default: now). Returns the record."""
         redact = self.redactor
         parts = urlsplit(request.url or "")
-        request_headers = {str(k): str(v) for k, v in request.headers.items()}
+        # Text, never a Python repr: requests-oauthlib leaves every header value as bytes.
+        request_headers = {header_text(k): header_text(v) for k, v in request.headers.items()}
         request_body, _ = self._cap(
             redact.body(_decode(request.body), request_headers.get("Content-Type", ""))
         )
@@ -241,7 +245,7 @@ class CallLog:
 
     def _response_fields(self, response: requests.Response) -> dict[str, Any]:
         redact = self.redactor
-        headers = {str(k): str(v) for k, v in response.headers.items()}
+        headers = {header_text(k): header_text(v) for k, v in response.headers.items()}
         text = response.content.decode("utf-8", errors="replace") if response.content else ""
         body, truncated = self._cap(redact.body(text, headers.get("Content-Type", "")))
         found: dict[str, Any] = {
@@ -310,8 +314,13 @@ class CallLog:
     # -- export ----------------------------------------------------------------------------
 
     def to_jsonl(self) -> str:
+        """One JSON line per call; a secret registered since a call was recorded is masked
+        in it too."""
         return "".join(
-            json.dumps(call.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+            self.redactor.registered(
+                json.dumps(call.to_dict(), ensure_ascii=False, separators=(",", ":"))
+            )
+            + "\n"
             for call in self.calls
         )
 

@@ -32,6 +32,7 @@ from harness.netsuite.oauth2 import (
     PrivateKey,
     algorithm_for,
 )
+from harness.netsuite.redact import is_sensitive_key, register_secret, register_secrets
 
 Scheme = Literal["tba", "oauth2"]
 
@@ -57,6 +58,20 @@ def credential_variables(name: str) -> tuple[str, str]:
     stem = "NETSUITE_" + "".join(c if c.isalnum() else "_" for c in name.upper())
     return f"{stem}_TOKEN_ID", f"{stem}_TOKEN_SECRET"
 M2M_FIELDS = ("client_id", "certificate_id", "private_key")
+
+
+def register_environment(env: Mapping[str, str] = os.environ) -> None:
+    """Mask, in every output of this process, each credential a `NETSUITE_*` variable holds:
+    keys, tokens, client and certificate ids, the tokens of named credentials, and a private
+    key given inline (a key file's path is no secret and stays readable in messages)."""
+    for name, value in env.items():
+        if not name.startswith("NETSUITE_") or not value:
+            continue
+        if name == ENV_NAMES["private_key"]:
+            if "-----BEGIN" in value:
+                register_secret(value)
+        elif is_sensitive_key(name):
+            register_secret(value)
 
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+=]{40,}|-----|\n")
 
@@ -240,19 +255,29 @@ class Credentials:
         return self.base_url + TOKEN_PATH
 
     def secrets(self) -> list[str]:
-        """Every secret value, for redaction in call logs and cassettes."""
+        """Every credential value, for redaction in call logs, cassettes and reports: the TBA
+        keys and tokens, or the M2M client id, certificate id and private key."""
         candidates = (
             self.consumer_key,
             self.consumer_secret,
             self.token_id,
             self.token_secret,
             self.client_id,
+            self.certificate_id,
             self._key_pem,
         )
         return [value for value in candidates if value]
 
+    def register(self) -> None:
+        """Mask every credential value in every output of this process from now on."""
+        register_secrets(self.secrets())
+
     def build_auth(self, session: requests.Session, *, clock: Clock = time.time) -> AuthBase:
-        """The `requests` auth for this scheme; M2M fetches its token through `session`."""
+        """The `requests` auth for this scheme; M2M fetches its token through `session`.
+
+        Credentials about to be used are registered first (`register`): no log line, report
+        or connector output of this process shows them from then on."""
+        self.register()
         if self.scheme == "tba":
             return tba_auth(
                 self.account,
@@ -274,11 +299,9 @@ class Credentials:
 
     def __repr__(self) -> str:
         shown = [f"account={self.account!r}", f"scheme={self.scheme!r}"]
-        for name in (*TBA_FIELDS, "client_id", "private_key"):
+        for name in (*TBA_FIELDS, *M2M_FIELDS):
             if getattr(self, name):
                 shown.append(f"{name}='****'")
-        if self.certificate_id:
-            shown.append(f"certificate_id={self.certificate_id!r}")
         if self.base_url_override:
             shown.append(f"base_url={self.base_url_override!r}")
         return f"Credentials({', '.join(shown)})"

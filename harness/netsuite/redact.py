@@ -1,150 +1,230 @@
-"""Masking of credentials in everything the harness writes down.
+"""The one redaction policy for everything the harness writes down or prints.
 
-Call logs, exception messages and exported JSONL end up in CI artefacts and bug reports, so
-every text that leaves the client passes through a `Redactor` first. Two layers:
+Call logs, reports, cassettes, exception messages, a connector's output and log records end up
+in CI artefacts and bug reports, so every text that leaves the harness passes through a
+`Redactor` first. Two layers:
 
 - structural rules that need no configuration: `Authorization` and cookie headers, OAuth
-  parameters, Bearer/Basic values, JWTs and credential-named fields (`access_token`,
-  `client_assertion`, consumer/token keys and secrets, ...) in JSON, forms and query strings;
-- registered secrets (the account's actual keys and tokens), masked wherever they appear,
-  including their JSON-escaped, percent-encoded and HTML-escaped spellings.
+  parameters, Bearer/Basic values, JWTs and credential-named fields in every spelling of the
+  name (`token_secret`, `tokenSecret`, `TOKEN-SECRET`, `Token Secret`, `NETSUITE_TOKEN_SECRET`)
+  in JSON, Python reprs, XML, forms, query strings, `name: value` lines and percent-encoded
+  OAuth base strings;
+- registered secrets (an account's keys and tokens, a webhook secret, a delivery signature),
+  masked wherever they appear: raw, in any letter case, JSON-escaped, percent-encoded (`quote`,
+  `quote_plus`), HTML/XML-escaped, base64 (standard and URL-safe), and the HTML or JSON
+  escaping of each of those. The base64 of a text that merely contains a secret (a Basic
+  credential `key:secret`) is out of reach of this layer; the structural rule for
+  `Basic`/`Bearer` values covers that case.
+
+Secrets registered with `register_secret` (see `secretset`) are masked by every Redactor in
+the process, and by the log record factory of `logfilter`. Whatever loads credentials registers
+them: the CLI and the pytest plugin register the `NETSUITE_*` environment at start
+(`credentials.register_environment`), `Credentials.build_auth` registers the credentials a
+target signs with, the connector drivers register what they hand a connector, and the webhook
+driver its secret and every delivery signature before the delivery is recorded. A Redactor's
+own `register` (a call log's `register_secret`) masks a value in that Redactor only.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, urlencode
 
-MASK = "***"
-
-# Shorter values would mask ordinary words and digits all over the log and protect nothing.
-MIN_SECRET_LENGTH = 6
-
-# Field names (lowercased, `_`/`-` removed) whose values are credentials wherever they appear.
-_SENSITIVE_KEYS = frozenset(
-    {
-        "accesstoken",
-        "refreshtoken",
-        "idtoken",
-        "clientassertion",
-        "clientsecret",
-        "consumerkey",
-        "consumersecret",
-        "tokenid",
-        "tokenkey",
-        "tokensecret",
-        "tokenpassport",
-        "password",
-        "privatekey",
-        "apikey",
-        "authorization",
-        "cookie",
-        "setcookie",
-        "signature",
-    }
+from harness.netsuite.secretset import (
+    MASK,
+    MIN_SECRET_LENGTH,
+    PROCESS_SECRETS,
+    SecretSet,
+    register_secret,
+    register_secrets,
+    registered_secrets,
+    secret_parts,
+    spellings,
 )
-_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
-_KEY_SPELLINGS = (
-    r"access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?assertion|client[_-]?secret"
-    r"|consumer[_-]?key|consumer[_-]?secret|token[_-]?id|token[_-]?key|token[_-]?secret"
-    r"|token[_-]?passport|password|private[_-]?key|api[_-]?key|oauth_[a-z_]+"
+# The registry of secrets lives in `secretset`; it is part of this module's API.
+__all__ = [
+    "CREDENTIAL_NAMES",
+    "MASK",
+    "MIN_SECRET_LENGTH",
+    "PROCESS_SECRETS",
+    "Redactor",
+    "SecretSet",
+    "header_text",
+    "is_sensitive_key",
+    "normal_key",
+    "register_secret",
+    "register_secrets",
+    "registered_secrets",
+    "secret_parts",
+    "spellings",
+]
+
+
+# Credential names, as words: every spelling joins them with `_`, `-`, `.`, a space or
+# nothing, in any case. A name also counts with a prefix (`NETSUITE_TOKEN_SECRET`).
+CREDENTIAL_NAMES: tuple[tuple[str, ...], ...] = (
+    ("access", "token"),
+    ("refresh", "token"),
+    ("id", "token"),
+    ("bearer", "token"),
+    ("client", "assertion"),
+    ("client", "secret"),
+    ("client", "key"),
+    ("client", "id"),
+    ("consumer", "key"),
+    ("consumer", "secret"),
+    ("token", "id"),
+    ("token", "key"),
+    ("token", "secret"),
+    ("token", "passport"),
+    ("resource", "owner", "key"),
+    ("resource", "owner", "secret"),
+    ("certificate", "id"),
+    ("private", "key"),
+    ("api", "key"),
+    ("webhook", "secret"),
+    ("password",),
+    ("passwd",),
+    ("secret",),
+    ("signature",),
+    ("authorization",),
+    ("cookie",),
 )
-# `"access_token": "value"` in JSON-ish text (also inside logs of other tools).
-_JSON_FIELD = re.compile(r'(?i)("(?:' + _KEY_SPELLINGS + r')"\s*:\s*")((?:[^"\\]|\\.)*)(")')
-# `oauth_token="value"` as in an OAuth Authorization header.
-_QUOTED_PARAM = re.compile(r"(?i)\b(" + _KEY_SPELLINGS + r')(\s*=\s*")([^"]*)(")')
-# `access_token=value` in query strings and form bodies.
-_BARE_PARAM = re.compile(r"(?i)\b(" + _KEY_SPELLINGS + r")=(?!\")([^&\s\"',;]*)")
-_SCHEME_VALUE = re.compile(r"(?i)\b(Bearer|Basic)(\s+)[A-Za-z0-9\-._~+/]+=*")
+_NORMAL_NAMES = tuple("".join(words) for words in CREDENTIAL_NAMES)
+_SEPARATORS = re.compile(r"[\s_.\-]+")
+
+# Header names that carry credentials by themselves (X-API-Key, X-Auth-Token, signatures).
+_CREDENTIAL_HEADER = re.compile(r"(?i)token|secret|api[-_]?key|signature|password|cookie")
+_AUTHORIZATION_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+def _name_pattern(words: tuple[str, ...]) -> str:
+    return r"[ _.\-]?".join(re.escape(word) for word in words)
+
+
+# Longest first, so `token secret` wins over `secret`.
+_NAMES = "|".join(
+    _name_pattern(words)
+    for words in sorted(CREDENTIAL_NAMES, key=lambda w: -len("".join(w)))
+    if words not in {("authorization",), ("cookie",)}
+)
+_KEY = r"(?:oauth_[a-z_]+|" + _NAMES + r")"
+# A quoted value after a name: `"k": "v"` (JSON), `'k': 'v'` / `('k', 'v')` / `'k': b'v'`
+# (Python reprs), `k="v"` (OAuth headers), `k: 'v'`.
+_QUOTED_FIELD = re.compile(
+    r"(?i)(?P<head>" + _KEY + r"""["']?[ \t]*[:=,][ \t]*b?)(?P<q>["'])"""
+    r"(?P<value>(?:(?!(?P=q)|\.\.\.\[|…)[^\\\r\n]|\\.)*)(?:(?P=q)|(?=\.\.\.\[|…))"
+)
+# A bare value: `k=v` (query strings, forms, env dumps), `k: v` (YAML, logs), `k%3Dv` (an OAuth
+# base string, up to the next `%26`).
+_BARE_FIELD = re.compile(
+    r"(?i)(?P<head>" + _KEY + r"""["']?(?:[ \t]*[:=][ \t]*|%3D))"""
+    r"""(?!["'\s]|\*\*\*)(?P<value>(?:(?!%26)[^\s"'&,;<>)\]}])+)"""
+)
+# `<tokenSecret>v</tokenSecret>` (SOAP and other XML).
+_XML_FIELD = re.compile(
+    r"(?i)<(?P<tag>(?:[\w.-]+:)?" + _KEY + r")(?P<attrs>\s[^>]*)?>(?P<value>[^<]*)</(?P=tag)\s*>"
+)
+# An Authorization header in any text: quoted (JSON, reprs) or up to the end of the line.
+_QUOTED_AUTHORIZATION = re.compile(
+    r"""(?i)(?P<head>(?:proxy[ _-]?)?authorization["']?[ \t]*[:=,][ \t]*b?)(?P<q>["'])"""
+    r"(?P<value>(?:(?!(?P=q))[^\\\r\n]|\\.)*)(?P=q)"
+)
+_BARE_AUTHORIZATION = re.compile(
+    r"""(?i)(?P<head>(?:proxy[ _-]?)?authorization[ \t]*[:=][ \t]*)(?!["'\s])(?P<value>[^\r\n]+)"""
+)
+_SCHEME_VALUE = re.compile(r"(?i)\b(Bearer|Basic)(\s+)(?!\*\*\*)[A-Za-z0-9\-._~+/]+=*")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _AUTH_PARAM = re.compile(r'([A-Za-z_]+)\s*=\s*"([^"]*)"')
 # Every structural rule above needs one of these words; text without any skips them all
 # (most of a log is item names, amounts and ids).
-_MAY_HOLD_CREDENTIAL = re.compile(r"(?i)bearer|basic|eyj|token|assertion|secret|password|key|oauth")
+_MAY_HOLD_CREDENTIAL = re.compile(
+    r"(?i)bearer|basic|eyj|token|assertion|secret|passw|key|oauth|auth|signature|client"
+    r"|certificate|cookie"
+)
 
 
-def _normal_key(key: str) -> str:
-    return key.lower().replace("_", "").replace("-", "")
+def normal_key(key: str) -> str:
+    """A field name without case or separators: `Token Secret` -> `tokensecret`."""
+    return _SEPARATORS.sub("", key.lower())
 
 
 def is_sensitive_key(key: str) -> bool:
-    """True for field names that hold credentials (`oauth_*` included)."""
-    return key.lower().startswith("oauth") or _normal_key(key) in _SENSITIVE_KEYS
+    """True for field names that hold credentials, in any spelling and with any prefix
+    (`oauth_*`, `tokenSecret`, `TOKEN-SECRET`, `NETSUITE_CONSUMER_KEY`,
+    `X-WC-Webhook-Signature`)."""
+    normal = normal_key(key)
+    return normal.startswith("oauth") or normal.endswith(_NORMAL_NAMES)
 
 
-def _spellings(secret: str) -> set[str]:
-    """The ways a secret can be written in JSON, URLs, forms and HTML."""
-    forms = {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret, safe=""),
-        quote(secret, safe="/:@!$'()*,;=+&~"),
-        quote_plus(secret),
-        quote_plus(secret, safe="/:"),
-        html.escape(secret),
-        html.escape(secret, quote=False),
-    }
-    return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
+# -- the Redactor ----------------------------------------------------------------------------
 
 
 class Redactor:
-    """Masks structural credentials and every registered secret; safe to share across threads."""
+    """Masks structural credentials, its own secrets and the process's; shareable across
+    threads."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._lock = threading.Lock()
-        self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+    def __init__(
+        self, secrets: Iterable[str] = (), *, shared: SecretSet | None = PROCESS_SECRETS
+    ) -> None:
+        self._own = SecretSet()
+        self._shared = shared
         for secret in secrets:
             self.register(secret)
 
     def register(self, secret: str | None) -> None:
-        """Mask `secret` from now on; values shorter than MIN_SECRET_LENGTH are ignored."""
-        if not secret or len(secret) < MIN_SECRET_LENGTH:
-            return
-        with self._lock:
-            if secret in self._secrets:
-                return
-            self._secrets.add(secret)
-            forms: set[str] = set()
-            for known in self._secrets:
-                forms |= _spellings(known)
-            # Longest first, so a secret containing another one is masked whole.
-            ordered = sorted(forms, key=lambda form: (-len(form), form))
-            self._pattern = re.compile("|".join(re.escape(form) for form in ordered))
+        """Mask `secret` in this Redactor from now on; values shorter than MIN_SECRET_LENGTH are
+        ignored."""
+        self._own.add(secret)
 
     @property
     def secrets(self) -> frozenset[str]:
-        with self._lock:
-            return frozenset(self._secrets)
+        """This Redactor's own secrets and the process's."""
+        shared = self._shared.frozen() if self._shared is not None else frozenset()
+        return self._own.frozen() | shared
 
-    def _mask_registered(self, text: str) -> str:
-        pattern = self._pattern
-        if pattern is None or pattern.search(text) is None:
-            return text
-        # A replacement can splice two fragments into a new occurrence; repeat until stable.
-        for _ in range(8):
-            masked = pattern.sub(MASK, text)
-            if masked == text:
-                break
-            text = masked
-        return text
+    def registered(self, text: str) -> str:
+        """Only the registered secrets masked: for whole documents (a report page, a file)
+        whose structure the structural rules must not touch."""
+        text = self._own.mask(text)
+        return self._shared.mask(text) if self._shared is not None else text
+
+    def registered_value(self, data: Any) -> Any:
+        """`registered` applied to every string (keys included) of a JSON-shaped value."""
+        if isinstance(data, Mapping):
+            return {
+                self.registered_value(key): self.registered_value(item)
+                for key, item in data.items()
+            }
+        if isinstance(data, list | tuple):
+            return [self.registered_value(item) for item in data]
+        if isinstance(data, str):
+            return self.registered(data)
+        return data
 
     def text(self, text: str) -> str:
-        """Any free text: messages, non-JSON bodies, header values."""
-        if _MAY_HOLD_CREDENTIAL.search(text) is not None:
-            text = _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
-            text = _JWT.sub(MASK, text)
-            text = _JSON_FIELD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
-            text = _QUOTED_PARAM.sub(lambda m: m.group(1) + m.group(2) + MASK + m.group(4), text)
-            text = _BARE_PARAM.sub(lambda m: m.group(1) + "=" + MASK, text)
-        return self._mask_registered(text)
+        """Any free text: messages, non-JSON bodies, header values, log lines, a connector's
+        output. Secrets first: a secret may hold the very separators the rules split on."""
+        text = self.registered(text)
+        if _MAY_HOLD_CREDENTIAL.search(text) is None:
+            return text
+        text = _QUOTED_AUTHORIZATION.sub(
+            lambda m: m["head"] + m["q"] + _mask_authorization(m["value"]) + m["q"], text
+        )
+        text = _BARE_AUTHORIZATION.sub(
+            lambda m: m["head"] + _mask_authorization(m["value"]), text
+        )
+        text = _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+        text = _JWT.sub(MASK, text)
+        text = _XML_FIELD.sub(
+            lambda m: f"<{m['tag']}{m['attrs'] or ''}>{MASK}</{m['tag']}>", text
+        )
+        text = _QUOTED_FIELD.sub(lambda m: m["head"] + m["q"] + MASK + m["q"], text)
+        return _BARE_FIELD.sub(lambda m: m["head"] + MASK, text)
 
     def value(self, data: Any) -> Any:
         """A decoded JSON value with credential fields and secrets masked (keys included)."""
@@ -153,23 +233,31 @@ class Redactor:
                 self.text(str(key)): MASK if is_sensitive_key(str(key)) else self.value(item)
                 for key, item in data.items()
             }
-        if isinstance(data, list):
+        if isinstance(data, list | tuple):
             return [self.value(item) for item in data]
+        if isinstance(data, bytes | bytearray):
+            return self.text(header_text(data))
         if isinstance(data, str):
             return self.text(data)
         return data
 
-    def header(self, name: str, value: str) -> str:
-        """One header value; credential headers keep only what helps diagnose a failure."""
-        lowered = name.lower()
-        if lowered in _SENSITIVE_HEADERS:
-            if lowered.endswith("authorization"):
-                return self.text(_mask_authorization(value))
+    def header(self, name: str, value: str | bytes) -> str:
+        """One header value, as text; credential headers keep only what helps diagnose a
+        failure (the scheme, an OAuth realm and its parameter names)."""
+        shown = header_text(value)
+        lowered = header_text(name).lower()
+        if lowered in _AUTHORIZATION_HEADERS:
+            return self.text(_mask_authorization(shown))
+        if lowered != "www-authenticate" and _CREDENTIAL_HEADER.search(lowered):
             return MASK
-        return self.text(value)
+        return self.text(shown)
 
-    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return {self.text(name): self.header(name, value) for name, value in headers.items()}
+    def headers(self, headers: Mapping[Any, Any]) -> dict[str, str]:
+        """Headers as text (a `bytes` name or value is decoded, never shown as `b'...'`)."""
+        return {
+            self.text(header_text(name)): self.header(header_text(name), value)
+            for name, value in headers.items()
+        }
 
     def pairs(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Decoded query or form parameters."""
@@ -200,10 +288,19 @@ class Redactor:
         return self.text(body)
 
 
+def header_text(value: Any) -> str:
+    """A header name or value as text: `requests-oauthlib` hands `bytes` over (UTF-8)."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
 def _mask_authorization(value: str) -> str:
     """`OAuth realm="X", oauth_token="..."` keeps the realm (a wrong realm is a common cause
     of INVALID_LOGIN) and parameter names; every other scheme keeps only its name."""
     scheme, _, rest = value.strip().partition(" ")
+    if scheme == MASK:
+        return MASK
     if scheme.lower() != "oauth":
         return f"{scheme} {MASK}" if rest else MASK
     params = [

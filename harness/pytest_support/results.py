@@ -189,5 +189,10 @@ def write_report(path: Path, results: RunResults, run: Mapping[str, Any]) -> Non
         **results.to_json(),
         "landings": [record.to_json() for record in landings],
     }
+    from harness.netsuite.redact import Redactor
+
+    # Last line of defence: no registered secret in any spelling, whatever carried it here.
+    redactor = Redactor()
+    text = json.dumps(redactor.registered_value(document), indent=2, ensure_ascii=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(redactor.registered(text) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -85,6 +86,11 @@ class NsSession:
         cls, config: NsConfig, *, prefix: str | None = None, env: Mapping[str, str] | None = None
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
+        from harness.netsuite import logfilter
+        from harness.netsuite.credentials import register_environment
+
+        register_environment(os.environ if env is None else env)  # masked in every output
+        logfilter.install()  # caplog, report sections, live logs and --log-file: redacted
         settings = config.target_settings()
         try:
             if settings.kind == "sim":

@@ -3,10 +3,9 @@
 Cassettes are committed, so nothing that authenticates may reach them: `Authorization` values
 (the scheme and, for OAuth, the parameter names stay readable), every `oauth_*` value, Bearer
 and Basic credentials, JWTs (client assertions, access tokens), credential-named fields in JSON,
-forms and query strings, cookies, SOAP `tokenPassport`s, and every secret the caller registers,
-in its raw,
-percent-encoded, JSON-escaped, HTML-escaped and base64 spellings. The account id becomes a
-placeholder (see `account`).
+forms and query strings, cookies, SOAP `tokenPassport`s, and every secret the caller or the
+process registers (`harness.netsuite.redact`), in every spelling that module knows and in any
+letter case. The account id becomes a placeholder (see `account`).
 
 Replay must stay faithful, so only credentials change: ordinary words are never touched
 ("Basic Widget" stays an item name; a credential after `Basic ` is at least 16 characters).
@@ -16,17 +15,19 @@ scrubbing would not change.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus
 
-from harness.netsuite.redact import MIN_SECRET_LENGTH, is_sensitive_key
+from harness.netsuite.redact import (
+    MIN_SECRET_LENGTH,
+    PROCESS_SECRETS,
+    SecretSet,
+    is_sensitive_key,
+    registered_secrets,
+)
 from harness.recording.account import AccountMapping
 
 SCRUBBED = "SCRUBBED"
@@ -67,25 +68,6 @@ def fingerprint_secret(secret: str) -> str:
     return f"sha256:{digest} ({len(secret)} chars)"
 
 
-def spellings(secret: str) -> set[str]:
-    """The ways a secret is written in JSON, URLs, forms, HTML and base64."""
-    raw = secret.encode("utf-8")
-    forms = {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret, safe=""),
-        quote(secret),
-        quote_plus(secret),
-        html.escape(secret),
-        base64.b64encode(raw).decode("ascii"),
-        base64.b64encode(raw).decode("ascii").rstrip("="),
-        base64.urlsafe_b64encode(raw).decode("ascii"),
-        base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
-    }
-    return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
-
-
 @dataclass(frozen=True)
 class Finding:
     """One credential that scrubbing would still change: what it is (never its value) and
@@ -102,7 +84,8 @@ class Scrubber:
         self, secrets: Iterable[str | None] = (), *, account: AccountMapping | None = None
     ) -> None:
         self.account = account
-        self._secrets: dict[str, re.Pattern[str]] = {}
+        self._secrets: list[str] = []
+        self._any_secret = SecretSet()
         for secret in secrets:
             if not secret:
                 continue  # an unset environment variable: nothing to scrub
@@ -111,9 +94,9 @@ class Scrubber:
                     f"secrets: a registered secret is {len(secret)} characters long; at least "
                     f"{MIN_SECRET_LENGTH} are needed to scrub it without masking ordinary text"
                 )
-            self._secrets[secret] = _alternation(spellings(secret))
-        every = set().union(*(spellings(s) for s in self._secrets)) if self._secrets else set()
-        self._any_secret = _alternation(every) if every else None
+            self._secrets.append(secret)
+            self._any_secret.add(secret)
+        self._each: dict[str, SecretSet] = {}
 
     # --- text ----------------------------------------------------------------------------
 
@@ -137,9 +120,10 @@ class Scrubber:
         text = _SCHEME_VALUE.sub(_mask_scheme_value, text)
         text = _JWT.sub(SCRUBBED, text)
         text = _XML_CREDENTIAL.sub(_mask_xml_credential, text)
-        if self._any_secret is not None:
-            text = self._any_secret.sub(SCRUBBED, text)
-        return text
+        # The caller's secrets and every secret registered for the process (`register_secret`),
+        # in every spelling and letter case.
+        text = self._any_secret.mask(text, SCRUBBED)
+        return PROCESS_SECRETS.mask(text, SCRUBBED)
 
     # --- headers -------------------------------------------------------------------------
 
@@ -159,12 +143,10 @@ class Scrubber:
     def findings(self, text: str) -> list[Finding]:
         """Every credential in `text` that scrubbing would still change."""
         found: list[Finding] = []
-        for secret, pattern in self._secrets.items():
-            match = pattern.search(text)
-            if match:
-                found.append(
-                    Finding(f"registered secret {fingerprint_secret(secret)}", match.start())
-                )
+        for secret in dict.fromkeys([*self._secrets, *registered_secrets()]):
+            at = self._matcher(secret).search(text)
+            if at is not None:
+                found.append(Finding(f"registered secret {fingerprint_secret(secret)}", at))
         for match in _JWT.finditer(text):
             found.append(Finding("JWT-shaped token", match.start()))
         for match in _SCHEME_VALUE.finditer(text):
@@ -180,6 +162,12 @@ class Scrubber:
             if match["value"] != SCRUBBED:
                 found.append(Finding(f"credential element <{match['tag']}>", match.start()))
         return sorted(found, key=lambda f: f.offset or 0)
+
+    def _matcher(self, secret: str) -> SecretSet:
+        if secret not in self._each:
+            self._each[secret] = SecretSet()
+            self._each[secret].add(secret)
+        return self._each[secret]
 
     def header_findings(self, name: str, value: str) -> list[Finding]:
         found = self.findings(value)
@@ -250,12 +238,6 @@ def map_interaction(
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _alternation(forms: Iterable[str]) -> re.Pattern[str]:
-    # Longest first, so a spelling containing another one is replaced whole.
-    ordered = sorted(set(forms), key=lambda form: (-len(form), form))
-    return re.compile("|".join(re.escape(form) for form in ordered))
 
 
 def _is_live_value(key: str, value: str) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.landing.compare import render_diff
+from harness.netsuite.redact import Redactor
 from harness.runner import ScenarioResult
 
 
@@ -38,7 +39,10 @@ def write_json(
         },
         "results": [r.to_json() for r in results],
     }
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Last line of defence: no registered secret in any spelling, whatever carried it here.
+    redactor = Redactor()
+    text = json.dumps(redactor.registered_value(document), indent=2, ensure_ascii=False)
+    path.write_text(redactor.registered(text) + "\n", encoding="utf-8")
     return path
 
 
@@ -89,5 +93,13 @@ def write_junit(
             if diagnosis:
                 body += [f"hint: {diagnosis.hint}", *diagnosis.evidence]
             failure.text = "\n".join(body)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    # Last line of defence: no registered secret in any spelling, whatever carried it here.
+    redactor = Redactor()
+    for element in suite.iter():
+        element.text = redactor.registered(element.text) if element.text else element.text
+        for name, value in element.attrib.items():
+            element.set(name, redactor.registered(value))
+    text = ET.tostring(suite, encoding="unicode", xml_declaration=False)
+    declaration = "<?xml version='1.0' encoding='utf-8'?>\n"
+    path.write_text(declaration + redactor.registered(text), encoding="utf-8")
     return path

@@ -18,6 +18,7 @@ from typing import Any
 
 from harness import __version__
 from harness.landing.verdict import Mismatch
+from harness.netsuite.redact import Redactor
 from harness.report.svg import Bar, bar_chart
 from harness.runner import ScenarioResult
 from harness.woo.order import WooOrder
@@ -98,13 +99,18 @@ el.style.display=(on&&el.getAttribute('data-met')==='yes')?'none':'';});}
 """
 
 
+# Registered secrets (`harness.netsuite.redact.register_secret`) are masked in every value
+# before it is escaped, and in the finished page.
+_SECRETS = Redactor()
+
+
 def _e(value: Any) -> str:
     """Escaped text of any value (None as an empty string, Decimals with their digits)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return escape(format(value, "f"))
-    return escape(str(value), quote=True)
+    return escape(_SECRETS.registered(str(value)), quote=True)
 
 
 def _anchor(name: str) -> str:
@@ -152,7 +158,7 @@ def render_html(
     meta += f" · {when} · harness {__version__}"
     chart = bar_chart(outcome_bars(results), title="Outcomes by category")
     sections = "".join(_scenario(r, orders.get(r.scenario)) for r in results)
-    return (
+    page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_STYLE}</style><script>{_SCRIPT}</script></head>"
@@ -172,6 +178,7 @@ def render_html(
         f"</label></div>{sections}</section></main>"
         "<footer>woo-netsuite-harness</footer></body></html>\n"
     )
+    return _SECRETS.registered(page)
 
 
 def write_html(

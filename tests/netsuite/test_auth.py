@@ -554,14 +554,14 @@ def m2m_env(tmp_path: Path, ec_key: Any) -> dict[str, str]:
 def test_m2m_credentials_from_env(m2m_env: dict[str, str], ec_key: Any) -> None:
     credentials = Credentials.from_env(m2m_env)
     assert credentials.scheme == "oauth2"
-    assert credentials.secrets() == ["client-leak-value", pem(ec_key)]
+    assert credentials.secrets() == ["client-leak-value", "cert-123", pem(ec_key)]
     auth = credentials.build_auth(requests.Session())
     assert isinstance(auth, M2MAuth)
     assert auth.token_url == TOKEN_URL
     assert auth.algorithm == "ES256"
     text = repr(credentials) + repr(auth)
-    assert_no_secret_in(text, ["client-leak-value", "PRIVATE KEY"])
-    assert "cert-123" in repr(credentials)
+    assert_no_secret_in(text, ["client-leak-value", "cert-123", "PRIVATE KEY"])
+    assert "certificate_id='****'" in repr(credentials)
 
 
 def test_inline_pem_with_escaped_newlines_is_accepted(m2m_env: dict[str, str], ec_key: Any) -> None:

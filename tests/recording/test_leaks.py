@@ -24,6 +24,7 @@ from recording_helpers import (
     tba,
 )
 
+from harness.netsuite.redact import spellings
 from harness.recording import (
     Recorder,
     Scrubber,
@@ -31,7 +32,6 @@ from harness.recording import (
     fingerprint_secret,
     verify_cassette,
 )
-from harness.recording.scrub import spellings
 
 NODE = "tests/test_orders.py::test_secrets"
 

@@ -199,9 +199,8 @@ class CommandConnector(ExternalConnector):
         self.timeout = timeout
         self.output_cap = output_cap
         self.cwd = cwd
+        # Registers every credential it hands over: the program may print any of them.
         netsuite = netsuite_environment(client, netsuite_url)
-        for name in ("NETSUITE_CONSUMER_SECRET", "NETSUITE_TOKEN_SECRET"):
-            client.calllog.register_secret(netsuite.get(name))
         self.env = {**os.environ, **(env or {}), **netsuite}
         self.runs: list[CommandRun] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="harness-order-")
@@ -227,7 +226,7 @@ class CommandConnector(ExternalConnector):
         order_file.unlink(missing_ok=True)
         scrub = self.client.calllog.redactor
         run = CommandRun(
-            run.argv,
+            tuple(scrub.text(arg) for arg in run.argv),
             run.exit_code,
             scrub.text(run.stdout),
             scrub.text(run.stderr),

@@ -19,7 +19,9 @@ from harness.connector.interpret import syncs
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.credentials import register_environment
 from harness.netsuite.errors import NetSuiteError
+from harness.netsuite.redact import Redactor, register_secret, register_secrets
 from harness.push import Connector, PushResult
 from harness.woo.order import WooOrder
 
@@ -112,7 +114,32 @@ def netsuite_environment(
                 "and NETSUITE_ACCOUNT is not set; set the NETSUITE_* variables"
             )
     env["NETSUITE_BASE_URL"] = base_url or env.get("NETSUITE_BASE_URL") or client.base_url
+    # Whatever the connector prints of its settings is masked in every output.
+    register_environment(env)
     return env
+
+
+def register_client_secrets(client: NetSuiteClient) -> None:
+    """Register, for the whole process, every credential `client` signs with and every secret
+    its call log masks: a connector we don't own may print any of them."""
+    register_secrets(client.calllog.redactor.secrets)
+    oauth = getattr(client.auth, "client", None)
+    for name in ("client_key", "client_secret", "resource_owner_key", "resource_owner_secret"):
+        value = getattr(oauth, name, None)
+        if isinstance(value, str):
+            register_secret(value)
+
+
+def redacted_answer(answer: Answer, redactor: Redactor) -> Answer:
+    """`answer` with its text and every value of its detail redacted (a connector's output, a
+    response body echoing a delivery signature)."""
+    detail = redactor.value(answer.detail)
+    return replace(
+        answer,
+        text=redactor.text(answer.text),
+        not_sent=redactor.text(answer.not_sent) if answer.not_sent is not None else None,
+        detail=detail if isinstance(detail, dict) else {},
+    )
 
 
 def netsuite_refusals(calls: list[Call]) -> list[Call]:
@@ -219,6 +246,7 @@ class ExternalConnector:
         # in another process only shows them through a loopback NetSuite the harness serves).
         self.observed = False
         self._seen: set[int] = set()
+        register_client_secrets(client)
 
     def deliver(self, order: WooOrder, topic: Topic) -> Answer:
         raise NotImplementedError
@@ -233,7 +261,7 @@ class ExternalConnector:
         mark = len(self.calllog)
         answer = self.deliver(order, topic)
         # What a connector says may quote its credentials; it is kept and shown redacted.
-        answer = replace(answer, text=self.calllog.redactor.text(answer.text))
+        answer = redacted_answer(answer, self.calllog.redactor)
         self.answers.append(answer)
         log.info("%s %s #%s: %s", self.name, topic, order.number or order.id, answer.text)
         seen_order = self.landed_order(order)

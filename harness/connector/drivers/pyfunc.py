@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import io
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ import time
 import traceback
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -39,6 +40,7 @@ from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.redact import Redactor
 from harness.woo.order import WooOrder
 
 
@@ -189,13 +191,69 @@ class PythonConnector(ExternalConnector):
     def deliver(self, order: WooOrder, topic: Topic) -> Answer:
         started = time.perf_counter()
         scrub = self.client.calllog.redactor
+        printed = _Printed()
         try:
-            with patched_environ(self.env), recorded_requests(self.client.calllog, self.host):
+            with (
+                patched_environ(self.env),
+                recorded_requests(self.client.calllog, self.host),
+                printed.captured(),
+            ):
                 returned = self.function(self._argument(order))
         except Exception as exc:
             duration = round((time.perf_counter() - started) * 1000, 3)
-            text = scrub.text(f"raised {type(exc).__name__}: {exc}{_where(exc)}")
-            return Answer("python", topic, False, capped(text), duration_ms=duration)
+            text = f"raised {type(exc).__name__}: {exc}{_where(exc)}" + printed.said(scrub)
+            return Answer(
+                "python",
+                topic,
+                False,
+                capped(scrub.text(text)),
+                duration_ms=duration,
+                detail=printed.detail(scrub),
+            )
+        finally:
+            printed.replay(scrub)
         duration = round((time.perf_counter() - started) * 1000, 3)
         shown = scrub.text(capped(repr(returned), 300))
-        return Answer("python", topic, True, f"returned {shown}", duration_ms=duration)
+        return Answer(
+            "python",
+            topic,
+            True,
+            f"returned {shown}",
+            duration_ms=duration,
+            detail=printed.detail(scrub),
+        )
+
+
+class _Printed:
+    """What the function printed while it ran: kept, then passed on redacted to the streams
+    it was meant for (a connector's debug print of its settings must not reach a terminal or
+    pytest's captured output as it is)."""
+
+    def __init__(self) -> None:
+        self.stdout = io.StringIO()
+        self.stderr = io.StringIO()
+
+    @contextmanager
+    def captured(self) -> Iterator[None]:
+        with redirect_stdout(self.stdout), redirect_stderr(self.stderr):
+            yield
+
+    def replay(self, scrub: Redactor) -> None:
+        for text, stream in ((self.stdout, sys.stdout), (self.stderr, sys.stderr)):
+            if text.getvalue():
+                stream.write(scrub.text(text.getvalue()))
+
+    def said(self, scrub: Redactor) -> str:
+        parts = [
+            f"; {name}: {capped(scrub.text(text.getvalue()), 300)}"
+            for name, text in (("stderr", self.stderr), ("stdout", self.stdout))
+            if text.getvalue().strip()
+        ]
+        return "".join(parts)
+
+    def detail(self, scrub: Redactor) -> dict[str, Any]:
+        return {
+            name: scrub.text(text.getvalue())
+            for name, text in (("stdout", self.stdout), ("stderr", self.stderr))
+            if text.getvalue()
+        }

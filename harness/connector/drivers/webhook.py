@@ -18,6 +18,7 @@ from harness.connector.drivers.watch import LandingWatch
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
+from harness.netsuite.redact import header_text, register_secret
 from harness.woo.order import WooOrder
 from harness.woo.webhook import DeliveryAttempt, DeliveryResult, Webhook
 
@@ -62,6 +63,15 @@ class WebhookSettings:
         return self._ping
 
 
+SIGNATURE_HEADER = "X-WC-Webhook-Signature"
+
+
+def delivery_signature(request: requests.PreparedRequest) -> str | None:
+    """The `X-WC-Webhook-Signature` a delivery carries (None for the activation ping)."""
+    value = request.headers.get(SIGNATURE_HEADER)
+    return header_text(value) if value is not None else None
+
+
 def _attempt_text(attempt: DeliveryAttempt) -> str:
     if attempt.status is None:
         return f"could not be reached: {attempt.error}"
@@ -88,7 +98,7 @@ class WebhookConnector(ExternalConnector):
         self.name = f"webhook:{settings.url}"
         self.webhook = settings.webhook()
         calllog: CallLog = client.calllog
-        calllog.register_secret(settings.secret)
+        register_secret(settings.secret)
 
         # This scenario's call log gets this scenario's deliveries.
         def record(
@@ -97,6 +107,8 @@ class WebhookConnector(ExternalConnector):
             seconds: float,
             attempt: int,
         ) -> None:
+            # Registered before anything is recorded or logged: a receiver may echo it.
+            register_secret(delivery_signature(request))
             calllog.record_exchange(request, outcome, seconds, attempt)
 
         self.webhook.on_exchange = record
