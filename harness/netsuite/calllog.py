@@ -32,6 +32,8 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 # so does an upsert (`PUT .../eid:<externalId>`). PATCH answers the same, but only ever
 # changes a record that already existed.
 _CREATING_METHODS = frozenset({"POST", "PUT"})
+# An asynchronous request's result (`Prefer: respond-async`) answers as the request would have.
+_ASYNC_RESULT = re.compile(r"/async/v1/job/[^/]+/task/[^/]+/result/?$")
 _RECORD_URL = re.compile(r"/services/rest/record/v1/(?P<type>[A-Za-z0-9_]+)/(?P<id>[^/?#]+)/?$")
 
 
@@ -86,8 +88,12 @@ class Call:
         return 200 <= self.status < 300
 
     def created_record(self) -> RecordRef | None:
-        """The record this call created or upserted: a successful POST or PUT's `Location`."""
-        if self.method not in _CREATING_METHODS or not self.ok:
+        """The record this call created or upserted: a successful POST or PUT's `Location`,
+        or the `Location` an asynchronous job's task result gives (`GET .../async/v1/job/<id>
+        /task/<task>/result` answers as the request itself would have: netsuite-rest 3.8)."""
+        if not self.ok:
+            return None
+        if self.method not in _CREATING_METHODS and not _ASYNC_RESULT.search(self.path):
             return None
         for name, value in self.response_headers.items():
             if name.lower() == "location":

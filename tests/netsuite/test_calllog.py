@@ -348,3 +348,37 @@ def test_deferral_is_per_thread() -> None:
         worker.join()
         assert len(log) == 1
     assert len(log) == 1
+
+
+def test_a_record_made_by_an_asynchronous_request_is_known_as_created() -> None:
+    """`Prefer: respond-async`: the POST answers 202 with the job; the task's result answers
+    as the create would have (204 and the record's Location), and cleanup must see it."""
+    base = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest"
+    submitted = Call(
+        time="t",
+        method="POST",
+        host="h",
+        path="/services/rest/record/v1/salesOrder",
+        status=202,
+        response_headers={"Location": f"{base}/async/v1/job/7"},
+    )
+    result = Call(
+        time="t",
+        method="GET",
+        host="h",
+        path="/services/rest/async/v1/job/7/task/1/result",
+        status=204,
+        response_headers={"Location": f"{base}/record/v1/salesOrder/42"},
+    )
+    polled = Call(
+        time="t",
+        method="GET",
+        host="h",
+        path="/services/rest/async/v1/job/7",
+        status=200,
+        response_headers={"Location": f"{base}/record/v1/salesOrder/42"},
+    )
+    assert submitted.created_record() is None  # a job, not a record
+    created = result.created_record()
+    assert created is not None and (created.record_type, created.record_id) == ("salesOrder", "42")
+    assert polled.created_record() is None
