@@ -1,7 +1,7 @@
 """Regressions: behaviours whose planted breakage the rest of the suite did not notice.
 
 - `harness run --target live` deletes what each scenario created (the plugin's cleanup was
-  tested, the CLI's was not);
+  tested, the CLI's was not), a scenario cut short by an error included;
 - a NetSuite customer whose stored email has capitals is still matched (the connector's
   lower-casing was only tested with the order's email in odd case);
 - half-up rounding where half-even gives another cent (0.025 -> 0.03, not 0.02), in
@@ -97,8 +97,11 @@ def test_harness_run_live_deletes_the_customers_and_orders_it_created(
     assert isinstance(rows, list) and len(rows) == 2
     assert all(row["verdict"]["outcome"] == "landed" for row in rows)
     # They did land: the calls created a customer and the orders ...
-    assert any("/customer" in call["path"] and call["method"] in ("POST", "PUT")
-               for row in rows for call in row["calls"])
+    assert any(
+        "/customer" in call["path"] and call["method"] in ("POST", "PUT")
+        for row in rows
+        for call in row["calls"]
+    )
     # ... and none of it is left.
     assert served.sales_orders() == 0
     assert served.customers() == customers
@@ -111,6 +114,27 @@ def test_harness_run_live_keeps_them_when_asked(served: Served, tmp_path: Path) 
     assert code == 0, output
     assert served.sales_orders() == 2
     assert served.customers() == customers + 2  # new-customer's and coupon-percent's
+
+
+def test_harness_run_live_cleans_up_a_scenario_cut_short(
+    served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run stops inside a scenario (here: after the push, before the check): what the
+    scenario had created is deleted all the same, and the run's own error is the one shown."""
+    customers = served.customers()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the lock wait timed out")
+
+    monkeypatch.setattr("harness.runner.core.verify", interrupted)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main, ["run", "--target", "live", "-k", "new-customer", "--report-dir", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "the lock wait timed out" in result.output
+    assert served.sales_orders() == 0
+    assert served.customers() == customers
 
 
 # -- a stored email with capitals ------------------------------------------------------------------
@@ -163,8 +187,15 @@ def test_a_profile_customer_stored_with_capitals_lands_as_expected(tmp_path: Pat
     path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(
         main,
-        ["run", "--account", str(path), "-k", "existing-customer",
-         "--report-dir", str(tmp_path / "out")],
+        [
+            "run",
+            "--account",
+            str(path),
+            "-k",
+            "existing-customer",
+            "--report-dir",
+            str(tmp_path / "out"),
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "out" / "harness-report.json").read_text(encoding="utf-8"))
@@ -202,8 +233,9 @@ def test_woocommerce_rounds_a_half_cent_of_tax_up() -> None:
     # 5% of 0.50 is 0.025 of tax on the line and on the shipping.
     rate = TaxRate(5, "US", "", "Five", D("5"))
     totals = calculate(
-        OrderInput(lines=(LineInput(1, D("0.50")),), rates=(rate,),
-                   shipping=(ShippingInput(D("0.50")),))
+        OrderInput(
+            lines=(LineInput(1, D("0.50")),), rates=(rate,), shipping=(ShippingInput(D("0.50")),)
+        )
     )
     assert totals.lines[0].total_tax == D("0.03")
     assert totals.shipping_tax == D("0.03")
@@ -281,17 +313,26 @@ class TokenDesk:
 
 @pytest.fixture
 def desk() -> TokenDesk:
-    keys = {CLIENT_ID: ec.generate_private_key(ec.SECP256R1()),
-            OTHER_CLIENT_ID: ec.generate_private_key(ec.SECP256R1())}
+    keys = {
+        CLIENT_ID: ec.generate_private_key(ec.SECP256R1()),
+        OTHER_CLIENT_ID: ec.generate_private_key(ec.SECP256R1()),
+    }
 
     def public(client: str) -> str:
-        return keys[client].public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        return (
+            keys[client]
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
 
     clock = Clock()
-    clients = [M2MClient(CLIENT_ID, "cert-a", public(CLIENT_ID), "Integration Role"),
-               M2MClient(OTHER_CLIENT_ID, "cert-b", public(OTHER_CLIENT_ID), "Administrator")]
+    clients = [
+        M2MClient(CLIENT_ID, "cert-a", public(CLIENT_ID), "Integration Role"),
+        M2MClient(OTHER_CLIENT_ID, "cert-b", public(OTHER_CLIENT_ID), "Administrator"),
+    ]
     return TokenDesk(SandboxAuth("1234567_SB1", [], clients, clock), keys, clock)
 
 
@@ -375,8 +416,14 @@ def test_the_served_sandbox_refuses_a_replayed_assertion(tmp_path: Path) -> None
         url = f"{server.url}/services/rest/auth/oauth2/v1/token"
         now = int(time.time())
         assertion = jwt.encode(
-            {"iss": client.clientId, "scope": "rest_webservices", "aud": url, "iat": now,
-             "exp": now + 300, "jti": "served-once"},
+            {
+                "iss": client.clientId,
+                "scope": "rest_webservices",
+                "aud": url,
+                "iat": now,
+                "exp": now + 300,
+                "jti": "served-once",
+            },
             key,
             algorithm="ES256",
             headers={"kid": client.certificateId, "typ": "JWT"},

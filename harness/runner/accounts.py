@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from harness.catalogue.spec import ScenarioSpec, load_catalogue
@@ -34,12 +34,15 @@ def _unplayed(spec: ScenarioSpec, problem: str, seconds: float) -> ScenarioResul
     return ScenarioResult(spec.name, spec.expect, verdict, seconds)
 
 
-def clean_up(target: AccountTarget, result: ScenarioResult) -> list[str]:
-    """Delete what `result`'s calls created, newest first, and the Sales Order it found
-    (a connector that reached the account itself made calls the harness never saw); what
-    could not be deleted, one line each."""
-    records = created_records(Call(**call) for call in result.calls)
-    found = result.verdict.sales_order_id
+def clean_up(
+    target: AccountTarget, result: ScenarioResult | None, calls: Iterable[Call] = ()
+) -> list[str]:
+    """Delete what `result`'s calls (or, for a landing cut short, `calls`) created, newest
+    first, and the Sales Order it found (a connector that reached the account itself made
+    calls the harness never saw); what could not be deleted, one line each."""
+    made = (Call(**call) for call in result.calls) if result is not None else calls
+    records = created_records(made)
+    found = result.verdict.sales_order_id if result is not None else None
     if found and not any(r.record_type.lower() == "salesorder" for r in records):
         records.append(RecordRef("salesOrder", found))
     return delete_newest_first(target.client(), records) if records else []
@@ -72,9 +75,21 @@ def run_on_account(
     mapping = load_mapping(config.mapping)
     settings = target.settings
     results: list[ScenarioResult] = []
+    cleans_up = settings.uses_account and not settings.keep_records
+
+    def tidy(name: str, result: ScenarioResult | None, calls: Iterable[Call] = ()) -> None:
+        try:
+            leftovers = clean_up(target, result, calls)
+        except NetSuiteError as exc:
+            leftovers = [f"cleanup after {name}: {exc}"]
+        for line in leftovers:
+            if on_leftover is not None:
+                on_leftover(line)
+
     for name in names:
         spec = catalogue.get(name)
         started = time.perf_counter()
+        calllog = CallLog()
         try:
             with activate(
                 target,
@@ -87,18 +102,28 @@ def run_on_account(
                 mapping=mapping,
             ) as active:
                 result = run_scenario(
-                    spec, config.seed, target, mapping, connector_factory, replay=active.replay
+                    spec,
+                    config.seed,
+                    target,
+                    mapping,
+                    connector_factory,
+                    replay=active.replay,
+                    calllog=calllog,
                 )
         except RecordingError as exc:
             result = _unplayed(spec, str(exc), time.perf_counter() - started)
-        if settings.uses_account and not settings.keep_records:
-            try:
-                leftovers = clean_up(target, result)
-            except NetSuiteError as exc:
-                leftovers = [f"cleanup after {name}: {exc}"]
-            for line in leftovers:
-                if on_leftover is not None:
-                    on_leftover(line)
+        except BaseException:
+            # The run stops (a lock wait timed out, Ctrl-C, ...): what this scenario had
+            # created so far is deleted all the same.
+            if cleans_up:
+                try:
+                    tidy(name, None, list(calllog.calls))
+                except Exception as exc:  # the first failure is the one to report
+                    if on_leftover is not None:
+                        on_leftover(f"cleanup after {name}: {exc}")
+            raise
+        if cleans_up:
+            tidy(name, result)
         results.append(result)
         if on_result is not None:
             on_result(result)

@@ -199,14 +199,16 @@ def run_scenario(
     connector_factory: ConnectorFactory | None = None,
     caches: RunCaches | None = None,
     replay: Recorder | None = None,
+    calllog: CallLog | None = None,
 ) -> ScenarioResult:
     """One catalogue scenario on a fresh target: its role's client pushes, the default
     role reads back. Without `connector_factory`, the reference connector pushes; `caches`
     lets the scenarios of one run share what they learnt about the account's reference data;
-    `replay` is the cassette answering, if one is (see `land`)."""
+    `replay` is the cassette answering, if one is (see `land`); `calllog` (a fresh one by
+    default) lets a caller see the calls made even when the landing ends in an exception."""
     started = time.perf_counter()
     target.isolate()
-    calllog = CallLog()
+    calllog = calllog if calllog is not None else CallLog()
     client = target.client(spec.target.credential, calllog)
     if connector_factory is not None:
         connector = connector_factory(client, mapping)
