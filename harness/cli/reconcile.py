@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from harness.cli.errors import reported
+from harness.cli.errors import InputError, reported
 from harness.cli.options import json_option, mapping_option, target_option
 
 
@@ -73,7 +73,7 @@ def reconcile(
 
     from rich.console import Console
 
-    from harness.commands.reconcile import query_client, read_store_orders
+    from harness.commands.reconcile import UnreadableExport, query_client, read_store_orders
     from harness.commands.reconcile import reconcile as compare
     from harness.mapping import load_mapping
     from harness.report.reconcile import print_reconciliation
@@ -84,7 +84,10 @@ def reconcile(
         raise click.UsageError(f"--until {until} is before --since {since}")
     with reported():
         mapping = load_mapping(mapping_path)
-        raw = read_store_orders(store_url, orders_file, since=since, until=until)
+        try:
+            raw = read_store_orders(store_url, orders_file, since=since, until=until)
+        except UnreadableExport as exc:  # the input file itself: exit 2
+            raise InputError(str(exc)) from None
         with query_client(target) as client:
             found = compare(raw, client, mapping, since=since, until=until)
     if as_json:

@@ -17,6 +17,7 @@ from harness.commands.explain.secrets import mask_line
 from harness.landing.failure import Failure, field_of, format_call
 from harness.netsuite.calllog import Call
 from harness.netsuite.redact import Redactor
+from harness.woo.limits import read_json
 
 CALL_KEYS = frozenset({"method", "path", "status"})
 
@@ -32,11 +33,13 @@ def read_calls(text: str, name: str, redactor: Redactor) -> list[Call]:
         if not line.strip():
             continue
         try:
-            values.append((f"{name}:{number}", json.loads(line)))
+            values.append((f"{name}:{number}", read_json(line, allow_nan=True)))
         except json.JSONDecodeError as exc:
             raise ExplainError(
                 f"{name}:{number}: not a JSON line of a call log ({exc.msg}, column {exc.colno})"
             ) from None
+        except ValueError as exc:  # past a reading limit
+            raise ExplainError(f"{name}:{number}: not a JSON line of a call log ({exc})") from None
     return calls_from(values, redactor)
 
 
