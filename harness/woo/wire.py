@@ -40,8 +40,9 @@ MAX_DP = 8
 """The most decimals a store can be set to that this harness accepts (WooCommerce allows any)."""
 
 # Amounts are bounded so that exact Decimal arithmetic never meets the context's precision.
-_MONEY_RE = re.compile(r"-?\d{1,20}(?:\.\d{1,20})?")
-_DATE_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+# ASCII digits only: `\d` would also take "٥٠.٠٠", which Decimal reads as 50 but no store writes.
+_MONEY_RE = re.compile(r"-?\d{1,20}(?:\.\d{1,20})?", re.ASCII)
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", re.ASCII)
 _STATUS_RE = re.compile(r"[a-z0-9_-]+")
 _CURRENCY_RE = re.compile(r"[A-Z0-9]{3}")
 _COUNTRY_RE = re.compile(r"(?:[A-Z]{2})?")
