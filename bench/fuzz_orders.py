@@ -490,7 +490,7 @@ class Fuzzer:
 
 
 def fuzz(
-    count: int, seed: int, landings_per_kind: int | None = 25
+    count: int, seed: int, landings_per_kind: int | None = 10
 ) -> tuple[Fuzzer, Counter[str], float]:
     """`count` cases, seeded; the fuzzer (outcomes, escapes), cases per kind, seconds."""
     rng = random.Random(seed)
@@ -530,7 +530,7 @@ def main() -> None:
     parser.add_argument(
         "--landings-per-kind",
         type=int,
-        default=25,
+        default=10,
         help="valid orders of each mutation kind pushed to the sandbox (0: none; -1: all)",
     )
     args = parser.parse_args()
