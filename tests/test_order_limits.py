@@ -29,7 +29,9 @@ from harness.woo.limits import (
     MAX_DIGITS,
     JsonLimitError,
     email_problem,
+    quick_check,
     read_json,
+    scan,
 )
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.store import WooStore, WooStoreError
@@ -102,6 +104,25 @@ def test_a_long_fraction_is_a_float_not_an_integer() -> None:
 def test_anything_within_the_limits_reads_as_json_loads_does(value: Any) -> None:
     text = json.dumps(value)
     assert read_json(text) == json.loads(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["[", "]", "{", "}", '"[{"', '"\\\\"', '"\\""', ",", ":", " ", "1", "x"]),
+        max_size=300,
+    ),
+    st.integers(1, 8),
+)
+def test_the_quick_look_never_lets_past_what_the_exact_scan_refuses(
+    tokens: list[str], max_depth: int
+) -> None:
+    text = "".join(tokens)
+    try:
+        refused = bool(scan(text, max_depth))
+    except JsonLimitError:
+        refused = True
+    assert quick_check(text, max_depth) or not refused
 
 
 # -- the order model: what WooCommerce could never have written ---------------------------------

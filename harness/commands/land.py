@@ -135,7 +135,8 @@ def land_order(
     """Push one order with the reference connector (or `connector_factory`'s) and verify it
     (on a fresh target)."""
     started = time.perf_counter()
-    target.isolate()
+    if not order.check_invariants():  # an invalid order is judged without the target
+        target.isolate()
     calllog = CallLog()
     client = target.client(None, calllog)
     if connector_factory is not None:

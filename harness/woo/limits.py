@@ -19,7 +19,6 @@ import re
 import string
 import unicodedata
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import Any
 
 MAX_DEPTH = 64
@@ -64,7 +63,7 @@ _DIGITS_AS_ONES = bytes(0x31 if 0x30 <= byte <= 0x39 else 0x20 for byte in range
 _LONG_RUN = b"1" * (MAX_DIGITS + 1)
 _NOT_MARKS = bytes(byte for byte in range(256) if byte not in b'"[]{}')
 _QUOTED = re.compile(rb'"[^"]*"')
-_STEPS = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 
 
 class JsonLimitError(ValueError):
@@ -128,10 +127,16 @@ def quick_check(text: str, max_depth: int = MAX_DEPTH) -> bool:
     if _LONG_RUN in raw.translate(_DIGITS_AS_ONES):
         return True
     marks = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_MARKS)
-    brackets = _QUOTED.sub(b"", marks)
-    if brackets.count(b"[") + brackets.count(b"{") <= max_depth:
+    nesting = _QUOTED.sub(b"", marks).translate(_AS_PARENS)
+    if nesting.count(b"(") <= max_depth:
         return False
-    return max(accumulate(_STEPS.get(mark, 0) for mark in brackets)) > max_depth
+    # Each pass drops the innermost pairs; what stays unmatched still counts as nesting.
+    for passes in range(max_depth + 1):
+        shorter = nesting.replace(b"()", b"")
+        if shorter == nesting:
+            return passes + nesting.count(b"(") > max_depth
+        nesting = shorter
+    return True
 
 
 def scan(text: str, max_depth: int = MAX_DEPTH, start: int = 0) -> list[int]:
