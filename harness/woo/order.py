@@ -77,7 +77,6 @@ def load_json(data: str | bytes | bytearray) -> Any:
         raise WooOrderError([f"<root>: not valid JSON ({exc})"]) from None
 
 
-
 ITEM_KINDS = ("line_items", "shipping_lines", "fee_lines", "coupon_lines", "tax_lines")
 """An order's item lists, whose ids come from one table."""
 
