@@ -3,6 +3,10 @@
 - orders: `harness.woo.strategies.malformed_orders()` through `verify()` as dict, JSON text
   or bytes; each must end as an `invalid-order` verdict (and `WooOrder.parse` must raise
   `WooOrderError`), never another exception;
+- order files: `bench/fuzz_orders.py`, generated orders with one hostile mutation each (JSON
+  100,000 deep, a 5,000-digit quantity, `price: 1e308`, bidi characters in an email, item
+  ids used twice, ... and generic mutations) through `harness land`, `harness explain` and
+  `harness reconcile --orders` (their library functions): each a verdict or a clean error;
 - requests: `FIXED_SANDBOX_CASES` (inputs that once answered 500: a reference id past 2**63,
   a line rate of 1e300), each of which must be a 4xx, then the drawn requests of
   `tests/reliability/sandbox_fuzz.py` (mostly signed, so they reach the record service and
@@ -15,8 +19,8 @@
   the socket: 0 answers of 500 or more, 0 tracebacks on the server's stderr, and the server's
   resident memory after the run under 300 MB.
 
-    .venv/bin/python bench/bench_fuzz.py [--orders 10000] [--requests 10000]
-        [--http-rounds 50] [--http-requests 2000]
+    .venv/bin/python bench/bench_fuzz.py [--orders 10000] [--order-files 10000]
+        [--requests 10000] [--http-rounds 50] [--http-requests 2000]
 
 Exits 1 when anything escaped, printing the first offenders.
 """
@@ -38,6 +42,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from benchlib import print_header, table
+from fuzz_orders import fuzz as fuzz_order_files
+from fuzz_orders import print_report as print_order_files
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -302,12 +308,14 @@ def _over_http(
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=10_000)
+    parser.add_argument("--order-files", type=int, default=10_000, help="through the CLI verbs")
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--http-rounds", type=int, default=50, help="rounds of the HTTP cases")
     parser.add_argument("--http-requests", type=int, default=2_000, help="drawn, over HTTP")
     args = parser.parse_args()
 
     kinds, bad_orders, order_seconds = fuzz_orders(args.orders)
+    order_files, file_kinds, file_seconds = fuzz_order_files(args.order_files, seed=1)
     statuses, bad_requests, request_seconds = fuzz_requests(args.requests)
     http_statuses, bad_http, tracebacks, http_seconds, rss, peak = fuzz_http(
         args.http_rounds, args.http_requests
@@ -320,6 +328,8 @@ def main() -> None:
         f"{sum(statuses.values())} hostile requests in {request_seconds:.1f} s.\n"
     )
     print(table(["defect (field root)", "orders"], sorted(kinds.items())))
+    print()
+    print_order_files(order_files, file_kinds, file_seconds)
     print()
     print(table(["sandbox answer", "requests"], sorted(statuses.items())))
     print()
@@ -338,6 +348,7 @@ def main() -> None:
     server_errors = sum(n for key, n in http_statuses.items() if int(key.split(" ", 1)[0]) >= 500)
     rows = [
         ("orders that escaped (other exception, or accepted)", len(bad_orders)),
+        ("order files ending in a traceback (land, explain, reconcile)", len(order_files.escaped)),
         ("requests answered with a 500 or a non-NetSuite error shape", len(bad_requests)),
         ("over HTTP: answers of 500 or more", server_errors),
         ("over HTTP: answers not as expected, or not in NetSuite's shape", len(bad_http)),
@@ -346,7 +357,8 @@ def main() -> None:
         ("server's peak resident memory, MB", f"{peak:.0f}"),
     ]
     print(table(["check", "count"], rows))
-    offenders = bad_orders[:20] + bad_requests[:20] + bad_http[:20] + tracebacks[:20]
+    offenders = bad_orders[:20] + order_files.escaped[:20] + bad_requests[:20]
+    offenders += bad_http[:20] + tracebacks[:20]
     if rss >= MAX_RSS_MB:
         offenders.append(f"resident memory {rss:.0f} MB is over {MAX_RSS_MB} MB")
     if offenders:

@@ -71,7 +71,7 @@ def reconcile(
     different totals, and orders per day in both. Exit 1 when any order is missing."""
     import json
 
-    from harness.commands.reconcile import query_client, read_store_orders
+    from harness.commands.reconcile import UnreadableExport, query_client, read_store_orders
     from harness.commands.reconcile import reconcile as compare
     from harness.mapping import load_mapping
     from harness.report.reconcile import print_reconciliation
@@ -86,7 +86,10 @@ def reconcile(
         raise InputError(f"--orders {problem}")
     with reported():
         mapping = load_mapping(mapping_path)
-        raw = read_store_orders(store_url, orders_file, since=since, until=until)
+        try:
+            raw = read_store_orders(store_url, orders_file, since=since, until=until)
+        except UnreadableExport as exc:  # the input file itself: exit 2
+            raise InputError(str(exc)) from None
         with query_client(target) as client:
             found = compare(raw, client, mapping, since=since, until=until)
     if as_json:

@@ -36,6 +36,7 @@ from harness.targets.account import AccountTarget, prepare_account
 from harness.targets.base import Target
 from harness.targets.settings import CLI_SPELLING, TargetSettings
 from harness.targets.sim import SimTarget
+from harness.woo.limits import JsonLimitError, read_json
 from harness.woo.order import WooOrder, WooOrderError
 
 
@@ -97,12 +98,16 @@ def read_orders(text: str | bytes, *, name: str = "the file") -> list[WooOrder |
     A single order (a JSON object) or a list of orders; one bad order in a list does not keep
     the others from landing."""
     try:
-        raw = json.loads(text)
+        raw = read_json(text)
     except json.JSONDecodeError as exc:
         problem = f"{name} is not JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
         return [_unreadable(problem)]
     except UnicodeDecodeError:
         return [_unreadable(f"{name} is not UTF-8 text")]
+    except JsonLimitError as exc:
+        return [_unreadable(f"{name} cannot be read: {exc}")]
+    except ValueError as exc:  # NaN or Infinity, which are not JSON
+        return [_unreadable(f"{name} is not JSON ({exc})")]
     documents = raw if isinstance(raw, list) else [raw]
     if not documents:
         return [_unreadable(f"{name} holds an empty list")]
@@ -130,7 +135,8 @@ def land_order(
     """Push one order with the reference connector (or `connector_factory`'s) and verify it
     (on a fresh target)."""
     started = time.perf_counter()
-    target.isolate()
+    if not order.check_invariants():  # an invalid order is judged without the target
+        target.isolate()
     calllog = CallLog()
     client = target.client(None, calllog)
     if connector_factory is not None:

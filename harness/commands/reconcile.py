@@ -9,7 +9,6 @@ both systems show when a sync stalled.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,9 @@ from harness.connector.interpret import render, syncs
 from harness.connector.refdata import sql_text
 from harness.mapping import BILLING_PARTS, PLAIN_FIELDS
 from harness.mapping import Mapping as ConnectorMapping
+from harness.woo.invariants import MAX_AMOUNT
+from harness.woo.limits import MAX_ID, JsonLimitError, read_json
+from harness.woo.wire import shown
 
 ORDERS_PATH = "/wp-json/wc/v3/orders"
 # WordPress caps per_page at 100 (reference woocommerce-orders 8, INFERRED).
@@ -35,10 +37,15 @@ BATCH = 400
 KEY_ENV = "WOOCOMMERCE_CONSUMER_KEY"
 SECRET_ENV = "WOOCOMMERCE_CONSUMER_SECRET"
 CENT = Decimal("0.01")
+TINY = Decimal("1e-8")  # the most decimals WooCommerce keeps (DECIMAL(26,8))
 
 
 class ReconcileError(Exception):
     """The store or the export could not be read; the message says what to fix."""
+
+
+class UnreadableExport(ReconcileError):
+    """The export file itself cannot be read (missing, not JSON, past the reading limits)."""
 
 
 class QueryClient(Protocol):
@@ -157,11 +164,58 @@ class Reconciliation:
 # -- the store side ----------------------------------------------------------------------------
 
 
-def _money(value: Any) -> Decimal:
+def _money(value: Any) -> Decimal | None:
+    """An amount as a store or NetSuite writes it (a decimal string or a number), or None
+    for anything else: not a number, not finite, or past what an order can hold."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
     try:
-        return Decimal(str(value))
+        amount = Decimal(value.strip() if isinstance(value, str) else repr(value))
     except (InvalidOperation, ValueError):
-        return Decimal(0)
+        return None
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT or amount != amount.quantize(TINY):
+        return None
+    return amount
+
+
+def _store_id(value: Any) -> int | None:
+    """A WooCommerce id: an integer (exports may write it as a string of digits)."""
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 19:
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    return None
+
+
+def order_problems(raw: Mapping[str, Any]) -> list[str]:
+    """Why the fields reconciliation reads cannot be, as `field: problem (got X, expected Y)`."""
+    problems = []
+    if _store_id(raw.get("id")) is None:
+        problems.append(f"id: not an id (got {shown(raw.get('id'))}, expected an integer >= 0)")
+    if "total" in raw and _money(raw.get("total")) is None:
+        problems.append(
+            f"total: not a money amount (got {shown(raw.get('total'))}, expected a decimal "
+            f'string like "12.50", at most {MAX_AMOUNT:,})'
+        )
+    for name in ("number", "status", "currency"):
+        value = raw.get(name, "")
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            problems.append(f"{name}: not a string (got {shown(value)}, expected a string)")
+    return problems
+
+
+def check_orders(raw_orders: Sequence[Mapping[str, Any]], source: str) -> None:
+    """`ReconcileError` naming each order (position, number) that cannot be reconciled."""
+    found = [
+        f"order {index} (number {shown(raw.get('number') or raw.get('id'))}): {problem}"
+        for index, raw in enumerate(raw_orders)
+        for problem in order_problems(raw)
+    ]
+    if found:
+        more = f"\n... and {len(found) - 10} more" if len(found) > 10 else ""
+        raise ReconcileError(
+            f"{source}: orders that cannot be reconciled:\n" + "\n".join(found[:10]) + more
+        )
 
 
 def _created(raw: Mapping[str, Any]) -> date | None:
@@ -188,10 +242,10 @@ def store_order(raw: Mapping[str, Any], mapping: ConnectorMapping) -> StoreOrder
     """One order as the REST API or an export gives it; references from the mapping."""
     values = _template_values(raw)
     return StoreOrder(
-        id=int(raw.get("id") or 0),
+        id=_store_id(raw.get("id")) or 0,
         number=str(values["number"]),
         status=str(raw.get("status", "")),
-        total=_money(raw.get("total")),
+        total=_money(raw.get("total")) or Decimal(0),
         currency=str(raw.get("currency", "")),
         created=_created(raw),
         external_id=render(mapping.order.external_id, values),
@@ -201,8 +255,8 @@ def store_order(raw: Mapping[str, Any], mapping: ConnectorMapping) -> StoreOrder
 
 def _store_error(response: requests.Response) -> ReconcileError:
     try:
-        body = response.json()
-    except ValueError:
+        body = read_json(response.content)
+    except ValueError:  # not JSON, or past the reading limits
         body = {}
     said = body.get("message") if isinstance(body, dict) else None
     code = body.get("code") if isinstance(body, dict) else None
@@ -261,10 +315,11 @@ def fetch_store_orders(
         if response.status_code != 200:
             raise _store_error(response)
         try:
-            batch = response.json()
-        except ValueError:
+            batch = read_json(response.content)
+        except ValueError as exc:  # not JSON, or JSON past the reading limits
             raise ReconcileError(
-                f"the store answered page {page} of {url} with something that is not JSON"
+                f"the store answered page {page} of {url} with something that is not JSON "
+                f"it can read ({exc})"
             ) from None
         if not isinstance(batch, list):
             kind = type(batch).__name__
@@ -274,23 +329,30 @@ def fetch_store_orders(
         orders.extend(item for item in batch if isinstance(item, dict))
         pages = _total_pages(response, pages)
         page += 1
+    check_orders(orders, f"the store at {store_url}")
     return orders
 
 
 def _total_pages(response: requests.Response, current: int) -> int:
     value = response.headers.get("X-WP-TotalPages", "")
-    return int(value) if value.isdigit() else current
+    return int(value) if value.isdecimal() and len(value) < 10 else current
 
 
 def load_order_export(path: str | Path) -> list[dict[str, Any]]:
     """Orders from an export file: a JSON list of REST v3 orders (or one order)."""
     source = Path(path)
     try:
-        document = json.loads(source.read_bytes())
+        document = read_json(source.read_bytes())
     except OSError as exc:
-        raise ReconcileError(f"{source}: cannot read the export ({exc.strerror or exc})") from None
+        raise UnreadableExport(
+            f"{source}: cannot read the export ({exc.strerror or exc})"
+        ) from None
+    except JsonLimitError as exc:
+        raise UnreadableExport(f"{source}: cannot read the export: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableExport(f"{source}: not JSON (not UTF-8 text: {exc.reason})") from None
     except ValueError as exc:
-        raise ReconcileError(f"{source}: not JSON ({exc})") from None
+        raise UnreadableExport(f"{source}: not JSON ({exc})") from None
     items = document if isinstance(document, list) else [document]
     orders = [item for item in items if isinstance(item, dict) and "id" in item]
     if len(orders) != len(items):
@@ -298,6 +360,7 @@ def load_order_export(path: str | Path) -> list[dict[str, Any]]:
             f"{source}: expected a JSON list of WooCommerce orders (objects with an id); "
             f"{len(items) - len(orders)} of {len(items)} entries are not"
         )
+    check_orders(orders, str(source))
     return orders
 
 
@@ -355,7 +418,10 @@ def reconcile(
     since: date,
     until: date | None = None,
 ) -> Reconciliation:
-    """Compare the store's orders of the period with what NetSuite holds."""
+    """Compare the store's orders of the period with what NetSuite holds (`ReconcileError`
+    for orders that cannot be reconciled)."""
+    raw_orders = list(raw_orders)
+    check_orders(raw_orders, "the store's orders")
     everything = [store_order(raw, mapping) for raw in raw_orders]
     period = [o for o in everything if in_period(o, since, until)]
     synced = [o for o in period if syncs(mapping, o.status)]

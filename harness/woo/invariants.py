@@ -46,9 +46,13 @@ RULES = (
 )
 """Every rule `find_violations` checks, by the name `InvariantViolation.rule` carries."""
 
-# INFERRED: no store sells more than a million of one thing on one line, and no order holds a
-# trillion; NetSuite keeps amounts and quantities as doubles (about 15 significant digits), so
-# past these limits the Sales Order's arithmetic is no longer exact.
+# WooCommerce keeps an order's amounts as DECIMAL(26,8) (HPOS wc_orders.total_amount and
+# tax_amount, wc_order_operational_data's shipping and discount amounts: OrdersTableDataStore.php
+# get_database_schema in github.com/woocommerce/woocommerce), at most 18 digits before the
+# point, and its analytics (wc_order_stats) as DOUBLE. INFERRED: NetSuite keeps amounts and
+# quantities as doubles too (about 15 significant digits), so an amount past a trillion (13
+# digits and cents) no longer adds up exactly in a Sales Order, and no store sells more than a
+# million of one thing on one line.
 MAX_QUANTITY = 10**6
 MAX_AMOUNT = Decimal(10) ** 12
 LIMITS = (
@@ -173,6 +177,8 @@ def _beyond(checker: _Checker, path: str, value: object, limit: Decimal, what: s
     if amount.is_finite() and abs(amount) <= limit:
         return
     shown = f"{amount:f}" if amount.is_finite() else str(amount)
+    if len(shown) > 40:  # 1e308 written out has 309 digits
+        shown = f"{amount:.3E}"
     problem = "is not a finite number" if not amount.is_finite() else f"is {shown}"
     message = (
         f"limits: {path} {problem}, more than a store can hold ({what}); "

@@ -9,7 +9,8 @@ only some WooCommerce versions or plugins emit are optional, and absent ones sta
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 from pydantic import (
@@ -26,10 +27,13 @@ from pydantic import (
 )
 
 from harness.woo.invariants import RULES, InvariantViolation, find_violations
+from harness.woo.limits import JsonLimitError, check_depth, read_json
 from harness.woo.wire import (
     MAX_DP,
+    ColumnText,
     Country,
     Currency,
+    Discount,
     Email,
     Flag,
     Id,
@@ -48,16 +52,47 @@ from harness.woo.wire import (
     WooDate,
     WooOrderError,
     decimals_of,
+    dotted,
     infer_dp,
     kind_of,
-    load_json,
     problems_of,
+    shown,
 )
+
+
+def load_json(data: str | bytes | bytearray) -> Any:
+    """Parse JSON text within `read_json`'s limits; anything unreadable is a `WooOrderError`
+    (at `<root>`, or at the value too long to read)."""
+    try:
+        # WooCommerce sends UTF-8 (RFC 8259); json.loads would also guess UTF-16/32 from bytes.
+        return read_json(data)
+    except UnicodeDecodeError as exc:
+        raise WooOrderError([f"<root>: not valid JSON (not UTF-8 text: {exc.reason})"]) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise WooOrderError([f"<root>: not valid JSON ({exc.msg} at {where})"]) from None
+    except JsonLimitError as exc:
+        raise WooOrderError([str(exc)]) from None
+    except ValueError as exc:
+        raise WooOrderError([f"<root>: not valid JSON ({exc})"]) from None
+
+
+ITEM_KINDS = ("line_items", "shipping_lines", "fee_lines", "coupon_lines", "tax_lines")
+"""An order's item lists, whose ids come from one table."""
 
 CORE_STATUSES = frozenset(
     {"pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed"}
 )
 """The seven statuses every store has; `trash`, drafts and plugin slugs are also accepted."""
+
+
+def _bounded(data: Any) -> Any:
+    """A document given as Python values, held to the nesting limit JSON text is read with."""
+    try:
+        check_depth(data)
+    except JsonLimitError as exc:
+        raise WooOrderError([str(exc)]) from None
+    return data
 
 
 class WooModel(BaseModel):
@@ -114,7 +149,7 @@ class LineItem(WooModel):
     """A product line. `subtotal`/`total` are ex-tax before/after discounts."""
 
     id: Id
-    name: Text = ""
+    name: ColumnText = ""
     product_id: Id
     variation_id: Id = 0
     quantity: Quantity
@@ -142,7 +177,7 @@ class TaxLine(WooModel):
     """One tax rate used by the order, with its cart and shipping tax."""
 
     id: Id
-    rate_code: Text = ""
+    rate_code: ColumnText = ""
     rate_id: Id
     label: Text = ""
     compound: Flag = False
@@ -154,7 +189,7 @@ class TaxLine(WooModel):
 
 class ShippingLine(WooModel):
     id: Id
-    method_title: Text = ""
+    method_title: ColumnText = ""
     method_id: Text
     instance_id: Text | None = None
     total: Money
@@ -167,7 +202,7 @@ class FeeLine(WooModel):
     """A fee; negative fees act as ad-hoc discounts."""
 
     id: Id
-    name: Text
+    name: ColumnText
     tax_class: Text = ""
     tax_status: TaxStatus = "taxable"
     total: Money
@@ -180,9 +215,9 @@ class CouponLine(WooModel):
     """A coupon; its discount is already spread onto the line totals."""
 
     id: Id
-    code: Text
-    discount: Money
-    discount_tax: Money
+    code: ColumnText
+    discount: Discount
+    discount_tax: Discount
     discount_type: Text | None = None
     nominal_amount: Number | None = None
     free_shipping: Flag | None = None
@@ -241,7 +276,7 @@ class WireDocument(WooModel):
     @classmethod
     def parse(cls, data: str | bytes | Mapping[str, Any], *, dp: int | None = None) -> Self:
         """Validate one document (JSON text or a mapping); `WooOrderError` lists every fault."""
-        raw = load_json(data) if isinstance(data, str | bytes | bytearray) else data
+        raw = load_json(data) if isinstance(data, str | bytes | bytearray) else _bounded(data)
         if not isinstance(raw, Mapping):
             expected = f"expected {cls._noun[0]} as a JSON object"
             raise WooOrderError([f"<root>: not a JSON object (got {kind_of(raw)}, {expected})"])
@@ -250,7 +285,7 @@ class WireDocument(WooModel):
     @classmethod
     def parse_many(cls, data: str | bytes | Sequence[Any], *, dp: int | None = None) -> list[Self]:
         """Validate a JSON list of documents; problems are prefixed with the document's index."""
-        raw = load_json(data) if isinstance(data, str | bytes | bytearray) else data
+        raw = load_json(data) if isinstance(data, str | bytes | bytearray) else _bounded(data)
         if not isinstance(raw, Sequence) or isinstance(raw, str):
             expected = f"expected a list of {cls._noun[1]}"
             raise WooOrderError([f"<root>: not a JSON list (got {kind_of(raw)}, {expected})"])
@@ -276,9 +311,17 @@ class WireDocument(WooModel):
             raise ValueError(f"dp: must be an integer from 0 to {MAX_DP} (got {dp!r})")
         store_dp = dp if dp is not None else infer_dp(raw.get(cls._dp_field))
         try:
-            return cls.model_validate(raw, context={"dp": store_dp})
+            document = cls.model_validate(raw, context={"dp": store_dp})
         except ValidationError as exc:
             raise WooOrderError(problems_of(exc, cls, prefix)) from None
+        problems = list(document.cross_field_problems(prefix))
+        if problems:
+            raise WooOrderError(problems)
+        return document
+
+    def cross_field_problems(self, prefix: tuple[int, ...] = ()) -> Iterator[str]:
+        """What no single field shows: values that contradict each other (none here)."""
+        return iter(())
 
     def to_wire(self) -> dict[str, Any]:
         """WooCommerce JSON again: money at `dp` decimals, unknown keys kept, absent ones absent."""
@@ -314,7 +357,7 @@ class WooOrder(WireDocument):
     customer_id: Id  # 0 = guest
     customer_ip_address: Text = ""
     customer_user_agent: Text = ""
-    customer_note: Text = ""
+    customer_note: ColumnText = ""
     billing: Billing
     shipping: Shipping
     payment_method: Text = ""
@@ -337,6 +380,24 @@ class WooOrder(WireDocument):
     is_editable: Flag | None = None
     needs_payment: Flag | None = None
     needs_processing: Flag | None = None
+
+    def cross_field_problems(self, prefix: tuple[int, ...] = ()) -> Iterator[str]:
+        """Item ids used twice: WooCommerce numbers every line, shipping, fee, coupon and tax
+        item of every order from one table (woocommerce_order_items, BIGINT UNSIGNED
+        auto_increment primary key), so no two items of an order share an id."""
+        first_use: dict[int, str] = {}
+        for kind in ITEM_KINDS:
+            for index, item in enumerate(getattr(self, kind)):
+                path = dotted((*prefix, kind, index, "id"))
+                if item.id == 0:  # INFERRED: an item not saved yet has no id
+                    continue
+                if item.id in first_use:
+                    yield (
+                        f"{path}: the same item id as {first_use[item.id]} (got {shown(item.id)}, "
+                        "expected an id no other item of the order has)"
+                    )
+                else:
+                    first_use[item.id] = path
 
     def meta(self, key: str, default: Any = None) -> Any:
         """The value of the first order meta entry named `key`."""
@@ -375,6 +436,7 @@ class WooRefund(WireDocument):
 
 __all__ = [
     "CORE_STATUSES",
+    "ITEM_KINDS",
     "RULES",
     "Address",
     "Billing",

@@ -20,6 +20,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 from requests_oauthlib import OAuth1
 
+from harness.woo.limits import read_json
 from harness.woo.order import WooOrder
 
 API_PREFIX = "/wp-json/wc/v3"
@@ -159,7 +160,7 @@ class WooStore:
         query = {"per_page": MAX_PER_PAGE, **params}
         while True:
             response = self.request("GET", "/orders", params={**query, "page": page})
-            items = response.json()
+            items = _json_of(response)
             if not isinstance(items, list):
                 raise WooStoreError(
                     response.status_code,
@@ -169,17 +170,24 @@ class WooStore:
                     path="/orders",
                 )
             yield from items
-            pages = int(response.headers.get("X-WP-TotalPages") or 1)
+            said = response.headers.get("X-WP-TotalPages", "").strip()
+            pages = int(said) if said.isdecimal() and len(said) < 10 else 1
             if page >= pages or not items:
                 return
             page += 1
 
 
-def _object(response: requests.Response) -> dict[str, Any]:
+def _json_of(response: requests.Response) -> Any:
+    """The answer's JSON read within the limits (`read_json`); None when it is not JSON or is
+    past them (nested too deep, a number too long): a store's answer is input like any file."""
     try:
-        value = response.json()
+        return read_json(response.content)
     except ValueError:
-        value = None
+        return None
+
+
+def _object(response: requests.Response) -> dict[str, Any]:
+    value = _json_of(response)
     if not isinstance(value, dict):
         raise WooStoreError(
             response.status_code,
@@ -193,10 +201,7 @@ def _object(response: requests.Response) -> dict[str, Any]:
 
 def _error(response: requests.Response, method: str, path: str, secret: str) -> WooStoreError:
     """WooCommerce's `{"code", "message", "data": {"status"}}`, or the raw text."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = _json_of(response)
     if isinstance(body, dict) and "code" in body:
         code, message = str(body.get("code")), str(body.get("message", ""))
     else:

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from harness.woo.order import WooOrder
+
 log = logging.getLogger("harness.woo.webhook")
 
 DEFAULT_WC_VERSION = "9.4.3"
@@ -68,6 +70,18 @@ def signature(body: bytes, secret: str) -> str:
 def signature_matches(body: bytes, secret: str, header: str | None) -> bool:
     """Whether `header` is the signature of `body`, compared in constant time."""
     return header is not None and hmac.compare_digest(signature(body, secret), header.strip())
+
+
+def order_from_delivery(
+    body: bytes, *, secret: str | None = None, signature_header: str | None = None
+) -> WooOrder:
+    """The order an `order.*` delivery carries, read as a receiver must: the signature
+    checked first when `secret` is given (`WebhookError` if it does not match), then the body
+    read within the JSON limits (`WooOrderError` names what is wrong: not JSON, nested too
+    deep, a number too long, a field no WooCommerce order holds)."""
+    if secret is not None and not signature_matches(body, secret, signature_header):
+        raise WebhookError("the delivery's X-WC-Webhook-Signature does not match its body")
+    return WooOrder.parse(body)
 
 
 def user_agent(wc_version: str = DEFAULT_WC_VERSION, wp_version: str = DEFAULT_WP_VERSION) -> str:

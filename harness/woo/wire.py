@@ -9,7 +9,6 @@ error into `path: what was wrong (got X, expected Y)`.
 
 from __future__ import annotations
 
-import json
 import re
 import typing
 from dataclasses import dataclass
@@ -28,14 +27,22 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from harness.money import round_half_up
+from harness.woo.limits import (
+    MAX_EMAIL_CHARS,
+    MAX_ID,
+    TEXT_COLUMN_BYTES,
+    column_problem,
+    email_problem,
+    text_problem,
+)
 
 MAX_DP = 8
 """The most decimals a store can be set to that this harness accepts (WooCommerce allows any)."""
 
 # Amounts are bounded so that exact Decimal arithmetic never meets the context's precision.
-_MONEY_RE = re.compile(r"-?\d{1,20}(?:\.\d{1,20})?")
-_DATE_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+# ASCII digits only: `\d` would also take "٥٠.٠٠", which Decimal reads as 50 but no store writes.
+_MONEY_RE = re.compile(r"-?\d{1,20}(?:\.\d{1,20})?", re.ASCII)
+_DATE_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", re.ASCII)
 _STATUS_RE = re.compile(r"[a-z0-9_-]+")
 _CURRENCY_RE = re.compile(r"[A-Z0-9]{3}")
 _COUNTRY_RE = re.compile(r"(?:[A-Z]{2})?")
@@ -120,6 +127,15 @@ def _refund_total(value: object, info: ValidationInfo) -> Decimal:
     return amount
 
 
+def _discount(value: object, info: ValidationInfo) -> Decimal:
+    amount = _money(value, info)
+    if amount < 0:
+        # WC_Coupon::set_amount refuses a negative amount ("coupon_invalid_amount"), and a
+        # coupon line holds what the coupon took off this order.
+        raise _fail("discount", "must not be negative", 'an amount taken off, like "10.00"')
+    return amount
+
+
 def _refund_amount(value: object, info: ValidationInfo) -> Decimal:
     amount = _money(value, info)
     if amount < 0:
@@ -173,6 +189,8 @@ def _write_number(number: Decimal) -> int | float:
 
 def _integer(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if value > MAX_ID:
+            raise _fail("id", "larger than any WooCommerce id", f"an integer up to {MAX_ID:,}")
         return value
     raise _fail("id", "not an id", "an integer >= 0")
 
@@ -190,9 +208,18 @@ def _refund_quantity(value: object) -> int:
 
 
 def _text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    raise _fail("text", "not a string", "a string")
+    if not isinstance(value, str):
+        raise _fail("text", "not a string", "a string")
+    if (problem := text_problem(value)) is not None:
+        raise _fail("text", problem, "UTF-8 text")
+    return value
+
+
+def _column_text(value: object) -> str:
+    text = _text(value)
+    if (problem := column_problem(text)) is not None:
+        raise _fail("text_length", problem, f"at most {TEXT_COLUMN_BYTES:,} bytes (a TEXT column)")
+    return text
 
 
 def _flag(value: object) -> bool:
@@ -234,15 +261,23 @@ def _country(value: object) -> str:
 
 
 def _email(value: object) -> str:
-    if isinstance(value, str) and (value == "" or _EMAIL_RE.fullmatch(value)):
-        return value
-    raise _fail("email", "not an email address", "name@domain")
+    if not isinstance(value, str):
+        raise _fail("email", "not an email address", "name@domain")
+    problem = email_problem(value)
+    if problem is not None:
+        raise _fail("email", problem, "name@domain")
+    if len(value) > MAX_EMAIL_CHARS:
+        problem = f"{len(value):,} characters, longer than WooCommerce stores an email"
+        raise _fail("email_length", problem, f"at most {MAX_EMAIL_CHARS} characters")
+    return value
 
 
 def _image_id(value: object) -> int | str:
     # The schema says integer, but real payloads carry "27765" or "" (reference 1.2).
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _integer(value) if value >= 0 else value
+    if isinstance(value, str):
+        return _text(value)
     raise _fail("image_id", "not an image id", "an integer or a string")
 
 
@@ -265,6 +300,13 @@ RefundTotal = Annotated[
     PlainSerializer(_write_money),
     Expect('a string like "-10.00"'),
 ]
+Discount = Annotated[
+    Decimal,
+    PlainValidator(_discount),
+    PlainSerializer(_write_money),
+    Expect('a decimal string like "10.00"'),
+]
+"""A coupon line's `discount` and `discount_tax`: what it took off, never negative."""
 RefundAmount = Annotated[
     Decimal,
     PlainValidator(_refund_amount),
@@ -295,6 +337,8 @@ Id = Annotated[int, PlainValidator(_integer), Expect("an integer >= 0")]
 Quantity = Annotated[int, PlainValidator(_quantity), Expect("an integer > 0")]
 RefundQuantity = Annotated[int, PlainValidator(_refund_quantity), Expect("an integer <= 0")]
 Text = Annotated[str, PlainValidator(_text), Expect("a string")]
+ColumnText = Annotated[str, PlainValidator(_column_text), Expect("a string")]
+"""Text WooCommerce keeps in a TEXT column (the customer note, an item's name)."""
 Flag = Annotated[bool, PlainValidator(_flag), Expect("true or false")]
 WooDate = Annotated[
     datetime,
@@ -330,6 +374,8 @@ def shown(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > 200:  # repr may refuse past 4,300 digits
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -405,30 +451,12 @@ def problems_of(exc: ValidationError, model: type[BaseModel], prefix: Loc = ()) 
     return [describe(error, model, prefix) for error in exc.errors(include_url=False)]
 
 
-def reject_non_finite(constant: str) -> Any:
-    """`json.loads(parse_constant=...)`: NaN and Infinity are not JSON, so refuse them."""
-    raise ValueError(f"{constant} is not a JSON number")
-
-
-def load_json(data: str | bytes | bytearray) -> Any:
-    """Parse JSON text; anything unreadable becomes a `WooOrderError` at `<root>`."""
-    try:
-        # WooCommerce sends UTF-8 (RFC 8259); json.loads would also guess UTF-16/32 from bytes.
-        text = data if isinstance(data, str) else bytes(data).decode("utf-8-sig")
-        return json.loads(text, parse_constant=reject_non_finite)
-    except UnicodeDecodeError as exc:
-        raise WooOrderError([f"<root>: not valid JSON (not UTF-8 text: {exc.reason})"]) from None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise WooOrderError([f"<root>: not valid JSON ({exc.msg} at {where})"]) from None
-    except (ValueError, RecursionError) as exc:
-        raise WooOrderError([f"<root>: not valid JSON ({exc})"]) from None
-
-
 __all__ = [
     "MAX_DP",
+    "ColumnText",
     "Country",
     "Currency",
+    "Discount",
     "Email",
     "Expect",
     "Flag",
@@ -453,7 +481,6 @@ __all__ = [
     "format_money",
     "infer_dp",
     "kind_of",
-    "load_json",
     "money_example",
     "problems_of",
 ]

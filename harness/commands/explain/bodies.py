@@ -17,6 +17,7 @@ from typing import Any
 from harness.commands.explain.context import Request
 from harness.landing.failure import Failure
 from harness.netsuite.errors import parse_error_body
+from harness.woo.limits import quick_check, scan
 
 # A line holds an error document only if it holds one of these.
 _DOCUMENT_MARKS = ('"o:error', '"name"', '"error"')
@@ -115,10 +116,13 @@ def embedded_documents(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     if not any(mark in text for mark in _DOCUMENT_MARKS):
         return found
     index = text.find("{")
+    risky = quick_check(text)
     while index != -1:
         try:
+            if risky:
+                scan(text, start=index)  # raw_decode recurses: the nesting is measured first
             value, end = decoder.raw_decode(text, index)
-        except ValueError:
+        except ValueError:  # not JSON there, or JSON past a reading limit
             index = text.find("{", index + 1)
             continue
         if is_error_document(value):

@@ -8,6 +8,7 @@ Authorization header.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from harness.commands.explain.context import order_in, record_in
@@ -17,6 +18,7 @@ from harness.commands.explain.secrets import mask_line
 from harness.landing.failure import Failure, field_of, format_call
 from harness.netsuite.calllog import Call
 from harness.netsuite.redact import Redactor
+from harness.woo.limits import JsonLimitError, quick_check, read_json, scan
 
 CALL_KEYS = frozenset({"method", "path", "status"})
 
@@ -32,11 +34,13 @@ def read_calls(text: str, name: str, redactor: Redactor) -> list[Call]:
         if not line.strip():
             continue
         try:
-            values.append((f"{name}:{number}", json.loads(line)))
+            values.append((f"{name}:{number}", read_json(line, allow_nan=True)))
         except json.JSONDecodeError as exc:
             raise ExplainError(
                 f"{name}:{number}: not a JSON line of a call log ({exc.msg}, column {exc.colno})"
             ) from None
+        except ValueError as exc:  # past a reading limit
+            raise ExplainError(f"{name}:{number}: not a JSON line of a call log ({exc})") from None
     return calls_from(values, redactor)
 
 
@@ -50,11 +54,30 @@ def calls_from(values: list[tuple[str, Any]], redactor: Redactor) -> list[Call]:
     calls: list[Call] = []
     for where, value in values:
         try:
-            calls.append(adapter.validate_python(redactor.value(value)))
+            call = adapter.validate_python(redactor.value(value))
         except ValidationError as exc:
             problems = [f"{where}: {describe(err)}" for err in exc.errors()]
             raise ExplainError("\n".join(problems)) from None
+        calls.append(
+            replace(
+                call,
+                request_body=_readable(call.request_body),
+                response_body=_readable(call.response_body),
+            )
+        )
     return calls
+
+
+def _readable(body: str | None) -> str | None:
+    """A logged body as it is, unless it is JSON nested past the reading limit: whatever
+    reads it next (the sent order, NetSuite's error) would recurse that deep."""
+    if body is None or body.lstrip()[:1] not in ("{", "[") or not quick_check(body):
+        return body
+    try:
+        scan(body)
+    except JsonLimitError as exc:
+        return f"(a body that cannot be read: {exc})"
+    return body
 
 
 def call_occurrences(calls: list[Call], redactor: Redactor) -> list[Occurrence]:

@@ -31,7 +31,10 @@ def read_csv(text: str) -> tuple[list[str], list[list[str]]] | None:
     delimiter = max(",;\t", key=first.count)
     if first.count(delimiter) == 0:
         return None
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+    except csv.Error:  # a cell past the csv module's field limit (128 KiB): not an export
+        return None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         return None

@@ -22,10 +22,11 @@ from harness.commands.explain.htmlpage import looks_like_html, page_occurrences
 from harness.commands.explain.model import ExplainError, Explanation, SourceKind
 from harness.commands.explain.secrets import mask_line, redactor_from
 from harness.commands.explain.soap import envelopes_in, is_envelope, parse_xml, soap_occurrences
-from harness.commands.explain.text import scan_json_lines, scan_lines, scan_unit
+from harness.commands.explain.text import json_or_none, scan_json_lines, scan_lines, scan_unit
 from harness.landing.failure import Failure
 from harness.netsuite.errors import ErrorDetail, parse_error_body
 from harness.netsuite.redact import Redactor
+from harness.woo.limits import JsonLimitError, read_json
 
 # A text of a few lines pasted on its own is a question about NetSuite: a bare network error
 # in it is taken as NetSuite's (a longer log must name NetSuite somewhere).
@@ -41,13 +42,13 @@ def explain_text(
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ExplainError(f"{name}: the input is empty")
-    document = _json_or_none(text)
+    document = _document(text, name)
     if document is not None:
         explained = _json_document(document, text, name, redactor)
         if explained is not None:
             return explained
     first = next(line for line in text.splitlines() if line.strip())
-    first_value = _json_or_none(first)
+    first_value = json_or_none(first)
     if calllog.is_call(first_value):
         calls = calllog.read_calls(text, name, redactor)
         return _explained(
@@ -208,7 +209,7 @@ def _json_lines(text: str, name: str, redactor: Redactor, nearby: bool) -> Expla
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        value = _json_or_none(line)
+        value = json_or_none(line)
         if isinstance(value, dict | list):
             found.extend(
                 scan_json_lines([(f"line {number}", value)], redactor, netsuite_nearby=nearby)
@@ -256,11 +257,15 @@ def _explained(
     )
 
 
-def _json_or_none(text: str) -> Any:
+def _document(text: str, name: str) -> Any:
+    """The whole input as JSON (None when it is not JSON); JSON past the reading limits
+    (nested too deep, a number too long) cannot be read at all."""
     stripped = text.strip()
     if stripped[:1] not in ("{", "["):
         return None
     try:
-        return json.loads(stripped)
+        return read_json(stripped, allow_nan=True)
+    except JsonLimitError as exc:
+        raise ExplainError(f"{name}: cannot be read as JSON: {exc}") from None
     except ValueError:
         return None

@@ -28,6 +28,7 @@ from harness.commands.explain.secrets import mask_line
 from harness.commands.explain.spot import spot
 from harness.landing.failure import Failure
 from harness.netsuite.redact import Redactor
+from harness.woo.limits import read_json
 
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _LONGEST_UNIT = 200_000  # characters of one line searched; the rest of a huge line is skipped
@@ -148,7 +149,7 @@ def scan_json_lines(
             shown = (
                 f"{path}: {mask_line(redactor, string)}" if path else mask_line(redactor, string)
             )
-            inner = _json_or_none(string)
+            inner = json_or_none(string)
             if isinstance(inner, dict | list):
                 found.extend(
                     scan_json_lines(
@@ -196,11 +197,12 @@ def _order_field(value: Any) -> str | None:
     return None
 
 
-def _json_or_none(text: str) -> Any:
+def json_or_none(text: str) -> Any:
+    """`text` as JSON when it is an object or a list read within the limits, else None."""
     stripped = text.strip()
     if stripped[:1] not in ("{", "["):
         return None
     try:
-        return json.loads(stripped)
-    except ValueError:
+        return read_json(stripped, allow_nan=True)
+    except ValueError:  # not JSON, or past a limit (JsonLimitError): read as text
         return None
