@@ -48,10 +48,17 @@ class RefCache:
         """The records of `table` whose `column` equals one of `names` (exact match)."""
         wanted = {name for name in names if name}
         missing = sorted(name for name in wanted if (table, name) not in self._known)
+        # A NUL can't be carried by a SuiteQL literal nor held by a NetSuite text field
+        # (INFERRED): a name holding one is not found, without asking.
+        asked = [name for name in missing if "\x00" not in name]
         if missing:
-            listed = ", ".join(sql_text(name) for name in missing)
-            rows = self._client.suiteql_all(
-                f"SELECT id, {column} AS name FROM {table} WHERE {column} IN ({listed})"
+            listed = ", ".join(sql_text(name) for name in asked)
+            rows = (
+                self._client.suiteql_all(
+                    f"SELECT id, {column} AS name FROM {table} WHERE {column} IN ({listed})"
+                )
+                if asked
+                else []
             )
             for name in missing:
                 self._known[(table, name)] = None

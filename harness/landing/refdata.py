@@ -29,6 +29,13 @@ class QueryClient(Protocol):
     def suiteql_all(self, q: str) -> list[dict[str, str]]: ...
 
 
+def askable(name: str) -> bool:
+    """Whether a SuiteQL query can ask for `name`. A NUL character can't be carried by a
+    SuiteQL literal, and NetSuite's text fields can't hold one (INFERRED): such a name names
+    no record, and is not found without asking."""
+    return "\x00" not in name
+
+
 def sql_text(value: str) -> str:
     """A SuiteQL string literal (single quotes doubled)."""
     return "'" + value.replace("'", "''") + "'"
@@ -249,6 +256,7 @@ class ReferenceData:
 
     def _in_batches(self, template: str, values: Sequence[str]) -> list[dict[str, str]]:
         rows: list[dict[str, str]] = []
+        values = [value for value in values if askable(value)]
         for start in range(0, len(values), _IN_LIST_LIMIT):
             chunk = values[start : start + _IN_LIST_LIMIT]
             rows.extend(self._rows(template.format(values=", ".join(map(sql_text, chunk)))))

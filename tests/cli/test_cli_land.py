@@ -178,3 +178,19 @@ def test_a_connector_land_cannot_drive_is_refused(runner: CliRunner) -> None:
     order = str(Path(__file__).parent / "data" / "order-lands.json")
     result = runner.invoke(main, ["land", order, "--connector", "smtp:x"])
     assert result.exit_code != 0 and "is not one of webhook:URL" in result.output
+
+
+def test_a_sku_holding_a_nul_character_is_an_item_nobody_has(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    """No SuiteQL literal can carry a NUL, and no NetSuite item name holds one: the SKU is
+    not found (a verdict naming it), never a NetSuite 400 escaping the landing."""
+    order = json.loads((data / "order-unknown-sku.json").read_text())
+    order["line_items"][0]["sku"] = "KAYAK\x00RED"
+    path = tmp_path / "nul-sku.json"
+    path.write_text(json.dumps(order))
+    result = runner.invoke(main, ["land", "--json", str(path)])
+    assert result.exit_code == 1, result.output
+    verdict = json.loads(result.output)
+    assert verdict["outcome"] == "rejected"
+    assert verdict["diagnosis"]["category"] == "item-mapping"
