@@ -12,6 +12,7 @@ from harness.cli.land import land
 from harness.cli.reconcile import reconcile
 from harness.cli.run import run
 from harness.cli.sandbox import sandbox
+from harness.cli.woo import woo
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,3 +23,4 @@ def main() -> None:
 
 for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox):
     main.add_command(verb)
+main.add_command(woo)
