@@ -44,7 +44,19 @@ OAUTH_PARAMETERS = (
     "oauth_signature",
     "oauth_signature_method",
 )
-_SIGNERS = {"HMAC-SHA1": rfc5849.sign_hmac_sha1, "HMAC-SHA256": rfc5849.sign_hmac_sha256}
+_SIGNERS = {
+    "HMAC-SHA1": rfc5849.sign_hmac_sha1_with_client,
+    "HMAC-SHA256": rfc5849.sign_hmac_sha256_with_client,
+}
+
+
+@dataclass(frozen=True)
+class _Secrets:
+    """The keys an HMAC is made with, as oauthlib's `*_with_client` read them: the consumer
+    secret, and no token (one-legged)."""
+
+    client_secret: str
+    resource_owner_secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,7 +184,7 @@ class Authenticator:
         )
         # oauthlib percent-encodes the secret before keying; WooCommerce keys with the raw
         # secret + "&". The two agree for WooCommerce's secrets (`cs_` and hex digits).
-        expected = str(signer(base, key.consumer_secret, ""))
+        expected = str(signer(base, _Secrets(key.consumer_secret)))
         if not hmac.compare_digest(expected.encode(), given.encode()):
             raise auth_error("Invalid signature - provided signature does not match.")
         self._fresh(key, params["oauth_timestamp"], params["oauth_nonce"])
