@@ -400,7 +400,10 @@ class StoreApp:
         call.allow("create")
         record = self.hooks.create(body, source_url=f"{call.request.home}/")
         answer = record.to_wire(call.request.home, self.utc_offset)
-        record.webhook.ping()  # WooCommerce pings a new webhook; the answer does not wait on it
+        # WooCommerce pings a new webhook; the status stays as created, whatever the answer.
+        status = record.webhook.status
+        record.webhook.ping()
+        record.webhook.status = status
         location = f"{call.request.home}{API}/webhooks/{record.id}"
         return Response(201, answer, [("Location", location)])
 

@@ -54,6 +54,11 @@ class Receiver:
         self.server = LoopbackServer(self, threads=2).start()
         return self.server.url + "/hook"
 
+    @property
+    def url(self) -> str:
+        assert self.server is not None, "the receiver is not started"
+        return self.server.url + "/hook"
+
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
