@@ -203,12 +203,13 @@ def _is_customer(order: Mapping[str, Any], customer: str) -> bool:
 
 
 def _found(order: Mapping[str, Any], term: str) -> bool:
-    """INFERRED from `wc_order_search`: the id, the addresses, the email and the item names."""
+    """INFERRED from `wc_order_search`: the id, each address as one text (WooCommerce's
+    `_billing_address_index`: every field joined by spaces), and the item names."""
     wanted = term.strip().lower()
     if wanted.isdigit() and int(wanted) == int(order["id"]):
         return True
     texts = [str(order.get("number", ""))]
     for address in ("billing", "shipping"):
-        texts.extend(str(value) for value in (order.get(address) or {}).values())
+        texts.append(" ".join(str(value) for value in (order.get(address) or {}).values()))
     texts.extend(str(item.get("name", "")) for item in order.get("line_items", []))
     return any(wanted in text.lower() for text in texts)

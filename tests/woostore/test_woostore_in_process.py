@@ -9,6 +9,7 @@ import requests
 from woostore_helpers import API, scenario_order
 
 from harness.woostore import EmbeddedStore, ManualClock
+from harness.wsgi import LoopbackServer
 from harness.yamlfile import ConfigFileError
 
 
@@ -54,8 +55,8 @@ def test_intercept_answers_the_stores_own_host_only(store: EmbeddedStore) -> Non
         requests.get("http://127.0.0.1:9/", timeout=2)
 
 
-def test_served_over_http(store: EmbeddedStore, served: object) -> None:
-    url = getattr(served, "url")
+def test_served_over_http(store: EmbeddedStore, served: LoopbackServer) -> None:
+    url = served.url
     answer = requests.get(f"{url}{API}/orders/1", auth=(store.consumer_key,
                                                           store.consumer_secret), timeout=5)
     assert answer.status_code == 404

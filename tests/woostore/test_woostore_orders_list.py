@@ -10,6 +10,8 @@ from woostore_helpers import Api, error_of, place
 
 from harness.woostore import EmbeddedStore, ManualClock
 
+OUT_OF_BOUNDS = "per_page must be between 1 (inclusive) and 100 (inclusive)"
+
 
 def ids(response: object) -> list[int]:
     assert hasattr(response, "json")
@@ -73,8 +75,8 @@ def test_offset_skips_from_the_start(api: Api, five: list[int]) -> None:
 @pytest.mark.parametrize(
     ("params", "name", "message"),
     [
-        ({"per_page": 101}, "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
-        ({"per_page": 0}, "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
+        ({"per_page": 101}, "per_page", OUT_OF_BOUNDS),
+        ({"per_page": 0}, "per_page", OUT_OF_BOUNDS),
         ({"per_page": "ten"}, "per_page", "per_page is not of type integer."),
         ({"page": 0}, "page", "page must be greater than or equal to 1"),
         ({"order": "up"}, "order", "order is not one of asc, desc."),
@@ -170,6 +172,8 @@ def test_search_customer_and_product(api: Api, store: EmbeddedStore, five: list[
     assert jane.customer_id == 12
     assert ids(api.get("/orders", customer=12)) == [five[0]]
     assert five[0] in ids(api.get("/orders", search="jane.doe@example"))
+    assert five[0] in ids(api.get("/orders", search="Jane Doe"))
+    assert ids(api.get("/orders", search="nobody-at-all")) == []
     assert ids(api.get("/orders", customer="JANE.DOE@example.com")) == [five[0]]
     mug_orders = ids(api.get("/orders", product=104))
     assert five[0] in mug_orders

@@ -30,7 +30,8 @@ def test_unknown_order_is_woocommerce_404(api: Api) -> None:
                                                  "Invalid ID.")
     assert error_of(api.put("/orders/999", {"status": "completed"})) == (
         400, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
-    assert error_of(api.delete("/orders/999"))[0:2] == (404, "woocommerce_rest_shop_order_invalid_id")
+    assert error_of(api.delete("/orders/999"))[:2] == (
+        404, "woocommerce_rest_shop_order_invalid_id")
 
 
 def test_unknown_route_is_rest_no_route(api: Api) -> None:
