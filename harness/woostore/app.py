@@ -138,10 +138,10 @@ class StoreApp:
     def handle(self, request: Request) -> Response:
         """Answer one request; every refusal is WooCommerce-shaped, never a traceback."""
         try:
-            request = _plain_permalink(request)
-            key = self.auth.authenticate(request)
+            key = self.auth.authenticate(request)  # over the URL as the client signed it
             if key is not None:
                 key.may(request.method)
+            request = _plain_permalink(request)
             endpoint, ids, words = self._route(request)
             call = Call(request, key, ids, words)
             response = endpoint(call)
@@ -158,6 +158,8 @@ class StoreApp:
         method = "GET" if request.method == "HEAD" else request.method
         for pattern, methods in self.routes:
             match = pattern.match(request.path)
+            if match and method == "OPTIONS":
+                return _options(sorted(methods)), (), ()
             if match and method in methods:
                 groups = match.groups()
                 ids = tuple(int(g) for g in groups if g.isdigit())
@@ -425,6 +427,17 @@ class StoreApp:
         call.allow("delete")
         record = self.hooks.delete(call.ids[0], force=force)
         return Response(200, record.to_wire(call.request.home, self.utc_offset))
+
+
+def _options(methods: Sequence[str]) -> Endpoint:
+    """`OPTIONS`: the route's methods (WordPress also lists each one's arguments)."""
+
+    def endpoint(call: Call) -> Response:
+        body = {"namespace": "wc/v3", "methods": list(methods),
+                "endpoints": [{"methods": [method], "args": {}} for method in methods]}
+        return Response(200, body, [("Allow", ", ".join(methods))])
+
+    return endpoint
 
 
 def _id(value: Any) -> int:

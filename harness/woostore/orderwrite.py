@@ -12,6 +12,7 @@ are checked first, as WordPress checks arguments against the schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -48,6 +49,7 @@ _ITEM_FIELDS: dict[str, dict[str, str]] = {
                   "total": "string"},
     "coupon_lines": {"code": "string"},
 }
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")  # what `WooOrder` reads as an email
 _NULL_MEANS_REMOVE = ("product_id", "method_id", "method_title", "name", "code")
 
 
@@ -104,6 +106,8 @@ def check_types(body: Mapping[str, Any]) -> None:
                 continue
             if part in (*_ADDRESS, "email", "phone") and not isinstance(text, str):
                 refuse(name, "string", f"{name}[{part}]")
+            elif part == "email" and text and not _EMAIL.fullmatch(text):
+                problems.setdefault(name, ("rest_invalid_email", "Invalid email address."))
     if "meta_data" in body:
         _check_list(body["meta_data"], "meta_data", {"key": "string"}, refuse)
     for name, fields in _ITEM_FIELDS.items():

@@ -159,7 +159,7 @@ class EmbeddedStore:
 
     def serve_http(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
         """Serve the API over HTTP/1.1 on `host:port` (0: any free port), started."""
-        return LoopbackServer(self.app, host, port, threads=16, ident="Apache").start()
+        return LoopbackServer(self.app, host, port, threads=16).start()
 
     def _callback(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         body = request.body
