@@ -35,12 +35,13 @@ def no_route() -> WooError:
     return WooError(404, "rest_no_route", "No route was found matching the URL and request method.")
 
 
-def invalid_json(reason: str) -> WooError:
+def invalid_json(code: int, reason: str) -> WooError:
+    """A body that is not JSON, with PHP's `json_last_error` code and message."""
     return WooError(
         400,
         "rest_invalid_json",
         "Invalid JSON body passed.",
-        {"json_error_code": 4, "json_error_message": reason},
+        {"json_error_code": code, "json_error_message": reason},
     )
 
 

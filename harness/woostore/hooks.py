@@ -91,8 +91,14 @@ class Hooks:
         self.clock = clock
         self.timeout = timeout
         self.records: dict[int, HookRecord] = {}
+        self._first = first_id
         self._next = first_id
         self.lock = threading.RLock()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.records.clear()
+            self._next = self._first
 
     def get(self, hook_id: int, *, status: int = 404) -> HookRecord:
         found = self.records.get(hook_id)

@@ -98,10 +98,19 @@ class OrderBook:
         self.utc_offset = utc_offset
         self.lock = threading.RLock()
         self.orders: dict[int, StoredOrder] = {}
+        self.first_order_id = first_order_id
         self.ids = Ids(first_order_id * 10)  # item and meta ids: their own sequence
         self._next_order = first_order_id
         self._next_note = 1
         self.writer = OrderWriter(data, self.ids)
+
+    def clear(self) -> None:
+        """No orders, and every id sequence from the start again."""
+        with self.lock:
+            self.orders.clear()
+            self.ids.next = self.first_order_id * 10
+            self._next_order = self.first_order_id
+            self._next_note = 1
 
     # -- reading ----------------------------------------------------------------------------
 

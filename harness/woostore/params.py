@@ -94,9 +94,6 @@ class Params:
             return value[-1] if value else None
         return value
 
-    def present(self, name: str) -> bool:
-        return name in self.query
-
     def _refuse(self, name: str, code: str, message: str) -> None:
         self.problems.setdefault(name, (code, message))
 

@@ -76,6 +76,12 @@ class EmbeddedStore:
     def __repr__(self) -> str:
         return f"EmbeddedStore({self.url!r}, {len(self.book.orders)} orders)"
 
+    def reset(self) -> None:
+        """Back to a store that never took an order: no orders, notes or webhooks, and the
+        ids from the start again (the catalogue and the keys stay)."""
+        self.book.clear()
+        self.hooks.clear()
+
     # -- the shop side ----------------------------------------------------------------------
 
     def place(self, order: WooOrder) -> WooOrder:

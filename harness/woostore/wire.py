@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.woo.webhook import wp_json_encode
-from harness.woostore.errors import WooError
+from harness.woostore.errors import WooError, invalid_json
 from harness.woostore.params import php_query
 
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -81,12 +81,10 @@ class Request:
         try:
             value = json.loads(self.body.decode("utf-8"))
         except UnicodeDecodeError:
-            raise WooError(400, "rest_invalid_json", "Invalid JSON body passed.",
-                           {"json_error_code": 5, "json_error_message": "Malformed UTF-8 "
-                            "characters, possibly incorrectly encoded"}) from None
+            bad_text = "Malformed UTF-8 characters, possibly incorrectly encoded"
+            raise invalid_json(5, bad_text) from None
         except ValueError:
-            raise WooError(400, "rest_invalid_json", "Invalid JSON body passed.",
-                           {"json_error_code": 4, "json_error_message": "Syntax error"}) from None
+            raise invalid_json(4, "Syntax error") from None
         if not isinstance(value, dict):
             # INFERRED: WordPress merges a JSON object's keys into the arguments; any other
             # JSON value gives no arguments, so the endpoint's own checks refuse it.

@@ -47,6 +47,14 @@ def test_notes_status_and_meta_from_inside(store: EmbeddedStore, clock: ManualCl
         store.order(4242)
 
 
+def test_reset_forgets_orders_and_webhooks(store: EmbeddedStore) -> None:
+    store.place(scenario_order("existing-customer"))
+    store.add_webhook("http://127.0.0.1:9/hook")
+    store.reset()
+    assert store.orders() == [] and store.hooks.records == {}
+    assert store.place(scenario_order("existing-customer")).id == 1001
+
+
 def test_intercept_answers_the_stores_own_host_only(store: EmbeddedStore) -> None:
     answer = requests.get(f"{store.url}{API}/orders",
                           auth=(store.consumer_key, store.consumer_secret), timeout=5)
