@@ -13,6 +13,7 @@ from harness.cli.land import land
 from harness.cli.reconcile import reconcile
 from harness.cli.run import run
 from harness.cli.sandbox import sandbox
+from harness.cli.woo import woo
 from harness.netsuite import logfilter
 from harness.netsuite.credentials import register_environment
 
@@ -25,5 +26,5 @@ def main() -> None:
     logfilter.install()  # and in every log record, whichever library logs it
 
 
-for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox):
+for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox, woo):
     main.add_command(verb)

@@ -26,7 +26,8 @@ def _date(_: click.Context, param: click.Parameter, value: str | None) -> date |
     "store_url",
     default=None,
     metavar="URL",
-    help="The WooCommerce store (https), read through REST v3 with "
+    help="The WooCommerce store (https, or http on a loopback address such as `harness woo "
+    "serve`), read through REST v3 with "
     "WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET.",
 )
 @click.option(

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from harness.mapping import BILLING_PARTS, PLAIN_FIELDS
 from harness.mapping import Mapping as ConnectorMapping
 from harness.woo.invariants import MAX_AMOUNT
 from harness.woo.limits import MAX_ID, JsonLimitError, read_json
+from harness.woo.store import store_auth
 from harness.woo.wire import shown
 
 ORDERS_PATH = "/wp-json/wc/v3/orders"
@@ -285,13 +287,17 @@ def fetch_store_orders(
 ) -> list[dict[str, Any]]:
     """Every order created in [since, until] (all statuses), page by page (X-WP-TotalPages)."""
     parts = urlsplit(store_url)
-    if parts.scheme != "https":
+    local_http = parts.scheme == "http" and _on_this_machine(parts.hostname)
+    if parts.scheme != "https" and not local_http:
         # Basic auth over plain HTTP would send the secret in clear; WooCommerce then wants
         # OAuth 1.0a signatures instead (reference woocommerce-orders 8).
         raise ReconcileError(
             f"--store {store_url!r}: expected an https:// URL (the consumer key and secret go "
-            "in HTTP Basic auth, which WooCommerce accepts only over HTTPS)"
+            "in HTTP Basic auth, which WooCommerce accepts only over HTTPS), or an http:// URL "
+            "on this machine such as `harness woo serve` prints"
         )
+    # Over HTTP the request is signed (OAuth 1.0a), as WooCommerce requires; the secret stays.
+    auth = store_auth(store_url, key, secret)
     http = session or requests.Session()
     url = store_url.rstrip("/") + ORDERS_PATH
     params: dict[str, str | int] = {
@@ -307,9 +313,7 @@ def fetch_store_orders(
     page, pages = 1, 1
     while page <= pages:
         try:
-            response = http.get(
-                url, params={**params, "page": page}, auth=(key, secret), timeout=timeout
-            )
+            response = http.get(url, params={**params, "page": page}, auth=auth, timeout=timeout)
         except requests.RequestException as exc:
             raise ReconcileError(f"the store at {store_url} did not answer: {exc}") from None
         if response.status_code != 200:
@@ -331,6 +335,18 @@ def fetch_store_orders(
         page += 1
     check_orders(orders, f"the store at {store_url}")
     return orders
+
+
+def _on_this_machine(host: str | None) -> bool:
+    """A loopback host: `localhost` or a loopback address."""
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _total_pages(response: requests.Response, current: int) -> int:

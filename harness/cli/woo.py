@@ -1,0 +1,51 @@
+"""`harness woo`: the embedded WooCommerce store served over HTTP."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from harness.cli.errors import reported
+from harness.cli.options import catalogue_option
+
+
+@click.group("woo")
+def woo() -> None:
+    """The embedded WooCommerce store."""
+
+
+@woo.command("serve", short_help="Serve the embedded WooCommerce store over HTTP.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", type=int, default=0, show_default=True, help="Port (0: any free port).")
+@catalogue_option("Catalogue whose store: section the store sells (default: the demo store's).")
+def woo_serve(host: str, port: int, catalogue_path: str | None) -> None:
+    """Serve the embedded WooCommerce REST API v3 (/wp-json/wc/v3) until interrupted (Ctrl-C).
+
+    Prints the KEY=value settings a connector needs first (WOO_URL, WOO_CONSUMER_KEY,
+    WOO_CONSUMER_SECRET, and the key under the names `harness reconcile` reads), then serves.
+    Over plain HTTP a client signs with OAuth 1.0a, as WooCommerce requires; from this machine
+    HTTP Basic with the key and secret works too.
+    """
+    from harness.catalogue.spec import catalogue_path as resolve
+    from harness.woostore import EmbeddedStore
+
+    with reported(unreadable=lambda reason: f"--catalogue {catalogue_path}: {reason}"):
+        store = EmbeddedStore(resolve(catalogue_path))
+    with reported(unwritable=lambda reason: f"--host {host} --port {port}: {reason}"):
+        server = store.serve_http(host, port)
+    try:
+        for key, value in store.client_environment(server.url).items():
+            click.echo(f"{key}={value}")
+        sys.stdout.flush()
+        signal.signal(signal.SIGTERM, _interrupt)  # a CI job's stop: as Ctrl-C
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
