@@ -35,8 +35,12 @@ from typing import Any
 from harness.catalogue.spec import load_catalogue
 from harness.commands.explain import ExplainError, explain_file
 from harness.commands.land import land_all, read_order_file
-from harness.commands.reconcile import ReconcileError, UnreadableExport, read_store_orders
-from harness.commands.reconcile import reconcile as reconcile_orders
+from harness.commands.reconcile.compare import reconcile as reconcile_orders
+from harness.commands.reconcile.storeorders import (
+    ReconcileError,
+    UnreadableExport,
+    read_store_orders,
+)
 from harness.connector.external import ExternalConnectorError
 from harness.landing.verify import LandingCheckError
 from harness.mapping import Mapping, load_mapping

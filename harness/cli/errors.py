@@ -117,7 +117,7 @@ def _one_line(
 ) -> click.ClickException | None:
     from harness.commands.doctor.preflight import DoctorOptionError
     from harness.commands.explain import ExplainError
-    from harness.commands.reconcile import ReconcileError
+    from harness.commands.reconcile.storeorders import ReconcileError
     from harness.commands.snapshot import SnapshotError
     from harness.connector.external import ExternalConnectorError, LandingQueryError
     from harness.landing.verify import LandingCheckError

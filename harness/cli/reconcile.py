@@ -72,8 +72,9 @@ def reconcile(
     different totals, and orders per day in both. Exit 1 when any order is missing."""
     import json
 
-    from harness.commands.reconcile import UnreadableExport, query_client, read_store_orders
-    from harness.commands.reconcile import reconcile as compare
+    from harness.commands.reconcile.compare import query_client
+    from harness.commands.reconcile.compare import reconcile as compare
+    from harness.commands.reconcile.storeorders import UnreadableExport, read_store_orders
     from harness.mapping import load_mapping
     from harness.report.reconcile import print_reconciliation
     from harness.report.visible import terminal_console

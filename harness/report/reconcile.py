@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from harness.commands.reconcile import Reconciliation, StoreOrder
+from harness.commands.reconcile.compare import Reconciliation, StoreOrder
 from harness.report.visible import markup
 
 

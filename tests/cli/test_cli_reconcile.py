@@ -15,7 +15,7 @@ import responses
 from click.testing import CliRunner
 
 from harness.cli.main import main
-from harness.commands.reconcile import ReconcileError, fetch_store_orders
+from harness.commands.reconcile.storeorders import ReconcileError, fetch_store_orders
 from harness.mapping import DEFAULT_MAPPING
 from harness.sandbox.serve import Sandbox
 
