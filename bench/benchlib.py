@@ -10,6 +10,7 @@ socket (`HttpTarget`).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import platform
@@ -268,7 +269,10 @@ def _answer_commands(commands: Connection, url: str, act: Callable[[object], obj
 
 
 def _serve_sandbox(profile: AccountProfile, commands: Connection) -> None:
-    """A sandbox of `profile`, served; "reset" resets it."""
+    """A sandbox of `profile`, served; "reset" resets it. What the process inherited from the
+    benchmark (its landings, its own sandbox) is frozen out of the garbage collector's sight,
+    as if the server had started on its own: its full collections would otherwise walk it."""
+    gc.freeze()
     sandbox = Sandbox(profile)
     server = sandbox.serve_http()
     _answer_commands(commands, server.url, lambda command: sandbox.reset())
@@ -277,6 +281,7 @@ def _serve_sandbox(profile: AccountProfile, commands: Connection) -> None:
 
 def _serve_canned(commands: Connection) -> None:
     """Canned answers over HTTP, in order; a list of exchanges replaces the queue."""
+    gc.freeze()  # as `_serve_sandbox`
     queue: deque[Exchange] = deque()
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
