@@ -183,8 +183,9 @@ def run(
             default = load_mapping(mapping_path).account if kind == "replay" else None
             account_target = prepare_account(settings, CLI_SPELLING, default_account=default)
     names = []
+    checked = account_target or profile_from(account)  # sim: what its profile lacks
     for spec in chosen:
-        reason = account_target and not_runnable(account_target, spec, scenario_nodeid(spec.name))
+        reason = not_runnable(checked, spec, scenario_nodeid(spec.name))
         if reason:
             console.print(f"deselected {markup(spec.name)}: {markup(reason)}", soft_wrap=True)
         else:

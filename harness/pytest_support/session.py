@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
     from harness.pytest_support.lander import Landed
+    from harness.sandbox.account import AccountProfile
     from harness.sandbox.serve import Sandbox
 
 
@@ -79,6 +80,7 @@ class NsSession:
     prefix: str
     results: RunResults = field(default_factory=RunResults)
     _catalogue: Catalogue | None = field(default=None, repr=False)
+    _sim_profile: AccountProfile | None = field(default=None, repr=False)
 
     @classmethod
     def start(
@@ -110,19 +112,39 @@ class NsSession:
         return self._catalogue
 
     def not_runnable(self, items: Iterable[Any]) -> Iterator[tuple[Any, str]]:
-        """The scenario-parametrized tests that cannot run on this run's account, and why."""
+        """The scenario-parametrized tests that cannot run on this run's target, and why: on
+        an account, a second role whose token is not set (or was never recorded); in the
+        embedded sandbox, a credential or role the account profile does not hold."""
         from harness.pytest_support.selection import scenario_of
-        from harness.targets.scenario import not_runnable
+        from harness.targets.scenario import not_runnable, profile_lacks
 
-        if self.account is None:
-            return
         for item in items:
             name = scenario_of(item)
             if name is None:
                 continue
-            reason = not_runnable(self.account, self.catalogue().get(name), item.nodeid)
-            if reason is not None:
-                yield item, f"scenario {name} {reason}"
+            spec = self.catalogue().get(name)
+            if self.account is not None:
+                reason = not_runnable(self.account, spec, item.nodeid)
+                if reason is not None:
+                    yield item, f"scenario {name} {reason}"
+            elif spec.target.credential or spec.target.role:
+                profile = self._profile()
+                reason = profile_lacks(profile, spec) if profile is not None else None
+                if reason is not None:
+                    yield item, f"scenario {name}: {reason}"
+
+    def _profile(self) -> AccountProfile | None:
+        """sim: the account profile the embedded sandbox loads, read once (None: it cannot be
+        read; the `sandbox` fixture then fails with the file's own message)."""
+        if self._sim_profile is None:
+            from harness.sandbox.account import profile_from
+            from harness.yamlfile import ConfigFileError
+
+            try:
+                self._sim_profile = profile_from(self.config.account)
+            except ConfigFileError:
+                return None
+        return self._sim_profile
 
     def require_account(self) -> AccountTarget:
         """The account of a live/record/replay run."""
