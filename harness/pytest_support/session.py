@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from harness.connector.external import DriverFactory, ObservedServer
     from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
+    from harness.netsuite.client import NetSuiteClient
     from harness.pytest_support.lander import Landed
     from harness.sandbox.account import AccountProfile
     from harness.sandbox.serve import Sandbox
@@ -55,6 +56,34 @@ def record_command(config: NsConfig, nodeid: str) -> str:
             parts.append(f"--ns-{name}={value}")
     parts.append(f'"{nodeid}"')
     return " ".join(parts)
+
+
+@contextmanager
+def failing_cleanly() -> Iterator[None]:
+    """A target problem fails the test with its own message, not a traceback."""
+    import pytest
+
+    try:
+        yield
+    except TargetFailure as exc:
+        problem = str(exc)
+    else:
+        return
+    pytest.fail(problem, pytrace=False)
+
+
+def acting_client(
+    target: ActiveTarget, default: NetSuiteClient, credential: str | None
+) -> NetSuiteClient:
+    """A client of `target` acting as `credential` (None: `default`). A scenario about a role
+    only means something when it acts as that role: without its credential the test is
+    skipped, with the reason."""
+    import pytest
+
+    try:
+        return target.client(credential) if credential else default
+    except TargetConfigError as exc:
+        pytest.skip(str(exc))
 
 
 def _mapping_account(config: NsConfig) -> str | None:
