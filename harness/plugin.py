@@ -78,7 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", {})
     try:
         settings = resolve(config.getoption, config.getini, places)
-        ns = NsSession.start(settings, prefix=workerinput.get(_PREFIX_KEY))
+        ns = NsSession.start(settings, prefix=workerinput.get(_PREFIX_KEY), rootdir=places.root)
     except OptionError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = ns
@@ -314,6 +314,7 @@ def connector(
 
 @pytest.fixture
 def external_connector(
+    request: pytest.FixtureRequest,
     netsuite: NetSuiteClient,
     ns_target: ActiveTarget,
     ns_scenario: ScenarioSpec | None,
@@ -333,7 +334,8 @@ def external_connector(
             options.setdefault("observe", ns_connector_endpoint)
         credential = ns_scenario.target.credential if ns_scenario else None
         client = acting_client(ns_target, netsuite, credential)
-        factories.append(connector_from_spec(spec, **options))
+        with _session(request.config).importable():
+            factories.append(connector_from_spec(spec, **options))
         return factories[-1](client, mapping)
 
     yield make

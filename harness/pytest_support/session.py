@@ -110,10 +110,16 @@ class NsSession:
     results: RunResults = field(default_factory=RunResults)
     _catalogue: Catalogue | None = field(default=None, repr=False)
     _sim_profile: AccountProfile | None = field(default=None, repr=False)
+    rootdir: Path | None = None  # pytest's rootdir: where `python:` connectors are also found
 
     @classmethod
     def start(
-        cls, config: NsConfig, *, prefix: str | None = None, env: Mapping[str, str] | None = None
+        cls,
+        config: NsConfig,
+        *,
+        prefix: str | None = None,
+        env: Mapping[str, str] | None = None,
+        rootdir: Path | None = None,
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
         settings = config.target_settings()
@@ -126,7 +132,18 @@ class NsSession:
                 account = prepare_account(settings, SPELLING, env, default_account=default)
         except TargetConfigError as exc:
             raise OptionError(str(exc)) from None
-        return cls(config, account, run_prefix(config.target) if prefix is None else prefix)
+        prefix = run_prefix(config.target) if prefix is None else prefix
+        return cls(config, account, prefix, rootdir=rootdir)
+
+    @contextmanager
+    def importable(self) -> Iterator[None]:
+        """`python:module:function` connectors are also found in the project: the rootdir and
+        the catalogue's directory (after the current directory, before `sys.path`)."""
+        from harness.connector.drivers.pyfunc import importable_from
+
+        catalogue = self.config.catalogue
+        with importable_from(self.rootdir, catalogue.parent if catalogue else None):
+            yield
 
     def catalogue(self) -> Catalogue:
         """The scenario catalogue, loaded on first use (raises OptionError naming the file)."""
@@ -191,7 +208,8 @@ class NsSession:
         spec = self.config.connector
         session = connector_session(spec, secret=self.config.webhook_secret, observe=endpoint)
         try:
-            factory = session.__enter__()
+            with self.importable():
+                factory = session.__enter__()
         except (ExternalConnectorError, LandingQueryError) as exc:
             raise TargetFailure(f"--ns-connector {spec}: {exc}") from None
         try:
