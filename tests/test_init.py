@@ -5,6 +5,7 @@ the project's own), and never overwrites a file unless forced."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shlex
 import subprocess
@@ -105,8 +106,11 @@ def test_pytest_runs_green_in_the_project(project: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "7 passed" in done.stdout
-    assert "role-without-salesorder-create  permission    rejected  yes" in done.stdout
-    assert (project / "reports" / "pytest-report.json").is_file()  # ns_report from pytest.ini
+    report = json.loads((project / "reports" / "pytest-report.json").read_text())  # ns_report
+    verdicts = {row["scenario"]: row["verdict"] for row in report["landings"]}
+    assert report["summary"]["not_met"] == 0 and len(report["landings"]) == 7
+    role = verdicts["role-without-salesorder-create"]
+    assert (role["outcome"], role["diagnosis"]["category"]) == ("rejected", "permission")
 
 
 def _workflow(project: Path) -> dict[Any, Any]:
