@@ -9,7 +9,6 @@ every pytest run in an environment where the harness is installed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -24,7 +23,11 @@ from harness.pytest_support.selection import (
     scenario_parameters,
     split_shard,
 )
-from harness.pytest_support.session import NsSession, TargetFailure
+from harness.pytest_support.session import (
+    NsSession,
+    acting_client,
+    failing_cleanly,
+)
 
 if TYPE_CHECKING:
     from harness.catalogue.spec import Catalogue, ScenarioSpec
@@ -75,7 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", {})
     try:
         settings = resolve(config.getoption, config.getini, places)
-        ns = NsSession.start(settings, prefix=workerinput.get(_PREFIX_KEY))
+        ns = NsSession.start(settings, prefix=workerinput.get(_PREFIX_KEY), rootdir=places.root)
     except OptionError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = ns
@@ -208,18 +211,6 @@ def ns_scenario(request: pytest.FixtureRequest) -> ScenarioSpec | None:
     _fail(problem)
 
 
-@contextmanager
-def _failing_cleanly() -> Iterator[None]:
-    """A target problem fails the test with its own message, not a traceback."""
-    try:
-        yield
-    except TargetFailure as exc:
-        problem = str(exc)
-    else:
-        return
-    _fail(problem)
-
-
 @pytest.fixture
 def ns_records(request: pytest.FixtureRequest, calllog: CallLog) -> Iterator[None]:
     """record/live: delete what the test created, newest first, after its cassette closed."""
@@ -247,7 +238,7 @@ def ns_target(
         mapping=mapping,
         call_failed=lambda: node.stash.get(CALL_FAILED, False),
     )
-    with _failing_cleanly(), target as active:
+    with failing_cleanly(), target as active:
         yield active
 
 
@@ -296,7 +287,7 @@ def ns_connector_factory(
     """--ns-connector's driver factory for the whole session (None: the reference connector)."""
     external = ns_config.connector not in (None, "", "reference")
     endpoint = request.getfixturevalue("ns_connector_endpoint") if external else None
-    with _failing_cleanly(), _session(request.config).connectors(endpoint) as factory:
+    with failing_cleanly(), _session(request.config).connectors(endpoint) as factory:
         yield factory
 
 
@@ -313,14 +304,9 @@ def connector(
 
     Replace it with your own by defining a `connector` fixture in your conftest.py."""
     from harness.connector.reference import ReferenceConnector
-    from harness.targets.settings import TargetConfigError
 
     credential = ns_scenario.target.credential if ns_scenario else None
-    try:
-        client = ns_target.client(credential) if credential else netsuite
-    except TargetConfigError as exc:
-        # A scenario about a role only means something when it acts as that role.
-        pytest.skip(str(exc))
+    client = acting_client(ns_target, netsuite, credential)
     if ns_connector_factory is not None:
         return ns_connector_factory(client, mapping)
     return ReferenceConnector(client, mapping)
@@ -328,11 +314,17 @@ def connector(
 
 @pytest.fixture
 def external_connector(
-    netsuite: NetSuiteClient, mapping: Mapping, ns_connector_endpoint: ObservedServer | None
+    request: pytest.FixtureRequest,
+    netsuite: NetSuiteClient,
+    ns_target: ActiveTarget,
+    ns_scenario: ScenarioSpec | None,
+    mapping: Mapping,
+    ns_connector_endpoint: ObservedServer | None,
 ) -> Iterator[Callable[..., Connector]]:
     """`external_connector("webhook:URL", secret=..., **options) -> Connector` for this test's
-    target (harness.connector.external.connector_from_spec; connectors in other processes
-    reach NetSuite through `ns_connector_endpoint`); torn down after the test."""
+    target, acting as its scenario's role (harness.connector.external.connector_from_spec;
+    connectors in other processes reach NetSuite through `ns_connector_endpoint`); torn down
+    after the test."""
     from harness.connector.external import connector_from_spec
 
     factories: list[DriverFactory] = []
@@ -340,8 +332,11 @@ def external_connector(
     def make(spec: str, **options: Any) -> Connector:
         if ns_connector_endpoint is not None:
             options.setdefault("observe", ns_connector_endpoint)
-        factories.append(connector_from_spec(spec, **options))
-        return factories[-1](netsuite, mapping)
+        credential = ns_scenario.target.credential if ns_scenario else None
+        client = acting_client(ns_target, netsuite, credential)
+        with _session(request.config).importable():
+            factories.append(connector_from_spec(spec, **options))
+        return factories[-1](client, mapping)
 
     yield make
     for factory in factories:
@@ -425,6 +420,7 @@ def land(
         fatal=fatal,
         on_fatal=fail,
         replay=ns_target.replay,
+        acting=lambda credential: acting_client(ns_target, netsuite, credential),
     )
 
 

@@ -9,6 +9,7 @@ from harness.cli.cassettes import cassettes
 from harness.cli.doctor import doctor
 from harness.cli.errors import HarnessGroup
 from harness.cli.explain import explain
+from harness.cli.init import init
 from harness.cli.land import land
 from harness.cli.reconcile import reconcile
 from harness.cli.run import run
@@ -28,3 +29,4 @@ def main() -> None:
 
 for verb in (run, land, explain, reconcile, doctor, cassettes, sandbox, woo):
     main.add_command(verb)
+main.add_command(init)

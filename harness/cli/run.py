@@ -131,6 +131,7 @@ def run(
 
     from harness.catalogue.orders import scenario_orders
     from harness.catalogue.spec import load_catalogue
+    from harness.connector.drivers.pyfunc import importable_from
     from harness.mapping import load_mapping
     from harness.recording.paths import scenario_nodeid
     from harness.report.files import write_json, write_junit
@@ -138,6 +139,7 @@ def run(
     from harness.report.terminal import print_results
     from harness.report.visible import markup, terminal_console
     from harness.runner import RunConfig, ScenarioResult, SelectorError, run_catalogue, select
+    from harness.runner.connectors import catalogue_folder
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
 
@@ -159,7 +161,10 @@ def run(
     if not chosen:
         raise click.ClickException(f"no scenario matches -k {selector!r}")
     config = RunConfig(catalogue_path, mapping_path, account, seed)
-    external = connector_settings(connector_spec, webhook_secret, landing_timeout, landing_query)
+    with importable_from(catalogue_folder(catalogue_path)):  # a python: connector beside it
+        external = connector_settings(
+            connector_spec, webhook_secret, landing_timeout, landing_query
+        )
     columns = (
         *Progress.get_default_columns()[:1],
         BarColumn(),
@@ -183,8 +188,9 @@ def run(
             default = load_mapping(mapping_path).account if kind == "replay" else None
             account_target = prepare_account(settings, CLI_SPELLING, default_account=default)
     names = []
+    checked = account_target or profile_from(account)  # sim: what its profile lacks
     for spec in chosen:
-        reason = account_target and not_runnable(account_target, spec, scenario_nodeid(spec.name))
+        reason = not_runnable(checked, spec, scenario_nodeid(spec.name))
         if reason:
             console.print(f"deselected {markup(spec.name)}: {markup(reason)}", soft_wrap=True)
         else:

@@ -1,6 +1,7 @@
 """The demo store shipped with the package: its account profile (`accounts/demo.yaml`), its
-connector mapping (`mappings/demo.yaml`) and the scenario catalogue (`catalogue.yaml`).
-Data only, read through `importlib.resources`; imports nothing."""
+connector mapping (`mappings/demo.yaml`) and the scenario catalogue (`catalogue.yaml`); and
+the files `harness init` writes (`init/`). Data only, read through `importlib.resources`;
+imports nothing."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
 if TYPE_CHECKING:
     from harness.catalogue.spec import Catalogue, ScenarioSpec
@@ -62,6 +62,9 @@ class Lander:
     fatal: tuple[type[BaseException], ...] = ()
     on_fatal: Callable[[BaseException], NoReturn] | None = None
     replay: Recorder | None = None  # the cassette answering (replay): landings are strict
+    # A client acting as a credential (None: the default one): a connector the test suite
+    # brings itself gets its NETSUITE_* settings from it (see `own_connector`).
+    acting: Callable[[str | None], NetSuiteClient] | None = None
 
     def __repr__(self) -> str:
         name = getattr(self.connector, "name", type(self.connector).__name__)
@@ -98,7 +101,7 @@ class Lander:
         spec = None if isinstance(what, WooOrder) else self.spec(what)
         landing = land(
             spec or what,  # type: ignore[arg-type]  # an order, or the scenario it names
-            self.connector,
+            self._connector(spec or self.default),
             self.reader,
             self.calllog,
             self.mapping,
@@ -111,6 +114,16 @@ class Lander:
         if self.on_landed is not None:
             self.on_landed(landed)
         return landing.verdict
+
+    def _connector(self, spec: ScenarioSpec | None) -> Connector:
+        """The connector, given the target's NETSUITE_* settings if it is the suite's own."""
+        from harness.pytest_support.own_connector import OwnConnector, is_harness_connector
+
+        if self.acting is None or is_harness_connector(self.connector):
+            return self.connector
+        client = self.acting(spec.target.credential if spec else None)
+        own = OwnConnector(self.connector, client, self.calllog, self.fatal)
+        return cast("Connector", own)
 
 
 @dataclass(repr=False)

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from harness.connector.external import DriverFactory, ObservedServer
     from harness.mapping import Mapping as ConnectorMapping
     from harness.netsuite.calllog import CallLog
+    from harness.netsuite.client import NetSuiteClient
     from harness.pytest_support.lander import Landed
+    from harness.sandbox.account import AccountProfile
     from harness.sandbox.serve import Sandbox
 
 
@@ -57,6 +59,34 @@ def record_command(config: NsConfig, nodeid: str) -> str:
     return " ".join(parts)
 
 
+@contextmanager
+def failing_cleanly() -> Iterator[None]:
+    """A target problem fails the test with its own message, not a traceback."""
+    import pytest
+
+    try:
+        yield
+    except TargetFailure as exc:
+        problem = str(exc)
+    else:
+        return
+    pytest.fail(problem, pytrace=False)
+
+
+def acting_client(
+    target: ActiveTarget, default: NetSuiteClient, credential: str | None
+) -> NetSuiteClient:
+    """A client of `target` acting as `credential` (None: `default`). A scenario about a role
+    only means something when it acts as that role: without its credential the test is
+    skipped, with the reason."""
+    import pytest
+
+    try:
+        return target.client(credential) if credential else default
+    except TargetConfigError as exc:
+        pytest.skip(str(exc))
+
+
 def _mapping_account(config: NsConfig) -> str | None:
     """The account the mapping was written for: what replay maps cassettes back to."""
     from harness.mapping import load_mapping
@@ -80,10 +110,17 @@ class NsSession:
     prefix: str
     results: RunResults = field(default_factory=RunResults)
     _catalogue: Catalogue | None = field(default=None, repr=False)
+    _sim_profile: AccountProfile | None = field(default=None, repr=False)
+    rootdir: Path | None = None  # pytest's rootdir: where `python:` connectors are also found
 
     @classmethod
     def start(
-        cls, config: NsConfig, *, prefix: str | None = None, env: Mapping[str, str] | None = None
+        cls,
+        config: NsConfig,
+        *,
+        prefix: str | None = None,
+        env: Mapping[str, str] | None = None,
+        rootdir: Path | None = None,
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
         from harness.netsuite import logfilter
@@ -101,7 +138,18 @@ class NsSession:
                 account = prepare_account(settings, SPELLING, env, default_account=default)
         except TargetConfigError as exc:
             raise OptionError(str(exc)) from None
-        return cls(config, account, run_prefix(config.target) if prefix is None else prefix)
+        prefix = run_prefix(config.target) if prefix is None else prefix
+        return cls(config, account, prefix, rootdir=rootdir)
+
+    @contextmanager
+    def importable(self) -> Iterator[None]:
+        """`python:module:function` connectors are also found in the project: the rootdir and
+        the catalogue's directory (after the current directory, before `sys.path`)."""
+        from harness.connector.drivers.pyfunc import importable_from
+
+        catalogue = self.config.catalogue
+        with importable_from(self.rootdir, catalogue.parent if catalogue else None):
+            yield
 
     def catalogue(self) -> Catalogue:
         """The scenario catalogue, loaded on first use (raises OptionError naming the file)."""
@@ -116,19 +164,39 @@ class NsSession:
         return self._catalogue
 
     def not_runnable(self, items: Iterable[Any]) -> Iterator[tuple[Any, str]]:
-        """The scenario-parametrized tests that cannot run on this run's account, and why."""
+        """The scenario-parametrized tests that cannot run on this run's target, and why: on
+        an account, a second role whose token is not set (or was never recorded); in the
+        embedded sandbox, a credential or role the account profile does not hold."""
         from harness.pytest_support.selection import scenario_of
-        from harness.targets.scenario import not_runnable
+        from harness.targets.scenario import not_runnable, profile_lacks
 
-        if self.account is None:
-            return
         for item in items:
             name = scenario_of(item)
             if name is None:
                 continue
-            reason = not_runnable(self.account, self.catalogue().get(name), item.nodeid)
-            if reason is not None:
-                yield item, f"scenario {name} {reason}"
+            spec = self.catalogue().get(name)
+            if self.account is not None:
+                reason = not_runnable(self.account, spec, item.nodeid)
+                if reason is not None:
+                    yield item, f"scenario {name} {reason}"
+            elif spec.target.credential or spec.target.role:
+                profile = self._profile()
+                reason = profile_lacks(profile, spec) if profile is not None else None
+                if reason is not None:
+                    yield item, f"scenario {name}: {reason}"
+
+    def _profile(self) -> AccountProfile | None:
+        """sim: the account profile the embedded sandbox loads, read once (None: it cannot be
+        read; the `sandbox` fixture then fails with the file's own message)."""
+        if self._sim_profile is None:
+            from harness.sandbox.account import profile_from
+            from harness.yamlfile import ConfigFileError
+
+            try:
+                self._sim_profile = profile_from(self.config.account)
+            except ConfigFileError:
+                return None
+        return self._sim_profile
 
     def require_account(self) -> AccountTarget:
         """The account of a live/record/replay run."""
@@ -146,7 +214,8 @@ class NsSession:
         spec = self.config.connector
         session = connector_session(spec, secret=self.config.webhook_secret, observe=endpoint)
         try:
-            factory = session.__enter__()
+            with self.importable():
+                factory = session.__enter__()
         except (ExternalConnectorError, LandingQueryError) as exc:
             raise TargetFailure(f"--ns-connector {spec}: {exc}") from None
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from harness.runner.accounts import clean_up, record_command, run_on_account
 from harness.runner.connectors import (
     REFERENCE,
+    catalogue_folder,
     check_spec,
     connector_endpoint,
     connector_session,
@@ -33,6 +34,7 @@ __all__ = [
     "RunConfig",
     "ScenarioResult",
     "SelectorError",
+    "catalogue_folder",
     "check_spec",
     "clean_up",
     "connector_endpoint",

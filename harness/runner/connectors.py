@@ -7,9 +7,11 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as Settings
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from harness.catalogue.spec import load_catalogue
+from harness.connector.drivers.pyfunc import importable_from
 from harness.connector.drivers.watch import DEFAULT_TIMEOUT
 from harness.connector.external import (
     DriverFactory,
@@ -28,6 +30,12 @@ from harness.targets.proxy import ForwardingApp
 from harness.targets.sim import SimTarget
 
 REFERENCE = "reference"
+
+
+def catalogue_folder(catalogue: str | Path | None) -> Path | None:
+    """The directory of a run's own catalogue, where its project's connector may live (None:
+    the demo catalogue, which ships with the package)."""
+    return Path(catalogue).resolve().parent if catalogue else None
 
 
 def check_spec(spec: str, options: Settings[str, Any]) -> None:
@@ -61,8 +69,10 @@ def run_external(
 
     A connector in another process reaches NetSuite on 127.0.0.1:`port` (0: any free port;
     see `connector_endpoint`); one that runs on its own (a webhook receiver) is started with
-    NETSUITE_BASE_URL pointing there."""
-    check_spec(spec, options)
+    NETSUITE_BASE_URL pointing there. A `python:module:function` is also looked up in the
+    catalogue's directory (after the current directory, before `sys.path`)."""
+    with importable_from(catalogue_folder(config.catalogue)):
+        check_spec(spec, options)
     if account is not None:
         with connector_endpoint(account, port=port) as endpoint:
             factory = connector_from_spec(spec, observe=endpoint, **options)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
     from harness.recording import Recorder
+    from harness.sandbox.account import AccountProfile
     from harness.sandbox.serve import Sandbox
 
 
@@ -107,14 +108,21 @@ def describe_stale(nodeid: str, path: object, reasons: list[str], command: str) 
 
 
 def not_runnable(
-    target: SimTarget | AccountTarget, scenario: ScenarioSpec, nodeid: str
+    target: SimTarget | AccountTarget | AccountProfile, scenario: ScenarioSpec, nodeid: str
 ) -> str | None:
     """Why `scenario` cannot run on `target` (None: it can), known before anything is written.
 
-    A scenario that acts as a second credential (a restricted role) needs that credential's
-    token on an account (record, live), and in replay the cassette it was recorded into."""
+    A scenario that acts as a second credential (a restricted role) needs that credential:
+    in the embedded sandbox (a `SimTarget`, or the `AccountProfile` it will load) the profile
+    must hold it, and the role the scenario names (a snapshot of an account holds only the
+    credentials it made itself); on an account (record, live) its token must be set, and in
+    replay the cassette it was recorded into must exist."""
+    if isinstance(target, SimTarget):
+        target = target.sandbox.profile
+    if not isinstance(target, AccountTarget):
+        return profile_lacks(target, scenario)
     credential = scenario.target.credential
-    if credential is None or isinstance(target, SimTarget):
+    if credential is None:
         return None
     if target.settings.kind == "replay":
         from harness.recording import cassette_path
@@ -129,3 +137,14 @@ def not_runnable(
 
     token, secret = credential_variables(credential)
     return f"acts as credential {credential!r}: set {token} and {secret} to run it here"
+
+
+def profile_lacks(profile: AccountProfile, scenario: ScenarioSpec) -> str | None:
+    """What the embedded sandbox of `profile` lacks to act as `scenario`'s credential and role
+    (None: nothing)."""
+    credential, role = scenario.target.credential, scenario.target.role
+    if credential is not None and credential not in {c.name for c in profile.credentials.tba}:
+        return f"the account profile has no credential {credential!r}"
+    if role is not None and role not in {r.name for r in profile.roles}:
+        return f"the account profile has no role {role!r}"
+    return None

@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from harness.sandbox.serve import Sandbox
 
 
-class UnknownCredentialError(KeyError):
-    """A credential name the account profile does not hold."""
+class UnknownCredentialError(TargetConfigError, KeyError):
+    """A credential name the account profile does not hold: a target setting that cannot be
+    used (one line, no traceback), and a failed lookup for callers that treat it as one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("credential", message)
 
     def __str__(self) -> str:
         return str(self.args[0])

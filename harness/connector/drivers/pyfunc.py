@@ -1,10 +1,13 @@
 """Drive a connector that is a Python function: call it in-process with each order.
 
-`module:function` (importable) or `path/to/file.py:function`. The function gets the order as
-a dict (the WooCommerce JSON), or as a `WooOrder` when its first parameter is annotated so,
-or as JSON text when annotated `str`. While it runs, the `NETSUITE_*` environment points at
-the target, and its `requests` traffic to the target's host is copied into the call log (in
-sim mode that traffic is answered by the embedded sandbox, which intercepts the host).
+`module:function` or `path/to/file.py:function`: a module is imported from the current
+directory or the run's project folders (pytest's rootdir, the directory of the catalogue:
+`importable_from`), else from `sys.path`; a relative file likewise. The function gets the
+order as a dict (the WooCommerce JSON), or as a `WooOrder` when its first parameter is
+annotated so, or as JSON text when annotated `str`. While it runs, the `NETSUITE_*`
+environment points at the target, and its `requests` traffic to the target's host is copied
+into the call log (in sim mode that traffic is answered by the embedded sandbox, which
+intercepts the host).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import traceback
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextvars import ContextVar
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
@@ -43,9 +48,83 @@ from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.redact import Redactor
 from harness.woo.order import WooOrder
 
+# Folders a `python:` connector's module is looked up in, besides the current directory: the
+# project root of the run (pytest's rootdir, the directory of the catalogue), set by
+# `importable_from`.
+_PROJECT_FOLDERS: ContextVar[tuple[Path, ...]] = ContextVar("python_connector_folders", default=())
+
+
+@contextmanager
+def importable_from(*folders: str | Path | None) -> Iterator[None]:
+    """While active, `python:` connectors are also looked up in `folders` (None: skipped),
+    after the current directory."""
+    extra = tuple(Path(folder).resolve() for folder in folders if folder is not None)
+    token = _PROJECT_FOLDERS.set(_PROJECT_FOLDERS.get() + extra)
+    try:
+        yield
+    finally:
+        _PROJECT_FOLDERS.reset(token)
+
+
+def search_folders() -> list[Path]:
+    """Where a connector's module or file is looked up: the current directory, then the
+    project folders (`importable_from`), each once."""
+    folders: list[Path] = []
+    for folder in (Path.cwd(), *_PROJECT_FOLDERS.get()):
+        if folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+@contextmanager
+def _on_path(folders: list[Path]) -> Iterator[None]:
+    """`folders` first on `sys.path` while importing, as Python puts the current directory
+    (`python -m`) or a script's own folder: the project's module wins over a namesake."""
+    added = [str(folder) for folder in folders if str(folder) not in sys.path]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for folder in added:
+            if folder in sys.path:
+                sys.path.remove(folder)
+
+
+def _connector_file(where: str) -> Path:
+    """A connector file: as given (absolute, or from the current directory), else from a
+    project folder."""
+    path = Path(where)
+    if path.is_file():
+        return path
+    if not path.is_absolute():
+        for folder in search_folders()[1:]:
+            if (folder / path).is_file():
+                return folder / path
+    looked = ", ".join(str(folder) for folder in search_folders())
+    raise ExternalConnectorError(
+        f"python connector file {where} does not exist (looked in {looked})"
+    )
+
+
+def _import_module(where: str) -> ModuleType:
+    """`pkg.mod` from the current directory or a project folder, else from `sys.path`."""
+    folders = search_folders()
+    try:
+        with _on_path(folders):
+            return importlib.import_module(where)
+    except Exception as exc:
+        looked = ", ".join(str(folder) for folder in folders)
+        missing = isinstance(exc, ModuleNotFoundError) and exc.name == where.split(".")[0]
+        also = f" (looked on sys.path and in {looked})" if missing else ""
+        raise ExternalConnectorError(
+            f"python connector module {where} failed to import: {type(exc).__name__}: {exc}{also}"
+        ) from None
+
 
 def load_function(target: str) -> Callable[..., Any]:
-    """`pkg.mod:func` or `path/to/file.py:func` -> the function."""
+    """`pkg.mod:func` or `path/to/file.py:func` -> the function. A module is imported from
+    the current directory or the project folders (`importable_from`), else from `sys.path`;
+    a relative file path is read from the current directory, else from a project folder."""
     where, sep, attribute = target.rpartition(":")
     if not sep or not where or not attribute:
         raise ExternalConnectorError(
@@ -53,9 +132,7 @@ def load_function(target: str) -> Callable[..., Any]:
             "path/to/file.py:function"
         )
     if where.endswith(".py") or os.sep in where or "/" in where:
-        path = Path(where)
-        if not path.is_file():
-            raise ExternalConnectorError(f"python connector file {where} does not exist")
+        path = _connector_file(where)
         name = f"harness_connector_{abs(hash(str(path.resolve())))}"
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
@@ -64,26 +141,15 @@ def load_function(target: str) -> Callable[..., Any]:
         sys.modules[name] = module
         # Like running the file as a script: its own directory comes first on the path,
         # so it can import the modules beside it.
-        folder = str(path.resolve().parent)
-        added = folder not in sys.path
-        if added:
-            sys.path.insert(0, folder)
         try:
-            spec.loader.exec_module(module)
+            with _on_path([path.resolve().parent]):
+                spec.loader.exec_module(module)
         except Exception as exc:
             raise ExternalConnectorError(
                 f"python connector file {where} failed to import: {type(exc).__name__}: {exc}"
             ) from None
-        finally:
-            if added:
-                sys.path.remove(folder)
     else:
-        try:
-            module = importlib.import_module(where)
-        except Exception as exc:
-            raise ExternalConnectorError(
-                f"python connector module {where} failed to import: {type(exc).__name__}: {exc}"
-            ) from None
+        module = _import_module(where)
     function = getattr(module, attribute, None)
     if not callable(function):
         raise ExternalConnectorError(

@@ -1,0 +1,139 @@
+"""Installed like any tool: the wheel in a fresh virtualenv outside the repository, then a new
+user's first steps in a project of their own. Every step must exit 0 and say what it should.
+
+One test, one wheel, one virtualenv (the slow part, ~20 s: building the wheel and installing
+its dependencies from the package index), reused by every step.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from requests_oauthlib import OAuth1
+
+REPO = Path(__file__).resolve().parents[1]
+ORDER = REPO / "tests" / "cli" / "data" / "order-lands.json"
+PIP_TIMEOUT = 600
+
+
+def _source_copy(target: Path) -> Path:
+    """What the wheel is built from (pyproject, README, the package), away from the checkout,
+    so the build writes nothing into the repository."""
+    shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
+    shutil.copy2(REPO / "README.md", target / "README.md")
+    shutil.copytree(REPO / "harness", target / "harness",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def _pip(*args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+        capture_output=True, text=True, timeout=PIP_TIMEOUT,
+    )
+    assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+
+
+def _user_environment(venv: Path) -> dict[str, str]:
+    """A shell of a user who has only this virtualenv: none of the repository, no account."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("NETSUITE_", "PYTHON", "PYTEST", "HARNESS_", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    shown = f"$ {' '.join(args)}  (in {cwd})\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, shown
+    return done.stdout + done.stderr
+
+
+def _serve_once(env: dict[str, str], cwd: Path) -> tuple[str, int]:
+    """`harness sandbox serve`: read the settings it prints, make one signed request with
+    them (plain requests + requests-oauthlib, as any client would), stop."""
+    process = subprocess.Popen(
+        ["harness", "sandbox", "serve", "--port", "0"],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    settings: dict[str, str] = {}
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 120
+        while "NETSUITE_BASE_URL" not in settings and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            key, _, value = line.strip().partition("=")
+            settings[key] = value
+        assert "NETSUITE_BASE_URL" in settings, f"it printed {settings}"
+        auth = OAuth1(
+            settings["NETSUITE_CONSUMER_KEY"],
+            client_secret=settings["NETSUITE_CONSUMER_SECRET"],
+            resource_owner_key=settings["NETSUITE_TOKEN_ID"],
+            resource_owner_secret=settings["NETSUITE_TOKEN_SECRET"],
+            signature_method="HMAC-SHA256",
+            realm=settings["NETSUITE_ACCOUNT"],
+        )
+        answer = requests.post(
+            f"{settings['NETSUITE_BASE_URL']}/services/rest/query/v1/suiteql",
+            json={"q": "SELECT itemid FROM item ORDER BY id"},
+            headers={"Prefer": "transient"},
+            auth=auth,
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        items = answer.json()["items"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert any(row["itemid"] == "MUG-WHT" for row in items), items
+    return settings["NETSUITE_BASE_URL"], process.returncode
+
+
+def test_the_wheel_installs_and_a_new_project_runs_green(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    source = _source_copy(tmp_path / "src")
+    _pip("wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path / "dist"), str(source))
+    (wheel,) = (tmp_path / "dist").glob("woo_netsuite_harness-*.whl")
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # Bytecode is left to first use: compiling every dependency up front is most of the time.
+    _pip("--python", str(venv / "bin" / "python"), "install", "--quiet", "--no-compile",
+         str(wheel))
+    env = _user_environment(venv)
+    home = tmp_path / "home"
+    home.mkdir()
+
+    where = _run(["python", "-c", "import harness; print(harness.__file__)"], home, env)
+    assert str(venv) in where and str(REPO) not in where, where
+
+    out = _run(["harness", "init", "my-store"], home, env)
+    project = home / "my-store"
+    assert "wrote my-store/conftest.py" in out and "next: cd my-store && pytest" in out
+    assert (project / ".github" / "workflows" / "harness.yml").is_file()
+
+    files = ["--catalogue", "catalogue.yaml", "--account", "account.yaml",
+             "--mapping", "mapping.yaml"]
+    out = _run(["harness", "run", *files], project, env)
+    assert "6/6 scenarios met their expectation" in out, out
+    assert (project / "reports" / "harness-report.html").is_file()
+
+    shutil.copy2(ORDER, project / "order.json")
+    out = _run(["harness", "land", "order.json", "--json"], project, env)
+    assert '"outcome": "landed"' in out, out
+
+    url, code = _serve_once(env, project)
+    assert url.startswith("http://127.0.0.1:") and code == 0
+
+    out = _run(["python", "-m", "pytest", "--ns-target=sim", "-p", "no:cacheprovider"],
+               project, env)
+    assert "7 passed" in out and "7 of 7 scenario landings met their expectation" in out, out
