@@ -35,10 +35,10 @@ def explain(file: str, as_json: bool) -> None:
         console = terminal_console()
         name = "standard input" if file == "-" else file
         total = sum(finding.count for finding in found.findings)
-        print_wrapped(
-            console,
+        console.print(  # one line, however long the file's path: a heading to search for
             f"{markup(name)}: {markup(found.about)}; {total} failure(s) in "
             f"{len(found.findings)} finding(s)",
+            soft_wrap=True,
         )
         if not found.findings:
             print_wrapped(console, _nothing(found.ours))
