@@ -142,8 +142,13 @@ def test_replay_without_cassettes_reports_each_scenario_unplayed(
     report = json.loads((tmp_path / "out" / "harness-report.json").read_text())
     (result,) = report["results"]
     assert result["met"] is False
-    assert "No recorded answer for scenario new-customer" in result["verdict"]["diagnosis"][
-        "summary"]
+    summary = result["verdict"]["diagnosis"]["summary"]
+    assert "No recorded answer for scenario new-customer" in summary
+    # The advice names what the user has: the scenario and a harness command, not a test
+    # file of the harness's own repository.
+    assert "No cassette for scenario 'new-customer'" in summary
+    assert "scenarios/test_catalogue.py" not in summary
+    assert "harness run --target record -k new-customer" in summary
 
 
 def test_replay_plays_cassettes_recorded_against_an_account(
