@@ -81,9 +81,9 @@ def result_line(result: ScenarioResult) -> str:
 
 def print_legend(console: Console, results: Sequence[ScenarioResult]) -> None:
     """What ✓ and ✗ mean, and, when the run has negative scenarios, what those are."""
-    print_wrapped(console, LEGEND)
+    print_wrapped(console, LEGEND, hang="")
     if any(result.expected != "landed" for result in results):
-        print_wrapped(console, NEGATIVE_LEGEND)
+        print_wrapped(console, NEGATIVE_LEGEND, hang="")
 
 
 def print_results(console: Console, results: Sequence[ScenarioResult], title: str) -> None:
