@@ -107,6 +107,9 @@ def sandbox_serve(
         ):
             server = embedded.serve_http(host, port, tls=certificate)
         try:
+            # Before the settings are printed: a job that stops the server as soon as it has
+            # read them still gets the clean stop Ctrl-C gives (exit 0).
+            signal.signal(signal.SIGTERM, _interrupt)
             settings = embedded.client_environment(server.url)
             if certificate is not None:
                 ca = str(certificate.ca_path)
@@ -121,7 +124,6 @@ def sandbox_serve(
             for key, value in settings.items():
                 click.echo(f"{key}={value}")
             sys.stdout.flush()
-            signal.signal(signal.SIGTERM, _interrupt)  # a CI job's stop: clean up as Ctrl-C does
             server.wait()
         except KeyboardInterrupt:
             pass
