@@ -34,8 +34,7 @@ color:var(--ink);background:var(--bg)}
 header{background:#1d2330;color:#fff;padding:22px 32px}
 header h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header .meta{color:#c0c6d4;font-size:13px}
-header .about{display:flex;flex-wrap:wrap;gap:6px 22px;margin:8px 0 4px;font-size:14px}
-header .about b{color:#c0c6d4;font-weight:400;margin-right:6px}
+header .about{margin:8px 0 4px;font-size:15px;overflow-wrap:anywhere}
 main{max-width:1180px;margin:0 auto;padding:24px 32px 48px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;
 margin-bottom:20px;box-shadow:0 1px 2px rgba(16,24,40,.04)}
@@ -170,7 +169,7 @@ def render_html(
     about = [("connector", connector), ("target", target), ("account", account or "not named")]
     if seed is not None:
         about.append(("seed", str(seed)))
-    header = "".join(f"<span><b>{_e(k)}</b>{_e(v)}</span>" for k, v in about)
+    header = " · ".join(f"{_e(k)} {_e(v)}" for k, v in about)
     meta = f"{when} · harness {__version__}"
     chart = bar_chart(outcome_bars(results), title="Outcomes by category")
     ordered = not_met_first(results)
@@ -263,7 +262,7 @@ def _table(results: Sequence[ScenarioResult]) -> str:
         verdict = r.verdict
         diagnosis = verdict.diagnosis
         why = (
-            f'<div class="clip" title="{_e(diagnosis.summary)}"><span class="badge">'
+            f'<div class="clip"><span class="badge">'
             f"{_e(diagnosis.category)}</span> {_e(diagnosis.summary)}</div>"
             if diagnosis
             else ""
