@@ -61,6 +61,7 @@ def land(
     cannot read, missing credentials)."""
     from harness.commands.land import land_orders, read_order_file
     from harness.mapping import load_mapping
+    from harness.report.salesorder import tran_id_from_calls
     from harness.report.text import print_verdict
     from harness.report.visible import json_text, terminal_console, visible
     from harness.targets.settings import TargetSettings
@@ -95,6 +96,8 @@ def land(
     else:
         console = terminal_console()
         for landing in landings:
-            print_verdict(console, landing.verdict)
+            found = landing.verdict.sales_order_id
+            number = tran_id_from_calls(landing.calls, found) if found else None
+            print_verdict(console, landing.verdict, number)
     if not all(landing.verdict.outcome == "landed" for landing in landings):
         sys.exit(1)

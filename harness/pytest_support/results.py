@@ -218,7 +218,7 @@ def summary_lines(results: RunResults, width: int | None = None) -> list[str]:
 
 
 def write_report(path: Path, results: RunResults, run: Mapping[str, Any]) -> None:
-    """The JSON report: the run's settings, then every landing (verdicts as in DESIGN 3)."""
+    """The JSON report: the run's settings, then every landing (each with its Verdict JSON)."""
     landings = results.sorted_landings()
     document = {
         "run": dict(run),

@@ -47,20 +47,25 @@ def sales_order_label(result: ScenarioResult, none: str = "none") -> str:
     return found.label() if found else none
 
 
-def tran_id_from_calls(calls: Iterable[Mapping[str, Any]], record_id: str) -> str | None:
-    """The tranId of Sales Order `record_id` in the last answered GET of it, if any."""
+def tran_id_from_calls(calls: Iterable[Any], record_id: str) -> str | None:
+    """The tranId of Sales Order `record_id` in the last answered GET of it, if any; a call
+    is a call log's entry (`Call`) or its JSON form (a report's `calls`)."""
     tran_id = None
     for call in calls:
-        if str(call.get("method", "")).upper() != "GET":
+        if str(_field(call, "method") or "").upper() != "GET":
             continue
-        status = call.get("status")
+        status = _field(call, "status")
         if not isinstance(status, int) or not 200 <= status < 300:
             continue
-        path = _RECORD_PATH.search(str(call.get("path", "")))
+        path = _RECORD_PATH.search(str(_field(call, "path") or ""))
         if path is None or path.group(1) != record_id:
             continue
-        tran_id = _tran_id(call.get("response_body")) or tran_id
+        tran_id = _tran_id(_field(call, "response_body")) or tran_id
     return tran_id
+
+
+def _field(call: Any, name: str) -> Any:
+    return call.get(name) if isinstance(call, Mapping) else getattr(call, name, None)
 
 
 def _tran_id(body: Any) -> str | None:

@@ -37,16 +37,19 @@ def print_diagnosis(console: Console, diagnosis: Diagnosis, *, indent: str = "  
             )
 
 
-def print_verdict(console: Console, verdict: Verdict) -> None:
-    """`✓ order #727 landed as Sales Order 5`, or what went wrong and why."""
+def print_verdict(console: Console, verdict: Verdict, tran_id: str | None = None) -> None:
+    """`✓ order #727 landed as Sales Order SO1005 (id 5)`, or what went wrong and why;
+    `tran_id` is the Sales Order's number, when known."""
+    sales_order = markup(verdict.sales_order_id or "?")
+    if tran_id:
+        sales_order = f"{markup(tran_id)} (id {sales_order})"
     if verdict.outcome == "landed":
         print_wrapped(
             console,
-            f"[green]✓[/green] order #{markup(verdict.order)} landed as Sales Order "
-            f"{markup(verdict.sales_order_id or '?')}",
+            f"[green]✓[/green] order #{markup(verdict.order)} landed as Sales Order {sales_order}",
         )
         return
-    where = f" (Sales Order {markup(verdict.sales_order_id)})" if verdict.sales_order_id else ""
+    where = f" (Sales Order {sales_order})" if verdict.sales_order_id else ""
     print_wrapped(console, f"[red]✗[/red] order #{markup(verdict.order)} {verdict.outcome}{where}")
     if verdict.diagnosis is not None:
         print_diagnosis(console, verdict.diagnosis)

@@ -5,6 +5,7 @@ negative scenarios; URLs in diagnoses never broken."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from report_helpers import NAMES
@@ -136,3 +137,21 @@ def test_the_tran_id_is_read_from_a_truncated_body_too() -> None:
     ]
     assert tran_id_from_calls(calls, "7") == "SO2040"
     assert tran_id_from_calls(calls, "9") is None
+
+
+def test_land_and_explain_at_80_columns_keep_urls_whole(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from harness.cli.main import main
+
+    log = tmp_path / "connector.log"
+    log.write_text(
+        f"2024-06-02 10:00:03 ERROR PUT {URL} failed: Please enter value(s) for: Department\n"
+    )
+    result = CliRunner().invoke(main, ["explain", str(log)], env={"COLUMNS": "80"})
+    lines = result.output.splitlines()
+    assert any(line.strip() == URL for line in lines), result.output
+    assert all(len(line) <= 80 for line in lines if URL not in line and str(log) not in line)
+    # Continuation lines keep their indentation: nothing falls back to column 0.
+    body = lines[1:]
+    assert all(line.startswith(("line ", "  ")) for line in body), result.output
