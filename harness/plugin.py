@@ -57,7 +57,7 @@ def _is_worker(config: pytest.Config) -> bool:
 
 def _fail(problem: str) -> NoReturn:
     """Fail with a message that says it all: no traceback, no chained exception."""
-    pytest.fail(problem, pytrace=False)
+    raise pytest.fail.Exception(problem, pytrace=False) from None
 
 
 # -- options and configuration --------------------------------------------------------------
@@ -82,6 +82,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except OptionError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION] = ns
+    from harness.pytest_support.options import warn_of_spaced_values
+    warn_of_spaced_values(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

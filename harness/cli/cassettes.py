@@ -44,7 +44,10 @@ def cassettes_check(
     max_age_days: float | None,
 ) -> None:
     """Stale, orphaned, unscrubbed or unplayable cassettes under DIRECTORY (default:
-    cassettes). Exit 1 when any cassette has a problem."""
+    cassettes).
+
+    Exit 0 when every cassette is sound, 1 when any has a problem, 2 when the directory or
+    a file given cannot be read."""
     from harness.catalogue.spec import load_catalogue
     from harness.commands.cassettes import (
         audit,

@@ -69,7 +69,10 @@ def doctor(
 ) -> None:
     """Preflight of a target: login, role permissions, SKUs, ship items, tax codes,
     discount and fee items, mandatory fields, synced statuses and a test order (with an
-    administrator credential, whether permissions are the cause). Exit 1 on any ✗."""
+    administrator credential, whether permissions are the cause).
+
+    Exit 0 when every check passed, 1 on any ✗, 2 when it cannot start (a wrong option, a
+    file it cannot read, missing credentials)."""
     import json
     import os
 

@@ -2,8 +2,11 @@
 Click's one-line `Error: ...` and an exit code; anything unforeseen is still one line (the
 `harness` group's last resort), its traceback only on request (HARNESS_TRACEBACK=1).
 
-Exit 1: the command ran into a problem (a bad file, a refused account, a NetSuite refusal).
-Exit 2: the command's input could not be read, or an option's value is wrong (as Click says).
+Exit 2: the command could not start with what it was given: an option's value is wrong (as
+Click says), an input file is missing, unreadable or not in the form the command takes (a
+YAML file that does not parse or that its schema refuses), or a setting it needs is missing
+(a live account's NETSUITE_* credentials). Exit 1: the command ran and found a problem (a
+NetSuite refusal, no concurrency slot in time, a report it could not write).
 Every message passes through `visible`: text from an order, a connector or NetSuite reaches
 the terminal with its control characters shown, not executed.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +31,8 @@ TRACEBACK_ENV = "HARNESS_TRACEBACK"
 
 
 class InputError(click.ClickException):
-    """`Error: <message>` and exit 2: what the command was given cannot be read."""
+    """`Error: <message>` and exit 2: the command cannot start with what it was given (an
+    input it cannot read, a setting it needs)."""
 
     exit_code = 2
 
@@ -102,12 +106,6 @@ def reported(
         raise failure from None
 
 
-def _unreadable_config(problems: Sequence[str]) -> bool:
-    """A configuration file that could not be read at all (missing, refused), not one whose
-    content is wrong: `yamlfile` writes those as `FILE:1: cannot read file (REASON)`."""
-    return bool(problems) and all(": cannot read file (" in problem for problem in problems)
-
-
 def _one_line(
     exc: Exception,
     netsuite: str,
@@ -136,7 +134,9 @@ def _one_line(
     if isinstance(exc, ExplainError):
         return InputError(str(exc))
     if isinstance(exc, AuthConfigError):
-        return click.ClickException(f"NETSUITE_* settings: {exc}")
+        return InputError(f"NETSUITE_* settings: {exc}")
+    if isinstance(exc, TargetConfigError) and exc.setting != "lock folder":
+        return InputError(str(exc))
     if isinstance(exc, NetSuiteError):
         return click.ClickException(f"{netsuite}: {exc}")
     if isinstance(exc, (GovernanceLockError, LockFolderError)):  # before OSError: a TimeoutError
@@ -157,7 +157,7 @@ def _one_line(
         ReconcileError,
         SnapshotError,
     )
-    if isinstance(exc, ConfigFileError) and _unreadable_config(exc.problems):
+    if isinstance(exc, ConfigFileError):
         return InputError(str(exc))
     if isinstance(exc, said_in_full):
         return click.ClickException(str(exc))

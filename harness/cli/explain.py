@@ -25,6 +25,7 @@ def explain(file: str, as_json: bool) -> None:
     from harness.commands.explain import explain_file
     from harness.report.text import print_diagnosis
     from harness.report.visible import json_text, markup, terminal_console
+    from harness.report.wrapping import print_wrapped
 
     with reported():
         found = explain_file(file)
@@ -34,21 +35,25 @@ def explain(file: str, as_json: bool) -> None:
         console = terminal_console()
         name = "standard input" if file == "-" else file
         total = sum(finding.count for finding in found.findings)
-        console.print(
+        console.print(  # one line, however long the file's path: a heading to search for
             f"{markup(name)}: {markup(found.about)}; {total} failure(s) in "
             f"{len(found.findings)} finding(s)",
             soft_wrap=True,
         )
         if not found.findings:
-            console.print(_nothing(found.ours), soft_wrap=True)
+            print_wrapped(console, _nothing(found.ours))
         for finding in found.findings:
             expected = {True: " (expected by the scenario)", False: "", None: ""}[finding.expected]
-            console.print(f"[bold]{markup(finding.where)}[/bold]{expected}", overflow="fold")
+            print_wrapped(console, f"[bold]{markup(finding.where)}[/bold]{expected}")
             print_diagnosis(console, finding.diagnosis)
             if finding.orders:
-                console.print(f"  orders: {markup(', '.join(finding.orders))}", overflow="fold")
+                print_wrapped(
+                    console, f"orders: {markup(', '.join(finding.orders))}", indent="  "
+                )
             if finding.records:
-                console.print(f"  records: {markup(', '.join(finding.records))}", overflow="fold")
+                print_wrapped(
+                    console, f"records: {markup(', '.join(finding.records))}", indent="  "
+                )
     if not found.findings and not found.ours:
         sys.exit(1)
 

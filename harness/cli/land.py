@@ -31,7 +31,10 @@ from harness.cli.options import (
 )
 @account_option("Account profile for the embedded sandbox (sim; default: the demo store).")
 @mapping_option()
-@json_option("Print the Verdict JSON (DESIGN shape).")
+@json_option(
+    "Print the verdict as JSON (a list of them for a list of orders): scenario, order, "
+    "outcome, sales_order_id, mismatches, diagnosis {category, summary, hint, evidence}."
+)
 @allow_production_option()
 @keep_records_option("live: keep what the order created.")
 @lock_timeout_option()
@@ -51,10 +54,14 @@ def land(
     landing_query: str | None,
 ) -> None:
     """Push one real WooCommerce order (REST v3 JSON; a list lands each) through the
-    reference connector, or yours (--connector), and verify it. Exit 0 when every order
-    landed exactly right."""
+    reference connector, or yours (--connector), and verify it.
+
+    Exit 0 when every order landed exactly right, 1 when one did not (a file that is not an
+    order is an invalid-order verdict), 2 when it cannot start (a wrong option, a file it
+    cannot read, missing credentials)."""
     from harness.commands.land import land_orders, read_order_file
     from harness.mapping import load_mapping
+    from harness.report.salesorder import tran_id_from_calls
     from harness.report.text import print_verdict
     from harness.report.visible import json_text, terminal_console, visible
     from harness.targets.settings import TargetSettings
@@ -89,6 +96,8 @@ def land(
     else:
         console = terminal_console()
         for landing in landings:
-            print_verdict(console, landing.verdict)
+            found = landing.verdict.sales_order_id
+            number = tran_id_from_calls(landing.calls, found) if found else None
+            print_verdict(console, landing.verdict, number)
     if not all(landing.verdict.outcome == "landed" for landing in landings):
         sys.exit(1)

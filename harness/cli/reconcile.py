@@ -69,12 +69,24 @@ def reconcile(
     as_json: bool,
 ) -> None:
     """The orders a store really has vs the Sales Orders in NetSuite: missing, duplicated,
-    different totals, and orders per day in both. Exit 1 when any order is missing."""
+    different totals, and orders per day in both.
+
+    Exit 0 when every store order is in NetSuite, 1 when any is missing, 2 when it cannot
+    start (a wrong option, an export it cannot read, missing credentials)."""
     import json
+    import os
+    from urllib.parse import urlsplit
 
     from harness.commands.reconcile.compare import query_client
     from harness.commands.reconcile.compare import reconcile as compare
-    from harness.commands.reconcile.storeorders import UnreadableExport, read_store_orders
+    from harness.commands.reconcile.storeorders import (
+        KEY_ENV,
+        SECRET_ENV,
+        ReconcileError,
+        load_order_export,
+        on_this_machine,
+        read_store_orders,
+    )
     from harness.mapping import load_mapping
     from harness.report.reconcile import print_reconciliation
     from harness.report.visible import terminal_console
@@ -83,15 +95,28 @@ def reconcile(
         raise click.UsageError("give exactly one of --store URL or --orders FILE")
     if until is not None and until < since:
         raise click.UsageError(f"--until {until} is before --since {since}")
-    problem = orders_file and unreadable_text(orders_file)
-    if problem:
-        raise InputError(f"--orders {problem}")
+    # What the command was given is checked before any request: its faults are exit 2.
+    if orders_file is not None:
+        problem = unreadable_text(orders_file)
+        if problem:
+            raise InputError(f"--orders {problem}")
+        with reported(options={ReconcileError: "--orders"}):
+            raw = load_order_export(orders_file)
+    elif (parts := urlsplit(store_url or "")).scheme != "https" and not (
+        parts.scheme == "http" and on_this_machine(parts.hostname)  # `harness woo serve`
+    ):
+        raise click.BadParameter(
+            f"{store_url!r}: expected an https:// URL (WooCommerce takes the consumer key and "
+            "secret in HTTP Basic auth only over HTTPS), or an http:// URL on this machine "
+            "such as `harness woo serve` prints",
+            param_hint="--store",
+        )
+    elif not (os.environ.get(KEY_ENV) and os.environ.get(SECRET_ENV)):
+        raise InputError(f"--store needs {KEY_ENV} and {SECRET_ENV} set (a REST API key)")
     with reported():
         mapping = load_mapping(mapping_path)
-        try:
-            raw = read_store_orders(store_url, orders_file, since=since, until=until)
-        except UnreadableExport as exc:  # the input file itself: exit 2
-            raise InputError(str(exc)) from None
+        if orders_file is None:
+            raw = read_store_orders(store_url, None, since=since, until=until)
         with query_client(target) as client:
             found = compare(raw, client, mapping, since=since, until=until)
     if as_json:
@@ -100,3 +125,4 @@ def reconcile(
         print_reconciliation(terminal_console(), found)
     if not found.ok:
         sys.exit(1)
+

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
-from harness.cli.errors import Listening, reported
+from harness.cli.errors import InputError, Listening, reported
 from harness.cli.options import (
     CONNECTOR_OPTIONS,
     F,
@@ -24,6 +24,9 @@ from harness.cli.options import (
     report_dir_option,
     target_option,
 )
+
+if TYPE_CHECKING:
+    from harness.catalogue.spec import ScenarioSpec
 
 # Every option of `harness run`, in --help order. A new group of options (e.g. for an external
 # connector) is one more list appended here plus the keyword it adds to `run`.
@@ -95,6 +98,11 @@ RUN_OPTIONS += [
 run_options = each_of(RUN_OPTIONS)
 
 
+def _some_names(scenarios: Sequence[ScenarioSpec], shown: int = 4) -> str:
+    names = [spec.name for spec in scenarios[:shown]]
+    return ", ".join(names) + (", ..." if len(scenarios) > shown else "")
+
+
 def _check_writable(folder: Path) -> None:
     """Create `folder` if needed and prove a file can be written in it (raises OSError)."""
     import tempfile
@@ -125,8 +133,11 @@ def run(
     landing_timeout: float,
     landing_query: str | None,
 ) -> None:
-    """Run the scenario catalogue against a target; exit 0 only if every scenario met its
-    expectation. Writes harness-report.json, harness-junit.xml and harness-report.html."""
+    """Run the scenario catalogue against a target and write harness-report.json,
+    harness-junit.xml and harness-report.html.
+
+    Exit 0 when every scenario met its expectation, 1 when any did not, 2 when the run
+    cannot start (a wrong option, an input file it cannot read, missing credentials)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from harness.catalogue.orders import scenario_orders
@@ -159,7 +170,12 @@ def run(
     except SelectorError as exc:
         raise click.UsageError(str(exc)) from None
     if not chosen:
-        raise click.ClickException(f"no scenario matches -k {selector!r}")
+        raise click.BadParameter(
+            f"no scenario name matches {selector!r} (the catalogue has "
+            f"{len(catalogue.scenarios)}: {_some_names(catalogue.scenarios)}); the expression "
+            "is matched against scenario names, e.g. -k tax, -k 'coupon or fee'",
+            param_hint="-k",
+        )
     config = RunConfig(catalogue_path, mapping_path, account, seed)
     with importable_from(catalogue_folder(catalogue_path)):  # a python: connector beside it
         external = connector_settings(
@@ -196,7 +212,7 @@ def run(
         else:
             names.append(spec.name)
     if not names:
-        raise click.ClickException("every selected scenario was deselected (see above)")
+        raise InputError("every selected scenario was deselected (see above)")
     # The reports' folder is checked before the first order: a run is not wasted on it.
     out = Path(report_dir)
     try:

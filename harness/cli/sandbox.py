@@ -59,9 +59,19 @@ def _address(_: click.Context, param: click.Parameter, value: str) -> str:
     "fault_spec",
     default=None,
     metavar="SPEC",
-    help="Random faults on every request, e.g. "
-    "latency=20ms,jitter=5ms,5xx=0.05,drop=0.02,429-burst=3@0.01,seed=7 (default: the "
-    "profile's faultPlan, if any).",
+    # `\b` keeps click from re-wrapping the table and the example (a token split mid-way
+    # would not paste back).
+    help="Random faults on every request, as KEY=VALUE pairs joined by commas (default: "
+    "the profile's faultPlan, if any):\n\n"
+    "\b\n"
+    "latency=20ms      every answer waits this long\n"
+    "jitter=5ms        plus or minus up to this\n"
+    "5xx=0.05          share answered 503 (maintenance)\n"
+    "drop=0.02         share processed, answer lost\n"
+    "429-burst=3@0.01  bursts of 3 429s at 1% of requests\n"
+    "seed=7            the random seed\n\n"
+    "\b\n"
+    "e.g. --faults latency=20ms,5xx=0.05,seed=7",
 )
 @click.option(
     "--tls",
@@ -77,6 +87,9 @@ def sandbox_serve(
 
     Prints the KEY=value settings a client needs first, then serves. With --tls, a client with
     NetSuite's host written in reaches it through /etc/hosts or curl's --resolve.
+
+    Exit 0 when interrupted, 2 when it cannot start (a wrong option, a port in use, a
+    profile it cannot read).
     """
     from harness.sandbox.faults import FaultPlan, FaultPlanError
     from harness.sandbox.serve import Sandbox
@@ -95,6 +108,9 @@ def sandbox_serve(
         ):
             server = embedded.serve_http(host, port, tls=certificate)
         try:
+            # Before the settings are printed: a job that stops the server as soon as it has
+            # read them still gets the clean stop Ctrl-C gives (exit 0).
+            signal.signal(signal.SIGTERM, _interrupt)
             settings = embedded.client_environment(server.url)
             if certificate is not None:
                 ca = str(certificate.ca_path)
@@ -109,7 +125,6 @@ def sandbox_serve(
             for key, value in settings.items():
                 click.echo(f"{key}={value}")
             sys.stdout.flush()
-            signal.signal(signal.SIGTERM, _interrupt)  # a CI job's stop: clean up as Ctrl-C does
             # What start-up made (modules, the seeded account) lives as long as the server:
             # out of the collector's sight, full collections stay as cheap as young ones.
             gc.freeze()
@@ -154,7 +169,10 @@ def sandbox_snapshot(out_path: str, customers: int, name: str | None) -> None:
     """Mirror the reference data of the NetSuite account in NETSUITE_* (read through
     SuiteQL) into an account profile the embedded sandbox loads (`--account FILE`).
 
-    Credentials are never copied: the profile gets fake ones of its own."""
+    Credentials are never copied: the profile gets fake ones of its own.
+
+    Exit 0 when the profile was written, 1 when NetSuite refused a query or the file could
+    not be written, 2 when it cannot start (missing NETSUITE_* credentials)."""
     from harness.commands.snapshot import snapshot_account
     from harness.report.visible import visible
 

@@ -10,8 +10,9 @@ from the ini file's directory, defaults from the rootdir.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, Protocol, cast
 
@@ -300,3 +301,54 @@ def resolve(cli: Callable[[str], Any], ini: Callable[[str], Any], places: Places
         anchor = places.invocation if sources["account"] == "command line" else places.ini
         values["account"] = str(anchor / Path(account).expanduser())
     return NsConfig(**values, sources=sources)
+
+
+def spaced_path_values(args: Sequence[str], invocation: Path) -> list[tuple[str, str]]:
+    """`(flag, value)` for every `--ns-*` option in `args` whose value is written as an
+    argument of its own (`--ns-cassettes DIR`, not `--ns-cassettes=DIR`) and names a file or
+    folder that exists.
+
+    pytest chooses its rootdir and ini file before it loads plugins, so it does not know yet
+    that such a value belongs to an option: it counts the value as a test path, and the
+    rootdir, the ini file and the test ids (the cassettes' names) can change with it. This is
+    pytest's own behaviour (https://github.com/pytest-dev/pytest/issues/8846);
+    `--ns-cassettes=DIR` is one argument, which pytest leaves alone."""
+    takes_value = {option.flag for option in OPTIONS if option.kind != "flag"}
+    found: list[tuple[str, str]] = []
+    for flag, value in pairwise(args):
+        if flag not in takes_value or value.startswith("-"):
+            continue
+        try:
+            exists = (invocation / Path(value).expanduser()).exists()
+        except (OSError, ValueError):
+            exists = False
+        if exists:
+            found.append((flag, value))
+    return found
+
+
+def spaced_value_warning(flag: str, value: str, rootdir: Path) -> str:
+    """What `spaced_path_values` found, and how to write it instead."""
+    return (
+        f"{flag} {value}: pytest chose its rootdir ({rootdir}) and ini file before it knew "
+        f"this option, and counted {value} as a test path (pytest's own behaviour, "
+        f"https://github.com/pytest-dev/pytest/issues/8846), which can move the rootdir and "
+        f"with it the test ids and cassette names. Write {flag}={value}"
+    )
+
+
+def warn_of_spaced_values(config: Any) -> None:
+    """A PytestConfigWarning for every value `spaced_path_values` finds on the command line
+    (and in PYTEST_ADDOPTS, read before the rootdir too); by the controller only, once."""
+    if hasattr(config, "workerinput"):
+        return
+    import os
+    import shlex
+
+    import pytest
+
+    params = config.invocation_params
+    args = [*shlex.split(os.environ.get("PYTEST_ADDOPTS", "")), *params.args]
+    for flag, value in spaced_path_values(args, Path(params.dir)):
+        warning = pytest.PytestConfigWarning(spaced_value_warning(flag, value, config.rootpath))
+        config.issue_config_time_warning(warning, stacklevel=2)

@@ -8,6 +8,8 @@ rows are sorted, so the output does not depend on which worker ran what.
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -111,31 +113,50 @@ class RunResults:
     def sorted_landings(self) -> list[LandingRecord]:
         return sorted(self.landings, key=lambda r: (r.scenario or "", r.nodeid))
 
+    def not_met_first(self) -> list[LandingRecord]:
+        """The landings that missed their scenario's expectation first, then the ones with no
+        expectation, then the ones that met it; by scenario within each."""
+        rank = {False: 0, None: 1, True: 2}
+        return sorted(self.sorted_landings(), key=lambda r: rank[r.met])
+
     @property
     def empty(self) -> bool:
         return not (self.landings or self.cassettes or self.kept_records or self.leftover_records)
 
 
-def _cell(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+LEGEND = (
+    "met: yes when the landing is what its scenario expects. A scenario that expects a "
+    "diagnosis category (such as item-mapping) is a negative scenario: its order must fail "
+    'in exactly that way, so "rejected" with yes is a pass (rejected as expected).'
+)
 
 
 def _met(value: bool | None) -> str:
     return "-" if value is None else ("yes" if value else "NO")
 
 
-def table(records: Sequence[LandingRecord], *, diagnosis_width: int = 70) -> list[str]:
-    """Aligned rows: scenario, expected, outcome, met, diagnosis."""
-    header = ("scenario", "expected", "outcome", "met", "diagnosis")
+def _name(record: LandingRecord) -> str:
+    return visible(record.scenario or f"(order {record.verdict.get('order', '?')})")
+
+
+def wrapped(text: str, width: int, indent: str = "", hang: str = "    ") -> list[str]:
+    """`text` word-wrapped to `width`, continuation lines indented by `hang`; a word longer
+    than a line (a URL, a path) is never broken, it gets a line of its own."""
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=max(width, 40),
+        initial_indent=indent,
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent]
+
+
+def table(records: Sequence[LandingRecord]) -> list[str]:
+    """Aligned rows: scenario, expected, outcome, met (names whole, however long)."""
+    header = ("scenario", "expected", "outcome", "met")
     rows = [
-        (
-            visible(record.scenario or f"(order {record.verdict.get('order', '?')})"),
-            visible(record.expected or "-"),
-            record.outcome,
-            _met(record.met),
-            _cell(visible(record.diagnosis), diagnosis_width),
-        )
+        (_name(record), visible(record.expected or "-"), record.outcome, _met(record.met))
         for record in records
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -146,12 +167,32 @@ def table(records: Sequence[LandingRecord], *, diagnosis_width: int = 70) -> lis
     return [line(header), line("-" * w for w in widths), *(line(row) for row in rows)]
 
 
-def summary_lines(results: RunResults) -> list[str]:
-    """The end-of-run section: the table, then cassettes and records worth knowing about."""
+def diagnosis_lines(records: Sequence[LandingRecord], width: int) -> list[str]:
+    """`name [category] summary` per landing with a diagnosis, wrapped to `width`."""
     lines: list[str] = []
-    landings = results.sorted_landings()
+    for record in records:
+        found = record.verdict.get("diagnosis")
+        if found:
+            text = f"{_name(record)} [{found.get('category')}] {found.get('summary')}"
+            lines.extend(wrapped(visible(text, lines=True), width))
+    return lines
+
+
+def summary_lines(results: RunResults, width: int | None = None) -> list[str]:
+    """The end-of-run section: the table (not met first), what "met" means, the diagnoses
+    (wrapped to `width`, the terminal's by default), then cassettes and records worth
+    knowing about."""
+    width = width or shutil.get_terminal_size().columns
+    lines: list[str] = []
+    landings = results.not_met_first()
     if landings:
         lines.extend(table(landings))
+        lines.append("")
+        lines.extend(wrapped(LEGEND, width, hang=""))
+        diagnoses = diagnosis_lines(landings, width)
+        if diagnoses:
+            lines.append("")
+            lines.extend(diagnoses)
         met = sum(1 for record in landings if record.met)
         judged = sum(1 for record in landings if record.met is not None)
         lines.append("")
@@ -177,7 +218,7 @@ def summary_lines(results: RunResults) -> list[str]:
 
 
 def write_report(path: Path, results: RunResults, run: Mapping[str, Any]) -> None:
-    """The JSON report: the run's settings, then every landing (verdicts as in DESIGN 3)."""
+    """The JSON report: the run's settings, then every landing (each with its Verdict JSON)."""
     landings = results.sorted_landings()
     document = {
         "run": dict(run),

@@ -9,7 +9,15 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 
 def subject(nodeid: str, scenario: str | None) -> str:
-    """`test tests/x.py::t (scenario 'guest-order')`: who a message is about."""
+    """`test tests/x.py::t (scenario 'guest-order')`: who a message is about.
+
+    `harness run` keys its cassettes by the node id the catalogue suite of the harness's own
+    repository gives a scenario; a user's project has no such test file, so such a message
+    names the scenario alone."""
+    from harness.recording.paths import scenario_nodeid
+
+    if scenario and nodeid == scenario_nodeid(scenario):
+        return f"scenario {scenario!r}"
     return f"test {nodeid}" + (f" (scenario {scenario!r})" if scenario else "")
 
 

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from harness.commands.doctor.checks import Check
 from harness.report.visible import markup
+from harness.report.wrapping import print_wrapped
 
 
 def print_checks(console: Console, checks: Sequence[Check], about: str = "") -> None:
@@ -22,14 +23,13 @@ def print_checks(console: Console, checks: Sequence[Check], about: str = "") -> 
         mark = (
             "[green]✓[/green]" if check.ok else "[red]✗[/red]" if check.checked else "[dim]–[/dim]"
         )
-        console.print(
-            f"  {mark} {markup(check.name)}: {markup(check.detail)}",
-            overflow="fold",
-            highlight=False,
+        print_wrapped(
+            console, f"{mark} {markup(check.name)}: {markup(check.detail)}", indent="  ",
+            hang="    ",
         )
         if check.hint and not check.ok and check.checked:
-            console.print(
-                f"      [cyan]→[/cyan] {markup(check.hint)}", overflow="fold", highlight=False
+            print_wrapped(
+                console, f"[cyan]→[/cyan] {markup(check.hint)}", indent="      ", hang="        "
             )
     failed = sum(not check.ok and check.checked for check in checks)
     skipped = sum(not check.checked for check in checks)

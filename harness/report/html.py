@@ -1,7 +1,9 @@
 """The HTML report: one self-contained file people would rather look at than read.
 
-A summary with a chart of outcomes by category, a row per scenario, and per scenario the order
-(key fields), the expected-vs-actual diff, the diagnosis and the timeline of its API calls.
+A header naming the connector tested, the target and the account; a summary with a chart of
+outcomes by category (coloured by landed, failed as expected, not met, with a legend); a row
+per scenario, those that missed their expectation first; and per scenario the order (key
+fields), the expected-vs-actual diff, the diagnosis and the timeline of its API calls.
 Everything is inline (CSS, a few lines of JS, SVG) so the file opens anywhere, offline, and can
 be attached to a CI run. Every value that came from an order or from NetSuite is escaped: a
 customer named `<script>` is text here, never markup.
@@ -19,7 +21,8 @@ from typing import Any
 from harness import __version__
 from harness.landing.verdict import Mismatch
 from harness.netsuite.redact import Redactor
-from harness.report.svg import Bar, bar_chart
+from harness.report.salesorder import sales_order_of
+from harness.report.svg import Bar, bar_chart, chart_legend
 from harness.runner import ScenarioResult
 from harness.woo.order import WooOrder
 
@@ -32,6 +35,7 @@ color:var(--ink);background:var(--bg)}
 header{background:#1d2330;color:#fff;padding:22px 32px}
 header h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header .meta{color:#c0c6d4;font-size:13px}
+header .about{margin:8px 0 4px;font-size:15px;overflow-wrap:anywhere}
 main{max-width:1180px;margin:0 auto;padding:24px 32px 48px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;
 margin-bottom:20px;box-shadow:0 1px 2px rgba(16,24,40,.04)}
@@ -48,14 +52,21 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;color:var(--mute);font-weight:600;text-transform:uppercase;
 letter-spacing:.03em;white-space:nowrap}
-table.results td:nth-child(-n+5){white-space:nowrap}
+table.results td{white-space:nowrap;vertical-align:middle}
+table.results td.why{width:100%;max-width:0}
+table.results td.why .clip{overflow:hidden;text-overflow:ellipsis}
 tr.missed td{background:#fff5f5}
+td.so .id{color:var(--mute)}td.so.none{color:var(--mute)}
+.legend{display:flex;flex-wrap:wrap;gap:4px 18px;margin:6px 0 10px;padding:0;list-style:none;
+color:#475467;font-size:13px}
+.legend li{display:flex;align-items:center;gap:6px}
+.swatch{display:inline-block;width:12px;height:12px;border-radius:3px}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;
 background:#eef2ff;color:#3538cd;white-space:nowrap}
-.badge.landed{background:#e7f6ee;color:#1b7a45}
-.badge.rejected,.badge.landed-wrong{background:#fdecec;color:#b42318}
-.badge.not-pushed,.badge.invalid-order{background:#fff4e5;color:#b54708}
+.badge.outcome.met{background:#e7f6ee;color:#1b7a45}
+.badge.outcome.expected-failure{background:#e9ecf3;color:#3e4a66}
+.badge.outcome.missed{background:#fdecec;color:#b42318}
 .mark{font-weight:700}.mark.ok{color:var(--ok)}.mark.bad{color:var(--bad)}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .toolbar{display:flex;gap:10px;align-items:center;margin-bottom:10px;color:var(--mute)}
@@ -126,13 +137,21 @@ def _bucket(result: ScenarioResult) -> str:
 
 
 def outcome_bars(results: Sequence[ScenarioResult]) -> list[Bar]:
-    """Scenarios per outcome category ("landed" or the diagnosis category), landed first."""
+    """Scenarios per outcome category ("landed" or the diagnosis category), landed first;
+    in any other category, the scenarios that met their expectation failed as expected."""
     counts: dict[str, list[int]] = {}
     for result in results:
         pair = counts.setdefault(_bucket(result), [0, 0])
         pair[0 if result.met else 1] += 1
     order = sorted(counts, key=lambda name: (name != "landed", name))
-    return [Bar(name, counts[name][0], counts[name][1]) for name in order]
+    return [
+        Bar(name, counts[name][0], counts[name][1], negative=name != "landed") for name in order
+    ]
+
+
+def not_met_first(results: Sequence[ScenarioResult]) -> list[ScenarioResult]:
+    """The scenarios that missed their expectation first, each group in its run order."""
+    return sorted(results, key=lambda result: result.met)
 
 
 def render_html(
@@ -153,24 +172,29 @@ def render_html(
     met = sum(r.met for r in results)
     missed = len(results) - met
     seconds = sum(r.seconds for r in results)
-    meta = f"connector {connector} · target {target}" + (f" · account {account}" if account else "")
-    meta += f" · seed {seed}" if seed is not None else ""
-    meta += f" · {when} · harness {__version__}"
+    about = [("connector", connector), ("target", target), ("account", account or "not named")]
+    if seed is not None:
+        about.append(("seed", str(seed)))
+    header = " · ".join(f"{_e(k)} {_e(v)}" for k, v in about)
+    meta = f"{when} · harness {__version__}"
     chart = bar_chart(outcome_bars(results), title="Outcomes by category")
-    sections = "".join(_scenario(r, orders.get(r.scenario)) for r in results)
+    ordered = not_met_first(results)
+    sections = "".join(_scenario(r, orders.get(r.scenario)) for r in ordered)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_STYLE}</style><script>{_SCRIPT}</script></head>"
-        f'<body><header><h1>{_e(title)}</h1><div class="meta">{_e(meta)}</div></header><main>'
+        f'<body><header><h1>{_e(title)}</h1><div class="about">{header}</div>'
+        f'<div class="meta">{_e(meta)}</div></header><main>'
         '<section class="card summary" id="summary">'
         '<div class="tiles">'
         f'<div class="tile"><span>scenarios</span><b>{len(results)}</b></div>'
         f'<div class="tile ok"><span>met</span><b>{met}</b></div>'
         f'<div class="tile {"bad" if missed else ""}"><span>not met</span><b>{missed}</b></div>'
         f'<div class="tile"><span>seconds</span><b>{seconds:.1f}</b></div>'
-        f"</div><div>{chart}</div></section>"
-        f'<section class="card" id="results"><h2>Results</h2>{_table(results)}</section>'
+        f'</div><div class="chart-box">{chart}{chart_legend()}</div></section>'
+        f'<section class="card" id="results"><h2>Results</h2>{_results_legend(results)}'
+        f"{_table(ordered)}</section>"
         '<section id="details"><div class="toolbar"><b>Scenarios</b>'
         '<button type="button" onclick="setAll(true)">expand all</button>'
         '<button type="button" onclick="setAll(false)">collapse all</button>'
@@ -199,8 +223,40 @@ def write_html(
     return path
 
 
-def _badge(outcome: str) -> str:
-    return f'<span class="badge {_e(outcome)}">{_e(outcome)}</span>'
+def _badge(result: ScenarioResult) -> str:
+    """The outcome, coloured by what it means for the scenario: met, failed as expected (a
+    negative scenario), or missed."""
+    outcome = result.verdict.outcome
+    if not result.met:
+        kind = "missed"
+    elif result.expected == "landed":
+        kind = "met"
+    else:
+        kind = "expected-failure"
+    said = f"{outcome}, as expected" if kind == "expected-failure" else outcome
+    return f'<span class="badge outcome {kind}" title="{_e(said)}">{_e(outcome)}</span>'
+
+
+def _results_legend(results: Sequence[ScenarioResult]) -> str:
+    missed = sum(not r.met for r in results)
+    first = f"<li>the {missed} not met are listed first</li>" if missed else ""
+    return (
+        '<ul class="legend results-legend">'
+        f"<li>{_mark(True)} met its expectation</li><li>{_mark(False)} not met</li>"
+        '<li><span class="badge outcome expected-failure">rejected</span> ✓ a negative '
+        "scenario that failed as expected (its order must fail with the category it "
+        "expects)</li>"
+        f"{first}</ul>"
+    )
+
+
+def _sales_order(result: ScenarioResult) -> str:
+    """`SO1001 id 1` (the document number, then the internal id), or `none`."""
+    found = sales_order_of(result)
+    if found is None:
+        return '<td class="so none">none</td>'
+    number = f"{_e(found.tran_id)} " if found.tran_id else ""
+    return f'<td class="so">{number}<span class="id">id {_e(found.id)}</span></td>'
 
 
 def _mark(met: bool) -> str:
@@ -213,16 +269,17 @@ def _table(results: Sequence[ScenarioResult]) -> str:
         verdict = r.verdict
         diagnosis = verdict.diagnosis
         why = (
-            f'<span class="badge">{_e(diagnosis.category)}</span> {_e(diagnosis.summary)}'
+            f'<div class="clip"><span class="badge">'
+            f"{_e(diagnosis.category)}</span> {_e(diagnosis.summary)}</div>"
             if diagnosis
             else ""
         )
         rows.append(
             f'<tr class="{"met" if r.met else "missed"}" data-met="{"yes" if r.met else "no"}">'
             f'<td><a href="#{_anchor(r.scenario)}">{_e(r.scenario)}</a></td>'
-            f"<td>{_e(r.expected)}</td><td>{_badge(verdict.outcome)}</td>"
-            f'<td>{_mark(r.met)}</td><td class="mono">{_e(verdict.sales_order_id)}</td>'
-            f'<td>{why}</td><td class="num">{r.seconds:.2f}&nbsp;s</td></tr>'
+            f"<td>{_e(r.expected)}</td><td>{_badge(r)}</td>"
+            f"<td>{_mark(r.met)}</td>{_sales_order(r)}"
+            f'<td class="why">{why}</td><td class="num">{r.seconds:.2f}&nbsp;s</td></tr>'
         )
     head = (
         "<tr><th>scenario</th><th>expected</th><th>outcome</th><th>met</th>"
@@ -244,7 +301,7 @@ def _scenario(result: ScenarioResult, order: WooOrder | None) -> str:
         f'<details class="scenario {state}" id="{_anchor(result.scenario)}" '
         f'data-met="{"yes" if result.met else "no"}"{"" if result.met else " open"}>'
         f"<summary>{_mark(result.met)} <b>{_e(result.scenario)}</b> "
-        f'{_badge(verdict.outcome)} <span class="empty">expected {_e(result.expected)}'
+        f'{_badge(result)} <span class="empty">expected {_e(result.expected)}'
         f'</span></summary><div class="body">{"".join(parts)}</div></details>'
     )
 

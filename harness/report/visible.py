@@ -55,11 +55,12 @@ def json_text(document: Any, *, indent: int | None = 2) -> str:
     return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def markup(text: object) -> str:
-    """`text` ready to sit inside rich markup: control characters shown, `[` escaped."""
+def markup(text: object, *, lines: bool = False) -> str:
+    """`text` ready to sit inside rich markup: control characters shown, `[` escaped
+    (`lines=True` keeps newlines and tabs, as in `visible`)."""
     from rich.markup import escape
 
-    return escape(visible(text))
+    return escape(visible(text, lines=lines))
 
 
 @cache

@@ -1,8 +1,9 @@
 """Every `harness` error is one `Error:` line with the right exit code, never a traceback.
 
-Exit 2: a wrong option or argument, or input that cannot be read (missing, refused, not
-UTF-8). Exit 1: the command ran and failed (a file whose content is wrong, a refused account,
-a report that could not be written after the run).
+Exit 2: the command cannot start: a wrong option or argument, input that cannot be read
+(missing, refused, not UTF-8) or is not in the form the command takes (YAML that does not
+parse), missing settings. Exit 1: the command ran and failed (a NetSuite refusal, a report
+that could not be written after the run).
 """
 
 from __future__ import annotations
@@ -190,15 +191,15 @@ def test_an_order_file_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:
     _fails(["land", str(tmp_path / "none.json")], 2, "cannot read the order file")
 
 
-# -- input that was read but is wrong --------------------------------------------------------------
+# -- input that was read but is not what the command takes ----------------------------------------
 
 
 @pytest.mark.parametrize("command", OPTIONS_READING_YAML, ids=" ".join)
-def test_bad_yaml_is_exit_1_naming_file_and_line(command: list[str], tmp_path: Path) -> None:
+def test_bad_yaml_is_exit_2_naming_file_and_line(command: list[str], tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\nitems: [1, 2\n")
     extra = [str(tmp_path)] if command[0] == "cassettes" else []
-    _fails([*command, str(path), *extra], 1, f"{path}:3: invalid YAML")
+    _fails([*command, str(path), *extra], 2, f"{path}:3: invalid YAML")
 
 
 @pytest.mark.parametrize(

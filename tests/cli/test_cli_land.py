@@ -16,7 +16,7 @@ from harness.cli.main import main
 def test_an_order_of_the_demo_store_lands_and_exits_0(runner: CliRunner, data: Path) -> None:
     result = runner.invoke(main, ["land", str(data / "order-lands.json")])
     assert result.exit_code == 0, result.output
-    assert "order #5101 landed as Sales Order" in result.output
+    assert "order #5101 landed as Sales Order SO1001 (id 1)" in result.output  # number and id
 
 
 def test_json_output_is_the_design_verdict(runner: CliRunner, data: Path) -> None:

@@ -202,10 +202,11 @@ def test_store_without_keys_and_unreadable_export_are_clear_errors(
 ) -> None:
     monkeypatch.delenv("WOOCOMMERCE_CONSUMER_KEY", raising=False)
     result = runner.invoke(main, ["reconcile", "--store", STORE, "--since", "2024-06-01"])
-    assert result.exit_code == 1 and "WOOCOMMERCE_CONSUMER_KEY" in result.output
+    assert result.exit_code == 2 and "WOOCOMMERCE_CONSUMER_KEY" in result.output
     export = tmp_path / "export.json"
     export.write_text('{"not": "an order"}')
     result = runner.invoke(main, ["reconcile", "--orders", str(export), "--since", "2024-06-01",
                                   "--target", "sim"])
-    assert result.exit_code == 1 and "expected a JSON list of WooCommerce orders" in result.output
+    assert result.exit_code == 2 and "expected a JSON list of WooCommerce orders" in result.output
+    assert "--orders" in result.output
     assert "Traceback" not in result.output

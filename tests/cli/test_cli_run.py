@@ -64,8 +64,10 @@ def test_a_missed_expectation_exits_1_and_is_a_junit_failure(
 
 def test_no_matching_scenario_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     code, output = _run(runner, tmp_path, "-k", "no-such-scenario")
-    assert code == 1
-    assert "no scenario matches -k 'no-such-scenario'" in output
+    assert code == 2
+    flat = " ".join(output.split())
+    assert "Invalid value for -k: no scenario name matches 'no-such-scenario'" in flat
+    assert "new-customer" in flat  # names it could have matched
 
 
 def test_k_takes_pytest_expressions(runner: CliRunner, tmp_path: Path) -> None:
@@ -90,7 +92,7 @@ def test_a_broken_catalogue_names_file_and_line(runner: CliRunner, tmp_path: Pat
     path = tmp_path / "catalogue.yaml"
     path.write_text("store: {name: x}\nscenarios:\n  - name: 3\n")
     code, output = _run(runner, tmp_path, "--catalogue", str(path))
-    assert code == 1
+    assert code == 2
     assert "catalogue.yaml:" in output
     assert "Traceback" not in output
 
@@ -113,7 +115,7 @@ def test_live_without_credentials_says_what_to_set(
     for name in ("NETSUITE_ACCOUNT", "NETSUITE_CONSUMER_KEY", "NETSUITE_TOKEN_ID"):
         monkeypatch.delenv(name, raising=False)
     code, output = _run(runner, tmp_path, "--target", "live", "-k", "new-customer")
-    assert code == 1
+    assert code == 2
     assert "NETSUITE_ACCOUNT" in output
 
 
@@ -125,7 +127,7 @@ def test_live_refuses_a_production_account(
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setenv("NETSUITE_ACCOUNT", "1234567")
     code, output = _run(runner, tmp_path, "--target", "live", "-k", "new-customer")
-    assert code == 1
+    assert code == 2
     assert "production account" in output and "--allow-production" in output
 
 
@@ -140,8 +142,13 @@ def test_replay_without_cassettes_reports_each_scenario_unplayed(
     report = json.loads((tmp_path / "out" / "harness-report.json").read_text())
     (result,) = report["results"]
     assert result["met"] is False
-    assert "No recorded answer for scenario new-customer" in result["verdict"]["diagnosis"][
-        "summary"]
+    summary = result["verdict"]["diagnosis"]["summary"]
+    assert "No recorded answer for scenario new-customer" in summary
+    # The advice names what the user has: the scenario and a harness command, not a test
+    # file of the harness's own repository.
+    assert "No cassette for scenario 'new-customer'" in summary
+    assert "scenarios/test_catalogue.py" not in summary
+    assert "harness run --target record -k new-customer" in summary
 
 
 def test_replay_plays_cassettes_recorded_against_an_account(

@@ -107,6 +107,6 @@ def test_without_credentials_it_says_what_is_missing(
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("NETSUITE_ACCOUNT", "1234567_SB1")
     result = runner.invoke(main, ["sandbox", "snapshot", "--out", str(tmp_path / "x.yaml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "NETSUITE_* settings" in result.output and "no credentials" in result.output
     assert not (tmp_path / "x.yaml").exists()

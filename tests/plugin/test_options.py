@@ -176,3 +176,18 @@ def test_options_are_grouped_in_help(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["NetSuite target, scenarios and record/replay*", "*--ns-target=*", "*--ns-shard=K/N*"]
     )
+
+
+def test_only_path_values_written_with_a_space_are_found(tmp_path: Path) -> None:
+    from harness.pytest_support.options import spaced_path_values
+
+    (tmp_path / "tapes").mkdir()
+    (tmp_path / "3").write_text("")
+    args = [
+        "--ns-cassettes", "tapes",  # an existing folder, as an argument of its own
+        "--ns-mapping=tapes",  # one argument: pytest leaves it alone
+        "--ns-report", "out.json",  # not there (yet): pytest does not count it
+        "--ns-allow-production", "3",  # a flag takes no value: 3 is a real argument
+        "--ns-seed", "-1",
+    ]
+    assert spaced_path_values(args, tmp_path) == [("--ns-cassettes", "tapes")]

@@ -86,6 +86,38 @@ def test_a_missing_cassette_names_the_scenario_and_the_command(
         ]
     )
     assert "Traceback" not in result.stdout.str()
+    # Said once: not again as "During handling of the above exception".
+    assert result.stdout.str().count("No cassette for test") == 1
+    assert "During handling" not in result.stdout.str()
+
+
+def test_a_path_value_written_with_a_space_warns_how_to_write_it(
+    pytester: pytest.Pytester, tiny: Path, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
+    pytester.makeini("[pytest]\n")
+    elsewhere = tmp_path / "elsewhere" / "tapes"
+    elsewhere.mkdir(parents=True)
+    spaced = pytester.runpytest_inprocess(
+        "--ns-target=replay", f"--ns-catalogue={tiny}", "--ns-cassettes", str(elsewhere),
+        "-k", "mug-for-jane",
+    )
+    spaced.stdout.fnmatch_lines(
+        [
+            f"*PytestConfigWarning: --ns-cassettes {elsewhere}: pytest chose its rootdir*"
+            f"Write --ns-cassettes={elsewhere}",
+        ]
+    )
+    joined = pytester.runpytest_inprocess(
+        "--ns-target=replay", f"--ns-catalogue={tiny}", f"--ns-cassettes={elsewhere}",
+        "-k", "mug-for-jane",
+    )
+    assert "PytestConfigWarning" not in joined.stdout.str()
+    joined.stdout.fnmatch_lines([f"rootdir: {pytester.path}*"])
+    # The cassette's test id is the project's own, not one seen from a moved rootdir.
+    joined.stdout.fnmatch_lines(
+        ["No cassette for test test_tiny_suite.py::test_scenario[[]mug-for-jane[]] *"]
+    )
 
 
 def test_a_replay_miss_shows_the_difference_and_how_to_record_again(

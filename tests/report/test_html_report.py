@@ -83,12 +83,84 @@ def test_mismatches_appear_as_an_expected_vs_actual_table(demo_run: Run) -> None
 
 def test_the_chart_counts_outcomes_by_category(demo_run: Run) -> None:
     results, _ = demo_run
-    bars = {bar.label: (bar.met, bar.missed) for bar in outcome_bars(results)}
+    bars = {bar.label: (bar.met, bar.missed, bar.negative) for bar in outcome_bars(results)}
     assert bars == {
-        "landed": (1, 0), "item-mapping": (1, 0), "permission": (1, 0), "sync-rule": (1, 0)
+        "landed": (1, 0, False),
+        "item-mapping": (1, 0, True),
+        "permission": (1, 0, True),
+        "sync-rule": (1, 0, True),
     }
     page = render_html(results, target="sim")
     assert "<svg" in page and "Outcomes by category" in page
+
+
+def _missing_two(results: list[ScenarioResult]) -> list[ScenarioResult]:
+    """The demo run, but the last two scenarios expected something else than they got."""
+    return [
+        *results[:2],
+        *(replace(result, expected="tax") for result in results[2:]),
+    ]
+
+
+def test_the_chart_colours_say_landed_failed_as_expected_or_not_met(demo_run: Run) -> None:
+    from harness.report.svg import EXPECTED_FAILURE_COLOUR, LANDED_COLOUR, MISSED_COLOUR
+
+    page = render_html(_missing_two(demo_run[0]), target="sim")
+    chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    fills = dict(re.findall(r'fill="(#[0-9a-f]+)" data-kind="([a-z-]+)"', chart))
+    assert fills == {
+        LANDED_COLOUR: "landed", EXPECTED_FAILURE_COLOUR: "expected-failure",
+        MISSED_COLOUR: "missed",
+    }
+    # The item-mapping bar (unknown-sku failed as expected) is not green.
+    item_mapping = chart.split(">item-mapping</text>", 1)[1].split("</rect>", 2)[0]
+    assert EXPECTED_FAILURE_COLOUR in item_mapping and LANDED_COLOUR not in item_mapping
+    legend = page.split('<ul class="legend chart-legend">', 1)[1].split("</ul>", 1)[0]
+    for colour in (LANDED_COLOUR, EXPECTED_FAILURE_COLOUR, MISSED_COLOUR):
+        assert f"background:{colour}" in legend
+    assert "failed as expected (negative scenario)" in legend and "not met" in legend
+
+
+def test_scenarios_that_missed_come_first_in_table_and_details(demo_run: Run) -> None:
+    results = _missing_two(demo_run[0])
+    page = render_html(results, target="sim")
+    rows = re.findall(r'<tr class="(met|missed)" data-met="(?:yes|no)"><td><a href="#s-([^"]+)"',
+                      page)
+    assert rows == [
+        ("missed", NAMES[2]), ("missed", NAMES[3]), ("met", NAMES[0]), ("met", NAMES[1])
+    ]
+    details = re.findall(r'<details class="scenario (met|missed)" id="s-([^"]+)"', page)
+    assert details == rows
+    assert "the 2 not met are listed first" in page
+
+
+def test_the_sales_order_cell_names_number_and_id_or_none(demo_run: Run) -> None:
+    page = render_html(demo_run[0], target="sim")
+    row = page.split('href="#s-new-customer"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="so">SO1001 <span class="id">id 1</span></td>' in row
+    rejected = page.split('href="#s-unknown-sku"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="so none">none</td>' in rejected
+
+
+def test_a_negative_scenario_s_outcome_is_not_painted_as_a_failure(demo_run: Run) -> None:
+    page = render_html(_missing_two(demo_run[0]), target="sim")
+    rejected = page.split('href="#s-unknown-sku"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="badge outcome expected-failure" title="rejected, as expected"' in rejected
+    missed = page.split(f'href="#s-{NAMES[2]}"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="badge outcome missed"' in missed
+    assert "a negative scenario that failed as expected" in page
+
+
+def test_the_header_names_connector_target_and_account(demo_run: Run) -> None:
+    page = render_html(
+        demo_run[0], target="replay", connector="webhook:http://127.0.0.1:9000/hook",
+        account="1234567_SB1", seed=3,
+    )
+    header = page.split("<header>", 1)[1].split("</header>", 1)[0]
+    assert (
+        '<div class="about">connector webhook:http://127.0.0.1:9000/hook · target replay · '
+        "account 1234567_SB1 · seed 3</div>"
+    ) in header
 
 
 def test_the_file_needs_no_network(demo_run: Run, tmp_path: Path) -> None:

@@ -208,7 +208,7 @@ def test_cli_serve_reports_a_bad_account_file_by_line(tmp_path: Path) -> None:
     bad = tmp_path / "account.yaml"
     bad.write_text("account:\n  id: not an id\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["sandbox", "serve", "--account", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a profile the schema refuses: the server cannot start
     assert f"{bad}:2: account.id" in result.output
 
 

@@ -122,7 +122,7 @@ def fetch_store_orders(
 ) -> list[dict[str, Any]]:
     """Every order created in [since, until] (all statuses), page by page (X-WP-TotalPages)."""
     parts = urlsplit(store_url)
-    local_http = parts.scheme == "http" and _on_this_machine(parts.hostname)
+    local_http = parts.scheme == "http" and on_this_machine(parts.hostname)
     if parts.scheme != "https" and not local_http:
         # Basic auth over plain HTTP would send the secret in clear; WooCommerce then wants
         # OAuth 1.0a signatures instead (reference woocommerce-orders 8).
@@ -172,7 +172,7 @@ def fetch_store_orders(
     return orders
 
 
-def _on_this_machine(host: str | None) -> bool:
+def on_this_machine(host: str | None) -> bool:
     """A loopback host: `localhost` or a loopback address."""
     if host is None:
         return False
