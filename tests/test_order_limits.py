@@ -421,13 +421,13 @@ def test_reconcile_says_an_export_past_the_limits_cannot_be_read_and_exits_2(
         ({"number": {"a": 1}}, "number: not a string (got an object"),
     ],
 )
-def test_reconcile_names_an_order_field_it_cannot_read(
+def test_reconcile_names_an_order_field_it_cannot_read_and_exits_2(
     tmp_path: Path, change: dict[str, Any], said: str
 ) -> None:
     path = write(tmp_path, json.dumps([{**order(), **change}]))
     args = ["reconcile", "--orders", str(path), "--since", "2024-01-01", "--target", "sim"]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1 and said in result.output
+    assert result.exit_code == 2 and said in result.output
     assert "order 0" in result.output and "Traceback" not in result.output
 
 

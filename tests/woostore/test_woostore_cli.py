@@ -59,7 +59,7 @@ def test_an_unreadable_catalogue_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "catalogue.yaml"
     bad.write_text("store:\n  name: X\n  products: 3\n")
     result = CliRunner().invoke(main, ["woo", "serve", "--catalogue", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a file it cannot use: cannot start
     assert "catalogue.yaml:3: store.products" in result.output
     assert "Traceback" not in result.output
 
