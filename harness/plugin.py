@@ -18,11 +18,14 @@ from harness.pytest_support.options import NsConfig, OptionError, Places, add_op
 from harness.pytest_support.selection import (
     MARKER,
     MARKER_HELP,
+    SeededScenario,
     SelectionError,
     parametrized_by_user,
+    scenario_ids,
     scenario_of,
     scenario_parameters,
     split_shard,
+    sweep_seed,
 )
 from harness.pytest_support.session import NsSession, TargetFailure
 
@@ -95,7 +98,8 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names)."""
+    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names; with
+    --ns-seeds, every name at every seed: `new-customer-seed3`)."""
     wants = "scenario" in metafunc.fixturenames and not parametrized_by_user(
         metafunc.definition.iter_markers("parametrize")
     )
@@ -107,7 +111,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         problem = str(exc)
     else:
         if names is not None:
-            metafunc.parametrize("scenario", names, indirect=True, ids=names)
+            params, ids = scenario_ids(names, ns.config.seeds)
+            metafunc.parametrize("scenario", params, indirect=True, ids=ids)
         return
     _fail(problem)
 
@@ -359,6 +364,8 @@ def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
             "argument rather than through getfixturevalue()",
             pytrace=False,
         )
+    if isinstance(value, SeededScenario):
+        value = value.name
     if not isinstance(value, str):
         return value  # type: ignore[no-any-return]  # a user's indirect ScenarioSpec
     try:
@@ -373,10 +380,13 @@ def woo_order(
     ns_config: NsConfig, ns_scenario: ScenarioSpec | None, request: pytest.FixtureRequest
 ) -> OrderMaker:
     """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
-    the run seed (--ns-seed); without a name, the test's scenario."""
+    the run seed (--ns-seed), or the test's own seed in a sweep (--ns-seeds); without a name,
+    the test's scenario."""
     from harness.pytest_support.lander import OrderMaker
 
-    return OrderMaker(_session(request.config).catalogue, ns_config.seed, ns_scenario)
+    swept = sweep_seed(request.node)
+    seed = ns_config.seed if swept is None else swept
+    return OrderMaker(_session(request.config).catalogue, seed, ns_scenario)
 
 
 @pytest.fixture
@@ -400,10 +410,12 @@ def land(
     ns = _session(request.config)
     node = request.node
     node.stash[LANDED] = []
+    swept = sweep_seed(node)
+    seed = ns_config.seed if swept is None else swept
 
     def keep(landed: Landed) -> None:
         node.stash[LANDED].append(landed)
-        ns.landed(node.nodeid, landed)
+        ns.landed(node.nodeid, landed, seed=swept)
 
     def fail(exc: BaseException) -> NoReturn:
         _fail(str(exc))
@@ -419,7 +431,7 @@ def land(
         calllog=calllog,
         mapping=mapping,
         catalogue=ns.catalogue,
-        seed=ns_config.seed,
+        seed=seed,
         default=ns_scenario,
         on_landed=keep,
         fatal=fatal,

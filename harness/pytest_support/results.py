@@ -27,6 +27,13 @@ class LandingRecord:
     seconds: float
     verdict: Mapping[str, Any]
     calls: tuple[str, ...] = ()
+    seed: int | None = None  # the test's seed in a seed sweep (--ns-seeds)
+
+    @property
+    def label(self) -> str:
+        """The scenario (with its seed in a sweep), or the order a test landed without one."""
+        name = self.scenario or f"(order {self.verdict.get('order', '?')})"
+        return name if self.seed is None else f"{name}[seed={self.seed}]"
 
     @property
     def outcome(self) -> str:
@@ -43,6 +50,7 @@ class LandingRecord:
         return {
             "nodeid": self.nodeid,
             "scenario": self.scenario,
+            **({} if self.seed is None else {"seed": self.seed}),
             "expected": self.expected,
             "met": self.met,
             "seconds": round(self.seconds, 4),
@@ -60,6 +68,7 @@ class LandingRecord:
             seconds=float(data.get("seconds", 0.0)),
             verdict=dict(data.get("verdict") or {}),
             calls=tuple(data.get("calls") or ()),
+            seed=data.get("seed"),
         )
 
 
@@ -109,7 +118,11 @@ class RunResults:
         self.leftover_records.extend(data.get("leftover_records", ()))
 
     def sorted_landings(self) -> list[LandingRecord]:
-        return sorted(self.landings, key=lambda r: (r.scenario or "", r.nodeid))
+        def key(record: LandingRecord) -> tuple[str, int, str]:
+            seed = -1 if record.seed is None else record.seed
+            return (record.scenario or "", seed, record.nodeid)
+
+        return sorted(self.landings, key=key)
 
     @property
     def empty(self) -> bool:
@@ -130,7 +143,7 @@ def table(records: Sequence[LandingRecord], *, diagnosis_width: int = 70) -> lis
     header = ("scenario", "expected", "outcome", "met", "diagnosis")
     rows = [
         (
-            visible(record.scenario or f"(order {record.verdict.get('order', '?')})"),
+            visible(record.label),
             visible(record.expected or "-"),
             record.outcome,
             _met(record.met),

@@ -23,7 +23,16 @@ from harness.runner.core import (
     run_scenario,
 )
 from harness.runner.pool import RunConfig, run_catalogue
-from harness.runner.selection import SelectorError, select
+from harness.runner.selection import (
+    SeedsError,
+    SelectorError,
+    exact_selector,
+    format_seeds,
+    parse_seeds,
+    repeated_seeds,
+    seeded_id,
+    select,
+)
 
 __all__ = [
     "REFERENCE",
@@ -32,16 +41,22 @@ __all__ = [
     "RunCaches",
     "RunConfig",
     "ScenarioResult",
+    "SeedsError",
     "SelectorError",
     "check_spec",
     "clean_up",
     "connector_endpoint",
     "connector_session",
+    "exact_selector",
+    "format_seeds",
     "land",
+    "parse_seeds",
     "record_command",
+    "repeated_seeds",
     "run_catalogue",
     "run_external",
     "run_on_account",
     "run_scenario",
+    "seeded_id",
     "select",
 ]
