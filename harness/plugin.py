@@ -15,17 +15,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from harness.pytest_support.options import NsConfig, OptionError, Places, add_options, resolve
+from harness.pytest_support.seeds import scenario_values, seed_of, sweep_seed, without_seed
 from harness.pytest_support.selection import (
     MARKER,
     MARKER_HELP,
-    SeededScenario,
     SelectionError,
     parametrized_by_user,
-    scenario_ids,
     scenario_of,
     scenario_parameters,
     split_shard,
-    sweep_seed,
 )
 from harness.pytest_support.session import NsSession, TargetFailure
 
@@ -98,8 +96,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names; with
-    --ns-seeds, every name at every seed: `new-customer-seed3`)."""
+    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids: names, `name-seedS`)."""
     wants = "scenario" in metafunc.fixturenames and not parametrized_by_user(
         metafunc.definition.iter_markers("parametrize")
     )
@@ -111,8 +108,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         problem = str(exc)
     else:
         if names is not None:
-            params, ids = scenario_ids(names, ns.config.seeds)
-            metafunc.parametrize("scenario", params, indirect=True, ids=ids)
+            values = scenario_values(names, ns.config.seeds)
+            metafunc.parametrize("scenario", values, indirect=True, ids=str)
         return
     _fail(problem)
 
@@ -357,15 +354,13 @@ def external_connector(
 def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
     """The catalogue scenario this test instance runs (parametrized over the catalogue, or
     over the names in its `@pytest.mark.scenario(...)`)."""
-    value = getattr(request, "param", None)
+    value = without_seed(getattr(request, "param", None))  # a sweep's param: its name
     if value is None:
         pytest.fail(
             "the `scenario` fixture is parametrized at collection; request it as a test "
             "argument rather than through getfixturevalue()",
             pytrace=False,
         )
-    if isinstance(value, SeededScenario):
-        value = value.name
     if not isinstance(value, str):
         return value  # type: ignore[no-any-return]  # a user's indirect ScenarioSpec
     try:
@@ -380,12 +375,10 @@ def woo_order(
     ns_config: NsConfig, ns_scenario: ScenarioSpec | None, request: pytest.FixtureRequest
 ) -> OrderMaker:
     """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
-    the run seed (--ns-seed), or the test's own seed in a sweep (--ns-seeds); without a name,
-    the test's scenario."""
+    the test's seed (--ns-seed, or its own in a --ns-seeds sweep); without a name, its scenario."""
     from harness.pytest_support.lander import OrderMaker
 
-    swept = sweep_seed(request.node)
-    seed = ns_config.seed if swept is None else swept
+    seed = seed_of(request.node, ns_config.seed)
     return OrderMaker(_session(request.config).catalogue, seed, ns_scenario)
 
 
@@ -410,12 +403,10 @@ def land(
     ns = _session(request.config)
     node = request.node
     node.stash[LANDED] = []
-    swept = sweep_seed(node)
-    seed = ns_config.seed if swept is None else swept
 
     def keep(landed: Landed) -> None:
         node.stash[LANDED].append(landed)
-        ns.landed(node.nodeid, landed, seed=swept)
+        ns.landed(node.nodeid, landed, seed=sweep_seed(node))
 
     def fail(exc: BaseException) -> NoReturn:
         _fail(str(exc))
@@ -431,7 +422,7 @@ def land(
         calllog=calllog,
         mapping=mapping,
         catalogue=ns.catalogue,
-        seed=seed,
+        seed=seed_of(node, ns_config.seed),
         default=ns_scenario,
         on_landed=keep,
         fatal=fatal,

@@ -313,7 +313,7 @@ def _named_by_seed(
     is one `harness run -k NAME --seed S` away."""
     from harness.catalogue.orders import pushed_orders
 
-    named = [dataclasses.replace(result, scenario=result.name) for result in results]
+    named = [dataclasses.replace(result, scenario=result.name, seed=None) for result in results]
     orders: dict[str, WooOrder] = {}
     for result in results:
         if result.seed is not None and not result.met:

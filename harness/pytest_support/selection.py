@@ -1,10 +1,8 @@
-"""Which scenarios a test uses: `@pytest.mark.scenario(...)`, parametrization (over the
-catalogue and, with --ns-seeds, over seeds), and shards."""
+"""Which scenarios a test uses: `@pytest.mark.scenario(...)`, parametrization, and shards."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from harness.pytest_support.options import Shard
@@ -78,35 +76,6 @@ def scenario_parameters(
     if not wants_scenario:
         return None
     return list(names or loaded.names)
-
-
-@dataclass(frozen=True)
-class SeededScenario:
-    """A `scenario` parameter of a seed sweep: the scenario's name and the seed it runs at."""
-
-    name: str
-    seed: int
-
-
-def scenario_ids(
-    names: Sequence[str], seeds: Sequence[int] | None
-) -> tuple[list[str] | list[SeededScenario], list[str]]:
-    """(parameters, ids) for `scenario`: the names (ids = names), or in a seed sweep every
-    name at every seed, by name then seed (ids like `new-customer-seed3`, so each has its
-    own cassette)."""
-    if seeds is None:
-        return list(names), list(names)
-    from harness.runner.selection import seeded_id
-
-    params = [SeededScenario(name, seed) for name in names for seed in seeds]
-    return params, [seeded_id(param.name, param.seed) for param in params]
-
-
-def sweep_seed(item: Any) -> int | None:
-    """The seed a collected test of a seed sweep runs at (None: it runs at the run seed)."""
-    callspec = getattr(item, "callspec", None)
-    value = callspec.params.get("scenario") if callspec is not None else None
-    return value.seed if isinstance(value, SeededScenario) else None
 
 
 def scenario_of(item: Any) -> str | None:

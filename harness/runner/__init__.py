@@ -30,7 +30,6 @@ from harness.runner.selection import (
     format_seeds,
     parse_seeds,
     repeated_seeds,
-    seeded_id,
     select,
 )
 
@@ -57,6 +56,5 @@ __all__ = [
     "run_external",
     "run_on_account",
     "run_scenario",
-    "seeded_id",
     "select",
 ]

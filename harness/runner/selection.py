@@ -120,9 +120,3 @@ def exact_selector(name: str, names: Sequence[str]) -> str:
     `existing-customer and not existing-customer-email-case`)."""
     longer = [other for other in names if other != name and name.lower() in other.lower()]
     return " and not ".join([name, *longer])
-
-
-def seeded_id(name: str, seed: int) -> str:
-    """The pytest id of scenario `name` at `seed` in a seed sweep (`new-customer-seed3`), and
-    so the name of its cassette: one cassette per scenario and seed."""
-    return f"{name}-seed{seed}"
