@@ -156,8 +156,16 @@ def with_command(names: Sequence[str], seeds: Sequence[int], workers: int) -> Ba
     """`harness run --seeds A..B --workers N` in a process of its own, reports included."""
     with tempfile.TemporaryDirectory() as reports:
         command = [
-            sys.executable, "-m", "harness.cli", "run", "--seeds", f"{seeds[0]}..{seeds[-1]}",
-            "--workers", str(workers), "--report-dir", reports,
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "run",
+            "--seeds",
+            f"{seeds[0]}..{seeds[-1]}",
+            "--workers",
+            str(workers),
+            "--report-dir",
+            reports,
         ]
         began, cpu = time.perf_counter(), cpu_all()
         subprocess.run(command, check=False, capture_output=True)

@@ -193,7 +193,12 @@ def test_bad_seed_options_are_one_usage_error_exit_2(
 
 def test_a_sweep_that_meets_everything_exits_0_with_one_summary(tmp_path: Path) -> None:
     result = _harness(
-        "-k", "tax-california or unknown-sku", "--seeds", "1..3", "--workers", "2",
+        "-k",
+        "tax-california or unknown-sku",
+        "--seeds",
+        "1..3",
+        "--workers",
+        "2",
         report_dir=tmp_path,
     )
     assert result.exit_code == 0, result.output
@@ -248,8 +253,17 @@ def test_seeds_a_bug_meets_are_listed_each_with_a_command_that_lands_it_again(
     connector.write_text(SHORT_STREET, encoding="utf-8")
     spec = f"python:{connector}:push"
     result = _harness(
-        "-k", "new-customer", "--repeat", "6", "--seed", "1", "--connector", spec,
-        "--landing-timeout", "0.3", report_dir=tmp_path / "out",
+        "-k",
+        "new-customer",
+        "--repeat",
+        "6",
+        "--seed",
+        "1",
+        "--connector",
+        spec,
+        "--landing-timeout",
+        "0.3",
+        report_dir=tmp_path / "out",
     )
     assert result.exit_code == 1, result.output
     report = json.loads((tmp_path / "out" / "harness-report.json").read_text())
@@ -264,8 +278,16 @@ def test_seeds_a_bug_meets_are_listed_each_with_a_command_that_lands_it_again(
     seed = failed[0]
     command = commands[f"new-customer[seed={seed}]"]
     assert command == [
-        "harness", "run", "-k", "new-customer", "--seed", str(seed),
-        "--connector", spec, "--landing-timeout", "0.3",
+        "harness",
+        "run",
+        "-k",
+        "new-customer",
+        "--seed",
+        str(seed),
+        "--connector",
+        spec,
+        "--landing-timeout",
+        "0.3",
     ]
     # The command lands the same order, wrong in the same way; a met seed's lands right.
     again = _harness(*command[2:], report_dir=tmp_path / "again")
@@ -285,8 +307,15 @@ def test_a_reproduce_command_repeats_the_options_that_shape_the_landing(tmp_path
     catalogue = tmp_path / "catalogue.yaml"
     catalogue.write_text(head + "- name: existing-customer\n" + tail)
     result = _harness(
-        "--catalogue", str(catalogue), "-k", "existing-customer", "--seeds", "3,8",
-        "--workers", "2", report_dir=tmp_path / "out",
+        "--catalogue",
+        str(catalogue),
+        "-k",
+        "existing-customer",
+        "--seeds",
+        "3,8",
+        "--workers",
+        "2",
+        report_dir=tmp_path / "out",
     )
     assert result.exit_code == 1, result.output
     failed = r"✗ existing-customer +met in 0 of 2 seeds · failed at seeds 3,8\n"
@@ -294,8 +323,14 @@ def test_a_reproduce_command_repeats_the_options_that_shape_the_landing(tmp_path
     assert re.search(r"✓ existing-customer-email-case +met in 2 of 2 seeds\n", result.output)
     assert _reproduce_commands(result.output) == {
         f"existing-customer[seed={seed}]": [
-            "harness", "run", "-k", "existing-customer and not existing-customer-email-case",
-            "--seed", str(seed), "--catalogue", str(catalogue),
+            "harness",
+            "run",
+            "-k",
+            "existing-customer and not existing-customer-email-case",
+            "--seed",
+            str(seed),
+            "--catalogue",
+            str(catalogue),
         ]
         for seed in (3, 8)
     }

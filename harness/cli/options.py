@@ -215,7 +215,7 @@ def seed_sweep_options() -> list[Callable[[Any], Any]]:
             type=SeedList(),
             default=None,
             metavar="A..B|S,S,...",
-            help="Sweep seeds: every scenario at each of these seeds (1..29 both included, "
+            help="Sweep seeds (sim): every scenario at each of these seeds (1..29 both included, "
             "1,5,9, or 1..3,7), all in one pool of --workers; one summary says per scenario "
             "in how many seeds it met its expectation and how to reproduce each failed seed. "
             "Not with --seed.",

@@ -249,9 +249,7 @@ def run(
                 seeds=sweep,
             )
         elif account_target is None:
-            results = run_catalogue(
-                config, names, workers=workers, seeds=sweep, on_result=advance
-            )
+            results = run_catalogue(config, names, workers=workers, seeds=sweep, on_result=advance)
         else:
             from harness.runner import run_on_account
 
@@ -285,17 +283,18 @@ def run(
         )
         junit_path = write_junit(results, out / "harness-junit.xml", target=target, **about)
         if sweep is None:
-            orders = scenario_orders(catalogue, names, seed)
-            html_path = write_html(
-                results, out / "harness-report.html", target=target, seed=seed, orders=orders,
-                **about,
-            )
+            shown, orders = list(results), scenario_orders(catalogue, names, seed)
         else:
-            named, orders = _named_by_seed(results, catalogue)
-            html_path = write_html(
-                named, out / "harness-report.html", target=target, seed=None, orders=orders,
-                **about,
-            )
+            shown, orders = _named_by_seed(results, catalogue)
+        html_seed = seed if sweep is None else None
+        html_path = write_html(
+            shown,
+            out / "harness-report.html",
+            target=target,
+            seed=html_seed,
+            orders=orders,
+            **about,
+        )
     met = sum(result.met for result in results)
     if sweep is None:
         console.print(f"{met}/{len(results)} scenarios met their expectation")

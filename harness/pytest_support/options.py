@@ -325,9 +325,9 @@ def _one_of_seed_and_seeds(values: dict[str, Any], sources: dict[str, Source]) -
     if not (seed_set and seeds_set):
         return
     if sources["seed"] == sources["seeds"]:
-        where = "--ns-seed and --ns-seeds" if sources["seed"] == "command line" else (
-            "ini options ns_seed and ns_seeds"
-        )
+        where = "ini options ns_seed and ns_seeds"
+        if sources["seed"] == "command line":
+            where = "--ns-seed and --ns-seeds"
         raise OptionError(
             f"{where}: give one (ns_seed is the seed of the whole run, ns_seeds the seeds "
             "a sweep runs every scenario at)"

@@ -53,8 +53,11 @@ def test_ns_seeds_runs_every_scenario_at_every_seed_with_that_seeds_order(
     pytester.makepyfile(test_tiny_suite="import pytest\n" + ORDERS_SEEN)
     ids = collected(pytester, tiny, "--ns-seeds=1..2")
     assert ids == [
-        *(f"test_tiny_suite.py::test_scenario[{name}-seed{seed}]"
-          for name in TINY_NAMES for seed in (1, 2)),
+        *(
+            f"test_tiny_suite.py::test_scenario[{name}-seed{seed}]"
+            for name in TINY_NAMES
+            for seed in (1, 2)
+        ),
         "test_tiny_suite.py::test_without_the_scenario_argument",
     ]
     result = pytester.runpytest_inprocess(f"--ns-catalogue={tiny}", "--ns-seeds=1..2")
@@ -124,8 +127,16 @@ def test_a_sweep_under_xdist_gathers_every_seed_on_the_controller(
 ) -> None:
     pytester.makepyfile(test_tiny_suite=CATALOGUE_TEST)
     result = pytester.runpytest_subprocess(
-        "-p", "xdist", "-n", "2", "--assert=plain", "-p", "no:hypothesispytest",
-        f"--ns-catalogue={tiny}", "--ns-seeds=1..3", "--ns-report=report.json",
+        "-p",
+        "xdist",
+        "-n",
+        "2",
+        "--assert=plain",
+        "-p",
+        "no:hypothesispytest",
+        f"--ns-catalogue={tiny}",
+        "--ns-seeds=1..3",
+        "--ns-report=report.json",
     )
     assert outcomes(result) == {"passed": 3 * len(TINY_NAMES)}, result.stdout.str()
     report = read_json(pytester.path / "report.json")
