@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from harness.pytest_support.options import NsConfig, OptionError, Places, add_options, resolve
+from harness.pytest_support.seeds import scenario_values, seed_of, sweep_seed, without_seed
 from harness.pytest_support.selection import (
     MARKER,
     MARKER_HELP,
@@ -100,7 +101,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids = scenario names)."""
+    """Check `@pytest.mark.scenario` names; parametrize `scenario` (ids: names, `name-seedS`)."""
     wants = "scenario" in metafunc.fixturenames and not parametrized_by_user(
         metafunc.definition.iter_markers("parametrize")
     )
@@ -112,7 +113,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         problem = str(exc)
     else:
         if names is not None:
-            metafunc.parametrize("scenario", names, indirect=True, ids=names)
+            values = scenario_values(names, ns.config.seeds)
+            metafunc.parametrize("scenario", values, indirect=True, ids=str)
         return
     _fail(problem)
 
@@ -349,7 +351,7 @@ def external_connector(
 def scenario(request: pytest.FixtureRequest) -> ScenarioSpec:
     """The catalogue scenario this test instance runs (parametrized over the catalogue, or
     over the names in its `@pytest.mark.scenario(...)`)."""
-    value = getattr(request, "param", None)
+    value = without_seed(getattr(request, "param", None))  # a sweep's param: its name
     if value is None:
         pytest.fail(
             "the `scenario` fixture is parametrized at collection; request it as a test "
@@ -370,10 +372,11 @@ def woo_order(
     ns_config: NsConfig, ns_scenario: ScenarioSpec | None, request: pytest.FixtureRequest
 ) -> OrderMaker:
     """`woo_order(name_or_spec=None, *, seed=None)`: a scenario's WooCommerce order, made with
-    the run seed (--ns-seed); without a name, the test's scenario."""
+    the test's seed (--ns-seed, or its own in a --ns-seeds sweep); without a name, its scenario."""
     from harness.pytest_support.lander import OrderMaker
 
-    return OrderMaker(_session(request.config).catalogue, ns_config.seed, ns_scenario)
+    seed = seed_of(request.node, ns_config.seed)
+    return OrderMaker(_session(request.config).catalogue, seed, ns_scenario)
 
 
 @pytest.fixture
@@ -400,7 +403,7 @@ def land(
 
     def keep(landed: Landed) -> None:
         node.stash[LANDED].append(landed)
-        ns.landed(node.nodeid, landed)
+        ns.landed(node.nodeid, landed, seed=sweep_seed(node))
 
     def fail(exc: BaseException) -> NoReturn:
         _fail(str(exc))
@@ -416,7 +419,7 @@ def land(
         calllog=calllog,
         mapping=mapping,
         catalogue=ns.catalogue,
-        seed=ns_config.seed,
+        seed=seed_of(node, ns_config.seed),
         default=ns_scenario,
         on_landed=keep,
         fatal=fatal,

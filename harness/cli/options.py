@@ -187,3 +187,44 @@ def connector_settings(
     ):
         check_spec(spec, options)
     return options
+
+
+class SeedList(click.ParamType[tuple[int, ...]]):
+    """`--seeds`: `A..B` (inclusive), `1,5,9`, or both; a bad value is the option's fault."""
+
+    name = "seeds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from harness.runner import SeedsError, parse_seeds
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_seeds(str(value))
+        except SeedsError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def seed_sweep_options() -> list[Callable[[Any], Any]]:
+    """`--seeds SEEDS` and `--repeat N`: every scenario at several seeds, in one run."""
+    from harness.runner.selection import MAX_SEEDS
+
+    return [
+        click.option(
+            "--seeds",
+            type=SeedList(),
+            default=None,
+            metavar="A..B|S,S,...",
+            help="Sweep seeds (sim): every scenario at each of these seeds (1..29 both included, "
+            "1,5,9, or 1..3,7), all in one pool of --workers; one summary says per scenario "
+            "in how many seeds it met its expectation and how to reproduce each failed seed. "
+            "Not with --seed.",
+        ),
+        click.option(
+            "--repeat",
+            type=click.IntRange(min=1, max=MAX_SEEDS),
+            default=None,
+            metavar="N",
+            help="Sweep N seeds from --seed: --seed, --seed+1, ..., --seed+N-1.",
+        ),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,11 +23,14 @@ from harness.cli.options import (
     lock_timeout_option,
     mapping_option,
     report_dir_option,
+    seed_sweep_options,
     target_option,
 )
 
 if TYPE_CHECKING:
-    from harness.catalogue.spec import ScenarioSpec
+    from harness.catalogue.spec import Catalogue, ScenarioSpec
+    from harness.runner import ScenarioResult
+    from harness.woo.order import WooOrder
 
 # Every option of `harness run`, in --help order. A new group of options (e.g. for an external
 # connector) is one more list appended here plus the keyword it adds to `run`.
@@ -55,6 +59,7 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
     ),
     mapping_option(),
     click.option("--seed", type=int, default=0, show_default=True, help="Run seed."),
+    *seed_sweep_options(),
     click.option(
         "--workers",
         type=click.IntRange(min=1),
@@ -121,6 +126,8 @@ def run(
     account: str | None,
     mapping_path: str | None,
     seed: int,
+    seeds: tuple[int, ...] | None,
+    repeat: int | None,
     workers: int,
     report_dir: str,
     cassettes: str,
@@ -136,12 +143,14 @@ def run(
     """Run the scenario catalogue against a target and write harness-report.json,
     harness-junit.xml and harness-report.html.
 
-    Exit 0 when every scenario met its expectation, 1 when any did not, 2 when the run
-    cannot start (a wrong option, an input file it cannot read, missing credentials)."""
+    Exit 0 when every scenario met its expectation (in every seed of a sweep), 1 when any did
+    not, 2 when the run cannot start (a wrong option, an input file it cannot read, missing
+    credentials)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from harness.catalogue.orders import scenario_orders
     from harness.catalogue.spec import load_catalogue
+    from harness.cli.sweep import print_sweep, reproduce_options, sweep_seeds
     from harness.connector.drivers.pyfunc import importable_from
     from harness.mapping import load_mapping
     from harness.recording.paths import scenario_nodeid
@@ -149,12 +158,20 @@ def run(
     from harness.report.html import write_html
     from harness.report.terminal import print_results
     from harness.report.visible import markup, terminal_console
-    from harness.runner import RunConfig, ScenarioResult, SelectorError, run_catalogue, select
+    from harness.runner import RunConfig, SelectorError, format_seeds, run_catalogue, select
     from harness.runner.connectors import catalogue_folder
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
 
     console = terminal_console()
+    ctx = click.get_current_context()
+    sweep = sweep_seeds(ctx, seed, seeds, repeat)
+    if sweep is not None and target != "sim":
+        raise click.UsageError(
+            f"--seeds/--repeat sweep seeds in the embedded sandbox (--target sim), not "
+            f"--target {target}; on an account or cassettes, sweep them with pytest "
+            "--ns-seeds (one cassette per scenario and seed)"
+        )
     if target != "sim" and account is not None:
         raise click.UsageError(
             "--account names an account profile for --target sim; a live or replayed account "
@@ -230,7 +247,8 @@ def run(
     # A landing may stop the run: no slot of the account's budget in time, a refused file.
     port = Listening("127.0.0.1", sandbox_port, port_option="--sandbox-port", only_binding=False)
     with reported(listening=port), Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"{target}: landing", total=len(names))
+        landings = len(names) * (len(sweep) if sweep else 1)
+        task = progress.add_task(f"{target}: landing", total=landings)
 
         def advance(_: ScenarioResult) -> None:
             progress.advance(task)
@@ -247,9 +265,10 @@ def run(
                 port=sandbox_port,
                 on_result=advance,
                 on_leftover=leftovers.append,
+                seeds=sweep,
             )
         elif account_target is None:
-            results = run_catalogue(config, names, workers=workers, on_result=advance)
+            results = run_catalogue(config, names, workers=workers, seeds=sweep, on_result=advance)
         else:
             from harness.runner import run_on_account
 
@@ -262,24 +281,59 @@ def run(
             )
     where = account_target.account_id if account_target else where
     about = {"connector": connector_spec, "account": where}
-    title = (
-        f"{len(results)} scenarios · connector {markup(connector_spec)} · {target} "
-        f"{markup(where)} · seed {seed}"
-    )
-    print_results(console, results, title)
+    if sweep is None:
+        title = (
+            f"{len(results)} scenarios · connector {markup(connector_spec)} · {target} "
+            f"{markup(where)} · seed {seed}"
+        )
+        print_results(console, results, title)
+    else:
+        title = (
+            f"Seed sweep: {len(names)} scenarios × {len(sweep)} seeds ({format_seeds(sweep)}) · "
+            f"connector {markup(connector_spec)} · {target} {markup(where)}"
+        )
+        options = reproduce_options(ctx)
+        print_sweep(console, results, title, catalogue_names=catalogue.names, options=options)
     for line in leftovers:
         console.print(f"[yellow]left in the account:[/yellow] {markup(line)}", markup=True)
     with reported(unwritable=unwritable):
         json_path = write_json(
-            results, out / "harness-report.json", target=target, seed=seed, **about
+            results, out / "harness-report.json", target=target, seed=seed, seeds=sweep, **about
         )
         junit_path = write_junit(results, out / "harness-junit.xml", target=target, **about)
-        orders = scenario_orders(catalogue, names, seed)
+        if sweep is None:
+            shown, orders = list(results), scenario_orders(catalogue, names, seed)
+        else:
+            shown, orders = _named_by_seed(results, catalogue)
+        html_seed = seed if sweep is None else None
         html_path = write_html(
-            results, out / "harness-report.html", target=target, seed=seed, orders=orders, **about
+            shown,
+            out / "harness-report.html",
+            target=target,
+            seed=html_seed,
+            orders=orders,
+            **about,
         )
     met = sum(result.met for result in results)
-    console.print(f"{met}/{len(results)} scenarios met their expectation")
+    if sweep is None:
+        console.print(f"{met}/{len(results)} scenarios met their expectation")
     console.print(f"reports: {html_path}  {json_path}  {junit_path}", soft_wrap=True)
     if met != len(results):
         sys.exit(1)
+
+
+def _named_by_seed(
+    results: Sequence[ScenarioResult], catalogue: Catalogue
+) -> tuple[list[ScenarioResult], dict[str, WooOrder]]:
+    """A sweep's results for the HTML report, which shows each result's `scenario`: there,
+    each is named with its seed (`new-customer[seed=3]`). Only the failed landings' orders
+    are made again for it: a thousand orders would cost seconds, and a met landing's order
+    is one `harness run -k NAME --seed S` away."""
+    from harness.catalogue.orders import pushed_orders
+
+    named = [dataclasses.replace(result, scenario=result.name, seed=None) for result in results]
+    orders: dict[str, WooOrder] = {}
+    for result in results:
+        if result.seed is not None and not result.met:
+            *_, orders[result.name] = pushed_orders(catalogue.get(result.scenario), result.seed)
+    return named, orders

@@ -20,7 +20,7 @@ from harness.netsuite.lockfolder import DEFAULT_LOCK_TIMEOUT
 from harness.targets.settings import TARGET_KINDS, Spelling, TargetKind, TargetSettings
 
 Source = Literal["command line", "ini", "default"]
-Kind = Literal["choice", "text", "path", "int", "seconds", "flag", "shard"]
+Kind = Literal["choice", "text", "path", "int", "seconds", "flag", "shard", "seeds"]
 
 GROUP = "netsuite"
 GROUP_DESCRIPTION = "NetSuite target, scenarios and record/replay (woo-netsuite-harness)"
@@ -111,6 +111,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("cassettes", "path", "cassette directory (default: cassettes/)", "cassettes", "DIR"),
     Option("seed", "int", "run seed: the same seed makes the same orders (default: 0)", 0, "N"),
     Option(
+        "seeds",
+        "seeds",
+        "sweep seeds: the scenario-parametrized tests run at each of these seeds (1..29 both "
+        "included, 1,5,9, or 1..3,7), with ids like new-customer-seed3; not with --ns-seed",
+        metavar="A..B|S,S,...",
+    ),
+    Option(
         "allow_production",
         "flag",
         "let record/live runs use a production account (not _SB<n>, _RP or TSTDRV)",
@@ -199,6 +206,7 @@ class NsConfig:
     account: str | None = None
     cassettes: Path = Path("cassettes")
     seed: int = 0
+    seeds: tuple[int, ...] | None = None  # a seed sweep (--ns-seeds)
     allow_production: bool = False
     keep_records: bool = False
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
@@ -265,6 +273,13 @@ def _convert(option: Option, raw: Any, source: Source, places: Places) -> Any:
             return parse_shard(text)
         except OptionError as exc:
             raise OptionError(f"{where}: {exc}") from None
+    if option.kind == "seeds":
+        from harness.runner.selection import SeedsError, parse_seeds
+
+        try:
+            return parse_seeds(text)
+        except SeedsError as exc:
+            raise OptionError(f"{where}: {exc}") from None
     if option.kind == "path":
         base = {"command line": places.invocation, "ini": places.ini, "default": places.root}
         return base[source] / Path(text).expanduser()
@@ -295,6 +310,7 @@ def resolve(cli: Callable[[str], Any], ini: Callable[[str], Any], places: Places
             continue
         values[option.name] = _convert(option, raw, cast(Source, source), places)
         sources[option.name] = cast(Source, source)
+    _one_of_seed_and_seeds(values, sources)
     # An account given as a relative profile path is anchored like any other path.
     account = values["account"]
     if account is not None and values["target"] == "sim":
@@ -352,3 +368,21 @@ def warn_of_spaced_values(config: Any) -> None:
     for flag, value in spaced_path_values(args, Path(params.dir)):
         warning = pytest.PytestConfigWarning(spaced_value_warning(flag, value, config.rootpath))
         config.issue_config_time_warning(warning, stacklevel=2)
+
+
+def _one_of_seed_and_seeds(values: dict[str, Any], sources: dict[str, Source]) -> None:
+    """A run has one seed (--ns-seed) or sweeps several (--ns-seeds): both at the same level
+    is an error; otherwise the command line wins over the ini file, as for every option."""
+    seed_set, seeds_set = sources["seed"] != "default", values["seeds"] is not None
+    if not (seed_set and seeds_set):
+        return
+    if sources["seed"] == sources["seeds"]:
+        where = "ini options ns_seed and ns_seeds"
+        if sources["seed"] == "command line":
+            where = "--ns-seed and --ns-seeds"
+        raise OptionError(
+            f"{where}: give one (ns_seed is the seed of the whole run, ns_seeds the seeds "
+            "a sweep runs every scenario at)"
+        )
+    if sources["seed"] == "command line":
+        values["seeds"], sources["seeds"] = None, "default"

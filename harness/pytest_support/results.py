@@ -29,6 +29,13 @@ class LandingRecord:
     seconds: float
     verdict: Mapping[str, Any]
     calls: tuple[str, ...] = ()
+    seed: int | None = None  # the test's seed in a seed sweep (--ns-seeds)
+
+    @property
+    def label(self) -> str:
+        """The scenario (with its seed in a sweep), or the order a test landed without one."""
+        name = self.scenario or f"(order {self.verdict.get('order', '?')})"
+        return name if self.seed is None else f"{name}[seed={self.seed}]"
 
     @property
     def outcome(self) -> str:
@@ -45,6 +52,7 @@ class LandingRecord:
         return {
             "nodeid": self.nodeid,
             "scenario": self.scenario,
+            **({} if self.seed is None else {"seed": self.seed}),
             "expected": self.expected,
             "met": self.met,
             "seconds": round(self.seconds, 4),
@@ -62,6 +70,7 @@ class LandingRecord:
             seconds=float(data.get("seconds", 0.0)),
             verdict=dict(data.get("verdict") or {}),
             calls=tuple(data.get("calls") or ()),
+            seed=data.get("seed"),
         )
 
 
@@ -111,7 +120,11 @@ class RunResults:
         self.leftover_records.extend(data.get("leftover_records", ()))
 
     def sorted_landings(self) -> list[LandingRecord]:
-        return sorted(self.landings, key=lambda r: (r.scenario or "", r.nodeid))
+        def key(record: LandingRecord) -> tuple[str, int, str]:
+            seed = -1 if record.seed is None else record.seed
+            return (record.scenario or "", seed, record.nodeid)
+
+        return sorted(self.landings, key=key)
 
     def not_met_first(self) -> list[LandingRecord]:
         """The landings that missed their scenario's expectation first, then the ones with no
@@ -136,7 +149,8 @@ def _met(value: bool | None) -> str:
 
 
 def _name(record: LandingRecord) -> str:
-    return visible(record.scenario or f"(order {record.verdict.get('order', '?')})")
+    """The landing's name: its scenario (and seed, in a sweep), or its order."""
+    return visible(record.label)
 
 
 def wrapped(text: str, width: int, indent: str = "", hang: str = "    ") -> list[str]:

@@ -49,7 +49,11 @@ def record_command(config: NsConfig, nodeid: str) -> str:
     parts = ["pytest", "--ns-target=record"]
     if config.sources.get("cassettes") != "default":
         parts.append(f"--ns-cassettes={config.cassettes}")
-    if config.seed:
+    if config.seeds is not None:
+        from harness.runner.selection import format_seeds
+
+        parts.append(f"--ns-seeds={format_seeds(config.seeds)}")
+    elif config.seed:
         parts.append(f"--ns-seed={config.seed}")
     for name in ("catalogue", "mapping"):
         value = getattr(config, name)
@@ -224,8 +228,8 @@ class NsSession:
         finally:
             session.__exit__(None, None, None)
 
-    def landed(self, nodeid: str, landed: Landed) -> LandingRecord:
-        """Keep one landing for the summary and the report."""
+    def landed(self, nodeid: str, landed: Landed, *, seed: int | None = None) -> LandingRecord:
+        """Keep one landing for the summary and the report (`seed`: the test's, in a sweep)."""
         # Through JSON once: what a worker sends and what the report holds are plain data.
         verdict = json.loads(json.dumps(landed.verdict.to_json(), default=str))
         record = LandingRecord(
@@ -236,6 +240,7 @@ class NsSession:
             seconds=landed.seconds,
             verdict=verdict,
             calls=landed.calls,
+            seed=seed,
         )
         self.results.landings.append(record)
         return record
@@ -326,7 +331,7 @@ class NsSession:
         parts = [
             f"connector={config.connector or 'reference'}",
             f"target={config.target}",
-            f"seed={config.seed}",
+            _seed_setting(config),
         ]
         account = self.account.account_id if self.account else config.account
         if account:
@@ -345,7 +350,17 @@ class NsSession:
             "connector": config.connector or "reference",
             "target": config.target,
             "seed": config.seed,
+            **({} if config.seeds is None else {"seeds": list(config.seeds)}),
             "account": self.account.account_id if self.account else config.account,
             "shard": str(config.shard) if config.shard else None,
             "prefix": self.prefix,
         }
+
+
+def _seed_setting(config: NsConfig) -> str:
+    """`seed=N`, or the seeds of a sweep (`seeds=1..29`)."""
+    if config.seeds is None:
+        return f"seed={config.seed}"
+    from harness.runner.selection import format_seeds
+
+    return f"seeds={format_seeds(config.seeds)}"

@@ -22,9 +22,12 @@ def write_json(
     seed: int,
     connector: str = "reference",
     account: str | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> Path:
     """Every scenario's verdict and calls, plus a summary, as one JSON document; it names the
-    connector tested and the target (and account) it was tested against."""
+    connector tested and the target (and account) it was tested against. In a seed sweep
+    (`seeds`) each result names its seed, and `seed` is null."""
+    sweep = {} if seeds is None else {"seed": None, "seeds": list(seeds)}
     document = {
         "harness": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -32,6 +35,7 @@ def write_json(
         "account": account,
         "connector": connector,
         "seed": seed,
+        **sweep,
         "summary": {
             "scenarios": len(results),
             "met": sum(r.met for r in results),
@@ -71,7 +75,7 @@ def write_junit(
             suite,
             "testcase",
             classname=f"catalogue.{target}",
-            name=result.scenario,
+            name=result.name,
             time=f"{result.seconds:.3f}",
         )
         props = ET.SubElement(case, "properties")

@@ -24,7 +24,15 @@ from harness.runner.core import (
     run_scenario,
 )
 from harness.runner.pool import RunConfig, run_catalogue
-from harness.runner.selection import SelectorError, select
+from harness.runner.selection import (
+    SeedsError,
+    SelectorError,
+    exact_selector,
+    format_seeds,
+    parse_seeds,
+    repeated_seeds,
+    select,
+)
 
 __all__ = [
     "REFERENCE",
@@ -33,14 +41,19 @@ __all__ = [
     "RunCaches",
     "RunConfig",
     "ScenarioResult",
+    "SeedsError",
     "SelectorError",
     "catalogue_folder",
     "check_spec",
     "clean_up",
     "connector_endpoint",
     "connector_session",
+    "exact_selector",
+    "format_seeds",
     "land",
+    "parse_seeds",
     "record_command",
+    "repeated_seeds",
     "run_catalogue",
     "run_external",
     "run_on_account",

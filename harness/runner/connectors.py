@@ -3,6 +3,7 @@ in another process reaches NetSuite (the served sandbox, or the recording proxy)
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as Settings
@@ -63,9 +64,13 @@ def run_external(
     port: int = 0,
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_leftover: Callable[[str], None] | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> list[ScenarioResult]:
     """The named scenarios, one after the other, through the connector `spec` names, in the
     embedded sandbox (no `account`) or on `account` (live, record, replay).
+
+    With `seeds` (embedded sandbox only), every scenario runs at every seed, seed by seed,
+    each result carrying its seed; results come back by scenario, then seed.
 
     A connector in another process reaches NetSuite on 127.0.0.1:`port` (0: any free port;
     see `connector_endpoint`); one that runs on its own (a webhook receiver) is started with
@@ -73,6 +78,8 @@ def run_external(
     catalogue's directory (after the current directory, before `sys.path`)."""
     with importable_from(catalogue_folder(config.catalogue)):
         check_spec(spec, options)
+    if account is not None and seeds is not None:
+        raise ValueError("seeds: a seed sweep runs in the embedded sandbox (no account)")
     if account is not None:
         with connector_endpoint(account, port=port) as endpoint:
             factory = connector_from_spec(spec, observe=endpoint, **options)
@@ -96,15 +103,20 @@ def run_external(
         assert server is not None
         factory = connector_from_spec(spec, observe=server, **options)
         try:
-            for name in names:
-                result = run_scenario(catalogue.get(name), config.seed, target, mapping, factory)
-                results.append(result)
-                if on_result is not None:
-                    on_result(result)
+            for seed in [None] if seeds is None else seeds:
+                for name in names:
+                    scenario = catalogue.get(name)
+                    run_seed = config.seed if seed is None else seed
+                    result = run_scenario(scenario, run_seed, target, mapping, factory)
+                    result = result if seed is None else dataclasses.replace(result, seed=seed)
+                    results.append(result)
+                    if on_result is not None:
+                        on_result(result)
         finally:
             server.observe(None)
             factory.close()
-    return results
+    position = {name: index for index, name in enumerate(names)}
+    return sorted(results, key=lambda result: position[result.scenario])  # stable: by seed
 
 
 @contextmanager

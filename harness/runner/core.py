@@ -39,21 +39,32 @@ class RunCaches:
 
 @dataclass(frozen=True)
 class ScenarioResult:
-    """One scenario's verdict, whether it met its expectation, and its API calls."""
+    """One scenario's verdict, whether it met its expectation, and its API calls.
+
+    `seed` is set in a run of several seeds (a seed sweep), where one scenario has a result
+    per seed; `name` then tells them apart (`new-customer[seed=3]`)."""
 
     scenario: str
     expected: str
     verdict: Verdict
     seconds: float
     calls: tuple[dict[str, Any], ...] = ()
+    seed: int | None = None
 
     @property
     def met(self) -> bool:
         return self.verdict.met(self.expected)
 
+    @property
+    def name(self) -> str:
+        """The scenario's name, with its seed in a seed sweep."""
+        return self.scenario if self.seed is None else f"{self.scenario}[seed={self.seed}]"
+
     def to_json(self) -> dict[str, Any]:
+        seeded = {} if self.seed is None else {"seed": self.seed, "name": self.name}
         return {
             "scenario": self.scenario,
+            **seeded,
             "expected": self.expected,
             "met": self.met,
             "seconds": round(self.seconds, 4),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -10,6 +11,13 @@ from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
 from harness.runner.core import RunCaches, ScenarioResult, run_scenario
 from harness.targets.sim import SimTarget
+
+# One landing to do: a scenario, and its seed in a seed sweep (None: the run seed).
+Job = tuple[str, int | None]
+
+# At most this many landings go to a worker at once: a sweep of a thousand landings then
+# ends with every worker busy until the last few, not one finishing a long batch alone.
+MAX_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -32,17 +40,17 @@ class _Worker:
         self.target = SimTarget(config.account).__enter__()
         self.caches = RunCaches()
 
-    def run(self, names: Sequence[str]) -> list[ScenarioResult]:
-        return [
-            run_scenario(
-                self.catalogue.get(name),
-                self.config.seed,
-                self.target,
-                self.mapping,
-                caches=self.caches,
-            )
-            for name in names
-        ]
+    def run(self, jobs: Sequence[Job]) -> list[ScenarioResult]:
+        return [self.land(name, seed) for name, seed in jobs]
+
+    def land(self, name: str, seed: int | None) -> ScenarioResult:
+        spec = self.catalogue.get(name)
+        run_seed = self.config.seed if seed is None else seed
+        result = run_scenario(spec, run_seed, self.target, self.mapping, caches=self.caches)
+        return result if seed is None else dataclasses.replace(result, seed=seed)
+
+    def close(self) -> None:
+        self.target.__exit__(None, None, None)
 
 
 _worker: _Worker | None = None
@@ -53,9 +61,9 @@ def _start_worker(config: RunConfig) -> None:
     _worker = _Worker(config)
 
 
-def _run_in_worker(names: Sequence[str]) -> list[ScenarioResult]:
+def _run_in_worker(jobs: Sequence[Job]) -> list[ScenarioResult]:
     assert _worker is not None, "the pool's initializer builds the worker first"
-    return _worker.run(names)
+    return _worker.run(jobs)
 
 
 def run_catalogue(
@@ -63,39 +71,50 @@ def run_catalogue(
     names: Sequence[str],
     *,
     workers: int = 1,
+    seeds: Sequence[int] | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
 ) -> list[ScenarioResult]:
     """Run the named scenarios, in `workers` processes; results come back in `names` order.
 
+    With `seeds` (a seed sweep), every scenario runs at every seed, all in the same worker
+    processes, and each result carries its seed; results come back by scenario, then seed.
+    Without, each scenario runs once at the run seed (`config.seed`).
+
     Each worker process builds its sandbox once and runs many small batches, so a slow
-    scenario doesn't leave the other workers idle at the end.
-    """
-    results: dict[str, ScenarioResult] = {}
+    scenario doesn't leave the other workers idle at the end."""
+    # Handed out seed by seed, so every batch mixes quick and slow scenarios alike.
+    jobs: list[Job] = (
+        [(name, None) for name in names]
+        if seeds is None
+        else [(name, seed) for seed in seeds for name in names]
+    )
+    results: dict[Job, ScenarioResult] = {}
 
     def collect(batch: Iterable[ScenarioResult]) -> None:
         for result in batch:
-            results[result.scenario] = result
+            results[result.scenario, result.seed] = result
             if on_result is not None:
                 on_result(result)
 
-    if workers <= 1 or len(names) <= 1:
-        catalogue = load_catalogue(config.catalogue)
-        mapping = load_mapping(config.mapping)
-        caches = RunCaches()
-        with SimTarget(config.account) as target:
-            for name in names:
-                spec = catalogue.get(name)
-                collect([run_scenario(spec, config.seed, target, mapping, caches=caches)])
+    if workers <= 1 or len(jobs) <= 1:
+        worker = _Worker(config)
+        try:
+            for job in jobs:
+                collect([worker.land(*job)])
+        finally:
+            worker.close()
     else:
-        chunks = _chunks(list(names), workers * 4)
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(config,)
         ) as pool:
-            for batch in pool.map(_run_in_worker, chunks):
+            for batch in pool.map(_run_in_worker, _batches(jobs, workers)):
                 collect(batch)
-    return [results[name] for name in names]
+    if seeds is None:
+        return [results[name, None] for name in names]
+    return [results[name, seed] for name in names for seed in seeds]
 
 
-def _chunks(items: list[str], count: int) -> list[list[str]]:
-    size = max(1, -(-len(items) // max(1, count)))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """At least four batches per worker, of at most MAX_BATCH landings each."""
+    size = max(1, min(MAX_BATCH, -(-len(jobs) // (workers * 4))))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
