@@ -89,7 +89,7 @@ class AsyncSender:
                 raise
             location = error.headers.get("Location", "")  # the job first submitted
         job_id = location.rstrip("/").rsplit("/", 1)[-1]
-        if not job_id.isdigit():
+        if not job_id.isdecimal():
             raise JobNotFinished(f"NetSuite named no job for the request (Location {location!r})")
         return self._result(job_id)
 

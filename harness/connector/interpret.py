@@ -65,7 +65,7 @@ def tax_code_for(mapping: Mapping, rate_code: str) -> str | None:
     if rate_code in codes:
         return codes[rate_code]
     head, _, tail = rate_code.rpartition("-")
-    return codes.get(head) if tail.isdigit() else None
+    return codes.get(head) if tail.isdecimal() else None
 
 
 def exempt_code_for(mapping: Mapping, subsidiary: int) -> str | None:

@@ -211,7 +211,7 @@ class _Builder(LinesBuilder):
         return new
 
     def _default_customer(self, email: str, key: str) -> ExpectedCustomer:
-        if key.startswith("eid:") or not key.isdigit():
+        if key.startswith("eid:") or not key.isdecimal():
             eid = key.removeprefix("eid:")
             found = self.lookups.customer_by_external_id(eid)
             if found is None:

@@ -40,7 +40,7 @@ def rate_key(rate_code: str) -> str:
     """A WooCommerce rate code without its `-<priority>` tail (`US-CA-STATE TAX-1` ->
     `US-CA-STATE TAX`), as the mapping's `tax.codes` are keyed; unchanged without a tail."""
     head, _, tail = rate_code.rpartition("-")
-    return head if tail.isdigit() and head else rate_code
+    return head if tail.isdecimal() and head else rate_code
 
 
 def tax_code_for_rate(mapping: Mapping, rate_code: str) -> str | None:

@@ -299,7 +299,7 @@ def _customers(
 ) -> tuple[tuple[CustomerRef, ...], CustomerRef | None]:
     normalized = normalize_email(email)
     conditions = [f"LOWER(email) = {sql_text(normalized)}"] if normalized else []
-    entity_id = entity.id if entity and entity.id and entity.id.lstrip("-").isdigit() else None
+    entity_id = entity.id if entity and entity.id and entity.id.lstrip("-").isdecimal() else None
     if entity_id:
         conditions.append(f"id = {entity_id}")
     if not conditions:

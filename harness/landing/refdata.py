@@ -427,7 +427,7 @@ class ReferenceData:
                         id=str(row["id"]),
                         symbol=symbol,
                         name=row.get("name") or symbol,
-                        precision=int(precision) if precision and precision.isdigit() else 2,
+                        precision=int(precision) if precision and precision.isdecimal() else 2,
                     )
             return self._shared.currencies
 
@@ -436,4 +436,4 @@ class ReferenceData:
 
 
 def _by_id(ref: CustomerRef) -> tuple[int, str]:
-    return (int(ref.id) if ref.id.isdigit() else 0, ref.id)
+    return (int(ref.id) if ref.id.isdecimal() else 0, ref.id)

@@ -98,7 +98,7 @@ def _milliseconds(key: str, raw: str) -> float:
 
 def _burst(raw: str) -> tuple[int, float]:
     length, at, share = raw.partition("@")
-    if not at or not length.strip().isdigit() or int(length) < 1:
+    if not at or not length.strip().isdecimal() or int(length) < 1:
         raise FaultPlanError(
             f"429-burst={raw}: expected N@share, e.g. 3@0.01 (bursts of 3 at 1% of requests)"
         )
@@ -144,7 +144,7 @@ class FaultPlan:
                 length, share = _burst(value)
                 plan = replace(plan, burst_length=length, burst_share=share)
             elif key == "seed":
-                if not value.strip().lstrip("-").isdigit():
+                if not value.strip().lstrip("-").isdecimal():
                     raise FaultPlanError(f"seed={value}: expected an integer")
                 plan = replace(plan, seed=int(value))
             else:

@@ -161,7 +161,7 @@ def scan(text: str, max_depth: int = MAX_DEPTH, start: int = 0) -> list[int]:
                 raise too_deep(max_depth, lineno=line, colno=column)
         elif first in _CLOSE:
             depth = max(depth - 1, 0)
-        elif first.isdigit():
+        elif first.isdecimal():
             if len(token) > MAX_DIGITS and _is_integer(text, found.start(), found.end()):
                 long_numbers.append(found.start())
         else:

@@ -195,3 +195,21 @@ def test_a_filter_within_the_limits_still_answers(client: Client) -> None:
     answer = client.get("record/v1/customer", q=q)
     assert answer.status_code == 200, answer.text
     assert {item["id"] for item in answer.json()["items"]} >= {"1001", "1002"}
+
+
+# --- digits Python calls digits and int() refuses ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "record/v1/customer/%C2%B2"),  # ²
+        ("GET", "record/v1/salesOrder/-%C2%B9"),  # -¹
+        ("POST", "record/v1/salesOrder/%C2%B2/!transform/invoice"),
+        ("GET", "async/v1/job/%C2%B3"),
+    ],
+)
+def test_a_key_of_superscript_digits_is_no_record(client: Client, method: str, path: str) -> None:
+    """`'²'.isdigit()` is true and `int('²')` fails: such a key names no record (a 404),
+    never a 500."""
+    netsuite_error(client.request(method, path), 404)

@@ -90,7 +90,7 @@ def _status(document: dict[str, Any], said: int | None) -> int:
     status = document.get("status")
     if isinstance(status, int) and 100 <= status <= 599:
         return status
-    if isinstance(status, str) and status.isdigit():
+    if isinstance(status, str) and status.isdecimal():
         return int(status)
     return said or 400
 

@@ -234,7 +234,7 @@ def _text(text: str, redactor: Redactor, nearby: bool) -> list[Occurrence]:
 
 def _line_number(where: str) -> int:
     digits = where.rsplit(" ", 1)[-1]
-    return int(digits) if digits.isdigit() else 0
+    return int(digits) if digits.isdecimal() else 0
 
 
 def _explained(

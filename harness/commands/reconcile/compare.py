@@ -264,7 +264,7 @@ def reconcile(
         result.matched += 1
         if order.created is not None:
             landed_days[order.created] = landed_days.get(order.created, 0) + 1
-        found = sorted(mine.values(), key=lambda so: int(so.id) if so.id.isdigit() else 0)
+        found = sorted(mine.values(), key=lambda so: int(so.id) if so.id.isdecimal() else 0)
         if len(found) > 1:
             result.duplicated.append((order, found))
         first = found[0]

@@ -198,7 +198,7 @@ class BodyApplier:
             key_raw = next((v for k, v in item.items() if k.lower() == sublist.key_name), None)
             line: Line | None = None
             if key_raw is not None and record.id is not None:
-                key = int(key_raw) if str(key_raw).isdigit() else None
+                key = int(key_raw) if str(key_raw).isdecimal() else None
                 line = existing.get(key)
                 if line is None:
                     problems.bad_value(

@@ -184,7 +184,7 @@ class AsyncJobs:
     def _job(self, raw: str, role: str | None) -> Job:
         with self._lock:
             self._current()
-            job = self._jobs.get(int(raw)) if raw.isdigit() and len(raw) < 16 else None
+            job = self._jobs.get(int(raw)) if raw.isdecimal() and len(raw) < 16 else None
         if job is None or job.role != role:
             raise _no_such(f"The async job {raw} does not exist.")
         return job

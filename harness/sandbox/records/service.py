@@ -107,7 +107,7 @@ class RecordService:
                     raise nonexistent_record()
                 return None
             return int(row[0])
-        if not key.lstrip("-").isdigit() or len(key) > 15:
+        if not key.lstrip("-").isdecimal() or len(key) > 15:
             raise nonexistent_record()
         record_id = int(key)
         if must_exist and not recordstore.exists(self.store.conn, rtype, record_id):

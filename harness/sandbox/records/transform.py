@@ -243,7 +243,7 @@ class Transformer:
             entries = {k.lower(): (k, v) for k, v in item.items() if k.lower() != "links"}
             _name, key = entries.pop("orderline", ("orderLine", None))
             order_line = key if isinstance(key, int) and not isinstance(key, bool) else None
-            if isinstance(key, str) and key.strip().isdigit():
+            if isinstance(key, str) and key.strip().isdecimal():
                 order_line = int(key)
             if order_line not in keys:
                 raise RestError(400, [_bad_order_line(_Pick(index), key)])
@@ -410,7 +410,7 @@ class Transformer:
             (code, prefix + "%"),
         ):
             suffix = str(tranid)[len(prefix) :]
-            if suffix.isdigit():
+            if suffix.isdecimal():
                 highest = max(highest, int(suffix))
         return f"{prefix}{highest + 1}"
 

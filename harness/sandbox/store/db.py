@@ -227,7 +227,7 @@ def _next_document_number(conn: sqlite3.Connection, prefix: str) -> int:
         (prefix + "%",),
     ):
         suffix = tranid[len(prefix) :]
-        if suffix.isdigit():
+        if suffix.isdecimal():
             highest = max(highest, int(suffix))
     return highest + 1
 

@@ -202,7 +202,7 @@ def _owner(node: exp.Expr) -> exp.Expr | None:
 
 
 def _int_literal(node: exp.Expr | None) -> int | None:
-    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdigit():
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdecimal():
         return int(node.name)
     return None
 
