@@ -62,7 +62,7 @@ class Answer:
     order never reached the connector at all (e.g. the webhook is disabled).
     """
 
-    kind: Literal["webhook", "command", "python", "store"]
+    kind: Literal["webhook", "command", "python", "store", "pull"]
     topic: str
     ok: bool
     text: str
@@ -223,7 +223,7 @@ class ExternalConnector:
     """
 
     name = "external"
-    kind: Literal["webhook", "command", "python", "store"] = "webhook"
+    kind: Literal["webhook", "command", "python", "store", "pull"] = "webhook"
     # A connector that has done all its work when `deliver` returns (a function returned, a
     # command exited), as opposed to one that may answer first and push later from a queue.
     synchronous = False
