@@ -138,6 +138,7 @@ def run(
     from harness.report.terminal import print_results
     from harness.report.visible import markup, terminal_console
     from harness.runner import RunConfig, ScenarioResult, SelectorError, run_catalogue, select
+    from harness.runner.drivers import cannot_run
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
 
@@ -185,6 +186,7 @@ def run(
     names = []
     for spec in chosen:
         reason = account_target and not_runnable(account_target, spec, scenario_nodeid(spec.name))
+        reason = reason or cannot_run(connector_spec, spec)
         if reason:
             console.print(f"deselected {markup(spec.name)}: {markup(reason)}", soft_wrap=True)
         else:

@@ -63,6 +63,8 @@ def run_external(
     see `connector_endpoint`); one that runs on its own (a webhook receiver) is started with
     NETSUITE_BASE_URL pointing there."""
     check_spec(spec, options)
+    if split_spec(spec)[0] == "pull":
+        options = {"store_catalogue": config.catalogue, **options}
     if account is not None:
         with connector_endpoint(account, port=port) as endpoint:
             factory = connector_from_spec(spec, observe=endpoint, **options)

@@ -23,14 +23,27 @@ def _polls_the_store(spec: str) -> bool:
     return spec.strip().lower() in ("reference", "") or spec.strip().lower().startswith("pull:")
 
 
+def _poller_of_the_user(spec: str) -> bool:
+    """`pull:` or `pull:URL`: a poller the user started (not one the harness runs)."""
+    kind, _, rest = spec.strip().partition(":")
+    return kind.lower() == "pull" and not rest.strip().lower().startswith("command:")
+
+
 def cannot_run(connector_spec: str | None, scenario: ScenarioSpec) -> str | None:
     """Why the connector `connector_spec` names cannot run `scenario` (None: it can)."""
-    if not scenario.needs_store or _polls_the_store(connector_spec or ""):
-        return None
-    return (
-        f"goes through the store (driver: pull) and {connector_spec} is not a pull-style "
-        "connector; run it with the reference connector or pull:command:..., pull:"
-    )
+    spec = connector_spec or ""
+    if scenario.needs_store and not _polls_the_store(spec):
+        return (
+            f"goes through the store (driver: pull) and {spec} is not a pull-style "
+            "connector; run it with the reference connector or pull:command:..., pull:"
+        )
+    credential = scenario.target.credential
+    if credential is not None and _poller_of_the_user(spec):
+        return (
+            f"acts as credential {credential!r}, and a poller you started keeps the token it "
+            "was started with; run it with pull:command:... (given each scenario's token)"
+        )
+    return None
 
 
 def driven(connector: Connector, what: WooOrder | OrderSpec) -> Connector:

@@ -26,6 +26,7 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,12 +45,13 @@ from harness.connector.drivers.common import (
     netsuite_environment,
 )
 from harness.connector.drivers.storeside import StoreRequest, StoreSide
-from harness.connector.drivers.watch import LandingWatch
+from harness.connector.drivers.watch import Landing, LandingWatch
 from harness.connector.poller import ReferencePoller
 from harness.connector.reference import ReferenceConnector
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.client import NetSuiteClient
 from harness.push import PushResult
+from harness.woo.generate import STORE_UTC_OFFSET
 from harness.woo.order import WooOrder
 
 DEFAULT_STORE_PORT = 8766  # a poller the user started finds the store here (`pull:`)
@@ -76,6 +78,32 @@ def never_pulled(number: str, seconds: float, seen: list[StoreRequest]) -> str:
 def _pulled(order_id: int, seen: list[StoreRequest]) -> bool:
     return any(order_id in r.listed or (r.order_id == order_id and r.method == "GET")
                for r in seen)
+
+
+def _cursor(request: StoreRequest) -> datetime | None:
+    """The moment (GMT) a list asked for orders modified after, if it asked."""
+    given = request.query.get("modified_after")
+    if request.order_id is not None or request.method != "GET" or not given:
+        return None
+    try:
+        moment = datetime.fromisoformat(given[-1].strip().replace("Z", "+00:00")[:25])
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    gmt = request.query.get("dates_are_gmt", ["false"])[-1].lower() in ("1", "true")
+    return moment if gmt else moment - STORE_UTC_OFFSET
+
+
+def moved_past(order: WooOrder, seen: list[StoreRequest]) -> StoreRequest | None:
+    """The list request whose `modified_after` is past the order's last change: a connector
+    that asks for that will not pull the order again."""
+    modified = order.date_modified_gmt
+    if modified is None:
+        return None
+    changed = modified.replace(tzinfo=None) if modified.tzinfo is None else (
+        modified.astimezone(UTC).replace(tzinfo=None))
+    return next((r for r in seen if (c := _cursor(r)) is not None and c >= changed), None)
 
 
 class PullConnector(ExternalConnector):
@@ -159,31 +187,61 @@ class PullConnector(ExternalConnector):
                               detail={"store": [r.describe() for r in seen[-8:]]})
             self.sleep(0.02)
 
+    def wait_for_landing(self, order: WooOrder, wait: bool) -> Landing:
+        """A poller: watch NetSuite until it is done with this change of the order (its
+        cursor moved past it, or its write-back is over) or the timeout passes. A Sales
+        Order found is not enough: it may hold an earlier version of the order."""
+        if self.synchronous:
+            return super().wait_for_landing(order, wait)
+        if not self.answers or not self.answers[-1].ok:  # never pulled: one look
+            return self.watch.check(order)
+        started = time.monotonic()
+        interval, polls = 0.05, 0
+        while True:
+            landing = self.watch.check(order)
+            polls += 1
+            waited = time.monotonic() - started
+            if self._moved_on(order) or waited >= self.watch.timeout or (
+                landing.found and self._written_back(order)
+            ):
+                return replace(landing, polls=polls, waited_s=waited)
+            self.sleep(min(interval, self.watch.timeout - waited))
+            interval = min(interval * 1.6, 0.5)
+
+    def _moved_on(self, order: WooOrder) -> StoreRequest | None:
+        try:
+            stored = self.side.store.order(order.id)
+        except KeyError:
+            return None
+        return moved_past(stored, self.side.traffic.since(self._mark))
+
+    def _written_back(self, order: WooOrder) -> bool:
+        """Its writes to the order since this change have stopped for `QUIET` seconds; or,
+        for the first version, there is nothing to write back."""
+        writes = [r for r in self.side.traffic.since(self._mark)
+                  if r.writes and r.order_id == order.id]
+        if not writes:
+            first = self.answers[-1].topic == "order.created"
+            return first and not self.mapping.write_back.declared
+        return time.monotonic() - writes[-1].when >= QUIET
+
     def push(self, order: WooOrder) -> PushResult:
         result = super().push(order)
         seen = self.side.traffic.since(self._mark)
         number = order.number or str(order.id)
+        waited = round(time.monotonic() - self._started, 1)
         if result.status != "pushed" and not _pulled(order.id, seen):
-            waited = time.monotonic() - self._started
-            problem = never_pulled(number, round(waited, 1), seen)
+            problem = never_pulled(number, waited, seen)
             said = f"{problem}; the connector {result.said}" if result.said else problem
             result = replace(result, status="not-landed", problem=said, error=None)
-        elif result.status == "pushed" and not self.synchronous:
-            self._await_write_back(order)
+        elif result.status == "not-landed" and (past := self._moved_on(order)) is not None:
+            problem = (
+                f"the connector pulled order {number} and moved on without a Sales Order for "
+                f"it appearing in NetSuite (its next poll was {past.describe()}, after "
+                f"{waited:g} s)"
+            )
+            result = replace(result, problem=problem)
         return replace(result, store=self.side.after(order.id))
-
-    def _await_write_back(self, order: WooOrder) -> None:
-        """A poller writes back after NetSuite took the order: wait for its writes to the
-        order to stop (at most the landing timeout) before the store is read."""
-        if not self.mapping.write_back.declared:
-            return
-        deadline = time.monotonic() + self.watch.timeout
-        while time.monotonic() < deadline:
-            writes = [r for r in self.side.traffic.since(self._mark)
-                      if r.writes and r.order_id == order.id]
-            if writes and time.monotonic() - writes[-1].when >= QUIET:
-                return
-            self.sleep(0.02)
 
 
 class ReferencePullConnector:
