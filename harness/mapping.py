@@ -248,7 +248,10 @@ class WriteBack(_Strict):
         for key, template in v.items():
             if not key.strip():
                 raise ValueError("a meta key must not be empty")
-            _check_template(template, WRITE_BACK_FIELDS)
+            try:
+                _check_template(template, WRITE_BACK_FIELDS)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
         return v
 
     @field_validator("note")

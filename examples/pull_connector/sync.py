@@ -62,8 +62,8 @@ class Sync:
         query: dict[str, str] = {"orderby": "modified", "order": "asc", "dates_are_gmt": "true"}
         if cursor and "no-modified-after" not in self.bugs:
             query["modified_after"] = cursor
-        # How many changed: one order per page, the total in X-WP-Total.
-        total = int(self.woo.call("GET", "/orders", params={**query, "per_page": "1"})
+        # How many changed: the headers alone (X-WP-Total), then the pages.
+        total = int(self.woo.call("HEAD", "/orders", params={**query, "per_page": "1"})
                     .headers.get("X-WP-Total") or 0)
         if "last-page" in self.bugs:
             pages = total // self.per_page  # BUG: the last, partial page is dropped

@@ -61,7 +61,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def never_pulled(number: str, seconds: float, seen: list[StoreRequest]) -> str:
     """Why an order was not verified when the connector never asked the store for it."""
-    lists = [r for r in seen if r.order_id is None and r.method == "GET"]
+    lists = [r for r in seen if r.order_id is None and r.method in ("GET", "HEAD")]
     if not seen:
         asked = "it made no request to the store"
     elif not lists:
@@ -83,7 +83,7 @@ def _pulled(order_id: int, seen: list[StoreRequest]) -> bool:
 def _cursor(request: StoreRequest) -> datetime | None:
     """The moment (GMT) a list asked for orders modified after, if it asked."""
     given = request.query.get("modified_after")
-    if request.order_id is not None or request.method != "GET" or not given:
+    if request.order_id is not None or request.method not in ("GET", "HEAD") or not given:
         return None
     try:
         moment = datetime.fromisoformat(given[-1].strip().replace("Z", "+00:00")[:25])
