@@ -152,6 +152,24 @@ def test_a_poller_the_user_started_is_waited_for_and_verified(
     factory.close()
 
 
+def test_a_poller_whose_cursor_is_ahead_of_the_order_is_told_so_at_once(
+    served: ObservedServer, netsuite_env: dict[str, str], target: SimTarget,
+    catalogue: Catalogue, mapping: Mapping, tmp_path: Path,
+) -> None:
+    state = tmp_path / "cursor.json"
+    state.write_text('{"modified_after": "2099-01-01T00:00:00"}')  # kept from another store
+    factory = connector_from_spec("pull:", store_port=0, observe=served, timeout=10,
+                                  poll_interval=0.02)
+    with poller(factory.side.server.url, netsuite_env, str(state)):  # type: ignore[attr-defined]
+        result = run("pulled-order-written-back", factory, target, catalogue, mapping)
+    verdict = result.verdict
+    assert (verdict.outcome, result.met) == ("not-pushed", False)
+    assert result.seconds < 5  # not the landing timeout: it will never pull the order
+    assert verdict.diagnosis is not None
+    assert "never pulled order" in verdict.diagnosis.summary
+    assert "a cursor kept from an earlier run" in verdict.diagnosis.summary
+
+
 def test_an_order_no_poller_pulls_is_not_verified_never_a_pass(
     served: ObservedServer, target: SimTarget, catalogue: Catalogue, mapping: Mapping,
 ) -> None:

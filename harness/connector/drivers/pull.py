@@ -174,17 +174,18 @@ class PullConnector(ExternalConnector):
                       status=run.exit_code, duration_ms=run.duration_ms, detail=run.to_dict())
 
     def _await_poller(self, order: WooOrder, topic: Topic) -> Answer:
-        """Wait (up to the landing timeout) until the poller asks the store for the order."""
+        """Wait (up to the landing timeout) until the poller asks the store for the order, or
+        asks only for orders changed after it (it will never pull it)."""
         deadline = self._started + self.watch.timeout
         while True:
             seen = self.side.traffic.since(self._mark)
+            detail = {"store": [r.describe() for r in seen[-8:]]}
             if _pulled(order.id, seen):
                 waited = time.monotonic() - self._started
                 return Answer("pull", topic, True, f"pulled the order after {waited:.1f} s",
-                              detail={"store": [r.describe() for r in seen[-8:]]})
-            if time.monotonic() >= deadline:
-                return Answer("pull", topic, False, "did not pull the order",
-                              detail={"store": [r.describe() for r in seen[-8:]]})
+                              detail=detail)
+            if time.monotonic() >= deadline or self._moved_on(order):
+                return Answer("pull", topic, False, "did not pull the order", detail=detail)
             self.sleep(0.02)
 
     def wait_for_landing(self, order: WooOrder, wait: bool) -> Landing:
@@ -232,6 +233,13 @@ class PullConnector(ExternalConnector):
         waited = round(time.monotonic() - self._started, 1)
         if result.status != "pushed" and not _pulled(order.id, seen):
             problem = never_pulled(number, waited, seen)
+            past = self._moved_on(order)
+            if past is not None and order.date_modified_gmt is not None:
+                problem += (
+                    f"; it asks only for orders changed after the order's last change "
+                    f"({self.side.store.order(order.id).date_modified_gmt} GMT): a cursor kept "
+                    "from an earlier run, or a clock of its own ahead of the store's?"
+                )
             said = f"{problem}; the connector {result.said}" if result.said else problem
             result = replace(result, status="not-landed", problem=said, error=None)
         elif result.status == "not-landed" and (past := self._moved_on(order)) is not None:
@@ -319,7 +327,7 @@ def pull_factory(
     """The factory of `pull:...` connectors: one store for the run, emptied per scenario."""
     host, port = store_address(rest, options)
     command = split_command(rest[len("command:"):]) if rest.lower().startswith("command:") else None
-    side = StoreSide(options.get("store_catalogue"))
+    side = StoreSide(options.get("store_catalogue"), real_time=command is None)
     try:
         side.serve(host, port)
     except OSError as error:

@@ -3,10 +3,12 @@ the connector asked of it.
 
 The driver is the shop: it places each scenario's order as a checkout would, and later edits
 it as a shop manager would. The store's clock stands still while a connector works and moves
-on a minute before each of the shop's changes, so every change is later than everything the
-connector has seen (a connector that pulls `modified_after` the newest `date_modified_gmt` it
-saw never misses one, whatever the wall clock says), and the dates an order carries are the
-same in every run (cassettes record them). Every request the connector makes is kept
+on before each of the shop's changes to a second no change had, so every change is later than
+everything the connector has seen (a connector that pulls `modified_after` the newest
+`date_modified_gmt` it saw never misses one). For a connector the harness runs it moves a
+minute from a fixed moment, so an order's dates are the same in every run (cassettes record
+them); for a poller the user started it is the wall clock, so a cursor the poller kept from an
+earlier run stays behind this run's orders. Every request the connector makes is kept
 (`StoreTraffic`): which orders each list answered with, and what it wrote to which order; and
 copied into the scenario's call log while one is set, as evidence.
 """
@@ -21,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -41,8 +43,10 @@ from harness.woostore import EmbeddedStore, ManualClock
 from harness.woostore.catalogue import StoreData, load_store_data
 from harness.wsgi import LoopbackServer, request_body, request_url
 
-# Where the store's clock starts (store time, GMT); it moves `STEP` before each of the shop's
-# changes, so a run of a thousand changes stays on one day (an order's tranDate).
+# Where the store's clock starts (store time, GMT) for a connector the harness runs: the same
+# dates in every run (cassettes record an order's tranDate). It moves `STEP` before each of
+# the shop's changes, so a run of a thousand changes stays on one day. A poller the user
+# started sees the store in real time instead (its cursor may come from an earlier run).
 EPOCH = "2024-06-20T16:00:00+00:00"
 STEP = timedelta(minutes=1)
 _ORDER_PATH = re.compile(r"/wp-json/wc/v3/orders(?:/(\d+))?(?:/(notes)(?:/\d+)?)?/?$", re.I)
@@ -131,6 +135,10 @@ class StoreTraffic:
                                               status, order_id, listed))
 
 
+def _wall_second() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def _ids(content: bytes) -> tuple[int, ...]:
     try:
         page = json.loads(content)
@@ -203,8 +211,11 @@ class StoreSide:
     """The store, its clock and its traffic; served over HTTP for a connector in another
     process (`serve`), or reached in-process (`session`)."""
 
-    def __init__(self, catalogue: str | None = None) -> None:
-        self.clock = ManualClock(EPOCH)
+    def __init__(self, catalogue: str | None = None, *, real_time: bool = False) -> None:
+        # real time: a poller the user started, which may keep its cursor from an earlier
+        # run (or read its own clock), sees the orders of this run dated now.
+        self.real_time = real_time
+        self.clock = ManualClock(_wall_second() if real_time else EPOCH)
         self.store = EmbeddedStore(store_data(catalogue), clock=self.clock,
                                    utc_offset=STORE_UTC_OFFSET)
         register_secret(self.store.consumer_key)
@@ -246,7 +257,7 @@ class StoreSide:
     def deliver(self, order: WooOrder) -> WooOrder:
         """The shop's next change: `order` placed (its first version) or the stored order
         edited to it. A status the shop did not change stays as the connector left it."""
-        self.clock.advance(STEP.total_seconds())
+        self._tick()
         history = self.statuses.get(order.id)
         if history is None:
             self.statuses[order.id] = [order.status]
@@ -258,6 +269,17 @@ class StoreSide:
         else:
             history.append(order.status)
         return self.store.replace(order.id, order)
+
+    def _tick(self) -> None:
+        """Move the clock on for the shop's next change, to a second no change had: a
+        minute on, or (real time) the wall clock's next second, waited for if need be."""
+        if not self.real_time:
+            self.clock.advance(STEP.total_seconds())
+            return
+        last = self.clock()
+        while (now := _wall_second()) <= last:
+            time.sleep(max(0.01, 1 - datetime.now(UTC).microsecond / 1e6))
+        self.clock.set(now)
 
     def after(self, order_id: int) -> StoreAfter | None:
         """The order as the store holds it now, its notes, the statuses the shop gave it."""
