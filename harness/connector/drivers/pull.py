@@ -151,11 +151,11 @@ class PullConnector(ExternalConnector):
 
     def deliver(self, order: WooOrder, topic: Topic) -> Answer:
         self._mark = len(self.side.traffic)
-        self._started = time.monotonic()
         try:
             self.side.deliver(order)
         except ValueError as error:
             return Answer("pull", topic, False, "was not given the order", not_sent=str(error))
+        self._started = time.monotonic()  # the order is in the store from now on
         if self.argv is not None:
             return self._poll_once(topic)
         return self._await_poller(order, topic)
