@@ -65,10 +65,9 @@ class Sync:
         # How many changed: the headers alone (X-WP-Total), then the pages.
         total = int(self.woo.call("HEAD", "/orders", params={**query, "per_page": "1"})
                     .headers.get("X-WP-Total") or 0)
+        pages = -(-total // self.per_page)  # rounded up: a partial last page is a page
         if "last-page" in self.bugs:
             pages = total // self.per_page  # BUG: the last, partial page is dropped
-        else:
-            pages = -(-total // self.per_page)
         orders: list[dict[str, Any]] = []
         for page in range(1, pages + 1):
             params = {**query, "per_page": str(self.per_page), "page": str(page)}
