@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializationInfo,
     SerializerFunctionWrapHandler,
     field_validator,
     model_serializer,
@@ -49,18 +50,24 @@ TEMPLATE_FIELDS = frozenset(
 )
 
 
+# What a write-back template may name besides the order's own fields: the Sales Order the
+# order landed as (its internal id, and the number people see, e.g. `SO1042`).
+SALES_ORDER_FIELDS = ("sales_order.id", "sales_order.tranId")
+WRITE_BACK_FIELDS = TEMPLATE_FIELDS | frozenset(SALES_ORDER_FIELDS)
+
+
 class MappingError(ConfigFileError):
     """A mapping file is invalid; `problems` are `file:line: message`."""
 
 
-def _check_template(template: str) -> str:
+def _check_template(template: str, fields: frozenset[str] = TEMPLATE_FIELDS) -> str:
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     except ValueError as exc:
         raise ValueError(f"not a valid template ({exc})") from None
-    unknown = sorted({n for n in names if n not in TEMPLATE_FIELDS})
+    unknown = sorted({n for n in names if n not in fields})
     if unknown:
-        allowed = ", ".join(sorted(TEMPLATE_FIELDS))
+        allowed = ", ".join(sorted(fields))
         raise ValueError(f"unknown placeholder {{{unknown[0]}}} (expected one of: {allowed})")
     return template
 
@@ -169,9 +176,21 @@ class FeeRules(_Strict):
 
 
 class SyncRules(_Strict):
-    """Which WooCommerce statuses are pushed at all."""
+    """Which WooCommerce statuses are pushed at all, and what becomes of a Sales Order whose
+    order is cancelled in WooCommerce after it landed: `keep` leaves it as it is, `close`
+    closes every line (NetSuite then shows it Closed)."""
 
     statuses: list[str] = Field(default_factory=lambda: ["processing", "completed"])
+    cancelled: Literal["keep", "close"] = "keep"
+
+    @model_serializer(mode="wrap")
+    def _default_cancelled_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """`keep` (the default) is left out of a dump, so a mapping written before the option
+        existed keeps its fingerprint."""
+        data = handler(self)
+        if self.cancelled == "keep" and isinstance(data, dict):
+            data.pop("cancelled", None)
+        return data
 
 
 class OrderRules(_Strict):
@@ -201,6 +220,48 @@ class SendRules(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     asynchronous: bool = Field(default=False, alias="async")
+
+
+class StatusChange(_Strict):
+    """A status the connector moves the order to once it landed (e.g. processing ->
+    completed), from any of the `from` statuses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: list[str] = Field(alias="from", min_length=1)
+    to: str = Field(min_length=1)
+
+
+class WriteBack(_Strict):
+    """What a pull-style connector writes back to the WooCommerce order once it landed: meta
+    entries (key -> value template, e.g. `_netsuite_so_id: "{sales_order.id}"`), a note
+    that must contain the `note` template's text, and a status change. Templates name the
+    order's fields and `{sales_order.id}` / `{sales_order.tranId}`."""
+
+    meta: dict[str, str] = Field(default_factory=dict)
+    note: str | None = Field(default=None, min_length=1)
+    status: StatusChange | None = None
+
+    @field_validator("meta")
+    @classmethod
+    def _meta_templates(cls, v: dict[str, str]) -> dict[str, str]:
+        for key, template in v.items():
+            if not key.strip():
+                raise ValueError("a meta key must not be empty")
+            try:
+                _check_template(template, WRITE_BACK_FIELDS)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return v
+
+    @field_validator("note")
+    @classmethod
+    def _note_template(cls, v: str | None) -> str | None:
+        return v if v is None else _check_template(v, WRITE_BACK_FIELDS)
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.meta or self.note or self.status)
 
 
 class CustomFieldSource(_Strict):
@@ -255,14 +316,23 @@ class Mapping(_Strict):
     order: OrderRules = Field(default_factory=OrderRules)
     send: SendRules = Field(default_factory=SendRules)
     custom_fields: CustomFields = Field(default_factory=CustomFields)
+    write_back: WriteBack = Field(default_factory=WriteBack)
 
     @model_serializer(mode="wrap")
-    def _default_send_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _default_send_unwritten(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
         """Synchronous sending (the default) is left out of a dump, so a mapping written
-        before the option existed keeps its fingerprint."""
+        before the option existed keeps its fingerprint. So is the write-back in a JSON dump
+        (a cassette's fingerprint): it goes to the store, and a cassette holds NetSuite's
+        side; a Python dump keeps it, so a mapping made from one keeps its write-back."""
         data = handler(self)
-        if self.send == SendRules() and isinstance(data, dict):
+        if not isinstance(data, dict):
+            return data
+        if self.send == SendRules():
             data.pop("send", None)
+        if info.mode == "json" or not self.write_back.declared:
+            data.pop("write_back", None)
         return data
 
 

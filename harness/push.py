@@ -19,6 +19,17 @@ Stage = Literal[
 
 
 @dataclass(frozen=True)
+class StoreAfter:
+    """The WooCommerce order as the store held it once a pull-style connector was done with
+    it (what it wrote back: meta, notes, status), and the statuses the shop gave the order,
+    first to last."""
+
+    order: WooOrder
+    notes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PushResult:
     """What a connector did with one order.
 
@@ -41,6 +52,8 @@ class PushResult:
     # The connector reads the harness's mapping file (the reference connector): hints may
     # name its keys. Any other connector gets hints in NetSuite's and WooCommerce's words.
     reads_mapping: bool = False
+    # An order that went through a store (a pull-style connector): the store's side after it.
+    store: StoreAfter | None = None
 
 
 @runtime_checkable

@@ -122,16 +122,37 @@ class CustomerChange(_Spec):
     match: Literal["email", "external-id"]
 
 
+class SyncChange(_Spec):
+    """The mapping's `sync.cancelled`, as a scenario sets it."""
+
+    cancelled: Literal["keep", "close"]
+
+
 class MappingChanges(_Spec):
     """Mapping options a scenario runs with, over the run's mapping (the connector it
     configures and the expectation both read them)."""
 
     send: SendChange | None = None
     customer: CustomerChange | None = None
+    sync: SyncChange | None = None
+
+    @model_serializer(mode="wrap")
+    def _sync_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """No `sync` change is left out of a dump, so a scenario written before the option
+        existed keeps its fingerprint."""
+        data = handler(self)
+        if self.sync is None and isinstance(data, dict):
+            data.pop("sync", None)
+        return data
 
     def overrides(self) -> dict[str, dict[str, Any]]:
         """The options set, as the mapping file spells them (`{"send": {"async": true}}`)."""
         return self.model_dump(mode="python", by_alias=True, exclude_none=True)
+
+
+Driver = Literal["pull"]
+"""`pull`: the scenario's order goes through the embedded store, where a pull-style connector
+polls it and writes back (a connector driven any other way cannot run the scenario)."""
 
 
 class ScenarioSpec(OrderSpec):
@@ -141,6 +162,7 @@ class ScenarioSpec(OrderSpec):
     target: TargetSpec = Field(default_factory=TargetSpec)
     mapping: MappingChanges = Field(default_factory=MappingChanges)
     resend: list[Resend] = Field(default_factory=list)
+    driver: Driver | None = None
 
     @model_serializer(mode="wrap")
     def _defaults_unwritten(self, handler: SerializerFunctionWrapHandler) -> Any:
@@ -152,7 +174,14 @@ class ScenarioSpec(OrderSpec):
                 data.pop("resend", None)
             if not self.mapping.overrides():
                 data.pop("mapping", None)
+            if self.driver is None:
+                data.pop("driver", None)
         return data
+
+    @property
+    def needs_store(self) -> bool:
+        """Whether the order must go through the embedded store (`driver: pull`)."""
+        return self.driver == "pull"
 
     def resent(self, resend: Resend) -> ScenarioSpec:
         """This scenario's order spec as the re-send finds the order (the rest unchanged)."""

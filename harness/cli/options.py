@@ -125,6 +125,11 @@ def each_of(options: list[Callable[[Any], Any]]) -> Callable[[F], F]:
     return apply
 
 
+def _keep_store_port(ctx: click.Context, _: click.Parameter, value: int | None) -> int | None:
+    ctx.meta["harness.store_port"] = value  # read by connector_settings
+    return value
+
+
 # The connector under test, when it is not the reference connector (harness.connector.external).
 CONNECTOR_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
@@ -135,9 +140,20 @@ CONNECTOR_OPTIONS: list[Callable[[Any], Any]] = [
         metavar="SPEC",
         help="The connector under test: reference, webhook:URL (a WooCommerce webhook "
         'receiver), command:"PROGRAM ARGS" (run per order; order JSON on stdin or in '
-        "{order_file}), or python:module:function (or python:path/file.py:function). In "
-        "record and replay, a connector in another process reaches NetSuite through a loopback "
-        "recording proxy (NETSUITE_BASE_URL).",
+        "{order_file}), python:module:function (or python:path/file.py:function), or a "
+        'pull-style connector polling the embedded store: pull:command:"PROGRAM ARGS" (run '
+        "once per change) or pull: (a poller you started, at --store-port). In record and "
+        "replay, a connector in another process reaches NetSuite through a loopback recording "
+        "proxy (NETSUITE_BASE_URL).",
+    ),
+    click.option(
+        "--store-port",
+        type=click.IntRange(min=0, max=65535),
+        default=None,
+        expose_value=False,
+        callback=_keep_store_port,
+        help="pull: connectors: the loopback port of the embedded WooCommerce store (WOO_URL); "
+        "default 8766 for a poller you started, any free port for pull:command:.",
     ),
     click.option(
         "--webhook-secret",
@@ -181,6 +197,10 @@ def connector_settings(
         options["landing_query"] = query
     if spec.lower().startswith("webhook:") and secret:
         options["secret"] = secret
+    context = click.get_current_context(silent=True)
+    store_port = context.meta.get("harness.store_port") if context is not None else None
+    if spec.lower().startswith("pull:") and store_port is not None:
+        options["store_port"] = store_port
     # A connector that cannot be driven is a wrong option value (exit 2), said before any run.
     with reported(
         options={LandingQueryError: "--landing-query", ExternalConnectorError: "--connector"}

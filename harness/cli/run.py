@@ -160,6 +160,7 @@ def run(
     from harness.report.visible import markup, terminal_console
     from harness.runner import RunConfig, SelectorError, format_seeds, run_catalogue, select
     from harness.runner.connectors import catalogue_folder
+    from harness.runner.drivers import cannot_run
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
 
@@ -224,6 +225,7 @@ def run(
     checked = account_target or profile_from(account)  # sim: what its profile lacks
     for spec in chosen:
         reason = not_runnable(checked, spec, scenario_nodeid(spec.name))
+        reason = reason or cannot_run(connector_spec, spec)
         if reason:
             console.print(f"deselected {markup(spec.name)}: {markup(reason)}", soft_wrap=True)
         else:

@@ -1,3 +1,4 @@
-"""Connectors under test: the reference connector (its own reading of the mapping) and drivers.
-Imports only `woo`, `netsuite`, `mapping`, `push`, `money`, `yamlfile` and itself (no `landing`).
+"""Connectors under test: the reference connector (its own reading of the mapping, pushing or
+polling a store) and drivers. Imports only `woo`, `woostore`, `netsuite`, `mapping`, `push`,
+`money`, `yamlfile`, `wsgi` and itself (no `landing`).
 """

@@ -1,10 +1,11 @@
-"""Drivers for connectors we don't own: a webhook URL, a command, a Python function, a store.
+"""Drivers for connectors we don't own: a webhook URL, a command, a Python function, a store,
+a poller of the embedded store.
 
 `connector_from_spec("webhook:http://127.0.0.1:8080/hook", secret="s")` and its siblings
-`command:...`, `python:pkg.mod:func`, `store:https://staging.example` give a factory that
-`harness.runner.run_scenario` uses like the reference connector's. Each connector hands the
-order over the way that connector is really triggered, then proves the landing by polling
-NetSuite; what the connector said is kept as evidence (`PushResult.said`).
+`command:...`, `python:pkg.mod:func`, `store:https://staging.example`, `pull:command:...` give
+a factory that `harness.runner.run_scenario` uses like the reference connector's. Each
+connector hands the order over the way that connector is really triggered, then proves the
+landing by polling NetSuite; what the connector said is kept as evidence (`PushResult.said`).
 
 In sim mode a connector in another process reaches the embedded sandbox over HTTP:
 `serve_for_connectors(target)` serves it on a loopback port and copies the connector's
@@ -68,7 +69,7 @@ __all__ = [
     "serve_for_connectors",
 ]
 
-KINDS = ("webhook", "command", "python", "store")
+KINDS = ("webhook", "command", "python", "store", "pull")
 
 _COMMON = {
     "netsuite_url",  # how another process reaches NetSuite (sim: the served sandbox)
@@ -92,6 +93,8 @@ _OPTIONS: dict[str, set[str]] = {
     },
     "command": {"command_timeout", "output_cap", "cwd", "env"},
     "python": set(),
+    # store_port: where the store is served; store_catalogue: whose `store:` it holds
+    "pull": {"command_timeout", "output_cap", "cwd", "env", "store_port", "store_catalogue"},
     "store": {
         "consumer_key",
         "consumer_secret",
@@ -131,10 +134,11 @@ def split_spec(spec: str) -> tuple[str, str]:
     """`kind:rest` -> (kind, rest), with the kind checked."""
     kind, sep, rest = spec.partition(":")
     kind = kind.strip().lower()
-    if not sep or kind not in KINDS or not rest.strip():
+    if not sep or kind not in KINDS or not (rest.strip() or kind == "pull"):
         raise ExternalConnectorError(
             f'connector {spec!r} is not one of webhook:URL, command:"program args", '
-            "python:module:function (or python:path/file.py:function), store:URL"
+            "python:module:function (or python:path/file.py:function), store:URL, "
+            'pull:command:"program args", pull: or pull:http://127.0.0.1:PORT'
         )
     return kind, rest.strip()
 
@@ -180,7 +184,9 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
 
     `webhook:URL` (needs `secret`), `command:PROGRAM ARGS` (`{order_file}`, `{topic}`),
     `python:module:function` or `python:path/file.py:function`, `store:URL` (needs
-    `consumer_key`, `consumer_secret`). Options are checked here, so a typo fails at once.
+    `consumer_key`, `consumer_secret`), `pull:command:PROGRAM ARGS` (`{state_dir}`), `pull:`
+    or `pull:http://127.0.0.1:PORT` (a poller of the embedded store; `store_port`). Options
+    are checked here, so a typo fails at once.
     Close the factory when the run ends: it tears down what its connectors left behind.
     """
     kind, rest = split_spec(spec)
@@ -268,6 +274,11 @@ def connector_from_spec(spec: str, **options: Any) -> DriverFactory:
                 label=rest,
             )
         )
+
+    if kind == "pull":
+        from harness.connector.drivers.pull import pull_factory
+
+        return pull_factory(rest, options, watch, bind, settle)
 
     from harness.connector.drivers.store import store_factory
 

@@ -89,3 +89,36 @@ class _Blank(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+class _SalesOrder:
+    """`{sales_order.id}` and `{sales_order.tranId}` in a write-back template."""
+
+    def __init__(self, id: str, tran_id: str) -> None:
+        self.id = id
+        self.tranId = tran_id  # NetSuite's field name
+
+
+def write_back_for(
+    mapping: Mapping, order: WooOrder, sales_order_id: str, tran_id: str = ""
+) -> tuple[dict[str, str], str | None, str | None]:
+    """What to write back to `order` once it landed as `sales_order_id`: (meta key -> value,
+    the note's text or None, the status to move it to or None)."""
+    values = {**template_values(order), "sales_order": _SalesOrder(sales_order_id, tran_id)}
+    rules = mapping.write_back
+    meta = {key: render(template, values) for key, template in rules.meta.items()}
+    note = render(rules.note, values) if rules.note is not None else None
+    change = rules.status
+    status = change.to if change is not None and order.status in change.from_ else None
+    return meta, note, status
+
+
+def needs_tran_id(mapping: Mapping) -> bool:
+    """Whether a write-back template names the Sales Order's number (`sales_order.tranId`)."""
+    rules = mapping.write_back
+    return any("sales_order.tranId" in t for t in [*rules.meta.values(), rules.note or ""])
+
+
+def closes_cancelled(mapping: Mapping) -> bool:
+    """Whether an order cancelled after it landed gets its Sales Order closed."""
+    return mapping.sync.cancelled == "close"

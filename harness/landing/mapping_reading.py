@@ -114,3 +114,48 @@ def fill(template: str, values: dict[str, Any]) -> str:
 class _EmptyWhenMissing(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def write_back_values(
+    order: WooOrder, sales_order_id: str, tran_id: str, prefix: str = ""
+) -> dict[str, Any]:
+    """What a write-back template's placeholders stand for: the order's values (as
+    `order_values`) and `sales_order.id` / `sales_order.tranId`, the Sales Order it landed as
+    ('' for a number NetSuite did not give)."""
+    return {**order_values(order, prefix), "sales_order": SalesOrderRef(sales_order_id, tran_id)}
+
+
+class SalesOrderRef:
+    """`{sales_order.id}` and `{sales_order.tranId}` in a write-back template."""
+
+    def __init__(self, id: str, tran_id: str) -> None:
+        self.id = id
+        self.tranId = tran_id  # NetSuite's field name
+
+
+def meta_written_back(mapping: Mapping, values: dict[str, Any]) -> dict[str, str]:
+    """Meta key -> the value the connector must have written to the order (`write_back.meta`,
+    each template filled)."""
+    return {key: fill(template, values) for key, template in mapping.write_back.meta.items()}
+
+
+def note_written_back(mapping: Mapping, values: dict[str, Any]) -> str | None:
+    """The text exactly one of the order's notes must contain (`write_back.note`, filled);
+    None when the mapping asks for no note."""
+    note = mapping.write_back.note
+    return None if note is None else fill(note, values)
+
+
+def status_written_back(mapping: Mapping, status: str) -> str | None:
+    """The status the connector must move an order in `status` to once it landed
+    (`write_back.status.to` when `status` is one of its `from`); None when it stays."""
+    change = mapping.write_back.status
+    if change is None or status not in change.from_:
+        return None
+    return change.to
+
+
+def closes_cancelled(mapping: Mapping) -> bool:
+    """Whether the Sales Order of an order cancelled after it landed must be closed
+    (`sync.cancelled: close`) rather than left as it is (`keep`)."""
+    return mapping.sync.cancelled == "close"

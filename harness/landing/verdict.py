@@ -24,6 +24,7 @@ Category = Literal[
     "governance",
     "transport",
     "invalid-order",
+    "write-back",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 

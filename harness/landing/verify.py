@@ -21,6 +21,7 @@ from harness.landing.findings.evidence import order_writes, sales_order_writes
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict
+from harness.landing.writeback import after_landing
 from harness.mapping import Mapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.errors import NetSuiteError
@@ -119,7 +120,8 @@ def verify(
             before = [c for c in actual.customers_with_email if c.id not in new_ids]
             lookups.remember_customers(woo.billing.email or "", before)
         expected = expect(woo, mapping, lookups, prefix=prefix)
-    return _verdict(woo, expected, actual, push_result, pushed_calls, scenario, tolerance)
+    verdict = _verdict(woo, expected, actual, push_result, pushed_calls, scenario, tolerance)
+    return after_landing(verdict, woo, mapping, push_result, actual, client, prefix)
 
 
 def _verdict(

@@ -80,6 +80,8 @@ def run_external(
         check_spec(spec, options)
     if account is not None and seeds is not None:
         raise ValueError("seeds: a seed sweep runs in the embedded sandbox (no account)")
+    if split_spec(spec)[0] == "pull":
+        options = {"store_catalogue": config.catalogue, **options}
     if account is not None:
         with connector_endpoint(account, port=port) as endpoint:
             factory = connector_from_spec(spec, observe=endpoint, **options)

@@ -20,6 +20,7 @@ from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
 from harness.recording import Recorder, ReplayMark, SkippedWritesError
+from harness.runner.drivers import driven
 from harness.targets.base import Target
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import OrderSpec
@@ -124,7 +125,7 @@ def land(
         push = None if order.check_invariants() else connector.push(order)
     else:
         mapping = scenario_mapping(mapping, what)
-        connector = configured(connector, mapping)
+        connector = driven(configured(connector, mapping), what)
         for order in pushed_orders(what, seed):
             push = connector.push(order)
     unpushed = _replay_after_push(replay, mark, order, scenario)

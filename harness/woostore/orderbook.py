@@ -157,16 +157,17 @@ class OrderBook:
         gmt = self.clock().replace(tzinfo=None)
         return _date(gmt + self.utc_offset), _date(gmt)
 
-    def place(self, order: WooOrder) -> tuple[StoredOrder, list[Event]]:
-        """A checkout: the order gets the store's next id, a new key, item and meta ids of the
-        store, and today's dates; it is paid now when it says it was paid."""
+    def place(self, order: WooOrder, *, keep_id: bool = False) -> tuple[StoredOrder, list[Event]]:
+        """A checkout: the order gets the store's next id (or keeps its own id and number,
+        `keep_id`), a new key, item and meta ids of the store, and today's dates; it is paid
+        now when it says it was paid."""
         wire = order.to_wire()
         wire.pop("_links", None)
-        order_id = self._take_order_id()
+        order_id = self._claim_order_id(order.id) if keep_id else self._take_order_id()
         local, gmt = self.now()
         wire.update(
             id=order_id,
-            number=str(order_id),
+            number=(order.number or str(order_id)) if keep_id else str(order_id),
             order_key=_order_key(),
             created_via=wire.get("created_via") or "checkout",
             version=WC_VERSION,
@@ -175,11 +176,7 @@ class OrderBook:
         for name in ("date_paid", "date_completed"):
             if wire.get(name):
                 wire[name], wire[f"{name}_gmt"] = local, gmt
-        wire["meta_data"] = [{**m, "id": self.ids()} for m in wire.get("meta_data", [])]
-        for kind in (*ITEM_KEYS, "tax_lines"):
-            for item in wire.get(kind, []):
-                item["id"] = self.ids()
-                item["meta_data"] = [{**m, "id": self.ids()} for m in item.get("meta_data", [])]
+        self._new_item_ids(wire)
         stored = StoredOrder(wire, order.dp)
         WooOrder.parse(wire, dp=order.dp)  # what the store holds is a well-formed order
         self.orders[order_id] = stored
@@ -219,6 +216,30 @@ class OrderBook:
         self._next_order += 1
         self.orders[order_id] = stored
         return stored, [("order.created", order_id)]
+
+    def replace(self, order_id: int, order: WooOrder) -> tuple[StoredOrder, list[Event]]:
+        """A shop manager's edit that leaves the order as `order` has it (lines, addresses,
+        totals, status, note). The store keeps the order's id, number, key and dates, and the
+        meta entries `order` does not name (what a connector wrote back); the items get new
+        ids. INFERRED: saving in wp-admin stamps `date_modified` even when nothing changed."""
+        stored = self.get(order_id)
+        wire = order.to_wire()
+        wire.pop("_links", None)
+        for name in ("id", "number", "order_key", "created_via", "version", "date_created",
+                     "date_created_gmt", "date_paid", "date_paid_gmt", "date_completed",
+                     "date_completed_gmt"):
+            wire[name] = stored.wire.get(name)
+        named = {m.get("key") for m in wire.get("meta_data", [])}
+        kept = [m for m in stored.wire.get("meta_data", []) if m.get("key") not in named]
+        self._new_item_ids(wire)
+        wire["meta_data"] = [*wire["meta_data"], *kept]
+        new_status, wire["status"] = wire["status"], stored.status
+        WooOrder.parse(wire, dp=order.dp)
+        stored.wire, stored.dp = wire, order.dp
+        if new_status != stored.status:
+            self._set_status(stored, new_status)
+        stored.wire["date_modified"], stored.wire["date_modified_gmt"] = self.now()
+        return stored, [("order.updated", order_id)]
 
     def update(self, order_id: int, body: Mapping[str, Any]) -> tuple[StoredOrder, list[Event]]:
         """`PUT /orders/<id>`: an unknown id is 400 `Invalid ID.`, as WooCommerce answers."""
@@ -323,6 +344,22 @@ class OrderBook:
     def _take_order_id(self) -> int:
         order_id, self._next_order = self._next_order, self._next_order + 1
         return order_id
+
+    def _claim_order_id(self, order_id: int) -> int:
+        if order_id <= 0 or order_id in self.orders:
+            raise ValueError(f"the store cannot take order id {order_id}: "
+                             + ("it has an order with that id" if order_id > 0 else
+                                "expected a positive id"))
+        self._next_order = max(self._next_order, order_id + 1)
+        return order_id
+
+    def _new_item_ids(self, wire: dict[str, Any]) -> None:
+        """The store's own meta and item ids (a checkout or an edit hands out new ones)."""
+        wire["meta_data"] = [{**m, "id": self.ids()} for m in wire.get("meta_data", [])]
+        for kind in (*ITEM_KEYS, "tax_lines"):
+            for item in wire.get(kind, []):
+                item["id"] = self.ids()
+                item["meta_data"] = [{**m, "id": self.ids()} for m in item.get("meta_data", [])]
 
 
 def _status_name(status: str) -> str:

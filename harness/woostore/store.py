@@ -84,15 +84,28 @@ class EmbeddedStore:
 
     # -- the shop side ----------------------------------------------------------------------
 
-    def place(self, order: WooOrder) -> WooOrder:
-        """Take `order` as a checkout does: the store's next id and number, a new order key,
-        the store's item and meta ids, today's dates (on the store's clock); its status and
-        everything else as given. Webhooks on `order.created` are sent."""
+    def place(self, order: WooOrder, *, keep_id: bool = False) -> WooOrder:
+        """Take `order` as a checkout does: the store's next id and number (`keep_id`: the
+        order's own, which no order of the store may have), a new order key, the store's item
+        and meta ids, today's dates (on the store's clock); its status and everything else as
+        given. Webhooks on `order.created` are sent."""
         with self.book.lock:
-            stored, events = self.book.place(order)
+            stored, events = self.book.place(order, keep_id=keep_id)
             placed = self.book.woo_order(stored.id)
         self.app.publish(events, self.url)
         return placed
+
+    def replace(self, order_id: int, order: WooOrder) -> WooOrder:
+        """A shop manager editing the order until it is `order` (lines, addresses, totals,
+        status) and saving it: `date_modified` moves, a status change leaves its note, meta
+        that `order` does not name (a connector's write-back) stays; `order.updated` is sent."""
+        with self.book.lock:
+            if order_id not in self.book.orders:
+                raise KeyError(f"the store has no order {order_id}")
+            _, events = self.book.replace(order_id, order)
+            changed = self.book.woo_order(order_id)
+        self.app.publish(events, self.url)
+        return changed
 
     def order(self, order_id: int) -> WooOrder:
         """The order as `GET /orders/<id>` shows it; KeyError for an id the store lacks."""

@@ -1,3 +1,4 @@
-"""Drivers for connectors we don't own (command, Python, webhook, store), observed NetSuite, watch.
-Imports only `woo`, `netsuite`, `mapping`, `push`, `money`, `yamlfile` and `connector`.
+"""Drivers for connectors we don't own (command, Python, webhook, store, pull), the store a
+pull-style connector polls, observed NetSuite, watch. Imports only `woo`, `woostore`,
+`netsuite`, `mapping`, `push`, `money`, `yamlfile`, `wsgi` and `connector`.
 """

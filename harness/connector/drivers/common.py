@@ -62,7 +62,7 @@ class Answer:
     order never reached the connector at all (e.g. the webhook is disabled).
     """
 
-    kind: Literal["webhook", "command", "python", "store"]
+    kind: Literal["webhook", "command", "python", "store", "pull"]
     topic: str
     ok: bool
     text: str
@@ -223,7 +223,7 @@ class ExternalConnector:
     """
 
     name = "external"
-    kind: Literal["webhook", "command", "python", "store"] = "webhook"
+    kind: Literal["webhook", "command", "python", "store", "pull"] = "webhook"
     # A connector that has done all its work when `deliver` returns (a function returned, a
     # command exited), as opposed to one that may answer first and push later from a queue.
     synchronous = False
@@ -274,9 +274,14 @@ class ExternalConnector:
         wait = answer.ok and answer.not_sent is None and syncs(self.mapping, seen_order.status)
         if wait and self.settle > 0:
             self.watch.sleep(self.settle)
-        landing = self.watch.wait(seen_order, timeout=None if wait else 0.0)
+        landing = self.wait_for_landing(seen_order, wait)
         seen = self.calllog.calls[mark:]
         return judge(seen_order, answer, landing, seen, waited_for=self.watch.timeout)
+
+    def wait_for_landing(self, order: WooOrder, wait: bool) -> Landing:
+        """Watch NetSuite for the order's Sales Order: up to the watch's timeout when it is
+        worth waiting for, one look otherwise."""
+        return self.watch.wait(order, timeout=None if wait else 0.0)
 
     def close(self) -> None:
         """Release what the driver holds (processes, temporary files, store orders)."""

@@ -87,13 +87,13 @@ class ObservedServer:
         duration = time.perf_counter() - started
         content = b"".join(chunks)
         try:
-            _record(calllog, environ, body, answer, content, duration)
+            record_wsgi_exchange(calllog, environ, body, answer, content, duration)
         except Exception:  # the connector's answer matters more than our copy of it
             log.exception("could not record an exchange of the observed server")
         return [content]  # one piece: the server knows its length and keeps the connection
 
 
-def _record(
+def record_wsgi_exchange(
     calllog: CallLog,
     environ: WSGIEnvironment,
     body: bytes,
@@ -101,6 +101,7 @@ def _record(
     content: bytes,
     duration: float,
 ) -> None:
+    """One exchange a WSGI app answered, into `calllog` as a client would have logged it."""
     request = requests.Request(
         str(environ.get("REQUEST_METHOD", "GET")),
         request_url(environ),

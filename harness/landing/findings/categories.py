@@ -23,6 +23,7 @@ RANK: tuple[Category, ...] = (
     "address",
     "sync-rule",
     "validation-rule",
+    "write-back",
 )
 CONSEQUENCES = frozenset({"total"})
 
@@ -45,6 +46,8 @@ def category_of(field: str) -> Category:
         return "address"
     if field in ("externalId", "otherRefNum"):
         return "sync-rule"
+    if field.startswith("writeBack"):
+        return "write-back"
     return "validation-rule"
 
 
