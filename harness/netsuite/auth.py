@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, urlparse
 
 import requests
@@ -153,6 +154,12 @@ class TbaSigner(AuthBase):
         self._header_fixed = "".join(f', {name}="{value}"' for name, value in self._fixed)
         key = f"{_escape(consumer_secret or '')}&{_escape(token_secret or '')}"
         self._mac = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+
+    @property
+    def client(self) -> Any:
+        """The oauthlib `Client` holding the keys, where requests-oauthlib's `OAuth1` keeps
+        it (code that hands a client's credentials on reads them there)."""
+        return self._general.client
 
     def __repr__(self) -> str:
         return f"TbaSigner(realm={self.realm!r})"

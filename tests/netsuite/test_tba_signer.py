@@ -196,3 +196,11 @@ def test_every_request_gets_a_fresh_nonce() -> None:
 def test_the_signer_shows_no_secret() -> None:
     signer = TbaSigner(ACCOUNT, "ck-visible", "cs-hidden-secret", "tk-visible", "ts-hidden")
     assert "hidden" not in repr(signer) and "hidden" not in str(signer)
+
+
+def test_the_keys_are_where_requests_oauthlib_keeps_them() -> None:
+    """Code handing a client's credentials to a connector reads them from `auth.client`."""
+    keys = oauth1(KEYS_FIXED).client
+    ours = tba_auth(ACCOUNT, *KEYS_FIXED).client
+    for name in ("client_key", "client_secret", "resource_owner_key", "resource_owner_secret"):
+        assert getattr(ours, name) == getattr(keys, name)
