@@ -132,16 +132,8 @@ class TbaSigner(AuthBase):
         token_secret: str,
     ) -> None:
         self.realm = realm
-        self._general = OAuth1(
-            consumer_key,
-            client_secret=consumer_secret,
-            resource_owner_key=token_id,
-            resource_owner_secret=token_secret,
-            signature_method=SIGNATURE_METHOD,
-            signature_type="AUTH_HEADER",
-            realm=realm,
-            decoding=None,  # keep the header a str, as every other header
-        )
+        self._keys = (consumer_key, consumer_secret, token_id, token_secret)
+        self._oauth1: OAuth1 | None = None
         # oauthlib's order: nonce, timestamp, version, signature method, consumer key, token.
         fixed: Pairs = (
             ("oauth_version", "1.0"),
@@ -150,10 +142,27 @@ class TbaSigner(AuthBase):
         )
         if token_id:
             fixed += (("oauth_token", token_id),)
-        self._fixed: Pairs = tuple((_escape(n), _escape(v)) for n, v in fixed)
+        self._fixed: Pairs = tuple((_escaped(n), _escaped(v)) for n, v in fixed)
         self._header_fixed = "".join(f', {name}="{value}"' for name, value in self._fixed)
-        key = f"{_escape(consumer_secret or '')}&{_escape(token_secret or '')}"
+        key = f"{_escape(consumer_secret or '')}&{_escape(token_secret or '')}"  # never cached
         self._mac = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+
+    @property
+    def _general(self) -> OAuth1:
+        """requests-oauthlib's signer for the same keys, made when first needed."""
+        if self._oauth1 is None:
+            consumer_key, consumer_secret, token_id, token_secret = self._keys
+            self._oauth1 = OAuth1(
+                consumer_key,
+                client_secret=consumer_secret,
+                resource_owner_key=token_id,
+                resource_owner_secret=token_secret,
+                signature_method=SIGNATURE_METHOD,
+                signature_type="AUTH_HEADER",
+                realm=self.realm,
+                decoding=None,  # keep the header a str, as every other header
+            )
+        return self._oauth1
 
     @property
     def client(self) -> Any:

@@ -248,7 +248,7 @@ class SandboxAdapter(BaseAdapter):
         super().__init__()
         self._sandbox = sandbox
         self._active = active
-        self._network = HTTPAdapter()
+        self._network: HTTPAdapter | None = None  # made when first needed
 
     def send(
         self,
@@ -260,6 +260,8 @@ class SandboxAdapter(BaseAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         if not self._active():
+            if self._network is None:
+                self._network = HTTPAdapter()
             return self._network.send(
                 request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
             )
@@ -277,4 +279,5 @@ class SandboxAdapter(BaseAdapter):
         return response
 
     def close(self) -> None:
-        self._network.close()
+        if self._network is not None:
+            self._network.close()
