@@ -17,7 +17,7 @@ from harness.landing.compare import DEFAULT_TOLERANCE, compare
 from harness.landing.diagnose import diagnose, diagnose_invalid_order
 from harness.landing.expect import expect, reference_numbers
 from harness.landing.expected import ExpectedLanding
-from harness.landing.findings.evidence import order_writes, sales_order_writes
+from harness.landing.findings.evidence import WRITES, order_writes, sales_order_writes
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict
@@ -96,7 +96,8 @@ def verify(
     external_id, other_ref_num = reference_numbers(woo, mapping, prefix)
     hint = push_result.sales_order_id if push_result else None
     if hint is None:
-        writes = sales_order_writes(pushed_calls, external_id, other_ref_num)
+        # Only writes can be the order's; the others need not be read (nor redacted).
+        writes = sales_order_writes(pushed_calls.only(WRITES), external_id, other_ref_num)
         orders = _created(map(Call.created_record, writes), "salesOrder")
         hint = orders[-1] if orders else None
     try:

@@ -143,3 +143,12 @@ def test_a_transport_failure_is_kept_as_its_message() -> None:
     call = log.calls[0]
     assert call.transport_error == "ConnectionError: refused ***"
     assert call.status == 0 and log.records().created_records() == []
+
+
+def test_only_keeps_the_calls_of_some_methods_unread() -> None:
+    lazy, eager = logs()
+    writes = lazy.only({"POST", "PUT", "PATCH"})
+    assert lazy.redactor.bodies == 0  # type: ignore[attr-defined]
+    expected = [c for c in eager.calls if c.method in {"POST", "PUT", "PATCH"}]
+    assert without_time(writes.calls) == without_time(expected)
+    assert len(writes) == 4

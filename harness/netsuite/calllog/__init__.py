@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +76,13 @@ class CallLog:
         log = CallLog(max_body_bytes=self.max_body_bytes, redactor=self.redactor)
         with self._lock:
             log._calls = self._calls[start:]
+        return log
+
+    def only(self, methods: Collection[str]) -> CallLog:
+        """A log of this one's calls made with one of `methods` (upper case), unread."""
+        log = CallLog(max_body_bytes=self.max_body_bytes, redactor=self.redactor)
+        with self._lock:
+            log._calls = [entry for entry in self._calls if entry.method in methods]
         return log
 
     def records(self, start: int = 0) -> CallRecords[Call]:

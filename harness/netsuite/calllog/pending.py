@@ -46,6 +46,12 @@ class Exchange:
             self._raw = None
         return call
 
+    @property
+    def method(self) -> str:
+        """The request's method (never redacted: `Call.method` is the same)."""
+        raw = self._raw
+        return self.call().method if raw is None else raw.method
+
     def created_record(self) -> RecordRef | None:
         """`Call.created_record` of this exchange, redacting only what that needs."""
         raw = self._raw
@@ -129,16 +135,20 @@ class RawExchange:
         if self.status is None or not 200 <= self.status < 300:
             return None
         if self.method not in CREATING_METHODS:
-            path = self.redactor.text(unquote(urlsplit(self.url).path))
-            if not ASYNC_RESULT.search(path):
+            path = unquote(urlsplit(self.url).path)
+            # Masking only puts `***` in place of text, so a redacted path can hold this
+            # fragment only if the path as sent does.
+            if _ASYNC_MARK not in path or not ASYNC_RESULT.search(self.redactor.text(path)):
                 return None
         for name, value in self.response_headers:
             shown = header_text(name)
-            if self.redactor.text(shown).lower() == "location":
+            # As above: a redacted name reading `location` was `location` as sent.
+            if shown.lower() == "location" and self.redactor.text(shown).lower() == "location":
                 return record_at(self.redactor.header(shown, value))
         return None
 
 
+_ASYNC_MARK = "/async/v1/job/"
 Entry = Call | Exchange
 T = TypeVar("T")
 
