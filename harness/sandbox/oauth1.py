@@ -13,6 +13,9 @@ result against oauthlib's own `signature_base_string(normalize_parameters(...))`
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
@@ -112,3 +115,18 @@ def base_string(
 def hmac_sha256(base: str, secrets: Secrets) -> str:
     """base64(HMAC-SHA256(enc(consumer secret)&enc(token secret), base)) (RFC 5849 3.4.2)."""
     return str(rfc5849.sign_hmac_sha256_with_client(base, secrets))
+
+
+class HmacSigner:
+    """`hmac_sha256` for one pair of secrets, its key encoded and set up once."""
+
+    __slots__ = ("_mac",)
+
+    def __init__(self, secrets: Secrets) -> None:
+        key = f"{escape(secrets.client_secret or '')}&{escape(secrets.resource_owner_secret or '')}"
+        self._mac = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+
+    def __call__(self, base: str) -> str:
+        mac = self._mac.copy()
+        mac.update(base.encode("utf-8"))
+        return base64.b64encode(mac.digest()).decode("ascii")
