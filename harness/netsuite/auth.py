@@ -99,7 +99,7 @@ def _escape(value: str) -> str:
 _escaped = lru_cache(maxsize=4096)(_escape)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat
 def _url_share(url: str) -> tuple[str, Pairs]:
     """A URL's share of the base string, worked out once per URL: the encoded base string
     URI and the query's parameters, each encoded (oauthlib's own functions, so a query

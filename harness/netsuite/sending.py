@@ -262,7 +262,7 @@ def prepare_request(
     return prepared
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat
 def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
     """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`)."""
     scratch = requests.PreparedRequest()

@@ -18,6 +18,8 @@ import json
 import re
 import secrets
 import threading
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -165,21 +167,28 @@ class _ExpiringMap(Generic[V]):
 
 class _NonceMemory:
     """The TBA nonces seen while their timestamps could still be accepted: what refuses a
-    replayed request. Compact, since every request adds one (about 90 bytes a nonce): a nonce
-    is kept as a 60-bit digest (keyed by a secret of this process, so nobody can aim at a
-    collision) in one set, listed by `SLICE` seconds of expiry; a slice is forgotten as a
-    whole once all of it has expired. A nonce may so be kept up to `SLICE` seconds past its
-    expiry; by then its timestamp is out of the window and the request is refused for that,
-    first. Bounded: over `capacity`, the slices that expire soonest are forgotten first (only
-    under a flood)."""
+    replayed request. Every request adds one, so it is kept small: a nonce is a 64-bit digest
+    (keyed by a secret of this process, so nobody can aim at a collision), the digests sit in
+    one sorted array (8 bytes each) with the latest few thousand in a set until they are
+    merged in, and each `SLICE` seconds of expiry lists its own digests (8 bytes more) so they
+    can be forgotten together once all of them have expired (about 20 bytes a nonce in all).
+
+    A nonce may so be kept up to `SLICE` seconds past its expiry, and an expired slice leaves
+    the array at the next merge; by then the nonce's timestamp is out of the window and a
+    replay is refused for that, first. Bounded: over `capacity`, the slices that expire
+    soonest are forgotten first (only under a flood)."""
 
     SLICE = 30.0
+    MERGE_EVERY = 4096
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._seen: set[int] = set()
-        self._slices: dict[int, list[int]] = {}
+        self._settled = array("Q")  # sorted
+        self._recent: set[int] = set()
+        self._slices: dict[int, array[int]] = {}
         self._order: list[int] = []  # the slices' numbers, soonest first (a heap)
+        self._expired: list[array[int]] = []  # forgotten slices still in `_settled`
+        self._size = 0
         self._key = secrets.token_bytes(16)
         self._lock = threading.Lock()
 
@@ -189,33 +198,58 @@ class _NonceMemory:
         digest = self._digest(key)
         with self._lock:
             self._drop_until(now)
-            if digest in self._seen:
+            if digest in self._recent or self._settled_holds(digest):
                 return False
-            self._seen.add(digest)
+            self._recent.add(digest)
             number = int(expires_at // self.SLICE)
             listed = self._slices.get(number)
             if listed is None:
-                listed = self._slices[number] = []
+                listed = self._slices[number] = array("Q")
                 heapq.heappush(self._order, number)
             listed.append(digest)
-            while len(self._seen) > self._capacity:
+            self._size += 1
+            while self._size > self._capacity:
                 self._drop_first()
+            if len(self._recent) >= self.MERGE_EVERY:
+                self._merge()
             return True
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return self._size
 
     def _digest(self, key: str) -> int:
         raw = key.encode("utf-8", "surrogatepass")
-        digest = hashlib.blake2b(raw, digest_size=8, key=self._key).digest()
-        return int.from_bytes(digest, "big") >> 4  # 60 bits: the most a 32-byte int holds
+        return int.from_bytes(hashlib.blake2b(raw, digest_size=8, key=self._key).digest(), "big")
+
+    def _settled_holds(self, digest: int) -> bool:
+        settled = self._settled
+        at = bisect_left(settled, digest)
+        return at < len(settled) and settled[at] == digest
 
     def _drop_until(self, now: float) -> None:
         while self._order and (self._order[0] + 1) * self.SLICE <= now:
             self._drop_first()
 
     def _drop_first(self) -> None:
-        self._seen.difference_update(self._slices.pop(heapq.heappop(self._order)))
+        listed = self._slices.pop(heapq.heappop(self._order))
+        self._size -= len(listed)
+        self._recent.difference_update(listed)
+        self._expired.append(listed)
+        if sum(map(len, self._expired)) * 4 > len(self._settled) + self.MERGE_EVERY:
+            self._merge()
+
+    def _merge(self) -> None:
+        """The recent digests into the sorted array, the forgotten ones out of it (two sorted
+        runs: `sorted` merges them in one pass)."""
+        merged = sorted((*self._settled, *self._recent))
+        if self._expired:
+            gone: set[int] = set()
+            for listed in self._expired:
+                gone.update(listed)
+            merged = [digest for digest in merged if digest not in gone]
+        self._settled = array("Q", merged)
+        self._recent = set()
+        self._expired = []
 
 
 @dataclass(frozen=True)

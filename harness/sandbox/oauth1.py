@@ -71,20 +71,26 @@ def _form_pairs(text: str) -> Pairs:
     return tuple((name, value) for name, value in pairs if name != "oauth_signature")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat
 def _url_share(url: str) -> tuple[str, Pairs]:
     """A URL's share of the base string: its encoded base string URI and its query's pairs."""
     return percent_encode(base_string_uri(url)), _form_pairs(urlsplit(url).query)
 
 
 _encoded = lru_cache(maxsize=8192)(percent_encode)
+# Values new with every request: remembering them would only crowd out the ones that repeat
+# (and keep every nonce alive until it is crowded out in turn).
+_ONCE = frozenset({"oauth_nonce", "oauth_timestamp"})
 
 
 def _normalized(params: list[tuple[str, str]]) -> str:
     """RFC 5849 3.4.1.3.2: every name and value encoded, the pairs sorted, joined with = and &."""
     return "&".join(
         f"{name}={value}"
-        for name, value in sorted((_encoded(name), _encoded(value)) for name, value in params)
+        for name, value in sorted(
+            (_encoded(name), percent_encode(value) if name in _ONCE else _encoded(value))
+            for name, value in params
+        )
     )
 
 

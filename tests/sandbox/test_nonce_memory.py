@@ -48,9 +48,25 @@ def test_the_memory_is_bounded_forgetting_what_expires_soonest() -> None:
     assert not memory.add_new(key(4999), None, 9000.0, 1000.0)  # the latest were not
 
 
+def test_replays_are_refused_across_merges_and_expired_slices_leave() -> None:
+    memory = _NonceMemory(capacity=100_000)
+    memory.MERGE_EVERY = 50  # type: ignore[misc]
+    for n in range(400):  # expiring over 400 seconds: slices of 30
+        assert memory.add_new(key(n), None, 1300.0 + n, 1000.0)
+    assert len(memory._settled) >= 350  # merged into the sorted array
+    assert not any(memory.add_new(key(n), None, 1700.0, 1000.0) for n in range(400))
+    now = 1530.0  # the slices of everything expiring before 1530 have ended: n < 230
+    for n in range(400, 700):
+        assert memory.add_new(key(n), None, now + 300, now)
+    assert len(memory) == 170 + 300
+    assert memory._digest(key(0)) not in memory._settled  # forgotten at a merge
+    assert not memory.add_new(key(230), None, now + 300, now)  # still live
+    assert memory.add_new(key(229), None, now + 300, now)  # expired (its timestamp is stale)
+
+
 def test_a_nonce_costs_under_128_bytes() -> None:
     """Measured as the memory grows from 10,000 to 70,000 nonces (a few thousand landings,
-    spread over the window): what each costs while it is remembered."""
+    spread over the window): what each costs while it is remembered (about 20 bytes)."""
     memory = _NonceMemory(capacity=1_000_000)
     keys = [key(n) for n in range(70_000)]  # made first: the memory keeps digests, not keys
     tracemalloc.start()
