@@ -96,8 +96,10 @@ def verify(
     external_id, other_ref_num = reference_numbers(woo, mapping, prefix)
     hint = push_result.sales_order_id if push_result else None
     if hint is None:
-        # Only writes can be the order's; the others need not be read (nor redacted).
-        writes = sales_order_writes(pushed_calls.only(WRITES), external_id, other_ref_num)
+        # Only a write that succeeded can have made the order; the others need not be read
+        # (nor redacted) for that.
+        made = pushed_calls.only(WRITES, succeeded=True)
+        writes = sales_order_writes(made, external_id, other_ref_num)
         orders = _created(map(Call.created_record, writes), "salesOrder")
         hint = orders[-1] if orders else None
     try:

@@ -152,3 +152,12 @@ def test_only_keeps_the_calls_of_some_methods_unread() -> None:
     expected = [c for c in eager.calls if c.method in {"POST", "PUT", "PATCH"}]
     assert without_time(writes.calls) == without_time(expected)
     assert len(writes) == 4
+
+
+def test_only_succeeded_keeps_the_2xx_calls_unread() -> None:
+    lazy, eager = logs()
+    made = lazy.only({"POST", "PUT", "PATCH"}, succeeded=True)
+    assert lazy.redactor.bodies == 0  # type: ignore[attr-defined]
+    expected = [c for c in eager.calls if c.method in {"POST", "PUT", "PATCH"} and c.ok]
+    assert without_time(made.calls) == without_time(expected)
+    assert len(made) == 3

@@ -78,11 +78,16 @@ class CallLog:
             log._calls = self._calls[start:]
         return log
 
-    def only(self, methods: Collection[str]) -> CallLog:
-        """A log of this one's calls made with one of `methods` (upper case), unread."""
+    def only(self, methods: Collection[str], *, succeeded: bool = False) -> CallLog:
+        """A log of this one's calls made with one of `methods` (upper case) and, with
+        `succeeded`, answered 2xx; unread."""
         log = CallLog(max_body_bytes=self.max_body_bytes, redactor=self.redactor)
         with self._lock:
-            log._calls = [entry for entry in self._calls if entry.method in methods]
+            log._calls = [
+                entry
+                for entry in self._calls
+                if entry.method in methods and (entry.ok or not succeeded)
+            ]
         return log
 
     def records(self, start: int = 0) -> CallRecords[Call]:

@@ -52,6 +52,14 @@ class Exchange:
         raw = self._raw
         return self.call().method if raw is None else raw.method
 
+    @property
+    def ok(self) -> bool:
+        """`Call.ok`: answered with a 2xx status."""
+        raw = self._raw
+        if raw is None:
+            return self.call().ok
+        return raw.status is not None and 200 <= raw.status < 300
+
     def created_record(self) -> RecordRef | None:
         """`Call.created_record` of this exchange, redacting only what that needs."""
         raw = self._raw
