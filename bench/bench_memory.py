@@ -52,7 +52,8 @@ def main() -> None:
 
     specs = list(load_catalogue().scenarios)
     mapping = load_mapping()
-    checkpoints = sorted({n for n in (28, 112, 280, args.landings) if n <= args.landings})
+    marks = (28, 112, 280, 560, 1000, 2500, 5000, args.landings)
+    checkpoints = sorted({n for n in marks if n <= args.landings})
     baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     rows = []
