@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import pickle
+from collections.abc import Sequence
+from typing import Any
+
 from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
 from harness.runner import RunCaches, RunConfig, run_catalogue, run_scenario
 from harness.targets.sim import SimTarget
 
 
-def _suiteql(calls: tuple[dict[str, object], ...]) -> int:
+def _suiteql(calls: Sequence[dict[str, Any]]) -> int:
     return sum(1 for call in calls if str(call["path"]).endswith("/suiteql"))
 
 
@@ -33,3 +38,18 @@ def test_worker_processes_give_the_same_verdicts_as_one_process() -> None:
     parallel = run_catalogue(RunConfig(), names, workers=2)
     assert [r.scenario for r in parallel] == names
     assert [r.verdict.to_json() for r in parallel] == [r.verdict.to_json() for r in serial]
+
+
+def test_a_results_calls_leave_the_process_redacted_and_equal_to_what_it_read() -> None:
+    """A worker's results are pickled to the parent: as plain redacted dicts, never the
+    exchanges they were read from."""
+    spec = load_catalogue().get("new-customer")
+    with SimTarget() as target:
+        result = run_scenario(spec, 1, target, load_mapping())
+        secrets = [c.tokenSecret for c in target.sandbox.profile.credentials.tba]
+    sent = pickle.dumps(result)
+    assert not any(secret.encode() in sent for secret in secrets)
+    back = pickle.loads(sent)
+    assert type(back.calls) is tuple and back.calls == result.calls
+    assert json.dumps(back.to_json()) == json.dumps(result.to_json())
+    assert "Authorization" in back.calls[0]["request_headers"]

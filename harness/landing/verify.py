@@ -17,13 +17,13 @@ from harness.landing.compare import DEFAULT_TOLERANCE, compare
 from harness.landing.diagnose import diagnose, diagnose_invalid_order
 from harness.landing.expect import expect, reference_numbers
 from harness.landing.expected import ExpectedLanding
-from harness.landing.findings.evidence import order_writes, sales_order_writes
+from harness.landing.findings.evidence import WRITES, order_writes, sales_order_writes
 from harness.landing.readback import ActualLanding, RecordClient, readback
 from harness.landing.refdata import ReferenceData
 from harness.landing.verdict import Diagnosis, Outcome, Verdict
 from harness.landing.writeback import after_landing
 from harness.mapping import Mapping
-from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.calllog import Call, CallLog, RecordRef
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult
 from harness.woo.order import WooOrder, WooOrderError
@@ -33,12 +33,12 @@ class LandingCheckError(Exception):
     """The harness could not read NetSuite to check a landing (not a finding about the order)."""
 
 
-def _created(calls: Iterable[Call], record_type: str) -> list[str]:
+def _created(records: Iterable[RecordRef | None], record_type: str) -> list[str]:
     """Ids of records of a type that the logged writes created or upserted, in order."""
     wanted = record_type.lower()
     return [
         record.record_id
-        for record in map(Call.created_record, calls)
+        for record in records
         if record is not None and record.record_type.lower() == wanted
     ]
 
@@ -93,12 +93,15 @@ def verify(
         return _invalid(number, [v.message for v in violations], scenario)
     lookups = lookups or ReferenceData.for_client(client)
     # Evidence is what the connector did: the harness's own reads are left out of it.
-    pushed_calls = CallLog(calls=calllog.calls, redactor=calllog.redactor)
+    pushed_calls = calllog.since(0)
     external_id, other_ref_num = reference_numbers(woo, mapping, prefix)
     hint = push_result.sales_order_id if push_result else None
     if hint is None:
-        writes = sales_order_writes(pushed_calls, external_id, other_ref_num)
-        orders = _created(writes, "salesOrder")
+        # Only a write that succeeded can have made the order; the others need not be read
+        # (nor redacted) for that.
+        made = pushed_calls.only(WRITES, succeeded=True)
+        writes = sales_order_writes(made, external_id, other_ref_num)
+        orders = _created(map(Call.created_record, writes), "salesOrder")
         hint = orders[-1] if orders else None
     try:
         actual = readback(
@@ -116,7 +119,7 @@ def verify(
         actual = None
     if expected is None:
         if actual is not None:
-            new_ids = set(_created(pushed_calls.calls, "customer"))
+            new_ids = set(_created(pushed_calls.records().created_records(), "customer"))
             before = [c for c in actual.customers_with_email if c.id not in new_ids]
             lookups.remember_customers(woo.billing.email or "", before)
         expected = expect(woo, mapping, lookups, prefix=prefix)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -164,6 +166,32 @@ def is_sensitive_key(key: str) -> bool:
 # -- the Redactor ----------------------------------------------------------------------------
 
 
+# A few sets of own secrets, compiled once and shared by every Redactor holding exactly those:
+# a run makes a call log (and a Redactor) per landing, all with the same account's secrets,
+# and compiling their spellings cost more than redacting a landing's calls.
+_SHARED_OWN_LIMIT = 64
+_shared_own: OrderedDict[frozenset[str], SecretSet] = OrderedDict()
+_shared_own_lock = threading.Lock()
+
+
+def _own_set(values: frozenset[str]) -> SecretSet:
+    """The shared set of exactly `values`, made when first asked for (the least recently
+    used are forgotten past `_SHARED_OWN_LIMIT`); never changed once made."""
+    with _shared_own_lock:
+        found = _shared_own.get(values)
+        if found is not None:
+            _shared_own.move_to_end(values)
+            return found
+    made = SecretSet()
+    for value in values:
+        made.add(value)
+    with _shared_own_lock:
+        found = _shared_own.setdefault(values, made)
+        while len(_shared_own) > _SHARED_OWN_LIMIT:
+            _shared_own.popitem(last=False)
+    return found
+
+
 class Redactor:
     """Masks structural credentials, its own secrets and the process's; shareable across
     threads."""
@@ -171,7 +199,10 @@ class Redactor:
     def __init__(
         self, secrets: Iterable[str] = (), *, shared: SecretSet | None = PROCESS_SECRETS
     ) -> None:
-        self._own = SecretSet()
+        self._values: frozenset[str] = frozenset()
+        self._own = _NO_SECRETS
+        self._private = False  # True once `_own` is this Redactor's alone
+        self._lock = threading.Lock()
         self._shared = shared
         for secret in secrets:
             self.register(secret)
@@ -179,7 +210,22 @@ class Redactor:
     def register(self, secret: str | None) -> None:
         """Mask `secret` in this Redactor from now on; values shorter than MIN_SECRET_LENGTH are
         ignored."""
-        self._own.add(secret)
+        if not secret:
+            return
+        with self._lock:
+            if secret in self._values:
+                return
+            self._values |= {secret}
+            if self._private:
+                self._own.add(secret)  # compiled with the others' matcher left as it is
+                return
+            if len(self._values) <= _PRIVATE_AFTER:
+                self._own = _own_set(self._values)
+                return
+            private = SecretSet()  # a Redactor collecting many (delivery signatures)
+            for value in self._values:
+                private.add(value)
+            self._own, self._private = private, True
 
     @property
     def secrets(self) -> frozenset[str]:
@@ -286,6 +332,12 @@ class Redactor:
         if "x-www-form-urlencoded" in content_type.lower():
             return self.form(body)
         return self.text(body)
+
+
+_NO_SECRETS = SecretSet()
+# A Redactor registering more than this many values keeps a set of its own, which compiles
+# each new one alone instead of all of them again.
+_PRIVATE_AFTER = 4
 
 
 def header_text(value: Any) -> str:

@@ -13,10 +13,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeAlias, cast
 
 import requests
 from requests.auth import AuthBase
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
+from requests.utils import check_header_validity
 
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.errors import NetSuiteError
@@ -148,16 +152,7 @@ class RequestSender:
             return response
 
         def prepare() -> requests.PreparedRequest:
-            prepared = self.session.prepare_request(
-                requests.Request(
-                    method,
-                    url,
-                    params=dict(params or {}),
-                    data=data,
-                    headers=dict(headers),
-                    auth=self.auth,
-                )
-            )
+            prepared = prepare_request(self.session, self.auth, method, url, params, data, headers)
             hooks = prepared.hooks.get("response", [])
             prepared.hooks["response"] = [record, *(hook for hook in hooks if hook != self._hook)]
             return prepared
@@ -219,6 +214,60 @@ class RequestSender:
                 redactor=self.calllog.redactor,
             )
         return data
+
+
+def prepare_request(
+    session: requests.Session,
+    auth: AuthBase | None,
+    method: str,
+    url: str,
+    params: Mapping[str, str] | None,
+    data: bytes | None,
+    headers: Mapping[str, str],
+) -> requests.PreparedRequest:
+    """`session.prepare_request(Request(method, url, params=..., data=..., headers=...,
+    auth=auth))`, the same request, prepared without what a plain session does not need:
+    merging empty cookie jars and parameters, and encoding a URL it has prepared before
+    (remembered per URL and parameters). A session with cookies, parameters or an auth of its
+    own, or a request without auth (which a session may take from `.netrc`), is prepared by
+    requests itself. tests/netsuite/test_prepare.py holds the two to the same result."""
+    if session.cookies or session.params or session.auth is not None or auth is None:
+        return session.prepare_request(
+            requests.Request(
+                method, url, params=dict(params or {}), data=data, headers=dict(headers), auth=auth
+            )
+        )
+    prepared = requests.PreparedRequest()
+    prepared.method = method.upper()
+    prepared.url = _prepared_url(url, tuple((params or {}).items()))
+    merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict(session.headers)
+    merged.update(headers)
+    prepared.headers = CaseInsensitiveDict()
+    for name, value in merged.items():
+        if value is None:
+            continue  # a header set to None is left out, as requests leaves it out
+        check_header_validity((name, value))
+        prepared.headers[name] = value
+    prepared._cookies = RequestsCookieJar()  # type: ignore[attr-defined]
+    if data:
+        prepared.body = data
+        prepared.headers["Content-Length"] = str(len(data))
+    elif prepared.method not in ("GET", "HEAD"):
+        prepared.headers["Content-Length"] = "0"
+    signed = auth(prepared)
+    prepared.__dict__.update(signed.__dict__)
+    prepared.prepare_content_length(prepared.body)
+    for event, hooks in session.hooks.items():
+        prepared.register_hook(event, hooks)  # type: ignore[no-untyped-call]
+    return prepared
+
+
+@lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat
+def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
+    """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`)."""
+    scratch = requests.PreparedRequest()
+    scratch.prepare_url(url, dict(params))
+    return str(scratch.url)
 
 
 def _encode(body: Any) -> bytes:

@@ -4,7 +4,7 @@ target and verified (`land`), and one catalogue scenario end to end (`run_scenar
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from harness.landing.refdata import AccountRefs, ReferenceData
 from harness.landing.verdict import Diagnosis, Verdict
 from harness.landing.verify import verify
 from harness.mapping import Mapping
-from harness.netsuite.calllog import Call, CallLog
+from harness.netsuite.calllog import Call, CallLog, CallRecords
 from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
 from harness.recording import Recorder, ReplayMark, SkippedWritesError
@@ -38,6 +38,26 @@ class RunCaches:
     landing: AccountRefs = field(default_factory=AccountRefs)
 
 
+class _ReadWhenAsked:
+    """A result's calls: kept as given (a log's `CallRecords`, redacted when first read) and
+    turned into the plain tuple of their dicts the first time anyone asks. A run that only
+    counts verdicts never redacts them; a report, a pickle or a print gets them redacted."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}"
+
+    def __get__(self, instance: object | None, owner: type) -> tuple[dict[str, Any], ...]:
+        if instance is None:
+            return ()  # the field's default
+        held = instance.__dict__[self._slot]
+        if not isinstance(held, tuple):
+            held = instance.__dict__[self._slot] = tuple(held)
+        return held
+
+    def __set__(self, instance: object, value: Sequence[dict[str, Any]]) -> None:
+        instance.__dict__[self._slot] = value
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     """One scenario's verdict, whether it met its expectation, and its API calls.
@@ -49,7 +69,7 @@ class ScenarioResult:
     expected: str
     verdict: Verdict
     seconds: float
-    calls: tuple[dict[str, Any], ...] = ()
+    calls: _ReadWhenAsked = _ReadWhenAsked()
     seed: int | None = None
 
     @property
@@ -82,7 +102,7 @@ class Landing:
     verdict: Verdict
     order: WooOrder
     seconds: float
-    calls: tuple[Call, ...] = ()
+    calls: Sequence[Call] = ()
 
 
 def land(
@@ -132,10 +152,10 @@ def land(
     if unpushed is not None:
         verdict = unpushed
     else:
-        evidence = CallLog(calls=calllog.calls[first_call:], redactor=calllog.redactor)
+        evidence = calllog.since(first_call)
         verdict = verify(order, mapping, reader, evidence, push, scenario=scenario, lookups=lookups)
         _replay_after_verify(replay, mark)
-    calls = tuple(calllog.calls[first_call:])
+    calls = calllog.records(first_call)
     return Landing(verdict, order, time.perf_counter() - started, calls)
 
 
@@ -239,7 +259,11 @@ def run_scenario(
         lookups=lookups,
         replay=replay,
     )
-    calls = tuple(call.to_dict() for call in landing.calls)
+    calls = (
+        landing.calls.as_dicts()
+        if isinstance(landing.calls, CallRecords)
+        else tuple(call.to_dict() for call in landing.calls)
+    )
     return ScenarioResult(
         spec.name, spec.expect, landing.verdict, time.perf_counter() - started, calls
     )

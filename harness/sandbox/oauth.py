@@ -11,19 +11,22 @@ signature is computed in `oauth1.py`; token requests' JWT assertions are checked
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import hmac
 import json
 import re
 import secrets
 import threading
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, error_detail, error_document
-from harness.sandbox.oauth1 import Secrets, UnsignableRequest, base_string, hmac_sha256
+from harness.sandbox.oauth1 import HmacSigner, Secrets, UnsignableRequest, base_string
 from harness.sandbox.oauth2 import ClientAssertions, TokenRequestError
 
 INVALID_LOGIN = "INVALID_LOGIN"
@@ -162,13 +165,102 @@ class _ExpiringMap(Generic[V]):
             del self._entries[key]
 
 
+class _NonceMemory:
+    """The TBA nonces seen while their timestamps could still be accepted: what refuses a
+    replayed request. Every request adds one, so it is kept small: a nonce is a 64-bit digest
+    (keyed by a secret of this process, so nobody can aim at a collision), the digests sit in
+    one sorted array (8 bytes each) with the latest few thousand in a set until they are
+    merged in, and each `SLICE` seconds of expiry lists its own digests (8 bytes more) so they
+    can be forgotten together once all of them have expired (about 20 bytes a nonce in all).
+
+    A nonce may so be kept up to `SLICE` seconds past its expiry, and an expired slice leaves
+    the array at the next merge; by then the nonce's timestamp is out of the window and a
+    replay is refused for that, first. Bounded: over `capacity`, the slices that expire
+    soonest are forgotten first (only under a flood)."""
+
+    SLICE = 30.0
+    MERGE_EVERY = 4096
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._settled = array("Q")  # sorted
+        self._recent: set[int] = set()
+        self._slices: dict[int, array[int]] = {}
+        self._order: list[int] = []  # the slices' numbers, soonest first (a heap)
+        self._expired: list[array[int]] = []  # forgotten slices still in `_settled`
+        self._size = 0
+        self._key = secrets.token_bytes(16)
+        self._lock = threading.Lock()
+
+    def add_new(self, key: str, value: None, expires_at: float, now: float) -> bool:
+        """Remember `key` until `expires_at`, unless it is already remembered (False)."""
+        del value  # a nonce carries nothing; the signature matches `_ExpiringMap.add_new`
+        digest = self._digest(key)
+        with self._lock:
+            self._drop_until(now)
+            if digest in self._recent or self._settled_holds(digest):
+                return False
+            self._recent.add(digest)
+            number = int(expires_at // self.SLICE)
+            listed = self._slices.get(number)
+            if listed is None:
+                listed = self._slices[number] = array("Q")
+                heapq.heappush(self._order, number)
+            listed.append(digest)
+            self._size += 1
+            while self._size > self._capacity:
+                self._drop_first()
+            if len(self._recent) >= self.MERGE_EVERY:
+                self._merge()
+            return True
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _digest(self, key: str) -> int:
+        raw = key.encode("utf-8", "surrogatepass")
+        return int.from_bytes(hashlib.blake2b(raw, digest_size=8, key=self._key).digest(), "big")
+
+    def _settled_holds(self, digest: int) -> bool:
+        settled = self._settled
+        at = bisect_left(settled, digest)
+        return at < len(settled) and settled[at] == digest
+
+    def _drop_until(self, now: float) -> None:
+        while self._order and (self._order[0] + 1) * self.SLICE <= now:
+            self._drop_first()
+
+    def _drop_first(self) -> None:
+        listed = self._slices.pop(heapq.heappop(self._order))
+        self._size -= len(listed)
+        self._recent.difference_update(listed)
+        self._expired.append(listed)
+        if sum(map(len, self._expired)) * 4 > len(self._settled) + self.MERGE_EVERY:
+            self._merge()
+
+    def _merge(self) -> None:
+        """The recent digests into the sorted array, the forgotten ones out of it (two sorted
+        runs: `sorted` merges them in one pass)."""
+        merged = sorted((*self._settled, *self._recent))
+        if self._expired:
+            gone: set[int] = set()
+            for listed in self._expired:
+                gone.update(listed)
+            merged = [digest for digest in merged if digest not in gone]
+        self._settled = array("Q", merged)
+        self._recent = set()
+        self._expired = []
+
+
 @dataclass(frozen=True)
 class _Token:
-    """A TBA access token: its integration, the secrets its signatures are keyed with, its role."""
+    """A TBA access token: its integration, the secrets its signatures are keyed with (and
+    their HMAC key, set up once), its role."""
 
     consumer_key: str
     secrets: Secrets
     principal: Principal
+    sign: HmacSigner
 
 
 class SandboxAuth:
@@ -206,15 +298,14 @@ class SandboxAuth:
                 )
             if cred.token_id in self._tokens:
                 raise ValueError(f"TBA credential {cred.name!r}: token id registered twice")
+            keys = Secrets(cred.consumer_secret, cred.token_secret)
             self._tokens[cred.token_id] = _Token(
-                cred.consumer_key,
-                Secrets(cred.consumer_secret, cred.token_secret),
-                Principal(cred.role, "tba"),
+                cred.consumer_key, keys, Principal(cred.role, "tba"), HmacSigner(keys)
             )
         self._client_assertions = ClientAssertions(
             [(client, Principal(client.role, "oauth2")) for client in m2m], clock
         )
-        self._nonces: _ExpiringMap[None] = _ExpiringMap(NONCE_CAPACITY)
+        self._nonces = _NonceMemory(NONCE_CAPACITY)
         self._bearer: _ExpiringMap[Principal] = _ExpiringMap(NONCE_CAPACITY)
 
     # --- every request -------------------------------------------------------------------
@@ -286,7 +377,7 @@ class SandboxAuth:
         if token.consumer_key != consumer_key:
             raise self._reject("token belongs to another integration")
         try:
-            expected = hmac_sha256(base_string(method, url, params, form_body), token.secrets)
+            expected = token.sign(base_string(method, url, params, form_body))
         except UnsignableRequest as error:
             raise self._reject(str(error)) from None
         sent = params["oauth_signature"].encode("utf-8")
@@ -306,9 +397,12 @@ class SandboxAuth:
             match = _HEADER_PARAM.match(text, position)
             if match is None or match.end() == position:
                 raise self._reject("malformed OAuth header")
+            name, value = match[1], match[2]
             try:
-                name = unquote(match[1], errors="strict")
-                value = unquote(match[2], errors="strict")
+                if "%" in name:
+                    name = unquote(name, errors="strict")
+                if "%" in value:
+                    value = unquote(value, errors="strict")
             except UnicodeDecodeError:
                 raise self._reject("malformed OAuth header") from None
             if name in params:

@@ -13,6 +13,9 @@ result against oauthlib's own `signature_base_string(normalize_parameters(...))`
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
@@ -68,20 +71,26 @@ def _form_pairs(text: str) -> Pairs:
     return tuple((name, value) for name, value in pairs if name != "oauth_signature")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat
 def _url_share(url: str) -> tuple[str, Pairs]:
     """A URL's share of the base string: its encoded base string URI and its query's pairs."""
     return percent_encode(base_string_uri(url)), _form_pairs(urlsplit(url).query)
 
 
 _encoded = lru_cache(maxsize=8192)(percent_encode)
+# Values new with every request: remembering them would only crowd out the ones that repeat
+# (and keep every nonce alive until it is crowded out in turn).
+_ONCE = frozenset({"oauth_nonce", "oauth_timestamp"})
 
 
 def _normalized(params: list[tuple[str, str]]) -> str:
     """RFC 5849 3.4.1.3.2: every name and value encoded, the pairs sorted, joined with = and &."""
     return "&".join(
         f"{name}={value}"
-        for name, value in sorted((_encoded(name), _encoded(value)) for name, value in params)
+        for name, value in sorted(
+            (_encoded(name), percent_encode(value) if name in _ONCE else _encoded(value))
+            for name, value in params
+        )
     )
 
 
@@ -112,3 +121,18 @@ def base_string(
 def hmac_sha256(base: str, secrets: Secrets) -> str:
     """base64(HMAC-SHA256(enc(consumer secret)&enc(token secret), base)) (RFC 5849 3.4.2)."""
     return str(rfc5849.sign_hmac_sha256_with_client(base, secrets))
+
+
+class HmacSigner:
+    """`hmac_sha256` for one pair of secrets, its key encoded and set up once."""
+
+    __slots__ = ("_mac",)
+
+    def __init__(self, secrets: Secrets) -> None:
+        key = f"{escape(secrets.client_secret or '')}&{escape(secrets.resource_owner_secret or '')}"
+        self._mac = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+
+    def __call__(self, base: str) -> str:
+        mac = self._mac.copy()
+        mac.update(base.encode("utf-8"))
+        return base64.b64encode(mac.digest()).decode("ascii")

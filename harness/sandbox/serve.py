@@ -3,16 +3,20 @@
 `Sandbox` is the entry point: one account profile, one store, one app. In-process, every
 `requests` call to the account's host (`1234567-sb1.suitetalk.api.netsuite.com`) is
 answered by the app without a socket; over HTTP (or HTTPS), waitress on a loopback port
-serves clients in any language.
+serves clients in any language. A session of the harness's own may take a shorter way in
+(`SandboxAdapter`, a transport adapter calling the app directly): intercepting with
+`responses` matches every request against its registrations and builds a urllib3 response
+for it, which cost more than most answers.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
 import ssl
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -21,6 +25,9 @@ from urllib.parse import urlsplit
 import requests
 import responses
 from requests import PreparedRequest
+from requests.adapters import BaseAdapter, HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
 
 from harness.netsuite.credentials import credential_variables
 from harness.sandbox.account import AccountProfile, profile_from
@@ -35,7 +42,7 @@ from harness.sandbox.store.db import Clock, Store
 from harness.sandbox.tls import TlsCertificate, TlsFront
 from harness.sandbox.wire import Response
 
-__all__ = ["HttpServer", "Sandbox", "build_auth"]
+__all__ = ["HttpServer", "Sandbox", "SandboxAdapter", "build_auth"]
 
 log = logging.getLogger("harness.sandbox.serve")
 
@@ -147,7 +154,9 @@ class Sandbox:
         env["NETSUITE_BASE_URL"] = base_url or self.base_url
         return env
 
-    def _callback(self, request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+    def answer(self, request: PreparedRequest) -> Response:
+        """Answer a prepared `requests` request; a dropped answer raises what a client sees
+        when the server closes the connection without answering."""
         body = request.body
         if body is not None and not isinstance(body, bytes | str):
             body = b"".join(body)  # an iterable body (streamed upload)
@@ -163,6 +172,12 @@ class Sandbox:
                 request=request,
             ) from None
 
+    def adapter(self, active: Callable[[], bool]) -> SandboxAdapter:
+        """A transport adapter answering from this sandbox while `active()` is true (and
+        over the network, or through whatever intercepts it, otherwise); mount it on a
+        session for `base_url + "/"`."""
+        return SandboxAdapter(self, active)
+
     @contextmanager
     def intercept(
         self, mock: responses.RequestsMock | None = None
@@ -177,7 +192,7 @@ class Sandbox:
         active = responses.RequestsMock(assert_all_requests_are_fired=False) if own else mock
         assert active is not None
         added = [
-            active.add_callback(method, pattern, callback=self._callback, content_type=None)
+            active.add_callback(method, pattern, callback=self.answer, content_type=None)
             for method in _METHODS
         ]
         if own:
@@ -219,3 +234,50 @@ def _tls_front(
 ) -> TlsFront:
     """HTTPS on `host:port`, relayed to the plain server on `inner_host:inner_port`."""
     return TlsFront(context, host, port, (inner_host, inner_port))
+
+
+class SandboxAdapter(BaseAdapter):
+    """A `requests` transport that hands a request straight to the sandbox.
+
+    The answer is the `requests.Response` the `responses` interception builds for the same
+    request (status, reason, headers, encoding, body, URL), so exchanges and call logs do not
+    depend on the way in (tests/sandbox/test_sandbox_adapter.py). While `active()` is false,
+    requests take the ordinary HTTP adapter, as they would without this one."""
+
+    def __init__(self, sandbox: Sandbox, active: Callable[[], bool]) -> None:
+        super().__init__()
+        self._sandbox = sandbox
+        self._active = active
+        self._network: HTTPAdapter | None = None  # made when first needed
+
+    def send(
+        self,
+        request: PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        if not self._active():
+            if self._network is None:
+                self._network = HTTPAdapter()
+            return self._network.send(
+                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
+        status, headers, body = self._sandbox.answer(request)
+        response = requests.Response()
+        response.status_code = status
+        response.headers = CaseInsensitiveDict(headers)
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.reason = http.client.responses.get(status, None)  # type: ignore[assignment]
+        response.url = str(request.url)
+        response._content = body
+        response._content_consumed = True  # type: ignore[attr-defined]
+        response.request = request
+        response.connection = self  # type: ignore[assignment]
+        return response
+
+    def close(self) -> None:
+        if self._network is not None:
+            self._network.close()

@@ -1,8 +1,13 @@
 """The embedded sandbox as a target: answers in-process (every `requests` call to its host),
-and resets to the account profile's records between scenarios in milliseconds."""
+and resets to the account profile's records between scenarios in milliseconds.
+
+Its own clients reach the sandbox through a transport adapter mounted on their session
+(`SandboxAdapter`), a shorter way in than the `responses` interception that answers every
+other `requests` call to the account's host (a connector's own, for one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,9 +44,18 @@ def check_profile(settings: TargetSettings, spelling: Spelling) -> None:
 
 
 def sandbox_client(
-    sandbox: Sandbox, calllog: CallLog | None = None, credential: str | None = None
+    sandbox: Sandbox,
+    calllog: CallLog | None = None,
+    credential: str | None = None,
+    *,
+    direct: Callable[[], bool] | None = None,
 ) -> NetSuiteClient:
-    """A client of the embedded sandbox signing with the profile's TBA `credential`."""
+    """A client of the embedded sandbox signing with the profile's TBA `credential`; with
+    `direct`, its session reaches the sandbox without `responses` while `direct()` is true,
+    and takes no proxy, CA bundle or `.netrc` from the environment (reading them was most of
+    the cost of making a client, and none applies to an answer given in-process)."""
+    import requests
+
     from harness.netsuite.auth import tba_auth
     from harness.netsuite.client import NetSuiteClient
 
@@ -59,7 +73,13 @@ def sandbox_client(
     c = known[name]
     auth = tba_auth(sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret)
     secrets = (c.consumerSecret, c.tokenSecret)
-    return NetSuiteClient(sandbox.base_url, auth, calllog=calllog, secrets=secrets)
+    session = requests.Session()
+    if direct is not None:
+        session.trust_env = False
+        session.mount(sandbox.base_url + "/", sandbox.adapter(direct))
+    return NetSuiteClient(
+        sandbox.base_url, auth, session=session, calllog=calllog, secrets=secrets
+    )
 
 
 class SimTarget:
@@ -96,7 +116,12 @@ class SimTarget:
     def client(
         self, credential: str | None = None, calllog: CallLog | None = None
     ) -> NetSuiteClient:
-        return sandbox_client(self.sandbox, calllog, credential or self.credential)
+        return sandbox_client(
+            self.sandbox, calllog, credential or self.credential, direct=self._entered
+        )
+
+    def _entered(self) -> bool:
+        return self._mock is not None
 
     def isolate(self) -> None:
         self.sandbox.reset()

@@ -10,9 +10,11 @@ any order.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -201,6 +203,40 @@ def _product(line: LineSpec) -> ProductRef:
     )
 
 
+class _RememberedWeights(random.Random):
+    """`random.Random` that works out the cumulative weights of a weighted population once.
+
+    Faker draws names, streets and cities from tables of thousands of weighted entries
+    (`OrderedDict` keys and their frequencies) with `choices(keys, weights=...)`, which adds
+    the weights up on every draw. For the same population and weights the sums are the same
+    floats, and `choices` with `cum_weights` draws exactly as it would have: the same values
+    from the same random numbers (tests/woo/test_generate.py compares with a plain Faker)."""
+
+    _LIMIT = 256
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sums: dict[int, tuple[tuple[Any, ...], tuple[Any, ...], list[float]]] = {}
+
+    def choices(  # type: ignore[override]
+        self,
+        population: Sequence[Any],
+        weights: Sequence[float] | None = None,
+        *,
+        cum_weights: Sequence[float] | None = None,
+        k: int = 1,
+    ) -> list[Any]:
+        if weights is None or cum_weights is not None or type(population) is not tuple:
+            return super().choices(population, weights, cum_weights=cum_weights, k=k)
+        known = self._sums.get(id(population))
+        if known is None or known[0] is not population or known[1] != tuple(weights):
+            if len(self._sums) >= self._LIMIT:
+                self._sums.clear()
+            known = (population, tuple(weights), list(itertools.accumulate(weights)))
+            self._sums[id(population)] = known  # holding `population` keeps its id its own
+        return super().choices(population, cum_weights=known[2], k=k)
+
+
 _FAKERS: dict[str, Faker] = {}
 
 
@@ -210,6 +246,7 @@ def _faker(locale: str) -> Faker:
     fake = _FAKERS.get(locale)
     if fake is None:
         fake = _FAKERS[locale] = Faker(locale)
+        fake.random = _RememberedWeights()  # type: ignore[attr-defined]
     return fake
 
 

@@ -1,0 +1,123 @@
+"""The sender prepares a request exactly as `Session.prepare_request` would.
+
+`harness.netsuite.sending.prepare_request` skips what a plain session does not need (empty
+cookie jars and parameters) and remembers each URL it prepared; these tests hold it to
+requests' own result for any request the sender makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import pytest
+import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.netsuite.auth import tba_auth
+from harness.netsuite.sending import prepare_request
+
+BASE = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/"
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=16
+)
+HEADER_VALUE = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20).map(
+    str.strip
+)
+HEADER_NAME = st.sampled_from(["Prefer", "Content-Type", "X-Trace", "accept", "user-agent"])
+PATH = st.text(st.sampled_from("abcXYZ019-._~%:@!$'()*+,;/é? &="), max_size=30)
+
+
+@contextmanager
+def fixed_nonce() -> Iterator[None]:
+    with (
+        mock.patch("oauthlib.oauth1.rfc5849.generate_nonce", lambda: "12345"),
+        mock.patch("oauthlib.oauth1.rfc5849.generate_timestamp", lambda: "1700000000"),
+    ):
+        yield
+
+
+def hook(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+    return response
+
+
+def both(
+    session: requests.Session,
+    method: str,
+    url: str,
+    params: dict[str, str] | None,
+    data: bytes | None,
+    headers: dict[str, str],
+) -> tuple[requests.PreparedRequest, requests.PreparedRequest]:
+    auth = tba_auth("1234567_SB1", "ck", "cs", "tk", "ts")
+    with fixed_nonce():
+        theirs = session.prepare_request(
+            requests.Request(
+                method, url, params=dict(params or {}), data=data, headers=dict(headers), auth=auth
+            )
+        )
+        ours = prepare_request(session, auth, method, url, params, data, headers)
+    return theirs, ours
+
+
+def same(theirs: requests.PreparedRequest, ours: requests.PreparedRequest) -> None:
+    assert ours.method == theirs.method
+    assert ours.url == theirs.url
+    assert list(ours.headers.items()) == list(theirs.headers.items())
+    assert ours.body == theirs.body
+    assert ours.hooks == theirs.hooks
+
+
+@settings(max_examples=300)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "get", "HEAD"]),
+    path=PATH,
+    params=st.one_of(st.none(), st.dictionaries(TEXT, TEXT, max_size=3)),
+    data=st.one_of(st.none(), st.just(b""), st.binary(min_size=1, max_size=40)),
+    headers=st.dictionaries(HEADER_NAME, HEADER_VALUE, max_size=3),
+    session_headers=st.dictionaries(HEADER_NAME, HEADER_VALUE, max_size=2),
+    hooked=st.booleans(),
+)
+def test_a_request_is_prepared_as_requests_prepares_it(
+    method: str,
+    path: str,
+    params: dict[str, str] | None,
+    data: bytes | None,
+    headers: dict[str, str],
+    session_headers: dict[str, str],
+    hooked: bool,
+) -> None:
+    session = requests.Session()
+    session.headers.update(session_headers)
+    if hooked:
+        session.hooks["response"].append(hook)
+    same(*both(session, method, BASE + path, params, data, headers))
+
+
+@pytest.mark.parametrize("setting", ["cookies", "params", "auth", "none-header"])
+def test_sessions_with_settings_of_their_own_are_prepared_alike(setting: str) -> None:
+    session = requests.Session()
+    if setting == "cookies":
+        session.cookies.set("NS_ROUTING", "abc", domain="1234567-sb1.suitetalk.api.netsuite.com")
+    elif setting == "params":
+        session.params = {"script": "1"}
+    elif setting == "auth":
+        session.auth = ("user", "password")
+    else:
+        session.headers["Accept-Encoding"] = None  # type: ignore[assignment]
+    theirs, ours = both(session, "POST", BASE + "query/v1/suiteql", {"limit": "5"}, b"{}", {})
+    same(theirs, ours)
+    if setting == "cookies":
+        assert ours.headers["Cookie"] == "NS_ROUTING=abc"
+
+
+def test_an_invalid_header_is_refused_alike() -> None:
+    session = requests.Session()
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        both(session, "GET", BASE + "x", None, None, {"X-Bad": "line\nbreak"})
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        prepare_request(session, tba_auth("1234567_SB1", "ck", "cs", "tk", "ts"), "GET",
+                        BASE + "x", None, None, {"X-Bad": "line\nbreak"})
