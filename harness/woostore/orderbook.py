@@ -158,9 +158,10 @@ class OrderBook:
         return _date(gmt + self.utc_offset), _date(gmt)
 
     def place(self, order: WooOrder, *, keep_id: bool = False) -> tuple[StoredOrder, list[Event]]:
-        """A checkout: the order gets the store's next id (or keeps its own id and number,
-        `keep_id`), a new key, item and meta ids of the store, and today's dates; it is paid
-        now when it says it was paid."""
+        """A checkout: the order gets the store's next id and a new key (or keeps its own id,
+        number and key, `keep_id`: the harness placing a scenario's order, the same every
+        run), item and meta ids of the store, and today's dates; it is paid now when it says
+        it was paid."""
         wire = order.to_wire()
         wire.pop("_links", None)
         order_id = self._claim_order_id(order.id) if keep_id else self._take_order_id()
@@ -168,7 +169,7 @@ class OrderBook:
         wire.update(
             id=order_id,
             number=(order.number or str(order_id)) if keep_id else str(order_id),
-            order_key=_order_key(),
+            order_key=(keep_id and wire.get("order_key")) or _order_key(),
             created_via=wire.get("created_via") or "checkout",
             version=WC_VERSION,
             date_created=local, date_created_gmt=gmt, date_modified=local, date_modified_gmt=gmt,
