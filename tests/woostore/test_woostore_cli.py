@@ -24,16 +24,15 @@ SETTINGS = ("WOO_URL", "WOO_CONSUMER_KEY", "WOO_CONSUMER_SECRET", "WOOCOMMERCE_C
             "WOOCOMMERCE_CONSUMER_SECRET")
 
 
-@pytest.fixture
-def serving() -> Iterator[dict[str, str]]:
+def serve(*extra: str, wanted: tuple[str, ...] = SETTINGS) -> Iterator[dict[str, str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "woo", "serve", "--port", "0"],
+        [sys.executable, "-m", "harness.cli", "woo", "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         assert process.stdout is not None
         env: dict[str, str] = {}
-        while not set(SETTINGS) <= set(env):
+        while not set(wanted) <= set(env):
             line = process.stdout.readline()
             assert line, process.stderr.read() if process.stderr else "server ended"
             key, _, value = line.strip().partition("=")
@@ -42,6 +41,35 @@ def serving() -> Iterator[dict[str, str]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def serving() -> Iterator[dict[str, str]]:
+    yield from serve()
+
+
+def test_both_ends_are_served_by_one_command() -> None:
+    """`--with-sandbox 0`: the embedded NetSuite beside the store, its settings printed too,
+    so a pull-style connector has both ends from one command."""
+    wanted = (*SETTINGS, "NETSUITE_ACCOUNT", "NETSUITE_BASE_URL", "NETSUITE_TOKEN_SECRET")
+    for env in serve("--with-sandbox", "0", wanted=wanted):
+        auth = OAuth1(env["NETSUITE_CONSUMER_KEY"], env["NETSUITE_CONSUMER_SECRET"],
+                      env["NETSUITE_TOKEN_ID"], env["NETSUITE_TOKEN_SECRET"],
+                      signature_method="HMAC-SHA256", realm=env["NETSUITE_ACCOUNT"])
+        answer = requests.post(
+            f"{env['NETSUITE_BASE_URL']}/services/rest/query/v1/suiteql",
+            json={"q": "SELECT itemid FROM item WHERE itemid = 'MUG-WHT'"},
+            headers={"Prefer": "transient"}, auth=auth, timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["items"][0]["itemid"] == "MUG-WHT"
+        assert env["WOO_URL"] != env["NETSUITE_BASE_URL"]
+
+
+def test_an_account_without_the_sandbox_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["woo", "serve", "--account", "x.yaml"])
+    assert result.exit_code == 2
+    assert "--with-sandbox" in result.output
 
 
 def test_serve_prints_settings_a_connector_uses(serving: dict[str, str]) -> None:
