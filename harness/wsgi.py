@@ -1,4 +1,5 @@
-"""What a loopback server of the harness needs: serving a WSGI app, and reading its requests.
+"""What a loopback server of the harness needs: serving a WSGI app, reading its requests, and
+answering a host's `requests` calls in-process instead (`intercepting`).
 
 Shared by the servers connectors in other processes talk to (the served sandbox, the observed
 sandbox and the recording proxy): waitress speaks HTTP/1.1 as those connectors expect it
@@ -8,12 +9,16 @@ sandbox and the recording proxy): waitress speaks HTTP/1.1 as those connectors e
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote, urlsplit
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
+import requests
+import responses
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
@@ -181,3 +186,40 @@ class LoopbackServer:
 def loopback_url(scheme: str, host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"{scheme}://{shown}:{port}"
+
+
+# A handler of one intercepted request: (status, headers, body), as `responses` callbacks are.
+Answer = Callable[[requests.PreparedRequest], tuple[int, dict[str, str], bytes]]
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
+
+
+@contextmanager
+def intercepting(
+    host: str, answer: Answer, mock: responses.RequestsMock | None = None
+) -> Iterator[responses.RequestsMock]:
+    """Answer every `requests` call to `host` (any scheme and port) with `answer`.
+
+    Without `mock`, other hosts pass through to the network; with the caller's own
+    `RequestsMock`, that mock decides what happens to them (and keeps its other registrations).
+    """
+    escaped = re.escape(host)
+    pattern = re.compile(rf"^https?://{escaped}(?::\d+)?(?:[/?#].*)?$", re.I)
+    own = mock is None
+    active = responses.RequestsMock(assert_all_requests_are_fired=False) if own else mock
+    assert active is not None
+    added = [
+        active.add_callback(method, pattern, callback=answer, content_type=None)
+        for method in _METHODS
+    ]
+    if own:
+        active.add_passthru(re.compile(rf"^(?!https?://{escaped}(?::\d+)?(?:[/?#]|$))", re.I))
+        active.start()
+    try:
+        yield active
+    finally:
+        if own:
+            active.stop()
+            active.reset()
+        else:
+            for registered in added:
+                active.remove(registered)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import re
 import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -41,12 +40,11 @@ from harness.sandbox.rules.permissions import AccessPolicy
 from harness.sandbox.store.db import Clock, Store
 from harness.sandbox.tls import TlsCertificate, TlsFront
 from harness.sandbox.wire import Response
+from harness.wsgi import intercepting
 
 __all__ = ["HttpServer", "Sandbox", "SandboxAdapter", "build_auth"]
 
 log = logging.getLogger("harness.sandbox.serve")
-
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
 
 
 def build_auth(profile: AccountProfile) -> SandboxAuth:
@@ -187,27 +185,8 @@ class Sandbox:
         Without `mock`, other hosts pass through to the network; with the caller's own
         `RequestsMock`, that mock decides what happens to them.
         """
-        pattern = re.compile(rf"^https?://{re.escape(self.host)}(?::\d+)?(?:[/?#].*)?$", re.I)
-        own = mock is None
-        active = responses.RequestsMock(assert_all_requests_are_fired=False) if own else mock
-        assert active is not None
-        added = [
-            active.add_callback(method, pattern, callback=self.answer, content_type=None)
-            for method in _METHODS
-        ]
-        if own:
-            others = re.compile(rf"^(?!https?://{re.escape(self.host)}(?::\d+)?(?:[/?#]|$))", re.I)
-            active.add_passthru(others)
-            active.start()
-        try:
+        with intercepting(self.host, self.answer, mock) as active:
             yield active
-        finally:
-            if own:
-                active.stop()
-                active.reset()
-            else:
-                for registered in added:
-                    active.remove(registered)
 
     def serve_http(
         self, host: str = "127.0.0.1", port: int = 0, *, tls: TlsCertificate | None = None

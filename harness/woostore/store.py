@@ -9,7 +9,6 @@ store's own host without a socket.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -29,13 +28,12 @@ from harness.woostore.clock import Clock, wall_clock
 from harness.woostore.hooks import HookRecord, Hooks
 from harness.woostore.orderbook import OrderBook, OrderNote
 from harness.woostore.wire import Request
-from harness.wsgi import LoopbackServer
+from harness.wsgi import LoopbackServer, intercepting
 
 # The demo store's REST API key: fakes made for the embedded store (WooCommerce's shapes,
 # `ck_`/`cs_` and 40 hex digits).
 DEMO_CONSUMER_KEY = "ck_" + "5e1f0c2b7a8d4e6f9a3b" + "0c1d2e3f4a5b6c7d8e9f"
 DEMO_CONSUMER_SECRET = "cs_" + "9b8e1d33a0f4c5d6e7f8" + "a9b0c1d2e3f4a5b6c7d8"
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
 
 
 class EmbeddedStore:
@@ -137,7 +135,11 @@ class EmbeddedStore:
         return changed
 
     def add_webhook(
-        self, delivery_url: str, *, topic: str = "order.created", secret: str = "",
+        self,
+        delivery_url: str,
+        *,
+        topic: str = "order.created",
+        secret: str = "",
         name: str = "",
     ) -> HookRecord:
         """What `POST /webhooks` does (without the ping): deliveries on `topic` from now on."""
@@ -198,27 +200,8 @@ class EmbeddedStore:
     ) -> Iterator[responses.RequestsMock]:
         """Answer every `requests` call to the store's host from this store; without `mock`
         other hosts pass through to the network, with the caller's mock that mock decides."""
-        pattern = re.compile(rf"^https?://{re.escape(self.host)}(?::\d+)?(?:[/?#].*)?$", re.I)
-        own = mock is None
-        active = responses.RequestsMock(assert_all_requests_are_fired=False) if own else mock
-        assert active is not None
-        added = [
-            active.add_callback(method, pattern, callback=self._callback, content_type=None)
-            for method in _METHODS
-        ]
-        if own:
-            others = re.compile(rf"^(?!https?://{re.escape(self.host)}(?::\d+)?(?:[/?#]|$))", re.I)
-            active.add_passthru(others)
-            active.start()
-        try:
+        with intercepting(self.host, self._callback, mock) as active:
             yield active
-        finally:
-            if own:
-                active.stop()
-                active.reset()
-            else:
-                for registered in added:
-                    active.remove(registered)
 
     @property
     def api_url(self) -> str:
