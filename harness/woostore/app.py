@@ -28,7 +28,7 @@ from harness.woostore.errors import (
 )
 from harness.woostore.hooks import Hooks
 from harness.woostore.orderbook import Event, OrderBook, StoredOrder
-from harness.woostore.params import Params
+from harness.woostore.params import Params, ascii_digits
 from harness.woostore.query import OrderQuery, Paging, paging_headers
 from harness.woostore.resources import Catalogue
 from harness.woostore.wire import Request, Response, error_response
@@ -162,7 +162,7 @@ class StoreApp:
                 return _options(sorted(methods)), (), ()
             if match and method in methods:
                 groups = match.groups()
-                ids = tuple(int(g) for g in groups if _ascii_digits(g))
+                ids = tuple(int(g) for g in groups if ascii_digits(g))
                 return methods[method], ids, tuple(groups)
         raise no_route()
 
@@ -445,7 +445,7 @@ def _id(value: Any) -> int:
     raw = value.get("id") if isinstance(value, dict) else value
     if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
         return raw
-    if isinstance(raw, str) and _ascii_digits(raw):
+    if isinstance(raw, str) and ascii_digits(raw):
         return int(raw)
     raise WooError(400, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
 
@@ -458,8 +458,3 @@ def _plain_permalink(request: Request) -> Request:
     from dataclasses import replace
 
     return replace(request, path=f"/wp-json{route}")
-
-
-def _ascii_digits(text: str) -> bool:
-    """Digits 0-9 only: `str.isdigit` also takes `²` and other digits `int()` refuses."""
-    return text.isascii() and text.isdigit()

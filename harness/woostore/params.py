@@ -193,3 +193,8 @@ class Params:
     def check(self) -> None:
         if self.problems:
             raise invalid_params(self.problems)
+
+
+def ascii_digits(text: str) -> bool:
+    """Digits 0-9 only: `str.isdigit` also takes `²` and other digits `int()` refuses."""
+    return text.isascii() and text.isdigit()

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from harness.woostore.params import Params
+from harness.woostore.params import Params, ascii_digits
 from harness.woostore.wire import Request
 
 T = TypeVar("T")
@@ -196,7 +196,7 @@ class OrderQuery:
 
 def _is_customer(order: Mapping[str, Any], customer: str) -> bool:
     """A customer id; INFERRED: anything else is matched against the billing email."""
-    if _ascii_digits(customer.strip()):
+    if ascii_digits(customer.strip()):
         return int(order.get("customer_id") or 0) == int(customer)
     email = str((order.get("billing") or {}).get("email") or "")
     return email.lower() == customer.strip().lower()
@@ -206,15 +206,10 @@ def _found(order: Mapping[str, Any], term: str) -> bool:
     """INFERRED from `wc_order_search`: the id, each address as one text (WooCommerce's
     `_billing_address_index`: every field joined by spaces), and the item names."""
     wanted = term.strip().lower()
-    if _ascii_digits(wanted) and int(wanted) == int(order["id"]):
+    if ascii_digits(wanted) and int(wanted) == int(order["id"]):
         return True
     texts = [str(order.get("number", ""))]
     for address in ("billing", "shipping"):
         texts.append(" ".join(str(value) for value in (order.get(address) or {}).values()))
     texts.extend(str(item.get("name", "")) for item in order.get("line_items", []))
     return any(wanted in text.lower() for text in texts)
-
-
-def _ascii_digits(text: str) -> bool:
-    """Digits 0-9 only: `str.isdigit` also takes `²` and other digits `int()` refuses."""
-    return text.isascii() and text.isdigit()

@@ -15,7 +15,7 @@ from typing import Any
 from harness.woo.totals import format_money
 from harness.woostore.catalogue import Coupon, Customer, Product, ShippingMethod, StoreData
 from harness.woostore.errors import WooError
-from harness.woostore.params import Params
+from harness.woostore.params import Params, ascii_digits
 
 # INFERRED: the demo store's catalogue was set up before any order it takes.
 CATALOGUE_CREATED = datetime(2024, 1, 2, 9, 0, 0)
@@ -270,8 +270,8 @@ class Catalogue:
         store's methods all sit in the zone for locations no other zone covers."""
         return [
             {
-                "id": int(m.instance_id) if _ascii_digits(m.instance_id) else index,
-                "instance_id": int(m.instance_id) if _ascii_digits(m.instance_id) else index,
+                "id": int(m.instance_id) if ascii_digits(m.instance_id) else index,
+                "instance_id": int(m.instance_id) if ascii_digits(m.instance_id) else index,
                 "title": m.title, "order": index, "enabled": True, "method_id": m.method_id,
                 "method_title": m.title, "method_description": "",
                 "settings": {"cost": {"id": "cost", "label": "Cost", "type": "text",
@@ -279,8 +279,3 @@ class Catalogue:
             }
             for index, m in enumerate(self.data.shipping_methods, start=1)
         ]
-
-
-def _ascii_digits(text: str) -> bool:
-    """Digits 0-9 only: `str.isdigit` also takes `²` and other digits `int()` refuses."""
-    return text.isascii() and text.isdigit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from harness.commands.explain import calllog, reports
@@ -32,6 +32,17 @@ from harness.woo.limits import JsonLimitError, read_json
 # in it is taken as NetSuite's (a longer log must name NetSuite somewhere).
 _PASTED_LINES = 3
 _STATUS_MEMBER = re.compile(r'"status"\s*:\s*"?(\d{3})')
+# The harness's own reports: how to tell one, where its rows are, what a row is named by.
+_OUR_REPORTS: tuple[tuple[Callable[[Any], bool], str, SourceKind, str, str], ...] = (
+    (reports.is_run_report, "results", "run-report", "scenario", "a run report of {n} scenarios"),
+    (
+        reports.is_pytest_report,
+        "landings",
+        "pytest-report",
+        "nodeid",
+        "a pytest report of {n} landings",
+    ),
+)
 
 
 def explain_text(
@@ -91,28 +102,18 @@ def _json_document(document: Any, text: str, name: str, redactor: Redactor) -> E
             Occurrence("body", shown, failure) for failure in failures_in(redactor.value(document))
         ]
         return _explained(name, "error-body", found, redactor, about="a NetSuite error body")
-    if reports.is_run_report(document):
-        rows = [row for row in document["results"] if isinstance(row, dict)]
-        return _explained(
-            name,
-            "run-report",
-            reports.report_occurrences(rows, redactor, place="scenario"),
-            redactor,
-            requests=reports.call_count(rows),
-            ours=True,
-            about=f"a run report of {len(rows)} scenarios",
-        )
-    if reports.is_pytest_report(document):
-        rows = [row for row in document["landings"] if isinstance(row, dict)]
-        return _explained(
-            name,
-            "pytest-report",
-            reports.report_occurrences(rows, redactor, place="nodeid"),
-            redactor,
-            requests=reports.call_count(rows),
-            ours=True,
-            about=f"a pytest report of {len(rows)} landings",
-        )
+    for is_report, key, kind, place, described in _OUR_REPORTS:
+        if is_report(document):
+            rows = [row for row in document[key] if isinstance(row, dict)]
+            return _explained(
+                name,
+                kind,
+                reports.report_occurrences(rows, redactor, place=place),
+                redactor,
+                requests=reports.call_count(rows),
+                ours=True,
+                about=described.format(n=len(rows)),
+            )
     verdicts = [document] if reports.is_verdict(document) else document
     if reports.is_verdict(document) or reports.is_verdict_list(document):
         found = [
