@@ -4,8 +4,10 @@ which seeds (`1..29`, `1,5,9`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from harness.catalogue.spec import Catalogue, ScenarioSpec
+if TYPE_CHECKING:
+    from harness.catalogue.spec import Catalogue, ScenarioSpec
 
 
 class SelectorError(ValueError):
