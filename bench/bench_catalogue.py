@@ -17,6 +17,11 @@ and the three reports).
 
     .venv/bin/python bench/bench_catalogue.py [--landings 1000] [--workers 1 2]
     .venv/bin/python bench/bench_catalogue.py --seeds [--landings 1000] [--workers 2]
+    .venv/bin/python bench/bench_catalogue.py --command [--rounds 3] [--against OTHER_TREE]
+
+`--command` times only `harness run --seeds A..B --workers N` (the CLI path the target is
+about), round after round; with `--against`, the same command of another checkout of the
+project in alternate rounds, so both sides see the same load.
 
 Target: 1,000 landings in at most 10 s with 2 workers on a 2-core machine (3 s for a sweep).
 """
@@ -152,8 +157,13 @@ def with_sweep(names: Sequence[str], seeds: Sequence[int], workers: int) -> Batc
     return Batch(seconds, cpu_all() - cpu, len(results), met, {0: peak})
 
 
-def with_command(names: Sequence[str], seeds: Sequence[int], workers: int) -> Batch:
-    """`harness run --seeds A..B --workers N` in a process of its own, reports included."""
+def with_command(
+    names: Sequence[str], seeds: Sequence[int], workers: int, tree: str | None = None
+) -> Batch:
+    """`harness run --seeds A..B --workers N` in a process of its own, reports included;
+    `tree`: the project checkout whose `harness` runs (default: this one)."""
+    root = Path(tree or Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": str(root)}
     with tempfile.TemporaryDirectory() as reports:
         command = [
             sys.executable,
@@ -168,7 +178,7 @@ def with_command(names: Sequence[str], seeds: Sequence[int], workers: int) -> Ba
             reports,
         ]
         began, cpu = time.perf_counter(), cpu_all()
-        subprocess.run(command, check=False, capture_output=True)
+        subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
         seconds = time.perf_counter() - began
         summary = json.loads((Path(reports) / "harness-report.json").read_text())["summary"]
     peak = children_maxrss_kib()
@@ -207,6 +217,34 @@ def sweep_main(names: Sequence[str], seeds: Sequence[int], workers_list: Sequenc
     )
 
 
+def command_main(
+    names: Sequence[str], seeds: Sequence[int], workers: int, rounds: int, against: str | None
+) -> None:
+    """`harness run --seeds` alone, `rounds` times (alternating with `against`'s tree)."""
+    trees = [("this tree", None)] + ([(f"{against}", against)] if against else [])
+    rows = []
+    for round_number in range(1, rounds + 1):
+        for label, tree in trees:
+            load = os.getloadavg()[0]
+            batch = with_command(names, seeds, workers, tree)
+            rows.append(
+                (
+                    round_number,
+                    label,
+                    batch.landings,
+                    f"{batch.seconds:.2f} s",
+                    f"{batch.cpu:.1f} s",
+                    f"{batch.cpu / batch.landings * 1000:.1f} ms",
+                    f"{batch.met}/{batch.landings}",
+                    f"{load:.1f}",
+                )
+            )
+    print_header("`harness run --seeds` end to end")
+    print(f"{len(names)} scenarios × {len(seeds)} seeds, --workers {workers}.\n")
+    headers = ["round", "tree", "landings", "wall", "CPU", "CPU per landing", "met", "load"]
+    print(table(headers, rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--landings", type=int, default=TARGET_LANDINGS)
@@ -215,11 +253,20 @@ def main() -> None:
     parser.add_argument(
         "--seeds", action="store_true", help="the seed sweep as shipped vs run_catalogue per seed"
     )
+    parser.add_argument(
+        "--command", action="store_true", help="only `harness run --seeds`, round after round"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--against", default=None, help="another checkout, run alternately")
     args = parser.parse_args()
 
     names = [spec.name for spec in load_catalogue().scenarios]
     rounds = -(-args.landings // len(names))
     seeds = list(range(args.first_seed, args.first_seed + rounds))
+    if args.command:
+        workers = (args.workers or [2])[0]
+        command_main(names, seeds, workers, args.rounds, args.against)
+        return
     if args.seeds:
         sweep_main(names, seeds, args.workers or [2])
         return
