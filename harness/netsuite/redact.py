@@ -261,14 +261,10 @@ class Redactor:
         text = _QUOTED_AUTHORIZATION.sub(
             lambda m: m["head"] + m["q"] + _mask_authorization(m["value"]) + m["q"], text
         )
-        text = _BARE_AUTHORIZATION.sub(
-            lambda m: m["head"] + _mask_authorization(m["value"]), text
-        )
+        text = _BARE_AUTHORIZATION.sub(lambda m: m["head"] + _mask_authorization(m["value"]), text)
         text = _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
         text = _JWT.sub(MASK, text)
-        text = _XML_FIELD.sub(
-            lambda m: f"<{m['tag']}{m['attrs'] or ''}>{MASK}</{m['tag']}>", text
-        )
+        text = _XML_FIELD.sub(lambda m: f"<{m['tag']}{m['attrs'] or ''}>{MASK}</{m['tag']}>", text)
         text = _QUOTED_FIELD.sub(lambda m: m["head"] + m["q"] + MASK + m["q"], text)
         return _BARE_FIELD.sub(lambda m: m["head"] + MASK, text)
 
@@ -287,6 +283,22 @@ class Redactor:
             return self.text(data)
         return data
 
+    def _nothing_to_mask(self, text: str) -> bool:
+        """True when no rule could change any part of `text` (a JSON body, or headers joined
+        by line breaks), judged on the text as a whole: one scan instead of one per field,
+        and most bodies are item names and amounts.
+
+        Sound only without escapes: every key and string then appears in `text` as it
+        decodes, so a secret or a credential word in any of them is in `text` too. Names are
+        judged with separators removed, as `is_sensitive_key` judges them (`pass_word`),
+        and every credential name holds a word of `_MAY_HOLD_CREDENTIAL`.
+        """
+        if "\\" in text or _MAY_HOLD_CREDENTIAL.search(_SEPARATORS.sub("", text)):
+            return False
+        if self._own.search(text) is not None:
+            return False
+        return self._shared is None or self._shared.search(text) is None
+
     def header(self, name: str, value: str | bytes) -> str:
         """One header value, as text; credential headers keep only what helps diagnose a
         failure (the scheme, an OAuth realm and its parameter names)."""
@@ -300,10 +312,11 @@ class Redactor:
 
     def headers(self, headers: Mapping[Any, Any]) -> dict[str, str]:
         """Headers as text (a `bytes` name or value is decoded, never shown as `b'...'`)."""
-        return {
-            self.text(header_text(name)): self.header(header_text(name), value)
-            for name, value in headers.items()
-        }
+        shown = {header_text(name): header_text(value) for name, value in headers.items()}
+        # Every credential header's name holds a word of `_MAY_HOLD_CREDENTIAL`.
+        if self._nothing_to_mask("\n".join([*shown, *shown.values()])):
+            return shown
+        return {self.text(name): self.header(name, value) for name, value in shown.items()}
 
     def pairs(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Decoded query or form parameters."""
@@ -320,6 +333,8 @@ class Redactor:
     def body(self, body: str, content_type: str = "") -> str:
         """A request or response body: JSON is masked field by field, forms by parameter."""
         stripped = body.strip()
+        if stripped[:1] in ("{", "[") and self._nothing_to_mask(stripped):
+            return body
         if stripped[:1] in ("{", "["):
             try:
                 parsed = json.loads(stripped)
