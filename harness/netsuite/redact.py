@@ -30,8 +30,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -255,33 +256,31 @@ class Redactor:
     def text(self, text: str) -> str:
         """Any free text: messages, non-JSON bodies, header values, log lines, a connector's
         output. Secrets first: a secret may hold the very separators the rules split on."""
-        text = self.registered(text)
-        if _MAY_HOLD_CREDENTIAL.search(text) is None:
-            return text
-        text = _QUOTED_AUTHORIZATION.sub(
-            lambda m: m["head"] + m["q"] + _mask_authorization(m["value"]) + m["q"], text
-        )
-        text = _BARE_AUTHORIZATION.sub(lambda m: m["head"] + _mask_authorization(m["value"]), text)
-        text = _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
-        text = _JWT.sub(MASK, text)
-        text = _XML_FIELD.sub(lambda m: f"<{m['tag']}{m['attrs'] or ''}>{MASK}</{m['tag']}>", text)
-        text = _QUOTED_FIELD.sub(lambda m: m["head"] + m["q"] + MASK + m["q"], text)
-        return _BARE_FIELD.sub(lambda m: m["head"] + MASK, text)
+        return _structural(self.registered(text))
+
+    def texts(self, texts: Collection[str]) -> dict[str, str]:
+        """`text` of each of many strings, worked out in two scans of them all instead of
+        two per string (a JSON body holds hundreds of short ones)."""
+        ordered = list(texts)
+        joined = _JOIN.join(ordered)
+        if len(ordered) < 2 or joined.count(_JOIN) != len(ordered) - 1:  # a string holds it
+            return {text: self.text(text) for text in ordered}
+        masked = self.registered(joined)
+        shown = ordered if masked is joined else masked.split(_JOIN)
+        if len(shown) != len(ordered):  # a secret holding the joiner, masked across two
+            return {text: self.text(text) for text in ordered}
+        starts = _starts(ordered)
+        hits = {bisect_right(starts, m.start()) - 1 for m in _MAY_HOLD_CREDENTIAL.finditer(joined)}
+        return {
+            text: _structural(part) if index in hits else part
+            for index, (text, part) in enumerate(zip(ordered, shown, strict=True))
+        }
 
     def value(self, data: Any) -> Any:
         """A decoded JSON value with credential fields and secrets masked (keys included)."""
-        if isinstance(data, Mapping):
-            return {
-                self.text(str(key)): MASK if is_sensitive_key(str(key)) else self.value(item)
-                for key, item in data.items()
-            }
-        if isinstance(data, list | tuple):
-            return [self.value(item) for item in data]
-        if isinstance(data, bytes | bytearray):
-            return self.text(header_text(data))
-        if isinstance(data, str):
-            return self.text(data)
-        return data
+        strings: set[str] = set()
+        _strings_in(data, strings)
+        return _rebuilt(data, self.texts(strings))
 
     def _nothing_to_mask(self, text: str) -> bool:
         """True when no rule could change any part of `text` (a JSON body, or headers joined
@@ -306,7 +305,7 @@ class Redactor:
         lowered = header_text(name).lower()
         if lowered in _AUTHORIZATION_HEADERS:
             return self.text(_mask_authorization(shown))
-        if lowered != "www-authenticate" and _CREDENTIAL_HEADER.search(lowered):
+        if _credential_header(lowered):
             return MASK
         return self.text(shown)
 
@@ -316,7 +315,12 @@ class Redactor:
         # Every credential header's name holds a word of `_MAY_HOLD_CREDENTIAL`.
         if self._nothing_to_mask("\n".join([*shown, *shown.values()])):
             return shown
-        return {self.text(name): self.header(name, value) for name, value in shown.items()}
+        plain = {name: value for name, value in shown.items() if not _credential_header(name)}
+        masked = self.texts({*shown, *plain.values()})
+        return {
+            masked[name]: masked[plain[name]] if name in plain else self.header(name, value)
+            for name, value in shown.items()
+        }
 
     def pairs(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Decoded query or form parameters."""
@@ -353,6 +357,74 @@ _NO_SECRETS = SecretSet()
 # A Redactor registering more than this many values keeps a set of its own, which compiles
 # each new one alone instead of all of them again.
 _PRIVATE_AFTER = 4
+
+
+def _credential_header(name: str) -> bool:
+    """An Authorization header, or one whose name says it carries a credential."""
+    lowered = name.lower()
+    return lowered in _AUTHORIZATION_HEADERS or (
+        lowered != "www-authenticate" and _CREDENTIAL_HEADER.search(lowered) is not None
+    )
+
+
+def _structural(text: str) -> str:
+    """The structural rules (credential fields, Authorization, Bearer/Basic values, JWTs)."""
+    if _MAY_HOLD_CREDENTIAL.search(text) is None:
+        return text
+    text = _QUOTED_AUTHORIZATION.sub(
+        lambda m: m["head"] + m["q"] + _mask_authorization(m["value"]) + m["q"], text
+    )
+    text = _BARE_AUTHORIZATION.sub(lambda m: m["head"] + _mask_authorization(m["value"]), text)
+    text = _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    text = _JWT.sub(MASK, text)
+    text = _XML_FIELD.sub(lambda m: f"<{m['tag']}{m['attrs'] or ''}>{MASK}</{m['tag']}>", text)
+    text = _QUOTED_FIELD.sub(lambda m: m["head"] + m["q"] + MASK + m["q"], text)
+    return _BARE_FIELD.sub(lambda m: m["head"] + MASK, text)
+
+
+# Joins the strings `Redactor.texts` scans together; a string holding it is masked alone.
+_JOIN = "\x00"
+
+
+def _starts(texts: list[str]) -> list[int]:
+    """Where each of `texts` starts once they are joined by `_JOIN`."""
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + len(_JOIN)
+    return starts
+
+
+def _strings_in(data: Any, found: set[str]) -> None:
+    """Every string of a JSON-shaped value, keys included, as `_rebuilt` will look them up."""
+    if isinstance(data, Mapping):
+        for key, item in data.items():
+            found.add(str(key))
+            if not is_sensitive_key(str(key)):
+                _strings_in(item, found)
+    elif isinstance(data, list | tuple):
+        for item in data:
+            _strings_in(item, found)
+    elif isinstance(data, bytes | bytearray):
+        found.add(header_text(data))
+    elif isinstance(data, str):
+        found.add(data)
+
+
+def _rebuilt(data: Any, shown: Mapping[str, str]) -> Any:
+    """`data` with each string replaced by its masked form and credential fields masked."""
+    if isinstance(data, Mapping):
+        return {
+            shown[str(key)]: MASK if is_sensitive_key(str(key)) else _rebuilt(item, shown)
+            for key, item in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [_rebuilt(item, shown) for item in data]
+    if isinstance(data, bytes | bytearray):
+        return shown[header_text(data)]
+    if isinstance(data, str):
+        return shown[data]
+    return data
 
 
 def header_text(value: Any) -> str:

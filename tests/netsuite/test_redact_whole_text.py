@@ -4,20 +4,33 @@ field-by-field walk masks, including where the walk sees more than the raw text 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.netsuite.redact import MASK, Redactor
+from harness.netsuite.redact import MASK, Redactor, is_sensitive_key
 
 SECRET = "s3cr3t-Value/with+slash"
+
+
+def one_by_one(redactor: Redactor, data: Any) -> Any:
+    """A JSON value masked one string at a time: what `Redactor.value` must equal."""
+    if isinstance(data, dict):
+        return {
+            redactor.text(key): MASK if is_sensitive_key(key) else one_by_one(redactor, item)
+            for key, item in data.items()
+        }
+    if isinstance(data, list):
+        return [one_by_one(redactor, item) for item in data]
+    return redactor.text(data) if isinstance(data, str) else data
 
 
 def walked(redactor: Redactor, body: str) -> str:
     """What the field-by-field walk makes of a JSON body (the shortcut bypassed)."""
     parsed = json.loads(body)
-    masked = redactor.value(parsed)
+    masked = one_by_one(redactor, parsed)
     shown = (
         body if masked == parsed else json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
     )
@@ -91,7 +104,20 @@ def test_a_credential_header_is_masked_among_plain_ones(name: str, value: str) -
 words = st.sampled_from(
     ["token", "to_ken", "pass-word", "memo", "id", "item", "eyJhbGci", "Bearer", "k", "x"]
 )
-texts = st.one_of(words, st.just(SECRET), st.just(SECRET[:12] + "…"), st.text(max_size=12))
+texts = st.one_of(
+    words,
+    st.just(SECRET),
+    st.just(SECRET[:12] + "…"),
+    st.sampled_from(
+        [
+            "Bearer abcdefgh",
+            "token_secret=abcdefgh",
+            "Authorization: OAuth oauth_token=abcdefgh",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+        ]
+    ),
+    st.text(max_size=12),
+)
 
 
 @given(st.dictionaries(words, st.one_of(texts, st.lists(texts, max_size=3)), max_size=5))
@@ -99,3 +125,43 @@ def test_any_body_is_masked_as_the_walk_masks_it(data: dict[str, object]) -> Non
     redactor = Redactor([SECRET])
     for body in (json.dumps(data), json.dumps(data, ensure_ascii=False)):
         assert redactor.body(body) == walked(redactor, body)
+
+
+joiner_texts = st.one_of(
+    texts, st.just("a\x00b"), st.just(SECRET + "\x00"), st.just("tok\x00en_secret=abcdefgh")
+)
+json_values = st.recursive(
+    st.one_of(joiner_texts, st.integers(), st.none()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(json_values, st.sampled_from([[SECRET], [SECRET, "a\x00bcdefgh"], []]))
+def test_masking_every_string_at_once_equals_masking_each(data: Any, secrets: list[str]) -> None:
+    redactor = Redactor(secrets)
+    assert redactor.value(data) == one_by_one(redactor, data)
+
+
+def test_strings_holding_the_joiner_are_masked_each_on_its_own() -> None:
+    secret = "b\x00c-secret-part"
+    redactor = Redactor([secret])
+    data = {"memo": ["a\x00b", "c-secret-part d", "Bearer abcdefgh"]}
+    assert redactor.value(data) == one_by_one(redactor, data)
+    # No string holds it, but the secret does: joined, it would span two strings.
+    data = {"memo": ["xxb", "c-secret-part yy", "Bearer abcdefgh"]}
+    assert redactor.value(data) == one_by_one(redactor, data)
+
+
+header_names = st.sampled_from(
+    ["Authorization", "Content-Type", "X-Api-Key", "WWW-Authenticate", "X-Memo", "Set-Cookie"]
+)
+
+
+@given(st.dictionaries(header_names, texts, max_size=5))
+def test_headers_at_once_are_masked_as_one_by_one(headers: dict[str, str]) -> None:
+    redactor = Redactor([SECRET])
+    expected = {
+        redactor.text(name): redactor.header(name, value) for name, value in headers.items()
+    }
+    assert redactor.headers(headers) == expected
