@@ -55,6 +55,11 @@ def _record_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _record_lines(item, (*loc, index), lines)
 
 
+# libyaml's parser where PyYAML was built with it (every wheel on PyPI is): the same nodes,
+# marks and errors as the pure-Python one, ~10x faster on the catalogue and profiles.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: str | Path) -> LoadedYaml:
     """Parse a YAML file, keeping line numbers; syntax errors become `ConfigFileError`."""
     name = str(path)
@@ -66,7 +71,7 @@ def load_yaml(path: str | Path) -> LoadedYaml:
         line = exc.object[: exc.start].count(b"\n") + 1
         where = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
         raise ConfigFileError([f"{name}:{line}: not UTF-8 text ({where})"]) from None
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
