@@ -242,16 +242,9 @@ class Redactor:
 
     def registered_value(self, data: Any) -> Any:
         """`registered` applied to every string (keys included) of a JSON-shaped value."""
-        if isinstance(data, Mapping):
-            return {
-                self.registered_value(key): self.registered_value(item)
-                for key, item in data.items()
-            }
-        if isinstance(data, list | tuple):
-            return [self.registered_value(item) for item in data]
-        if isinstance(data, str):
-            return self.registered(data)
-        return data
+        strings: set[str] = set()
+        _plain_strings_in(data, strings)
+        return _replaced(data, self._registered_each(strings))
 
     def text(self, text: str) -> str:
         """Any free text: messages, non-JSON bodies, header values, log lines, a connector's
@@ -262,19 +255,27 @@ class Redactor:
         """`text` of each of many strings, worked out in two scans of them all instead of
         two per string (a JSON body holds hundreds of short ones)."""
         ordered = list(texts)
+        masked = self._registered_each(ordered)
+        starts = _starts(ordered)
+        joined = _JOIN.join(ordered)
+        hits = {bisect_right(starts, m.start()) - 1 for m in _MAY_HOLD_CREDENTIAL.finditer(joined)}
+        # Masking only puts `***` in place of text: it never adds a credential word.
+        return {
+            text: _structural(masked[text]) if index in hits else masked[text]
+            for index, text in enumerate(ordered)
+        }
+
+    def _registered_each(self, texts: Collection[str]) -> dict[str, str]:
+        """`registered` of each of many strings, in one scan of them all joined."""
+        ordered = list(texts)
         joined = _JOIN.join(ordered)
         if len(ordered) < 2 or joined.count(_JOIN) != len(ordered) - 1:  # a string holds it
-            return {text: self.text(text) for text in ordered}
+            return {text: self.registered(text) for text in ordered}
         masked = self.registered(joined)
         shown = ordered if masked is joined else masked.split(_JOIN)
         if len(shown) != len(ordered):  # a secret holding the joiner, masked across two
-            return {text: self.text(text) for text in ordered}
-        starts = _starts(ordered)
-        hits = {bisect_right(starts, m.start()) - 1 for m in _MAY_HOLD_CREDENTIAL.finditer(joined)}
-        return {
-            text: _structural(part) if index in hits else part
-            for index, (text, part) in enumerate(zip(ordered, shown, strict=True))
-        }
+            return {text: self.registered(text) for text in ordered}
+        return dict(zip(ordered, shown, strict=True))
 
     def value(self, data: Any) -> Any:
         """A decoded JSON value with credential fields and secrets masked (keys included)."""
@@ -396,7 +397,8 @@ def _starts(texts: list[str]) -> list[int]:
 
 
 def _strings_in(data: Any, found: set[str]) -> None:
-    """Every string of a JSON-shaped value, keys included, as `_rebuilt` will look them up."""
+    """Every string `_rebuilt` will look up: keys, values, `bytes` as text; not what
+    credential fields hold, which become `MASK` whatever it is."""
     if isinstance(data, Mapping):
         for key, item in data.items():
             found.add(str(key))
@@ -425,6 +427,31 @@ def _rebuilt(data: Any, shown: Mapping[str, str]) -> Any:
     if isinstance(data, str):
         return shown[data]
     return data
+
+
+def _plain_strings_in(data: Any, found: set[str]) -> None:
+    """Every `str` of a JSON-shaped value, keys included."""
+    if isinstance(data, Mapping):
+        found.update(key for key in data if isinstance(key, str))
+        for item in data.values():
+            _plain_strings_in(item, found)
+    elif isinstance(data, list | tuple):
+        for item in data:
+            _plain_strings_in(item, found)
+    elif isinstance(data, str):
+        found.add(data)
+
+
+def _replaced(data: Any, shown: Mapping[str, str]) -> Any:
+    """`data` with each `str` (keys included) replaced by `shown[str]`."""
+    if isinstance(data, Mapping):
+        return {
+            shown[key] if isinstance(key, str) else key: _replaced(item, shown)
+            for key, item in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [_replaced(item, shown) for item in data]
+    return shown[data] if isinstance(data, str) else data
 
 
 def header_text(value: Any) -> str:

@@ -165,3 +165,25 @@ def test_headers_at_once_are_masked_as_one_by_one(headers: dict[str, str]) -> No
         redactor.text(name): redactor.header(name, value) for name, value in headers.items()
     }
     assert redactor.headers(headers) == expected
+
+
+def registered_one_by_one(redactor: Redactor, data: Any) -> Any:
+    """Only registered secrets masked, one string at a time."""
+    if isinstance(data, dict):
+        return {
+            registered_one_by_one(redactor, key): registered_one_by_one(redactor, item)
+            for key, item in data.items()
+        }
+    if isinstance(data, list):
+        return [registered_one_by_one(redactor, item) for item in data]
+    return redactor.registered(data) if isinstance(data, str) else data
+
+
+@given(json_values, st.sampled_from([[SECRET], [SECRET, "a\x00bcdefgh"], []]))
+def test_a_report_is_masked_as_each_of_its_strings_would_be(data: Any, secrets: list[str]) -> None:
+    redactor = Redactor(secrets)
+    assert redactor.registered_value(data) == registered_one_by_one(redactor, data)
+    # A credential field keeps its value: a report's structure is not the rules' business.
+    assert redactor.registered_value({"token_secret": "kept-as-is"}) == {
+        "token_secret": "kept-as-is"
+    }
