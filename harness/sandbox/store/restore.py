@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -141,9 +142,12 @@ class Restorer:
         copier.execute("BEGIN IMMEDIATE")
         try:
             for table in tables:
-                delete, insert = self._tables[table]
-                copier.execute(delete)
-                copier.execute(insert)
+                restore = self._tables[table]
+                if restore.insert is None and copier.execute(restore.empty).fetchone()[0]:
+                    continue  # written since, but empty again, as in the copy
+                copier.execute(restore.delete)
+                if restore.insert is not None:
+                    copier.execute(restore.insert)
         except BaseException:
             copier.execute("ROLLBACK")
             raise
@@ -163,20 +167,37 @@ class Restorer:
         return self._conn.total_changes, self._versions()
 
 
-def _restore_statements(pristine: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    """Per table of the pristine copy: the DELETE that empties the live table and the INSERT
-    that refills it, rowids included (tables without an integer key have hidden ones)."""
-    statements: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class _TableRestore:
+    """How one table goes back: `delete` empties the live table, `insert` (None when the
+    copy has no rows) fills it from the copy; `empty` probes whether the live table is
+    empty, which for a table the copy has no rows of means nothing to do."""
+
+    delete: str
+    insert: str | None
+    empty: str
+
+
+def _restore_statements(pristine: sqlite3.Connection) -> dict[str, _TableRestore]:
+    statements: dict[str, _TableRestore] = {}
     names = pristine.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
     )
     for (name,) in names.fetchall():
         columns = [str(row[1]) for row in pristine.execute(f"PRAGMA table_info({_q(name)})")]
+        # Hidden rowids (tables without an integer key) come back as they were, gaps and all.
         listed = ", ".join(["_rowid_", *(_q(column) for column in columns)])
-        statements[name] = (
-            f"DELETE FROM {LIVE_SCHEMA}.{_q(name)}",
-            f"INSERT INTO {LIVE_SCHEMA}.{_q(name)} ({listed})"
-            f" SELECT {listed} FROM main.{_q(name)} ORDER BY _rowid_",
+        live = f"{LIVE_SCHEMA}.{_q(name)}"
+        has_rows = pristine.execute(f"SELECT 1 FROM {_q(name)} LIMIT 1").fetchone() is not None
+        statements[name] = _TableRestore(
+            delete=f"DELETE FROM {live}",
+            insert=(
+                f"INSERT INTO {live} ({listed}) SELECT {listed} FROM main.{_q(name)}"
+                " ORDER BY _rowid_"
+                if has_rows
+                else None
+            ),
+            empty=f"SELECT NOT EXISTS (SELECT 1 FROM {live})",
         )
     return statements
 
