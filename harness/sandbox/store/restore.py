@@ -82,13 +82,14 @@ class RecordConnection(sqlite3.Connection):
 
 
 class Restorer:
-    """Brings `conn`'s database back to `pristine`'s contents: only the tables written since
-    the last restore when rows are all that changed, the whole database otherwise.
+    """Brings `conn`'s database back to `pristine`'s contents: the tables its write log
+    names when rows are all that changed, the whole database otherwise.
 
     The rows are copied by `pristine`'s connection, with the live database (the file at
     `location`) attached to it: nothing is attached to `conn`, so no statement on it can
     reach the pristine copy. `clean`: `conn` holds the pristine contents now (else the first
-    restore is whole)."""
+    restore is whole); `durable`: the file is kept, so its writes are synced as `conn`'s are
+    (a scratch file's are not)."""
 
     def __init__(
         self,
