@@ -303,6 +303,29 @@ def test_a_reset_inside_an_open_transaction_is_refused_as_a_whole_copy_is(store:
     assert dump(store.conn) == pristine
 
 
+def test_writes_the_change_counter_misses_are_restored_whole(store: Store) -> None:
+    """The header's user version and a blob written in place count no change."""
+    pristine, header = dump(store.conn), store.conn.execute("PRAGMA user_version").fetchone()
+    store.reset()
+    set_version = "PRAGMA user_version = 7"
+    store.conn.execute(set_version)
+    assert store.reset() is Restored.WHOLE
+    assert store.conn.execute("PRAGMA user_version").fetchone() == header
+    store.conn.execute(set_version)  # a new schema: prepared again, and seen again
+    assert store.reset() is Restored.WHOLE
+    assert store.conn.execute("PRAGMA user_version").fetchone() == header
+
+    term = store.conn.execute("SELECT MIN(id) FROM term").fetchone()[0]
+    with store.conn.blobopen("term", "name", term) as blob:
+        blob.write(b"X")
+    assert dump(store.conn) != pristine
+    assert store.reset() is Restored.WHOLE
+    assert dump(store.conn) == pristine
+    with store.conn.blobopen("term", "name", term, readonly=True) as blob:
+        blob.read()
+    assert store.reset() is Restored.NOTHING  # reading a blob writes nothing
+
+
 def test_a_kept_database_file_is_restored_whole_once_then_row_by_row(tmp_path: Path) -> None:
     path = tmp_path / "kept.db"
     first = Store(demo_profile(), path=path, clock=fixed_clock(AT))

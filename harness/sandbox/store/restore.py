@@ -14,7 +14,8 @@ table once written is rewritten at every reset that follows any write: a few sma
 whether anything at all was written since the last reset is the connection's change counter,
 so a reset after reads only costs two pragmas. The whole copy stays for what rows cannot
 say: the schema changed (a column added at runtime), another connection wrote
-(`data_version`), a write reached a table the pristine copy has not got, the record
+(`data_version`), a write reached a table the pristine copy has not got or went past the
+change counter (the header's `user_version`, a blob written in place), the record
 connection is inside a transaction, or its contents are unknown (a kept database file,
 before its first reset).
 """
@@ -31,6 +32,8 @@ LIVE_SCHEMA = "live"  # the name the pristine copy's connection attaches the liv
 # As the store's connections: far longer than a checkpoint or a whole restore takes.
 _BUSY_TIMEOUT_SECONDS = 60.0
 _WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+# Pragmas that write the database header, which only a whole copy puts back.
+_HEADER_PRAGMAS = frozenset({"user_version", "application_id"})
 _VERSIONS = ("PRAGMA main.schema_version", "PRAGMA main.data_version")
 
 Authorizer = Callable[[int, str | None, str | None, str | None, str | None], int]
@@ -47,12 +50,14 @@ class Restored(Enum):
 class WriteLog:
     """The record connection's authorizer: notes every table of the main database that a
     statement may write, then asks the authorizer someone else set
-    (`RecordConnection.set_authorizer`), if any."""
+    (`RecordConnection.set_authorizer`), if any. `uncounted`: a write the change counter
+    misses (a header pragma, a blob written in place) was made or may be made again."""
 
-    __slots__ = ("guest", "written")
+    __slots__ = ("guest", "uncounted", "written")
 
     def __init__(self) -> None:
         self.written: set[str] = set()
+        self.uncounted = False
         self.guest: Authorizer | None = None
 
     def __call__(
@@ -65,6 +70,13 @@ class WriteLog:
     ) -> int:
         if action in _WRITES and database == "main" and first is not None:
             self.written.add(first)
+        elif (
+            action == sqlite3.SQLITE_PRAGMA
+            and second is not None
+            and database in (None, "main")
+            and str(first).lower() in _HEADER_PRAGMAS
+        ):
+            self.uncounted = True
         if self.guest is None:
             return sqlite3.SQLITE_OK
         return self.guest(action, first, second, database, source)
@@ -79,6 +91,14 @@ class RecordConnection(sqlite3.Connection):
     def set_authorizer(self, authorizer: Authorizer | None, /) -> None:
         self.write_log.guest = authorizer
         super().set_authorizer(self.write_log)
+
+    def blobopen(
+        self, table: str, column: str, row: int, /, *, readonly: bool = False, name: str = "main"
+    ) -> sqlite3.Blob:
+        """A blob written in place goes past the authorizer and the change counter."""
+        if not readonly and name == "main":
+            self.write_log.uncounted = True
+        return super().blobopen(table, column, row, readonly=readonly, name=name)
 
 
 class Restorer:
@@ -119,15 +139,15 @@ class Restorer:
 
     def restore(self) -> Restored:
         """Restore; what was written (nothing when nothing changed since the last one)."""
-        if self._mark is not None and not self._conn.in_transaction:
+        log = self._conn.write_log
+        if self._mark is not None and not (self._conn.in_transaction or log.uncounted):
             changes, versions = self._mark
             if self._versions() == versions:
                 if self._conn.total_changes == changes:
                     return Restored.NOTHING
-                tables = self._conn.write_log.written
-                if tables <= self._tables.keys():
+                if log.written <= self._tables.keys():
                     try:
-                        self._restore_tables(sorted(tables))
+                        self._restore_tables(sorted(log.written))
                     except sqlite3.Error:
                         pass  # whatever stood in the way, the whole copy below is right
                     else:
@@ -159,6 +179,7 @@ class Restorer:
         # next runs, and the write log sees its writes then, so it can start afresh.
         self._pristine.backup(self._conn)
         self._conn.write_log.written.clear()
+        self._conn.write_log.uncounted = False
         self._mark = self._state()
 
     def _versions(self) -> tuple[int, ...]:
