@@ -191,7 +191,7 @@ class Store:
                 # A whole restore writes the database into the log and, unlike a commit,
                 # never checkpoints it: without this the log grows by the database's size
                 # at every such reset, for as long as the store serves.
-                self.conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return restored
 
     def now(self) -> datetime:
