@@ -1,10 +1,11 @@
 """The sandbox's record store: one account's SQLite database, its clock and id sequences.
 
 The tables are SuiteQL's (`schema.py`), seeded once from the account profile (`seed.py`);
-`Store.reset()` restores that pristine state. Every request shares one store, under its lock;
-SuiteQL reads run on connections of their own (`QueryConnection.open_reader`) and step out of
-the lock while they run (`StoreLock.released`), and the database keeps a write-ahead log
-(`scratch.py`), so one slow query holds up nobody: not other queries, not a save.
+`Store.reset()` restores that pristine state (`restore.py`). Every request shares one store,
+under its lock; SuiteQL reads run on connections of their own (`QueryConnection.open_reader`)
+and step out of the lock while they run (`StoreLock.released`), and the database keeps a
+write-ahead log (`scratch.py`), so one slow query holds up nobody: not other queries, not a
+save.
 """
 
 from __future__ import annotations
@@ -17,20 +18,25 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from harness.sandbox.account import AccountProfile
+from harness.sandbox.store.restore import RecordConnection, Restored, Restorer
 from harness.sandbox.store.schema import FAMILY_OF_TABLE, ID_FAMILIES, create_schema, has_schema
 from harness.sandbox.store.scratch import ScratchDatabase
 from harness.sandbox.store.seed import seed
 from harness.sandbox.store.values import timestamp
 
 Clock = Callable[[], datetime]
+_C = TypeVar("_C", bound=sqlite3.Connection)
 # Saves never wait for reads (write-ahead log); a reader waits only for the rare checkpoint
-# or a reset. Far longer than any of those takes, so nothing gives up while the store works.
+# or a whole restore. Far longer than any of those takes, so nothing gives up while the store
+# works.
 _BUSY_TIMEOUT_SECONDS = 60.0
-# A reset adds the database's size to the log (~180 KB for the demo account): folding the log
-# back every 8 resets keeps a store under ~1.5 MB for ~30 us a reset.
+# A whole restore adds the database's size to the log (~180 KB for the demo account), a
+# restore of tables their pages: folding the log back every 8 resets that wrote keeps a
+# store under ~1.5 MB for ~30 us a reset.
 _RESETS_PER_CHECKPOINT = 8
 
 
@@ -94,7 +100,7 @@ class QueryConnection(sqlite3.Connection):
     readers_lock: threading.Lock
 
     def open_reader(self) -> sqlite3.Connection:
-        reader = _connect(self.uri)
+        reader = _connect(self.uri, sqlite3.Connection)
         reader.execute("PRAGMA query_only = ON")
         with self.readers_lock:
             self.readers = [*(r for r in self.readers if _is_open(r)), reader]
@@ -114,8 +120,9 @@ class QueryConnection(sqlite3.Connection):
 class Store:
     """One account's records in SQLite, shared by every request; call under `lock`.
 
-    Seeded once from the profile; `reset()` restores that pristine state with SQLite's backup
-    API, which for an account of this size takes well under a millisecond.
+    Seeded once from the profile; `reset()` restores that pristine state: the tables written
+    since the last reset, row by row, or the whole database where rows cannot say what
+    changed (`restore.Restorer`). A reset after reads only is two pragmas.
     """
 
     def __init__(
@@ -136,13 +143,22 @@ class Store:
         self._scratch = ScratchDatabase(self) if path is None else None
         location = self._scratch.path if self._scratch is not None else Path(path or "")
         target = location.resolve().as_uri()
-        self.conn = _connect(target)
+        self.conn: RecordConnection = _connect(target, RecordConnection)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self._resets = 0
         if self._scratch is not None:
             self.conn.execute("PRAGMA synchronous = OFF")  # scratch: nothing to keep on a crash
-        if self._scratch is not None or not has_schema(self.conn):
+        copied = self._scratch is not None or not has_schema(self.conn)
+        if copied:
             self._pristine.backup(self.conn)
+        # A kept file's contents are unknown until its first reset, which copies it whole.
+        self._restorer = Restorer(
+            self._pristine,
+            self.conn,
+            location.resolve(),
+            clean=copied,
+            durable=self._scratch is None,
+        )
         self.query_conn = _query_connection(target, self.lock)
         self.generation = 0  # bumped by reset(): caches of row data must start over
         self._next_ids: dict[str, int] = {}
@@ -157,22 +173,26 @@ class Store:
         if self._scratch is not None:
             self._scratch.remove()
 
-    def reset(self) -> None:
-        """Back to the profile's initial state (all records created since are gone)."""
+    def reset(self) -> Restored:
+        """Back to the profile's initial state (all records created since are gone); how
+        the database got there."""
         with self.lock:
-            self._pristine.backup(self.conn)
+            restored = self._restorer.restore()
             if self._pristine_sequences is None:  # the same after every reset: read once
                 self._load_sequences()
                 self._pristine_sequences = (dict(self._next_ids), dict(self._next_numbers))
             self._next_ids = dict(self._pristine_sequences[0])
             self._next_numbers = dict(self._pristine_sequences[1])
             self.generation += 1
+            if restored is Restored.NOTHING:
+                return restored
             self._resets += 1
             if self._resets % _RESETS_PER_CHECKPOINT == 0:
-                # The backup writes the whole database into the log and, unlike a commit,
+                # A whole restore writes the database into the log and, unlike a commit,
                 # never checkpoints it: without this the log grows by the database's size
-                # at every reset, for as long as the store serves.
+                # at every such reset, for as long as the store serves.
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return restored
 
     def now(self) -> datetime:
         return self.clock()
@@ -242,7 +262,7 @@ def _next_document_number(conn: sqlite3.Connection, prefix: str) -> int:
     return highest + 1
 
 
-def _connect(uri: str) -> sqlite3.Connection:
+def _connect(uri: str, factory: type[_C]) -> _C:
     conn = sqlite3.connect(
         uri,
         uri=True,
@@ -250,6 +270,7 @@ def _connect(uri: str) -> sqlite3.Connection:
         isolation_level=None,
         cached_statements=512,
         timeout=_BUSY_TIMEOUT_SECONDS,
+        factory=factory,
     )
     _harden(conn)
     return conn
