@@ -179,8 +179,8 @@ class SuiteQLEngine:
 
     def _current_schema(self, conn: sqlite3.Connection) -> Schema:
         """SQLite bumps the schema version on any change, a restore from backup too (the
-        store's reset): the tables are only read again, and translations only dropped, when
-        the definitions really differ (one query tells)."""
+        store's reset when it cannot copy rows back): the tables are only read again, and
+        translations only dropped, when the definitions really differ (one query tells)."""
         version = schema_version(conn)
         known = self._schema  # (schema, the version it was last confirmed for), set at once
         if known is not None and known[1] == version:

@@ -41,7 +41,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def schema_fingerprint(conn: sqlite3.Connection) -> str:
     """Every table's and view's definition in one value: one query tells whether a schema
-    version bump (a restore from backup does one) changed anything at all."""
+    version bump (a whole-database restore from backup does one) changed anything at all."""
     row = conn.execute(
         "SELECT group_concat(type || ' ' || name || ' ' || ifnull(sql, ''), char(10))"
         " FROM (SELECT type, name, sql FROM sqlite_master ORDER BY type, name)"
