@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cassettes clean
+.PHONY: run test test-long lint typecheck cassettes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 # it off: every xdist worker would otherwise re-rewrite the harness plugin and hypothesis.
 test: $(STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -q
+
+# The same suite with every property test's full example count (tests/hypothesis_budget.py).
+test-long: $(STAMP)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -q --hypothesis-profile=ci-long
 
 # Re-record cassettes/ from the embedded sandbox served over HTTP (see cassettes/README.md).
 cassettes: $(STAMP)
