@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck cassettes clean
+.PHONY: run test test-long lint typecheck cassettes clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ run: $(STAMP)
 
 # Bytecode (and pytest's rewritten-assertion cache) is kept even where the environment turns
 # it off: every xdist worker would otherwise re-rewrite the harness plugin and hypothesis.
+# The longest tests are collected first (tests/longest_first.py); a worker that runs out of
+# tests takes some of another's (worksteal), so neither ends alone on a long tail.
 test: $(STAMP)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal -q
+
+# The same suite with every property test's full example count (tests/hypothesis_budget.py).
+test-long: $(STAMP)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal -q \
+		--hypothesis-profile=ci-long
 
 # Re-record cassettes/ from the embedded sandbox served over HTTP (see cassettes/README.md).
 cassettes: $(STAMP)

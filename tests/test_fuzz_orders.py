@@ -15,12 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_budget import examples
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from fuzz_orders import MUTATIONS, Fuzzer, base_orders, mutated
 
 FUZZ = settings(
-    max_examples=50,
+    max_examples=examples(50),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

@@ -162,10 +162,15 @@ def test_harness_run_through_the_projects_own_connector(
     monkeypatch.chdir(project)
     readme = (project / "README.md").read_text()
     assert "--connector python:store_connector:push_order" in readme
-    result = CliRunner().invoke(main, [
-        "run", "--catalogue", "catalogue.yaml", "--account", "account.yaml",
-        "--mapping", "mapping.yaml", "--connector", "python:store_connector:push_order",
-    ])
+    imported_before = set(sys.modules)
+    try:
+        result = CliRunner().invoke(main, [
+            "run", "--catalogue", "catalogue.yaml", "--account", "account.yaml",
+            "--mapping", "mapping.yaml", "--connector", "python:store_connector:push_order",
+        ])
+    finally:  # the project's module, imported in this process: no other test's to find
+        if "store_connector" not in imported_before:
+            sys.modules.pop("store_connector", None)
     assert result.exit_code == 0, result.output
     assert "6/6 scenarios met their expectation" in result.output
 

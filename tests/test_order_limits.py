@@ -36,6 +36,7 @@ from harness.woo.limits import (
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.store import WooStore, WooStoreError
 from harness.woo.webhook import WebhookError, order_from_delivery, signature
+from tests.hypothesis_budget import examples
 
 DATA = Path(__file__).parent / "cli" / "data"
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -92,7 +93,7 @@ def test_a_long_fraction_is_a_float_not_an_integer() -> None:
     assert read_json("[1." + "5" * 5000 + "]") == [1.5555555555555556]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(),
@@ -106,7 +107,7 @@ def test_anything_within_the_limits_reads_as_json_loads_does(value: Any) -> None
     assert read_json(text) == json.loads(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.sampled_from(["[", "]", "{", "}", '"[{"', '"\\\\"', '"\\""', ",", ":", " ", "1", "x"]),

@@ -1,8 +1,12 @@
 """Installed like any tool: the wheel in a fresh virtualenv outside the repository, then a new
 user's first steps in a project of their own. Every step must exit 0 and say what it should.
 
-One test, one wheel, one virtualenv (the slow part, ~20 s: building the wheel and installing
-its dependencies from the package index), reused by every step.
+One test, one wheel, one virtualenv, reused by every step. The wheel is built by its own
+build backend and installed by pip with no index. Its dependencies are not fetched again: the
+virtualenv sees exactly the closure of the wheel's `Requires-Dist` as installed here (a
+folder of links, one per top-level name each of those distributions installed), and their
+versions must satisfy what the wheel declares. A module the package imports but does not
+declare is therefore missing in the virtualenv, as it would be after a `pip install`.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import requests
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from requests_oauthlib import OAuth1
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +45,61 @@ def _pip(*args: str) -> None:
         capture_output=True, text=True, timeout=PIP_TIMEOUT,
     )
     assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+
+
+def _requirements(distribution: metadata.Distribution) -> list[Requirement]:
+    """What a distribution needs without extras, in this interpreter."""
+    needed = [Requirement(text) for text in distribution.requires or []]
+    return [r for r in needed if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def _dependency_closure(wheel_metadata: metadata.Distribution) -> list[metadata.Distribution]:
+    """The installed distributions the wheel's `Requires-Dist` reaches, each version checked
+    against every requirement naming it."""
+    found: dict[str, metadata.Distribution] = {}
+    pending = _requirements(wheel_metadata)
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        try:
+            installed = found.get(name) or metadata.distribution(requirement.name)
+        except metadata.PackageNotFoundError:
+            raise AssertionError(f"{requirement} is declared but not installed here") from None
+        version = installed.version
+        assert requirement.specifier.contains(version, prereleases=True), (
+            f"{requirement.name} {version} is installed, the wheel declares {requirement}"
+        )
+        if name not in found:
+            found[name] = installed
+            pending.extend(_requirements(installed))
+    return list(found.values())
+
+
+def _link_dependencies(closure: list[metadata.Distribution], folder: Path) -> None:
+    """One link per top-level name (package, module, `.dist-info`) each distribution put in
+    its site-packages: the wheel's dependencies, and nothing else installed here."""
+    folder.mkdir()
+    for distribution in closure:
+        root = Path(str(distribution.locate_file("")))
+        tops = {Path(str(f)).parts[0] for f in distribution.files or []}
+        for top in tops - {".."}:
+            link = folder / top
+            if (root / top).exists() and not link.exists():
+                link.symlink_to(root / top)
+
+
+def _install(wheel: Path, venv: Path) -> None:
+    """The wheel into a fresh virtualenv by pip, its dependencies as linked from here."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    _pip("--python", str(python), "install", "--quiet", "--no-compile", "--no-deps",
+         "--no-index", str(wheel))
+    (site,) = (venv / "lib").glob("python3*/site-packages")
+    (installed,) = metadata.distributions(path=[str(site)], name="woo-netsuite-harness")
+    closure = _dependency_closure(installed)
+    assert {canonicalize_name(d.metadata["Name"]) for d in closure} >= {"pytest", "requests"}
+    _link_dependencies(closure, venv / "dependencies")
+    (site / "dependencies.pth").write_text(f"{venv / 'dependencies'}\n", encoding="utf-8")
 
 
 def _user_environment(venv: Path) -> dict[str, str]:
@@ -105,16 +167,17 @@ def test_the_wheel_installs_and_a_new_project_runs_green(tmp_path: Path) -> None
     (wheel,) = (tmp_path / "dist").glob("woo_netsuite_harness-*.whl")
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    # Bytecode is left to first use: compiling every dependency up front is most of the time.
-    _pip("--python", str(venv / "bin" / "python"), "install", "--quiet", "--no-compile",
-         str(wheel))
+    _install(wheel, venv)
     env = _user_environment(venv)
     home = tmp_path / "home"
     home.mkdir()
 
     where = _run(["python", "-c", "import harness; print(harness.__file__)"], home, env)
     assert str(venv) in where and str(REPO) not in where, where
+    # Installed here, not declared by the wheel: out of the virtualenv's sight.
+    undeclared = _run(["python", "-c", "import importlib.util as u; print(u.find_spec('xdist'))"],
+                      home, env)
+    assert undeclared.strip() == "None", undeclared
 
     out = _run(["harness", "init", "my-store"], home, env)
     project = home / "my-store"

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from harness.netsuite.auth import tba_auth
 from harness.netsuite.sending import prepare_request
+from tests.hypothesis_budget import examples
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/"
 TEXT = st.text(
@@ -71,7 +72,7 @@ def same(theirs: requests.PreparedRequest, ours: requests.PreparedRequest) -> No
     assert ours.hooks == theirs.hooks
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "get", "HEAD"]),
     path=PATH,

@@ -22,6 +22,7 @@ from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import ERROR_MEDIA_TYPE, NetSuiteError, error_detail, error_document
 from harness.netsuite.redact import MASK, Redactor
 from harness.netsuite.retry import RetryPolicy
+from tests.hypothesis_budget import examples
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 REST = f"{BASE}/services/rest"
@@ -240,7 +241,7 @@ _VOCABULARY = "\n".join(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SECRETS)
 def test_no_secret_reaches_logs_exports_or_exceptions(secrets: list[str]) -> None:
     # A "secret" that is part of the log format itself ("request_body", "attempt") cannot be

@@ -20,6 +20,7 @@ from requests_oauthlib import OAuth1
 
 from harness.netsuite.auth import TbaSigner, tba_auth
 from harness.sandbox.oauth import SandboxAuth, TbaCredential
+from tests.hypothesis_budget import examples
 
 ACCOUNT = "1234567_SB1"
 HOST = "https://1234567-sb1.suitetalk.api.netsuite.com"
@@ -97,7 +98,7 @@ def same(theirs: requests.PreparedRequest, ours: requests.PreparedRequest) -> No
 KEYS = st.tuples(SECRET, SECRET, SECRET, SECRET)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(
     method=METHOD, path=PATH, query=QUERY, body=BODY, keys=KEYS, nonce=NONCE, stamp=TIMESTAMP
 )
@@ -114,7 +115,7 @@ def test_the_header_is_requests_oauthlibs_for_the_same_nonce_and_timestamp(
     same(*both(request, keys, nonce, stamp))
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(method=METHOD, path=PATH, query=QUERY, body=BODY, keys=KEYS, nonce=NONCE)
 def test_the_sandbox_accepts_the_header(
     method: str,

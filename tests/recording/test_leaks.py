@@ -32,6 +32,7 @@ from harness.recording import (
     fingerprint_secret,
     verify_cassette,
 )
+from tests.hypothesis_budget import examples
 
 NODE = "tests/test_orders.py::test_secrets"
 
@@ -106,7 +107,7 @@ _secrets = st.text(_secret_chars, min_size=16, max_size=40).filter(
 )
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(secret=_secrets)
 @example(secret="D;00000000000000")  # a `;` inside a secret once split it across cookie parts
 def test_no_registered_secret_survives_in_any_spelling(

@@ -15,8 +15,11 @@ from harness.mapping import Mapping, load_mapping
 from harness.netsuite.calllog import CallLog
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.strategies import malformed_orders, valid_orders
+from tests.hypothesis_budget import examples
 
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=150)
+FUZZ = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=examples(150)
+)
 
 
 class NoNetSuite:
@@ -50,7 +53,7 @@ def assert_woo_error_only(raw: Any) -> None:
     raise AssertionError(f"accepted {str(raw)[:200]!r}")
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=examples(120))
 @given(malformed_orders(), st.sampled_from(["dict", "str", "bytes"]))
 def test_malformed_orders_are_invalid_order_verdicts(
     mapping: Mapping, case: tuple[dict[str, Any], str], form: str
@@ -90,7 +93,7 @@ def test_any_json_that_is_not_an_order_is_an_invalid_order(mapping: Mapping, val
         assert_invalid_verdict(value, mapping)
 
 
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=examples(80))
 @given(valid_orders(), st.data())
 def test_an_order_with_one_field_replaced_by_junk_never_escapes(
     mapping: Mapping, order: WooOrder, data: st.DataObject

@@ -19,6 +19,7 @@ from harness.runner import ScenarioResult, run_scenario
 from harness.targets.sim import SimTarget
 from harness.woo.generate import generate
 from harness.woo.order import WooOrder
+from tests.hypothesis_budget import examples
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -113,7 +114,9 @@ def render(result: ScenarioResult, order: WooOrder) -> str:
 
 
 @settings(
-    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    deadline=None,
+    max_examples=examples(60),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(HOSTILE)
 def test_order_and_netsuite_text_never_becomes_markup(

@@ -7,8 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from sandbox_fuzz import Hostile, hostile_requests, netsuite_error_problems, prepared
 
 from harness.sandbox.serve import Sandbox
+from tests.hypothesis_budget import examples
 
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+FUZZ = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=examples(300)
+)
 
 
 @FUZZ

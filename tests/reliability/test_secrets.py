@@ -36,10 +36,11 @@ from harness.runner import ScenarioResult
 from harness.sandbox.serve import HttpServer, Sandbox
 from harness.woo.generate import generate
 from harness.woo.order import WooOrder
+from tests.hypothesis_budget import examples
 
 SECRET_RUNS = settings(
     deadline=None,
-    max_examples=15,
+    max_examples=examples(15),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
@@ -112,7 +113,7 @@ def _results(sandbox: Sandbox, secret: str, seed: int) -> tuple[ScenarioResult, 
     return ScenarioResult(spec.name, spec.expect, verdict, 0.1, calls), order
 
 
-@settings(SECRET_RUNS, max_examples=10)
+@settings(SECRET_RUNS, max_examples=examples(10))
 @given(SECRETS, st.integers(1, 10_000))
 def test_reports_keep_no_secret(
     sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory, secret: str, seed: int
@@ -144,7 +145,7 @@ def _hex64(rng: random.Random) -> str:
     return "".join(rng.choice(HEX) for _ in range(64))
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(
     st.sampled_from(TBA_VARIABLES),
     # A value that is part of a variable's own name ("NETSUI", or "secret" as the redacted

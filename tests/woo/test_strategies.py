@@ -15,24 +15,26 @@ from harness.woo.cart import OrderInput
 from harness.woo.order import WooOrder, WooOrderError
 from harness.woo.strategies import DEFECT_KINDS, malformed_orders, order_inputs, valid_orders
 from harness.woo.totals import calculate
+from tests.hypothesis_budget import examples
 
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(valid_orders())
-def test_a_thousand_valid_orders_satisfy_the_invariants(order: WooOrder) -> None:
+def test_valid_orders_satisfy_the_invariants(order: WooOrder) -> None:
+    """A thousand orders in the long run (`--hypothesis-profile=ci-long`), 200 every day."""
     assert order.check_invariants() == []
 
 
-@settings(FAST, max_examples=100)
+@settings(FAST, max_examples=examples(100))
 @given(st.sampled_from([0, 3]).flatmap(valid_orders))
 def test_valid_orders_at_other_store_decimals(order: WooOrder) -> None:
     assert order.check_invariants() == []
     assert order.dp in (0, 3)
 
 
-@settings(FAST, max_examples=100)
+@settings(FAST, max_examples=examples(100))
 @given(valid_orders())
 def test_valid_orders_survive_the_json_round_trip(order: WooOrder) -> None:
     wire = order.to_wire()
@@ -41,7 +43,7 @@ def test_valid_orders_survive_the_json_round_trip(order: WooOrder) -> None:
     assert again.dp == order.dp
 
 
-@settings(FAST, max_examples=200)
+@settings(FAST, max_examples=examples(200))
 @given(order_inputs())
 def test_totals_properties_beyond_the_invariants(inputs: OrderInput) -> None:
     totals = calculate(inputs)
@@ -67,7 +69,7 @@ def test_totals_properties_beyond_the_invariants(inputs: OrderInput) -> None:
         assert totals.discount_total <= fixed
 
 
-@settings(FAST, max_examples=200)
+@settings(FAST, max_examples=examples(200))
 @given(
     order_inputs().map(
         lambda drawn: replace(drawn, coupons=(), prices_include_tax=True, vat_exempt=False)
@@ -81,7 +83,7 @@ def test_inclusive_lines_cost_exactly_the_gross_price_without_coupons(inputs: Or
 
 @pytest.mark.parametrize("kind", DEFECT_KINDS)
 def test_every_defect_kind_is_rejected_naming_its_field(kind: str) -> None:
-    @settings(FAST, max_examples=30)
+    @settings(FAST, max_examples=examples(30))
     @given(malformed_orders(kinds=[kind]))
     def check(case: tuple[dict[str, Any], str]) -> None:
         wire, defect = case
@@ -98,7 +100,7 @@ def test_every_defect_kind_is_rejected_naming_its_field(kind: str) -> None:
 def test_default_defects_are_all_rejected_and_varied() -> None:
     roots: set[str] = set()
 
-    @settings(FAST, max_examples=100)
+    @settings(FAST, max_examples=examples(100))
     @given(malformed_orders())
     def collect(case: tuple[dict[str, Any], str]) -> None:
         wire, defect = case

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from woostore_helpers import API, scenario_order
 
 from harness.woostore import EmbeddedStore, ManualClock
+from tests.hypothesis_budget import examples
 
 FIELDS = ["status", "customer_id", "customer_note", "billing", "shipping", "meta_data",
           "line_items", "shipping_lines", "fee_lines", "coupon_lines", "set_paid", "currency",
@@ -58,7 +59,7 @@ def send(method: str, path: str, body: Any) -> tuple[int, dict[str, Any]]:
     return status, json.loads(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies)
 def test_any_update_is_answered_and_a_refusal_changes_nothing(body: dict[str, Any]) -> None:
     before = STORE.order(ORDER.id)
@@ -71,14 +72,14 @@ def test_any_update_is_answered_and_a_refusal_changes_nothing(body: dict[str, An
         assert STORE.order(ORDER.id).check_invariants() == []
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies)
 def test_any_create_is_answered(body: dict[str, Any]) -> None:
     status, answer = send("POST", "/orders", body)
     assert status in (201, 400), answer
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(query=st.dictionaries(st.sampled_from(["status", "per_page", "page", "after",
                                               "modified_after", "include", "orderby", "search",
                                               "customer", "dp", "offset", "product"]),
