@@ -295,9 +295,33 @@ def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
         raise too_deep(max_depth, path=path)
 
 
+# What most of a parsed value is: nothing below these to look into.
+_LEAVES = (str, int, float, type(None))
+
+
+def _nested_past(value: Any, max_depth: int) -> bool:
+    """Whether an object or list lies deeper than `max_depth`: leaves are passed over without
+    a path or an ABC check, so an order of the usual size costs microseconds."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Mapping):
+            children: Any = node.values()
+        elif isinstance(node, list | tuple):
+            children = node
+        else:
+            continue
+        if depth > max_depth:
+            return True
+        stack.extend((child, depth + 1) for child in children if not isinstance(child, _LEAVES))
+    return False
+
+
 def deepest_path(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
     """The place of the first object or list nested past `max_depth` in an already-parsed
     value (None when there is none), found without recursing."""
+    if not _nested_past(value, max_depth):
+        return None
     stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
     while stack:
         node, depth, path = stack.pop()
