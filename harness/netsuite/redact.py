@@ -372,6 +372,17 @@ def _structural(text: str) -> str:
     """The structural rules (credential fields, Authorization, Bearer/Basic values, JWTs)."""
     if _MAY_HOLD_CREDENTIAL.search(text) is None:
         return text
+    if _FIELD_MARK.search(text) is None:  # a bare word such as `order_key`, or a value alone
+        return _JWT.sub(MASK, _SCHEME_VALUE.sub(lambda m: m.group(1) + m.group(2) + MASK, text))
+    return _every_rule(text)
+
+
+# Every rule but the Bearer/Basic value and the JWT needs a name followed by one of these.
+_FIELD_MARK = re.compile(r"[:=,<]|%3[dD]")
+
+
+def _every_rule(text: str) -> str:
+    """All the structural rules, in the order they must run (Authorization before its scheme)."""
     text = _QUOTED_AUTHORIZATION.sub(
         lambda m: m["head"] + m["q"] + _mask_authorization(m["value"]) + m["q"], text
     )

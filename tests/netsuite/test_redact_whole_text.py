@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from harness.netsuite import redact
 from harness.netsuite.redact import MASK, Redactor, is_sensitive_key
 
 SECRET = "s3cr3t-Value/with+slash"
@@ -187,3 +188,42 @@ def test_a_report_is_masked_as_each_of_its_strings_would_be(data: Any, secrets: 
     assert redactor.registered_value({"token_secret": "kept-as-is"}) == {
         "token_secret": "kept-as-is"
     }
+
+
+fragments = st.sampled_from(
+    [
+        "token_secret",
+        "order_key",
+        "Authorization",
+        "Bearer",
+        "Basic",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+        "abcdefgh",
+        ":",
+        "=",
+        ",",
+        "%3D",
+        "%3d",
+        "<",
+        ">",
+        "</token_secret>",
+        '"',
+        "'",
+        " ",
+        "\n",
+        "key",
+        "oauth_token",
+    ]
+)
+
+
+@given(st.lists(fragments, max_size=10).map("".join))
+@example("('token_secret', 'abcdefgh')")
+@example("oauth_token%3Dabcdefgh%26")
+@example("<token_secret>abcdefgh</token_secret>")
+@example("Authorization: OAuth oauth_token=abcdefgh")
+@example("order_key Bearer abcdefgh")
+def test_a_text_without_a_field_mark_needs_only_the_value_rules(text: str) -> None:
+    # `_structural` skips the rules that need a name followed by `:`, `=`, `,` or a tag when
+    # the text holds none; it must mask exactly what every rule would.
+    assert redact._structural(text) == redact._every_rule(text)
