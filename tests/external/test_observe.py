@@ -14,6 +14,7 @@ import requests
 
 from harness.connector.external import ObservedServer
 from harness.netsuite.calllog import CallLog
+from harness.netsuite.redact import Redactor
 
 
 def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -65,6 +66,26 @@ def test_credentials_in_observed_requests_are_redacted(server: ObservedServer) -
     requests.get(server.url + "/services/rest/x", timeout=5,
                  headers={"Authorization": 'OAuth oauth_token="tok-123456789"'})
     assert "tok-123456789" not in calllog.to_jsonl()
+
+
+def test_an_observed_exchange_is_redacted_when_first_read_and_only_then(
+    server: ObservedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calllog = CallLog()
+    redacted: list[str] = []
+    body = Redactor.body
+
+    def counted(self: Redactor, text: str, kind: str = "") -> str:
+        redacted.append(text)
+        return body(self, text, kind)
+
+    monkeypatch.setattr(Redactor, "body", counted)
+    server.observe(calllog)
+    requests.post(server.url + "/services/rest/x", json={"token_secret": "s-123456789"}, timeout=5)
+    assert len(calllog) == 1
+    assert redacted == []  # kept as it happened: a landing that passes may never read it
+    assert "s-123456789" not in calllog.to_jsonl()
+    assert redacted
 
 
 def test_a_connection_is_kept_alive_and_a_chunked_body_observed(server: ObservedServer) -> None:
