@@ -62,9 +62,9 @@ def netsuite_settings(env: Mapping[str, str], calllog: CallLog) -> Iterator[None
         try:
             response = original(session, request, **kwargs)
         except requests.RequestException as exc:
-            calllog.record_exchange(request, exc, time.perf_counter() - started)
+            calllog.note_exchange(request, exc, time.perf_counter() - started)
             raise
-        calllog.record_exchange(request, response, time.perf_counter() - started)
+        calllog.note_exchange(request, response, time.perf_counter() - started)
         return response
 
     with mock.patch.dict(os.environ, dict(env)), mock.patch.object(requests.Session, "send", send):

@@ -202,9 +202,9 @@ def recorded_requests(calllog: CallLog, host: str) -> Iterator[None]:
         try:
             response = original(session, request, **kwargs)
         except requests.RequestException as exc:
-            calllog.record_exchange(request, exc, time.perf_counter() - started)
+            calllog.note_exchange(request, exc, time.perf_counter() - started)
             raise
-        calllog.record_exchange(request, response, time.perf_counter() - started)
+        calllog.note_exchange(request, response, time.perf_counter() - started)
         return response
 
     with mock.patch.object(requests.Session, "send", send):

@@ -147,7 +147,7 @@ def store_factory(
             outcome: requests.Response | BaseException,
             seconds: float,
         ) -> None:
-            calllog.record_exchange(request, outcome, seconds)
+            calllog.note_exchange(request, outcome, seconds)
 
         store.on_exchange = record  # this scenario's log gets this scenario's store calls
         return StoreConnector(

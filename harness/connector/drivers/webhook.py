@@ -109,7 +109,7 @@ class WebhookConnector(ExternalConnector):
         ) -> None:
             # Registered before anything is recorded or logged: a receiver may echo it.
             register_secret(delivery_signature(request))
-            calllog.record_exchange(request, outcome, seconds, attempt)
+            calllog.note_exchange(request, outcome, seconds, attempt)
 
         self.webhook.on_exchange = record
 
