@@ -250,8 +250,27 @@ def _faker(locale: str) -> Faker:
     return fake
 
 
+_MADE: dict[tuple[int, int], tuple[OrderSpec, WooOrder]] = {}
+_MADE_LIMIT = 256
+
+
 def generate(spec: OrderSpec, seed: int) -> WooOrder:
-    """A realistic REST v3 order for `spec`, identical for the same (spec.name, seed)."""
+    """A realistic REST v3 order for `spec`, identical for the same (spec.name, seed).
+
+    Each (spec, seed) is made once per process and handed out as a deep copy: a run lands an
+    order and its report makes it again, a benchmark or a test lands the same scenario many
+    times. A spec is frozen, so the one held (by identity, as its id alone could be reused)
+    still describes the order kept; a caller's changes to its copy reach no other."""
+    key = (id(spec), seed)
+    made = _MADE.get(key)
+    if made is None or made[0] is not spec:
+        if len(_MADE) >= _MADE_LIMIT:
+            _MADE.clear()
+        made = _MADE[key] = (spec, _make(spec, seed))
+    return made[1].model_copy(deep=True)
+
+
+def _make(spec: OrderSpec, seed: int) -> WooOrder:
     digest = scenario_digest(spec.name, seed)
     rng = random.Random(int.from_bytes(digest, "big"))
     fake = _faker(_LOCALES.get(spec.billing.country, "en_US"))

@@ -1,0 +1,85 @@
+"""Each (spec, seed) is made once per process and handed out as a deep copy: the copies are
+byte for byte the order made afresh, and what one holder does to its copy reaches no other."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from harness.catalogue.spec import DEFAULT_CATALOGUE, load_catalogue
+from harness.woo import generate as generate_module
+from harness.woo.generate import generate
+from harness.woo.order import MetaData, WooOrder
+
+CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)
+
+
+def wire_bytes(order: WooOrder) -> str:
+    return json.dumps(order.to_wire())
+
+
+def made_afresh(spec: object, seed: int, monkeypatch: pytest.MonkeyPatch) -> WooOrder:
+    with monkeypatch.context() as patch:
+        patch.setattr(generate_module, "_MADE", {})
+        return generate(spec, seed)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_handed_out_order_is_the_one_made_afresh(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for spec in CATALOGUE.scenarios:
+        first, again = generate(spec, seed), generate(spec, seed)
+        fresh = made_afresh(spec, seed, monkeypatch)
+        assert first is not again
+        assert wire_bytes(first) == wire_bytes(again) == wire_bytes(fresh), spec.name
+        assert first.dp == fresh.dp and first.model_fields_set == fresh.model_fields_set
+        assert again.check_invariants() == []
+
+
+def test_changing_a_handed_out_order_changes_no_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = CATALOGUE.get("multi-item")
+    taken = generate(spec, 3)
+    taken.status = "cancelled"
+    taken.billing.email = "someone-else@example.com"
+    taken.line_items[0].quantity = Decimal(99)
+    taken.line_items.pop()
+    taken.meta_data.append(MetaData(id=1, key="_mine", value="x"))
+    later = generate(spec, 3)
+    assert wire_bytes(later) == wire_bytes(made_afresh(spec, 3, monkeypatch))
+    assert later.status != "cancelled" and later.meta("_mine") is None
+    later.shipping.city = "Elsewhere"
+    assert generate(spec, 3).shipping.city != "Elsewhere"
+
+
+def test_another_spec_or_seed_is_made_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = CATALOGUE.get("multi-item")
+    generate(spec, 3)
+    edited = spec.model_copy(update={"status": "on-hold"})
+    other = generate(edited, 3)
+    assert other.status == "on-hold" and generate(spec, 3).status == spec.status
+    assert wire_bytes(other) == wire_bytes(made_afresh(edited, 3, monkeypatch))
+    assert wire_bytes(generate(spec, 4)) != wire_bytes(generate(spec, 3))
+
+
+def test_the_orders_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generate_module, "_MADE", {})
+    monkeypatch.setattr(generate_module, "_MADE_LIMIT", 3)
+    spec = CATALOGUE.get("guest-checkout")
+    for seed in range(10):
+        generate(spec, seed)
+        assert len(generate_module._MADE) <= 3
+
+
+def test_an_order_kept_for_a_spec_gone_is_not_taken_for_a_new_one_at_its_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A spec's id may be reused once it is gone: the order kept under it is another's."""
+    spec, gone = CATALOGUE.get("multi-item"), CATALOGUE.get("guest-checkout")
+    made: dict[tuple[int, int], object] = {(id(spec), 5): (gone, generate(gone, 5))}
+    monkeypatch.setattr(generate_module, "_MADE", made)
+    assert wire_bytes(generate(spec, 5)) == wire_bytes(made_afresh(spec, 5, monkeypatch))
