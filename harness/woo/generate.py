@@ -267,7 +267,7 @@ def generate(spec: OrderSpec, seed: int) -> WooOrder:
         if len(_MADE) >= _MADE_LIMIT:
             _MADE.clear()
         made = _MADE[key] = (spec, _make(spec, seed))
-    return made[1].model_copy(deep=True)
+    return made[1].deep_copy()
 
 
 def _make(spec: OrderSpec, seed: int) -> WooOrder:

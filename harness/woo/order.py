@@ -9,8 +9,11 @@ only some WooCommerce versions or plugins emit are optional, and absent ones sta
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 from pydantic import (
@@ -25,6 +28,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic_core import PydanticUndefined
 
 from harness.woo.invariants import RULES, InvariantViolation, find_violations
 from harness.woo.limits import JsonLimitError, check_depth, read_json
@@ -95,10 +99,43 @@ def _bounded(data: Any) -> Any:
     return data
 
 
+_ATOMS = frozenset({str, int, float, bool, Decimal, datetime, type(None)})
+
+
+def _copied(value: Any) -> Any:
+    """`value` copied as deep as `copy.deepcopy` goes, walking only what a parsed document
+    holds (models, lists, dicts, immutable leaves): a third of deepcopy's cost."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if isinstance(value, WooModel):
+        return value.deep_copy()
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
 class WooModel(BaseModel):
     """Every WooCommerce object: plugins add keys anywhere, and those keys must survive."""
 
     model_config = ConfigDict(extra="allow", validate_default=False)
+
+    def deep_copy(self) -> Self:
+        """`model_copy(deep=True)`, the same fields, extra keys, fields set and private state,
+        sharing nothing mutable with this one (but leaves no two fields sharing one value)."""
+        cls = type(self)
+        made = cls.__new__(cls)
+        extra, private = self.__pydantic_extra__, self.__pydantic_private__
+        fields = {key: _copied(value) for key, value in self.__dict__.items()}
+        object.__setattr__(made, "__dict__", fields)
+        object.__setattr__(made, "__pydantic_extra__", None if extra is None else _copied(extra))
+        object.__setattr__(made, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        if private is not None:
+            private = {k: _copied(v) for k, v in private.items() if v is not PydanticUndefined}
+        object.__setattr__(made, "__pydantic_private__", private)
+        return made
 
 
 class MetaData(WooModel):

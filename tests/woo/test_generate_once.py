@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from pydantic import BaseModel
 
 from harness.catalogue.spec import DEFAULT_CATALOGUE, load_catalogue
 from harness.woo import generate as generate_module
@@ -83,3 +84,36 @@ def test_an_order_kept_for_a_spec_gone_is_not_taken_for_a_new_one_at_its_id(
     made: dict[tuple[int, int], object] = {(id(spec), 5): (gone, generate(gone, 5))}
     monkeypatch.setattr(generate_module, "_MADE", made)
     assert wire_bytes(generate(spec, 5)) == wire_bytes(made_afresh(spec, 5, monkeypatch))
+
+
+def mutable_parts(value: object) -> list[object]:
+    """Every list, dict and model inside `value` (itself included)."""
+    if isinstance(value, BaseModel):
+        inner = [value.__dict__, value.__pydantic_extra__ or {}, value.__pydantic_private__ or {}]
+        return [value, *(part for held in inner for part in mutable_parts(held))]
+    if isinstance(value, list):
+        return [value, *(part for item in value for part in mutable_parts(item))]
+    if isinstance(value, dict):
+        return [value, *(part for item in value.values() for part in mutable_parts(item))]
+    return []
+
+
+def with_plugin_keys(order: WooOrder) -> WooOrder:
+    wire = order.to_wire()
+    wire["_plugin"] = {"tags": ["a", {"b": [1, 2.5]}], "when": None}
+    wire["line_items"][0]["_bundle"] = [{"child": {"sku": "X"}}]
+    return WooOrder.parse(wire, dp=order.dp)
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in CATALOGUE.scenarios][::4])
+def test_a_deep_copy_is_pydantics_and_shares_nothing_mutable(name: str) -> None:
+    order = with_plugin_keys(generate(CATALOGUE.get(name), 1))
+    copied = order.deep_copy()
+    assert copied == order.model_copy(deep=True)
+    assert copied.to_wire() == order.to_wire() and copied.dp == order.dp
+    assert copied.model_fields_set == order.model_fields_set
+    assert copied.model_extra == order.model_extra
+    originals, copies = mutable_parts(order), mutable_parts(copied)  # both kept alive
+    assert not {id(part) for part in originals} & {id(part) for part in copies}
+    copied.model_extra["_plugin"]["tags"][1]["b"].append(3)  # type: ignore[index]
+    assert order.to_wire()["_plugin"]["tags"][1]["b"] == [1, 2.5]
