@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -81,7 +82,7 @@ class ReferencePoller:
             except WooOrderError as error:
                 report.problems.append(f"order {raw.get('id')} is unreadable: {error}")
                 continue
-            self._advance(order.to_wire().get("date_modified_gmt"))
+            self._advance(_wire_date(order.date_modified_gmt))
             report.results[order.id] = self._take(order, report)
         return report
 
@@ -194,6 +195,11 @@ class ReferencePoller:
             answer = self._call("POST", f"/orders/{order.id}/notes", json={"note": note})
             if answer is None or answer.status_code != 201:
                 report.problems.append(f"adding the note to order {order.id}: {_said(answer)}")
+
+
+def _wire_date(moment: datetime | None) -> str | None:
+    """A date as the order's `to_wire()` writes it, without writing the whole order."""
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def _said(answer: requests.Response | None) -> str:
