@@ -32,7 +32,7 @@ from harness.mapping import Mapping, load_mapping
 from harness.netsuite.client import NetSuiteClient
 from harness.netsuite.errors import NetSuiteError
 from harness.push import PushResult, Stage
-from harness.woo.order import Address, WooOrder
+from harness.woo.order import Address, LineItem, WooOrder
 
 CUSTOM_PRICE_LEVEL = "-1"
 _RATE_PLACES = Decimal("0.00000001")
@@ -254,7 +254,7 @@ class ReferenceConnector:
         body["item"] = {"items": lines}
         self._apply_shipping(order, body)
         self._apply_discount(order, body)
-        body.update(self._custom_fields(self.mapping.custom_fields.body, order.model_dump()))
+        body.update(self._custom_fields(self.mapping.custom_fields.body, order))
         return body
 
     def _item_lines(self, order: WooOrder) -> list[dict[str, Any]]:
@@ -280,7 +280,7 @@ class ReferenceConnector:
             }
             if self.mapping.items.price_level == "custom":
                 entry["price"] = {"id": CUSTOM_PRICE_LEVEL}
-            entry.update(self._custom_fields(self.mapping.custom_fields.line, line.model_dump()))
+            entry.update(self._custom_fields(self.mapping.custom_fields.line, line))
             lines.append(entry)
         return lines
 
@@ -407,12 +407,16 @@ class ReferenceConnector:
         body["discountItem"] = {"id": ref.id}
         body["discountRate"] = _number(-order.discount_total)
 
-    def _custom_fields(self, fields: Any, source: dict[str, Any]) -> dict[str, Any]:
+    def _custom_fields(self, fields: Any, model: WooOrder | LineItem) -> dict[str, Any]:
+        """The mapping's custom fields of the order or a line; the model is dumped only when
+        a field reads one of its values."""
         values: dict[str, Any] = {}
+        source: dict[str, Any] | None = None
         for field_id, spec in fields.items():
             if spec.value is not None:
                 values[field_id] = spec.value
                 continue
+            source = model.model_dump() if source is None else source
             key = spec.source or ""
             if key.startswith("meta:"):
                 meta = {entry["key"]: entry["value"] for entry in source.get("meta_data", [])}
