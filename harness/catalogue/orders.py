@@ -13,6 +13,9 @@ from harness.woo.generate import apply_update, generate
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import OrderSpec, OrderUpdate
 
+_MADE: dict[tuple[int, int], tuple[OrderSpec, tuple[WooOrder, ...]]] = {}
+_MADE_LIMIT = 256
+
 
 def _with_updates(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
     order = generate(spec, seed)
@@ -30,10 +33,7 @@ def _resent(spec: ScenarioSpec, resend: Resend, seed: int, step: int) -> WooOrde
     return apply_update(order, OrderUpdate(), step)
 
 
-def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
-    """Every version of the order a spec pushes: as placed, after each of its `updates` (as
-    WooCommerce's order.updated deliveries carry them), then after each of a scenario's
-    `resend` changes (an `unchanged` one is the very same delivery again)."""
+def _versions(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
     versions = _with_updates(spec, seed)
     order = next(versions)
     yield order
@@ -45,6 +45,28 @@ def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
             if not resend.unchanged:
                 order = _resent(spec, resend, seed, step)
             yield order
+
+
+def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
+    """Every version of the order a spec pushes: as placed, after each of its `updates` (as
+    WooCommerce's order.updated deliveries carry them), then after each of a scenario's
+    `resend` changes (an `unchanged` one is the very same delivery again).
+
+    The versions of a (spec, seed) are made once per process (a spec is frozen; held by
+    identity, as its id alone could be reused) and each iteration gets deep copies of its
+    own: what a connector does to one version reaches no later iteration."""
+    key = (id(spec), seed)
+    made = _MADE.get(key)
+    if made is None or made[0] is not spec:
+        if len(_MADE) >= _MADE_LIMIT:
+            _MADE.clear()
+        made = _MADE[key] = (spec, tuple(_versions(spec, seed)))
+    copies: dict[int, WooOrder] = {}  # an unchanged re-send: the same copy again
+    for order in made[1]:
+        copy = copies.get(id(order))
+        if copy is None:
+            copy = copies[id(order)] = order.deep_copy()
+        yield copy
 
 
 def scenario_orders(catalogue: Catalogue, names: Iterable[str], seed: int) -> dict[str, WooOrder]:
