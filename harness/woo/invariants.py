@@ -187,42 +187,45 @@ def _beyond(checker: _Checker, path: str, value: object, limit: Decimal, what: s
     checker.violations.append(InvariantViolation("limits", limit, amount, message))
 
 
+_MONEY_LIMIT = f"at most {MAX_AMOUNT:,} either way"
+_QUANTITY_LIMIT = f"at most {MAX_QUANTITY:,} per line"
+
+
+def _within(value: object, limit: Decimal) -> bool:
+    """What `_beyond` passes over, told without naming the field (most values are)."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) <= limit
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= limit
+    return True
+
+
 def _check_limits(checker: _Checker, order: WooOrder) -> None:
     """Quantities, amounts and numbers a store can really hold, each named by its field."""
-    money = f"at most {MAX_AMOUNT:,} either way"
+    money = _MONEY_LIMIT
     for name in _ORDER_AMOUNTS:
-        _beyond(checker, name, getattr(order, name), MAX_AMOUNT, money)
+        if not _within(value := getattr(order, name), MAX_AMOUNT):
+            _beyond(checker, name, value, MAX_AMOUNT, money)
     for kind, names in _LINE_AMOUNTS.items():
         for index, line in enumerate(getattr(order, kind)):
             for name in names:
-                _beyond(
-                    checker, f"{kind}[{index}].{name}", getattr(line, name, None), MAX_AMOUNT, money
-                )
+                if not _within(value := getattr(line, name, None), MAX_AMOUNT):
+                    _beyond(checker, f"{kind}[{index}].{name}", value, MAX_AMOUNT, money)
             for number, tax in enumerate(getattr(line, "taxes", ())):
                 for name in ("total", "subtotal"):
-                    _beyond(
-                        checker,
-                        f"{kind}[{index}].taxes[{number}].{name}",
-                        getattr(tax, name),
-                        MAX_AMOUNT,
-                        money,
-                    )
-            if kind == "tax_lines" and line.rate_percent is not None:
+                    if not _within(value := getattr(tax, name), MAX_AMOUNT):
+                        path = f"{kind}[{index}].taxes[{number}].{name}"
+                        _beyond(checker, path, value, MAX_AMOUNT, money)
+            rate = line.rate_percent if kind == "tax_lines" else None
+            if rate is not None and not _within(rate, MAX_AMOUNT):
                 _beyond(
-                    checker,
-                    f"tax_lines[{index}].rate_percent",
-                    line.rate_percent,
-                    MAX_AMOUNT,
+                    checker, f"tax_lines[{index}].rate_percent", rate, MAX_AMOUNT,
                     "a finite percentage",
                 )
+    most = Decimal(MAX_QUANTITY)
     for index, item in enumerate(order.line_items):
-        _beyond(
-            checker,
-            f"line_items[{index}].quantity",
-            item.quantity,
-            Decimal(MAX_QUANTITY),
-            f"at most {MAX_QUANTITY:,} per line",
-        )
+        if not _within(item.quantity, most):
+            _beyond(checker, f"line_items[{index}].quantity", item.quantity, most, _QUANTITY_LIMIT)
 
 
 def _check_totals(checker: _Checker, order: WooOrder) -> None:
