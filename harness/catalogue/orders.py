@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from harness.catalogue.spec import Catalogue, Resend, ScenarioSpec
-from harness.woo.generate import apply_update, generate
+from harness.woo.generate import SpecMemo, apply_update, make_order
 from harness.woo.order import WooOrder
 from harness.woo.orderspec import OrderSpec, OrderUpdate
 
-_MADE: dict[tuple[int, int], tuple[OrderSpec, tuple[WooOrder, ...]]] = {}
-_MADE_LIMIT = 256
+_VERSIONS: SpecMemo[tuple[WooOrder, ...]] = SpecMemo()
 
 
 def _with_updates(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
-    order = generate(spec, seed)
+    order = make_order(spec, seed)
     yield order
     for step, update in enumerate(spec.updates, start=1):
         order = apply_update(order, update, step)
@@ -52,17 +51,16 @@ def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
     WooCommerce's order.updated deliveries carry them), then after each of a scenario's
     `resend` changes (an `unchanged` one is the very same delivery again).
 
-    The versions of a (spec, seed) are made once per process (a spec is frozen; held by
-    identity, as its id alone could be reused) and each iteration gets deep copies of its
-    own: what a connector does to one version reaches no later iteration."""
-    key = (id(spec), seed)
-    made = _MADE.get(key)
-    if made is None or made[0] is not spec:
-        if len(_MADE) >= _MADE_LIMIT:
-            _MADE.clear()
-        made = _MADE[key] = (spec, tuple(_versions(spec, seed)))
+    Versions asked for again are kept (`SpecMemo`) and each iteration gets deep copies of
+    its own: what a connector does to one version reaches no later iteration."""
+    versions = _VERSIONS.kept(spec, seed)
+    if versions is None:
+        versions = tuple(_versions(spec, seed))
+        if not _VERSIONS.made(spec, seed, versions):
+            yield from versions  # made for this iteration alone
+            return
     copies: dict[int, WooOrder] = {}  # an unchanged re-send: the same copy again
-    for order in made[1]:
+    for order in versions:
         copy = copies.get(id(order))
         if copy is None:
             copy = copies[id(order)] = order.deep_copy()

@@ -17,7 +17,7 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from faker import Faker
 
@@ -64,6 +64,8 @@ def order_identity(name: str, seed: int) -> OrderIdentity:
 
 
 # ----------------------------------------------------------------------------- generation
+
+T = TypeVar("T")
 
 _LOCALES = {"US": "en_US", "CA": "en_CA", "GB": "en_GB", "AU": "en_AU", "IE": "en_IE"}
 _ALPHANUMERIC = string.ascii_letters + string.digits
@@ -250,27 +252,58 @@ def _faker(locale: str) -> Faker:
     return fake
 
 
-_MADE: dict[tuple[int, int], tuple[OrderSpec, WooOrder]] = {}
-_MADE_LIMIT = 256
+class SpecMemo(Generic[T]):
+    """What is made from a frozen spec and a seed, kept from the second time it is asked for:
+    a run that makes each order once keeps nothing (nor makes the garbage collector walk it);
+    one that lands or reports the same order again makes it once more, then no more. A spec
+    is held by identity, as its id alone could be reused once it is gone."""
+
+    def __init__(self, limit: int = 128) -> None:
+        self.limit = limit
+        self._seen: dict[tuple[int, int], OrderSpec] = {}
+        self._kept: dict[tuple[int, int], tuple[OrderSpec, T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def kept(self, spec: OrderSpec, seed: int) -> T | None:
+        found = self._kept.get((id(spec), seed))
+        return found[1] if found is not None and found[0] is spec else None
+
+    def made(self, spec: OrderSpec, seed: int, value: T) -> bool:
+        """Note `value`, just made for (spec, seed). True: it is kept now (asked for before),
+        so only copies of it may be handed out."""
+        key = (id(spec), seed)
+        if self._seen.get(key) is not spec:
+            _bounded(self._seen, self.limit)[key] = spec
+            return False
+        _bounded(self._kept, self.limit)[key] = (spec, value)
+        return True
+
+
+def _bounded(kept: dict[Any, Any], limit: int) -> dict[Any, Any]:
+    if len(kept) >= limit:
+        kept.clear()
+    return kept
+
+
+_ORDERS: SpecMemo[WooOrder] = SpecMemo()
 
 
 def generate(spec: OrderSpec, seed: int) -> WooOrder:
     """A realistic REST v3 order for `spec`, identical for the same (spec.name, seed).
 
-    Each (spec, seed) is made once per process and handed out as a deep copy: a run lands an
-    order and its report makes it again, a benchmark or a test lands the same scenario many
-    times. A spec is frozen, so the one held (by identity, as its id alone could be reused)
-    still describes the order kept; a caller's changes to its copy reach no other."""
-    key = (id(spec), seed)
-    made = _MADE.get(key)
-    if made is None or made[0] is not spec:
-        if len(_MADE) >= _MADE_LIMIT:
-            _MADE.clear()
-        made = _MADE[key] = (spec, _make(spec, seed))
-    return made[1].deep_copy()
+    An order asked for again is kept and handed out as deep copies (`SpecMemo`): a caller's
+    changes to its own reach no other."""
+    kept = _ORDERS.kept(spec, seed)
+    if kept is not None:
+        return kept.deep_copy()
+    order = make_order(spec, seed)
+    return order.deep_copy() if _ORDERS.made(spec, seed, order) else order
 
 
-def _make(spec: OrderSpec, seed: int) -> WooOrder:
+def make_order(spec: OrderSpec, seed: int) -> WooOrder:
+    """`generate` without keeping anything: a new order every call."""
     digest = scenario_digest(spec.name, seed)
     rng = random.Random(int.from_bytes(digest, "big"))
     fake = _faker(_LOCALES.get(spec.billing.country, "en_US"))

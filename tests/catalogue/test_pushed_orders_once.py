@@ -1,6 +1,6 @@
-"""A scenario's pushed versions are made once per (spec, seed) and every iteration gets deep
-copies of its own: byte for byte the versions made afresh, an unchanged re-send still the very
-same delivery again, and nothing one holder does reaching a later iteration."""
+"""A scenario's pushed versions asked for again are kept and every iteration gets deep copies
+of its own: byte for byte the versions made afresh, an unchanged re-send still the very same
+delivery again, and nothing one holder does reaching a later iteration."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from harness.catalogue import orders as orders_module
 from harness.catalogue.orders import pushed_orders, scenario_orders
 from harness.catalogue.spec import load_catalogue
-from harness.woo import generate as generate_module
+from harness.woo.generate import SpecMemo
 from harness.woo.order import WooOrder
 
 CATALOGUE = load_catalogue()
@@ -24,9 +24,16 @@ def wires(versions: list[WooOrder]) -> list[str]:
 
 def made_afresh(name: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> list[WooOrder]:
     with monkeypatch.context() as patch:
-        patch.setattr(orders_module, "_MADE", {})
-        patch.setattr(generate_module, "_MADE", {})
+        patch.setattr(orders_module, "_VERSIONS", SpecMemo())
         return list(pushed_orders(CATALOGUE.get(name), seed))
+
+
+@pytest.fixture(autouse=True)
+def kept_versions(monkeypatch: pytest.MonkeyPatch) -> SpecMemo[tuple[WooOrder, ...]]:
+    """A memo of this test's own."""
+    memo: SpecMemo[tuple[WooOrder, ...]] = SpecMemo()
+    monkeypatch.setattr(orders_module, "_VERSIONS", memo)
+    return memo
 
 
 def test_the_catalogue_has_updates_resends_and_an_unchanged_resend() -> None:
@@ -40,51 +47,63 @@ def test_the_catalogue_has_updates_resends_and_an_unchanged_resend() -> None:
 def test_every_iteration_gets_the_versions_made_afresh(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = list(pushed_orders(CATALOGUE.get(name), 5))
-    again = list(pushed_orders(CATALOGUE.get(name), 5))
+    spec = CATALOGUE.get(name)
+    first, second, third = (list(pushed_orders(spec, 5)) for _ in range(3))
     fresh = made_afresh(name, 5, monkeypatch)
-    assert wires(first) == wires(again) == wires(fresh)
-    assert len(first) == 1 + len(CATALOGUE.get(name).updates) + len(CATALOGUE.get(name).resend)
-    assert not {id(o) for o in first} & {id(o) for o in again}
-    for index, spec_resend in enumerate(CATALOGUE.get(name).resend, start=len(first) - len(
-        CATALOGUE.get(name).resend
-    )):
-        # an unchanged re-send is the very same delivery again, as made afresh
-        assert (first[index] is first[index - 1]) == (fresh[index] is fresh[index - 1])
-        assert (first[index] is first[index - 1]) == spec_resend.unchanged
+    assert wires(first) == wires(second) == wires(third) == wires(fresh)
+    assert len(first) == 1 + len(spec.updates) + len(spec.resend)
+    ids = [{id(o) for o in versions} for versions in (first, second, third)]
+    assert not ids[0] & ids[1] and not ids[1] & ids[2] and not ids[0] & ids[2]
+    start = len(first) - len(spec.resend)
+    for index, resend in enumerate(spec.resend, start=start):
+        for versions in (first, second, third, fresh):
+            # an unchanged re-send is the very same delivery again
+            assert (versions[index] is versions[index - 1]) == resend.unchanged
 
 
 def test_what_a_connector_does_to_a_version_reaches_no_later_iteration(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name = "ship-method-changed-after-landing"
-    for order in pushed_orders(CATALOGUE.get(name), 2):
-        order.status = "cancelled"
-        order.shipping_lines.clear()
-        order.billing.email = "changed@example.com"
+    for _ in range(3):  # as made, as kept, as copied from what was kept
+        for order in pushed_orders(CATALOGUE.get(name), 2):
+            order.status = "cancelled"
+            order.shipping_lines.clear()
+            order.billing.email = "changed@example.com"
     assert wires(list(pushed_orders(CATALOGUE.get(name), 2))) == wires(
         made_afresh(name, 2, monkeypatch)
     )
-    last = scenario_orders(CATALOGUE, [name], 2)[name]
-    last.line_items.clear()
-    assert scenario_orders(CATALOGUE, [name], 2)[name].line_items
+    for _ in range(3):
+        last = scenario_orders(CATALOGUE, [name], 2)[name]
+        assert last.line_items
+        last.line_items.clear()
+
+
+def test_versions_asked_for_once_are_not_kept(
+    kept_versions: SpecMemo[tuple[WooOrder, ...]],
+) -> None:
+    spec = CATALOGUE.get("on-hold-then-processing")
+    for seed in range(4):
+        list(pushed_orders(spec, seed))
+    assert len(kept_versions) == 0
+    list(pushed_orders(spec, 0))
+    assert len(kept_versions) == 1
 
 
 def test_another_spec_at_a_reused_id_or_another_seed_is_made_on_its_own(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, kept_versions: SpecMemo[tuple[WooOrder, ...]]
 ) -> None:
     spec, gone = CATALOGUE.get("on-hold-then-processing"), CATALOGUE.get("guest-checkout")
-    stale = (gone, tuple(pushed_orders(gone, 4)))
-    monkeypatch.setattr(orders_module, "_MADE", {(id(spec), 4): stale})
+    kept_versions._seen[(id(spec), 4)] = gone
+    kept_versions._kept[(id(spec), 4)] = (gone, tuple(pushed_orders(gone, 4)))
     ours = list(pushed_orders(spec, 4))
     assert wires(ours) == wires(made_afresh(spec.name, 4, monkeypatch))
     assert wires(list(pushed_orders(spec, 5))) != wires(ours)
 
 
-def test_the_versions_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(orders_module, "_MADE", {})
-    monkeypatch.setattr(orders_module, "_MADE_LIMIT", 2)
+def test_the_versions_kept_are_bounded(kept_versions: SpecMemo[tuple[WooOrder, ...]]) -> None:
+    kept_versions.limit = 2
     spec = CATALOGUE.get("on-hold-then-processing")
     for seed in range(6):
-        list(pushed_orders(spec, seed))
-        assert len(orders_module._MADE) <= 2
+        list(pushed_orders(spec, seed)), list(pushed_orders(spec, seed))
+        assert len(kept_versions) <= 2

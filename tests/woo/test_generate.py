@@ -165,7 +165,7 @@ def test_orders_are_the_ones_a_plain_faker_makes(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(
         generate_module, "_faker", lambda locale: plain.setdefault(locale, Faker(locale))
     )
-    monkeypatch.setattr(generate_module, "_MADE", {})  # made again, not handed out again
+    monkeypatch.setattr(generate_module, "_ORDERS", generate_module.SpecMemo())  # made again
     theirs = [wire_bytes(generate(spec, seed)) for spec in CATALOGUE.scenarios for seed in seeds]
     assert len(plain) > 1, "the catalogue draws from more than one locale"
     assert ours == theirs
@@ -175,7 +175,7 @@ def test_global_random_state_does_not_matter(monkeypatch: pytest.MonkeyPatch) ->
     spec = scenario("multi-item")
     random.seed(1)
     first = wire_bytes(generate(spec, 11))
-    monkeypatch.setattr(generate_module, "_MADE", {})  # made again, not handed out again
+    monkeypatch.setattr(generate_module, "_ORDERS", generate_module.SpecMemo())  # made again
     random.seed(2)
     random.random()
     assert wire_bytes(generate(spec, 11)) == first
