@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from harness.sandbox.store.db import Store
@@ -182,39 +182,6 @@ def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> l
     return lines
 
 
-def _stored(fields: tuple[FieldDef, ...]) -> tuple[FieldDef, ...]:
-    """The fields that write a column: not derived, and a column shared by two fields is
-    written by the first."""
-    seen: set[str] = set()
-    stored: list[FieldDef] = []
-    for fd in fields:
-        if not fd.expr and fd.column not in seen:
-            seen.add(fd.column)
-            stored.append(fd)
-    return tuple(stored)
-
-
-# The stored fields of each part of a record, worked out once per type (types hash by identity).
-@cache
-def _stored_body(rtype: RecordType) -> tuple[FieldDef, ...]:
-    return _stored(tuple(fd for fd in rtype.fields if not fd.on_mainline))
-
-
-@cache
-def _stored_mainline(rtype: RecordType) -> tuple[FieldDef, ...]:
-    return _stored(tuple(fd for fd in rtype.fields if fd.on_mainline))
-
-
-@cache
-def _stored_line(sublist: SublistDef) -> tuple[FieldDef, ...]:
-    return _stored(sublist.fields)
-
-
-@cache
-def _stored_subrecord(sub: SubrecordDef) -> tuple[FieldDef, ...]:
-    return _stored(sub.fields)
-
-
 @dataclass(frozen=True)
 class _ColumnPlan:
     """How the values of one part of a record become its columns, worked out once: every
@@ -226,19 +193,56 @@ class _ColumnPlan:
     defaults: tuple[FieldDef, ...]
 
 
+class StoredFields(tuple[FieldDef, ...]):
+    """The fields of one part of a record that write a column, with the plan of their
+    columns (made at first use, kept with them: a part's fields are worked out once)."""
+
+    @cached_property
+    def plan(self) -> _ColumnPlan:
+        return _ColumnPlan(
+            dict.fromkeys(fd.column for fd in self),
+            {fd.name: (fd.column, _converted(fd)) for fd in self},
+            tuple(fd for fd in self if fd.default is not None),
+        )
+
+
+def _stored(fields: tuple[FieldDef, ...]) -> StoredFields:
+    """The fields that write a column: not derived, and a column shared by two fields is
+    written by the first."""
+    seen: set[str] = set()
+    stored: list[FieldDef] = []
+    for fd in fields:
+        if not fd.expr and fd.column not in seen:
+            seen.add(fd.column)
+            stored.append(fd)
+    return StoredFields(stored)
+
+
+# The stored fields of each part of a record, worked out once per type (types hash by identity).
 @cache
-def _column_plan(stored: tuple[FieldDef, ...]) -> _ColumnPlan:
-    return _ColumnPlan(
-        dict.fromkeys(fd.column for fd in stored),
-        {fd.name: (fd.column, _converted(fd)) for fd in stored},
-        tuple(fd for fd in stored if fd.default is not None),
-    )
+def _stored_body(rtype: RecordType) -> StoredFields:
+    return _stored(tuple(fd for fd in rtype.fields if not fd.on_mainline))
 
 
-def _columns(stored: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, Any]:
+@cache
+def _stored_mainline(rtype: RecordType) -> StoredFields:
+    return _stored(tuple(fd for fd in rtype.fields if fd.on_mainline))
+
+
+@cache
+def _stored_line(sublist: SublistDef) -> StoredFields:
+    return _stored(sublist.fields)
+
+
+@cache
+def _stored_subrecord(sub: SubrecordDef) -> StoredFields:
+    return _stored(sub.fields)
+
+
+def _columns(stored: StoredFields, values: dict[str, Any]) -> dict[str, Any]:
     """Stored columns of `values` (`stored` from `_stored`); empty fields get their default,
     in `values` too."""
-    plan = _column_plan(stored)
+    plan = stored.plan
     columns: dict[str, Any] = plan.empty.copy()
     writers = plan.writers
     for name, value in values.items():
