@@ -4,15 +4,19 @@ type of the demo account, with values of every kind."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sandbox_helpers import Client, order_body, tba
 
 from harness.sandbox.account import demo_profile
+from harness.sandbox.rules.book import LOOKUP_COLUMNS, SaveContext
+from harness.sandbox.serve import Sandbox
 from harness.sandbox.store import recordstore
 from harness.sandbox.store.catalog import build_record_types
+from harness.sandbox.store.db import fixed_clock
 from harness.sandbox.store.fields import FieldDef, Kind, from_db, to_db
 from harness.sandbox.store.recordtypes import RecordType
 
@@ -121,3 +125,54 @@ def test_every_kind_the_plan_stores_as_is_is_one_to_db_and_from_db_leave_alone()
         fd = FieldDef("f", "f", kind, "F")
         assert to_db(fd, SAMPLES[kind]) is SAMPLES[kind]
         assert from_db(fd, SAMPLES[kind]) is SAMPLES[kind]
+
+
+# --- a save's reads --------------------------------------------------------------------------
+
+
+def test_a_lookup_without_a_key_answers_none_without_asking_the_store() -> None:
+    sandbox = Sandbox(clock=fixed_clock(datetime(2024, 3, 15, tzinfo=UTC)))
+    try:
+        store = sandbox.store
+        ctx = SaveContext(store, store.profile, "create", None)
+        seen: list[str] = []
+        store.conn.set_trace_callback(seen.append)
+        try:
+            answers = [ctx.lookup(table, None) for table in LOOKUP_COLUMNS]
+        finally:
+            store.conn.set_trace_callback(None)
+        assert answers == [None] * len(LOOKUP_COLUMNS)
+        assert seen == []
+        with pytest.raises(KeyError):
+            ctx.lookup("nosuchtable", None)  # a table nobody looks up is still an error
+    finally:
+        sandbox.close()
+
+
+def test_an_order_reads_each_item_row_once_for_its_rules_and_sources_its_description() -> None:
+    sandbox = Sandbox(clock=fixed_clock(datetime(2024, 3, 15, tzinfo=UTC)))
+    try:
+        ns = Client(sandbox.base_url, tba(sandbox))
+        with sandbox.store.write() as conn:
+            conn.execute("UPDATE item SET salesdescription = 'Blue mug' WHERE id = 101")
+        seen: list[str] = []
+        sandbox.store.conn.set_trace_callback(seen.append)
+        with sandbox.intercept():
+            try:
+                created = ns.put("record/v1/salesOrder/eid:ONE-READ", order_body())
+            finally:
+                sandbox.store.conn.set_trace_callback(None)
+            assert created.status_code == 204, created.text
+            order = ns.get("record/v1/salesOrder/eid:ONE-READ?expandSubResources=true").json()
+        rule_reads = [s for s in seen if "FROM item WHERE id" in s]
+        assert len(rule_reads) == 2  # items 101 and 104, once each
+        assert not any("shipitem WHERE id = NULL" in s for s in seen)
+        descriptions = sandbox.store.conn.execute(
+            "SELECT id, salesdescription FROM item WHERE id IN (101, 104)"
+        ).fetchall()
+        expected = {str(item): text for item, text in descriptions}
+        lines = order["item"]["items"]
+        assert {line["item"]["id"]: line.get("description") for line in lines} == expected
+        assert expected == {"101": "Blue mug", "104": None}
+    finally:
+        sandbox.close()
