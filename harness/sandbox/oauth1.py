@@ -79,6 +79,8 @@ def _form_pairs(text: str) -> Pairs:
     clients (Node.js, browsers) leave `[`, `]`, `|` and others raw in a query, and sign the
     decoded values, so those are decoded by the standard library instead.
     """
+    if not text:
+        return ()  # no query (most URLs a client signs): no parameters
     try:
         return tuple(rfc5849.collect_parameters(uri_query=text))
     except ValueError:
