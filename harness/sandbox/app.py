@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from functools import partial
+from functools import lru_cache, partial
 from http import HTTPStatus
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -77,6 +77,24 @@ class Authenticator(Protocol):
     def token_endpoint(
         self, url: str, form_body: bytes, content_type: str | None
     ) -> tuple[int, dict[str, str], bytes]: ...
+
+
+_CACHED_QUERY_LENGTH = 512  # longer queries are parsed each time: none is kept in memory
+
+
+def query_params(query: str) -> dict[str, str]:
+    """A request's query parameters (the last value of a repeated name), a dict of its own.
+
+    Clients send the same few queries again and again (`limit=1000&offset=0`,
+    `expandSubResources=true`): short ones are parsed once."""
+    if len(query) > _CACHED_QUERY_LENGTH:
+        return dict(parse_qsl(query, keep_blank_values=True))
+    return dict(_query_pairs(query))
+
+
+@lru_cache(maxsize=256)
+def _query_pairs(query: str) -> tuple[tuple[str, str], ...]:
+    return tuple(parse_qsl(query, keep_blank_values=True))
 
 
 def _is_form(request: Request) -> bool:
@@ -239,7 +257,7 @@ class SandboxApp:
             host=host,
             base_url=f"{parts.scheme}://{parts.netloc}",
             path=parts.path,
-            params=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            params=query_params(parts.query),
             headers={
                 k.lower(): v.decode("latin-1") if isinstance(v, bytes) else v
                 for k, v in headers.items()

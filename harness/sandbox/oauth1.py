@@ -39,9 +39,28 @@ class Secrets:
     resource_owner_secret: str
 
 
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ASCII_ESCAPES = {chr(code): f"%{code:02X}" for code in range(128) if chr(code) not in _UNRESERVED}
+
+
 def percent_encode(value: str) -> str:
-    """RFC 5849 3.6 percent-encoding (everything but ALPHA / DIGIT / - . _ ~)."""
-    return str(escape(value))
+    """RFC 5849 3.6 percent-encoding (everything but ALPHA / DIGIT / - . _ ~).
+
+    ASCII text (every URL, nonce and timestamp a client sends) is encoded by replacing each
+    reserved character it holds, `%` first (the escapes add only `%` and hex digits): the
+    result of oauthlib's `escape`, without its byte-by-byte pass. Other text goes to `escape`.
+    """
+    if not value.isascii():
+        return str(escape(value))
+    reserved = set(value).difference(_UNRESERVED)
+    if not reserved:
+        return value
+    if "%" in reserved:
+        value = value.replace("%", "%25")
+        reserved.discard("%")
+    for char in reserved:
+        value = value.replace(char, _ASCII_ESCAPES[char])
+    return value
 
 
 def base_string_uri(url: str) -> str:
@@ -60,6 +79,8 @@ def _form_pairs(text: str) -> Pairs:
     clients (Node.js, browsers) leave `[`, `]`, `|` and others raw in a query, and sign the
     decoded values, so those are decoded by the standard library instead.
     """
+    if not text:
+        return ()  # no query (most URLs a client signs): no parameters
     try:
         return tuple(rfc5849.collect_parameters(uri_query=text))
     except ValueError:

@@ -35,7 +35,7 @@ LOOKUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "pricelevel",
     ),
     "currency": ("exchangerate", "currencyprecision"),
-    "item": ("isinactive", "subsidiary", "itemtype", "istaxable"),
+    "item": ("isinactive", "subsidiary", "itemtype", "istaxable", "salesdescription"),
     "shipitem": ("isinactive", "subsidiary", "istaxable", "rate"),
     "subsidiary": ("isinactive", "currency", "country", "fullname"),
 }
@@ -81,7 +81,10 @@ class SaveContext:
         return found
 
     def lookup(self, table: str, key: object) -> Mapping[str, object] | None:
-        """The `LOOKUP_COLUMNS` of the `table` row with id `key`, or None when there is none."""
+        """The `LOOKUP_COLUMNS` of the `table` row with id `key`, or None when there is none
+        (no key, such as an order without a ship method: `id = NULL` matches no row)."""
+        if key is None and table in _LOOKUP_SQL:
+            return None
         try:
             return self._lookups[table, key]
         except KeyError:

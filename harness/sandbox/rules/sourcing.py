@@ -208,8 +208,8 @@ def _source_from_item(ctx: SaveContext, line: Line, customer_level: int | None) 
     values, given = line.values, line.given
     priced = "rate" in given or "amount" in given
     if "description" not in given:
-        found = ctx.row("SELECT salesdescription FROM item WHERE id = ?", values.get("item"))
-        values["description"] = found[0] if found else None
+        found = ctx.lookup("item", values.get("item"))
+        values["description"] = found["salesdescription"] if found else None
     if "price" not in given:
         values["price"] = _default_level(line, customer_level)
     if not priced:

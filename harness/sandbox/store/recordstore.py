@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from harness.sandbox.store.db import Store
-from harness.sandbox.store.fields import FieldDef, from_db, to_db
+from harness.sandbox.store.fields import FieldDef, Kind, from_db, to_db
 from harness.sandbox.store.recordtypes import RecordType, SublistDef, SubrecordDef
 from harness.sandbox.store.values import format_address
 
@@ -51,10 +51,35 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
+# Kinds stored as they are held (`to_db` and `from_db` answer the value itself): a save or
+# a load skips the conversion call for them.
+_AS_STORED = frozenset({Kind.TEXT, Kind.INTEGER, Kind.REF, Kind.ENUM, Kind.DATETIME})
+
+
+def _converted(fd: FieldDef) -> FieldDef | None:
+    """`fd` when its values need `to_db`/`from_db`, None when they are stored as they are."""
+    return None if fd.kind in _AS_STORED else fd
+
+
+Readers = tuple[tuple[str, FieldDef | None], ...]  # (name, field to convert or None) a column
+
+
+def _readers(fields: tuple[FieldDef, ...]) -> Readers:
+    return tuple((fd.name, _converted(fd)) for fd in fields)
+
+
+def _read(readers: Readers, row: Any) -> dict[str, Any]:
+    """A row's values by field name (`from_db` where the kind needs it; None stays None)."""
+    return {
+        name: raw if raw is None or fd is None else from_db(fd, raw)
+        for (name, fd), raw in zip(readers, row, strict=False)
+    }
+
+
 @dataclass(frozen=True)
 class _MainSql:
     select: str
-    fields: tuple[FieldDef, ...]
+    fields: Readers
     links: tuple[SubrecordDef, ...]
 
 
@@ -75,7 +100,7 @@ def _main_sql(rtype: RecordType) -> _MainSql:
     )
     where = "".join(f" AND t.{_q(col)} = ?" for col, _ in rtype.discriminator)
     sql = f"SELECT {', '.join(columns)} FROM {_q(rtype.table)} t{join} WHERE t.id = ?{where}"
-    return _MainSql(sql, rtype.fields, rtype.subrecords)
+    return _MainSql(sql, _readers(rtype.fields), rtype.subrecords)
 
 
 @cache
@@ -92,16 +117,30 @@ def _line_sql(sublist: SublistDef) -> str:
 
 
 @cache
+def _line_readers(sublist: SublistDef) -> Readers:
+    return _readers(tuple(fd for fd in sublist.fields if not fd.expr))
+
+
+@cache
 def _subrecord_sql(sub: SubrecordDef) -> str:
     columns = ", ".join(_q(fd.column) for fd in sub.fields)
     return f"SELECT {columns} FROM {_q(sub.table)} WHERE nkey = ?"
 
 
-def exists(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> bool:
+@cache
+def _subrecord_readers(sub: SubrecordDef) -> Readers:
+    return _readers(sub.fields)
+
+
+@cache
+def _exists_sql(rtype: RecordType) -> str:
     where = "".join(f" AND {_q(col)} = ?" for col, _ in rtype.discriminator)
+    return f"SELECT 1 FROM {_q(rtype.table)} WHERE id = ?{where}"
+
+
+def exists(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> bool:
     params = [record_id, *(value for _, value in rtype.discriminator)]
-    sql = f"SELECT 1 FROM {_q(rtype.table)} WHERE id = ?{where}"
-    return conn.execute(sql, params).fetchone() is not None
+    return conn.execute(_exists_sql(rtype), params).fetchone() is not None
 
 
 def load(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> Record | None:
@@ -114,9 +153,7 @@ def load(conn: sqlite3.Connection, rtype: RecordType, record_id: int) -> Record 
     row = conn.execute(main.select, params).fetchone()
     if row is None:
         return None
-    record = Record(rtype, row[0])
-    for fd, raw in zip(main.fields, row[1:], strict=False):
-        record.values[fd.name] = None if raw is None else from_db(fd, raw)
+    record = Record(rtype, row[0], _read(main.fields, row[1:]))
     link_values = row[1 + len(main.fields) :]
     for sub, nkey in zip(main.links, link_values, strict=True):
         record.subrecords[sub.name] = None if nkey is None else _load_subrecord(conn, sub, nkey)
@@ -129,22 +166,15 @@ def _load_subrecord(conn: sqlite3.Connection, sub: SubrecordDef, nkey: int) -> d
     row = conn.execute(_subrecord_sql(sub), (nkey,)).fetchone()
     if row is None:
         return {}
-    return {
-        fd.name: None if raw is None else from_db(fd, raw)
-        for fd, raw in zip(sub.fields, row, strict=True)
-    }
+    return _read(_subrecord_readers(sub), row)
 
 
 def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> list[Line]:
     params = [parent, *(value for _, value in sublist.fixed)]
-    stored = [fd for fd in sublist.fields if not fd.expr]
+    readers = _line_readers(sublist)
     lines = []
     for row in conn.execute(_line_sql(sublist), params).fetchall():
-        values = {
-            fd.name: None if raw is None else from_db(fd, raw)
-            for fd, raw in zip(stored, row[1:], strict=False)
-        }
-        line = Line(row[0], values)
+        line = Line(row[0], _read(readers, row[1:]))
         if sublist.subrecord is not None:
             nkey = row[-1]
             line.sub = None if nkey is None else _load_subrecord(conn, sublist.subrecord, nkey)
@@ -152,7 +182,31 @@ def _load_lines(conn: sqlite3.Connection, sublist: SublistDef, parent: int) -> l
     return lines
 
 
-def _stored(fields: tuple[FieldDef, ...]) -> tuple[FieldDef, ...]:
+@dataclass(frozen=True)
+class _ColumnPlan:
+    """How the values of one part of a record become its columns, worked out once: every
+    column starts empty, a record's values (a few of the part's many fields, mostly) fill
+    theirs, and the fields with a default fill the ones still empty."""
+
+    empty: dict[str, None]  # every stored column, in the order of the fields
+    writers: dict[str, tuple[str, FieldDef | None]]  # name: (column, field to convert or None)
+    defaults: tuple[FieldDef, ...]
+
+
+class StoredFields(tuple[FieldDef, ...]):
+    """The fields of one part of a record that write a column, with the plan of their
+    columns (made at first use, kept with them: a part's fields are worked out once)."""
+
+    @cached_property
+    def plan(self) -> _ColumnPlan:
+        return _ColumnPlan(
+            dict.fromkeys(fd.column for fd in self),
+            {fd.name: (fd.column, _converted(fd)) for fd in self},
+            tuple(fd for fd in self if fd.default is not None),
+        )
+
+
+def _stored(fields: tuple[FieldDef, ...]) -> StoredFields:
     """The fields that write a column: not derived, and a column shared by two fields is
     written by the first."""
     seen: set[str] = set()
@@ -161,38 +215,44 @@ def _stored(fields: tuple[FieldDef, ...]) -> tuple[FieldDef, ...]:
         if not fd.expr and fd.column not in seen:
             seen.add(fd.column)
             stored.append(fd)
-    return tuple(stored)
+    return StoredFields(stored)
 
 
 # The stored fields of each part of a record, worked out once per type (types hash by identity).
 @cache
-def _stored_body(rtype: RecordType) -> tuple[FieldDef, ...]:
+def _stored_body(rtype: RecordType) -> StoredFields:
     return _stored(tuple(fd for fd in rtype.fields if not fd.on_mainline))
 
 
 @cache
-def _stored_mainline(rtype: RecordType) -> tuple[FieldDef, ...]:
+def _stored_mainline(rtype: RecordType) -> StoredFields:
     return _stored(tuple(fd for fd in rtype.fields if fd.on_mainline))
 
 
 @cache
-def _stored_line(sublist: SublistDef) -> tuple[FieldDef, ...]:
+def _stored_line(sublist: SublistDef) -> StoredFields:
     return _stored(sublist.fields)
 
 
 @cache
-def _stored_subrecord(sub: SubrecordDef) -> tuple[FieldDef, ...]:
+def _stored_subrecord(sub: SubrecordDef) -> StoredFields:
     return _stored(sub.fields)
 
 
-def _columns(stored: tuple[FieldDef, ...], values: dict[str, Any]) -> dict[str, Any]:
-    """Stored columns of `values` (`stored` from `_stored`); empty fields get their default."""
-    columns: dict[str, Any] = {}
-    for fd in stored:
-        value = values.get(fd.name)
-        if value is None and fd.default is not None:
-            value = values[fd.name] = fd.default
-        columns[fd.column] = None if value is None else to_db(fd, value)
+def _columns(stored: StoredFields, values: dict[str, Any]) -> dict[str, Any]:
+    """Stored columns of `values` (`stored` from `_stored`); empty fields get their default,
+    in `values` too."""
+    plan = stored.plan
+    columns: dict[str, Any] = plan.empty.copy()
+    writers = plan.writers
+    for name, value in values.items():
+        if value is not None and (writer := writers.get(name)) is not None:
+            column, fd = writer
+            columns[column] = value if fd is None else to_db(fd, value)
+    for fd in plan.defaults:
+        if values.get(fd.name) is None:
+            values[fd.name] = fd.default
+            columns[fd.column] = to_db(fd, fd.default)
     return columns
 
 
