@@ -25,6 +25,10 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote
 
 import yaml
 
+# The safe loader in C where PyYAML has it (as harness/recording/cassette_file.py reads
+# cassettes): the same documents, parsed some ten times faster than in Python.
+YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # What `Credentials` accepts in a key or token (printable ASCII, no whitespace or quotes),
 # weighted towards what changes under URL, JSON and HTML escaping; no `*` (the mask).
 SPECIALS = "<>&%+/=?#:;@!$()[]{}|^~`,\\"
@@ -117,7 +121,7 @@ def _decoded(path: Path, text: str) -> Iterator[str]:
             if line.strip():
                 yield "\n".join(_strings(json.loads(line)))
     elif suffix in (".yaml", ".yml"):
-        yield "\n".join(_strings(yaml.safe_load(text)))
+        yield "\n".join(_strings(yaml.load(text, Loader=YAML_LOADER)))
     elif suffix == ".xml":
         root = ET.fromstring(text.encode("utf-8"))
         yield "\n".join(

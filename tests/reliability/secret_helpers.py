@@ -25,6 +25,10 @@ from harness.push import PushResult
 from harness.sandbox.serve import Sandbox
 from harness.woo.order import WooOrder
 
+# The safe loader in C where PyYAML has it (as harness/recording/cassette_file.py reads
+# cassettes): the same documents, parsed some ten times faster than in Python.
+YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Printable, with the characters that change under every escaping; no `*` (the mask) and no
 # whitespace (no credential has any).
 SECRET_ALPHABET = string.ascii_letters + string.digits + "-_.~+/=%:@!$&'(),;<>\"\\?#[]{}|^`éü€"
@@ -73,7 +77,7 @@ def leaks_in_file(text: str, secrets: Iterable[str], parse: str | None = None) -
     secrets = list(secrets)
     found = set(survivors(text, secrets))
     if parse is not None:
-        document = yaml.safe_load(text) if parse == "yaml" else json.loads(text)
+        document = yaml.load(text, Loader=YAML_LOADER) if parse == "yaml" else json.loads(text)
         for piece in strings_in(document):
             found.update(survivors(piece, secrets))
     return sorted(found)

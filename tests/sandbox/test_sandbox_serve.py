@@ -157,7 +157,8 @@ def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # faulthandler: a server still up after Ctrl-C is made to print where every thread is
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
     try:
         assert process.stdout is not None
@@ -193,7 +194,13 @@ def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> Non
         )
         assert response.json()["entityId"] == "Jane Doe"
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        try:
+            exit_code = process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            _, stacks = process.communicate(timeout=10)
+            raise AssertionError(f"still serving 10 s after Ctrl-C:\n{stacks}") from None
+        assert exit_code == 0
     finally:
         if process.poll() is None:
             process.kill()
