@@ -76,11 +76,14 @@ def spellings(secret: str) -> set[str]:
 
 
 def secret_parts(value: str) -> list[str]:
-    """What to register for a value: the value itself; for PEM key material also each line of
-    its body (a key is printed wrapped, unwrapped or with `\\n` escapes), for any other text
-    of several lines each line."""
+    """What to register for a value: the value itself, with and without the white space around
+    it (either may be printed: `00000\\r\\r` is too short once stripped, whole it is not); for
+    PEM key material also each line of its body (a key is printed wrapped, unwrapped or with
+    `\\n` escapes), for any other text of several lines each line."""
     text = value.strip()
-    parts = [text]
+    if not text:
+        return []
+    parts = [text, value]
     if "-----BEGIN" in text:
         lines = re.split(r"\r?\n|\\n", text)
         parts += [line.strip() for line in lines if not line.strip().startswith("-----")]
