@@ -3,6 +3,7 @@ an order nobody pulled, and which connector may run a `driver: pull` scenario.""
 
 from __future__ import annotations
 
+import re
 import shlex
 import socket
 import sys
@@ -179,10 +180,13 @@ def test_an_order_no_poller_pulls_is_not_verified_never_a_pass(
     verdict = result.verdict
     assert (verdict.outcome, result.met) == ("not-pushed", False)
     assert verdict.diagnosis is not None and verdict.diagnosis.category == "sync-rule"
-    assert (
-        f"not verified: the connector never pulled order {verdict.order} within 0.3 s: it "
-        "made no request to the store"
-    ) in verdict.diagnosis.summary
+    # The time it was given, as waited: 0.3 s or a little more on a busy machine.
+    said = re.search(
+        rf"not verified: the connector never pulled order {verdict.order} within ([\d.]+) s: "
+        "it made no request to the store",
+        verdict.diagnosis.summary,
+    )
+    assert said is not None and 0.3 <= float(said[1]) < 5, verdict.diagnosis.summary
 
 
 def test_a_command_that_never_polls_is_not_verified(
