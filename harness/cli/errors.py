@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,3 +182,16 @@ class HarnessGroup(click.Group):
                 f"unexpected {text} (a bug in the harness: please report it with the output "
                 f"of the same command run with {TRACEBACK_ENV}=1)"
             ) from None
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and a job's stop (SIGTERM) end a serving verb the same clean way: as
+    KeyboardInterrupt in the main thread. SIGINT is set even when it came in ignored: a
+    job a non-interactive shell starts in the background ignores it, and a server that
+    ignores Ctrl-C could only be killed."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

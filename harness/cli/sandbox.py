@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from harness.cli.errors import Listening, reported
+from harness.cli.errors import Listening, reported, stop_on_signals
 from harness.cli.options import account_option
 
 if TYPE_CHECKING:
@@ -110,7 +109,7 @@ def sandbox_serve(
         try:
             # Before the settings are printed: a job that stops the server as soon as it has
             # read them still gets the clean stop Ctrl-C gives (exit 0).
-            signal.signal(signal.SIGTERM, _interrupt)
+            stop_on_signals()
             settings = embedded.client_environment(server.url)
             if certificate is not None:
                 ca = str(certificate.ca_path)
@@ -134,10 +133,6 @@ def sandbox_serve(
         finally:
             server.stop()
             embedded.close()
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _certificate(directory: Path, account_host: str, bind_host: str) -> TlsCertificate:

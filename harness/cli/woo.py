@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gc
-import signal
 import sys
 
 import click
 
-from harness.cli.errors import reported
+from harness.cli.errors import reported, stop_on_signals
 from harness.cli.options import catalogue_option
 
 
@@ -80,10 +79,12 @@ def woo_serve(
                 raise
         settings |= netsuite.client_environment(served.url)
     try:
+        # Before the settings are printed: a job that stops the server as soon as it has read
+        # them still gets the clean stop Ctrl-C gives (exit 0).
+        stop_on_signals()
         for key, value in settings.items():
             click.echo(f"{key}={value}")
         sys.stdout.flush()
-        signal.signal(signal.SIGTERM, _interrupt)  # a CI job's stop: as Ctrl-C
         # What start-up made (modules, the seeded account) lives as long as the server:
         # out of the collector's sight, full collections stay as cheap as young ones.
         gc.freeze()
@@ -94,7 +95,3 @@ def woo_serve(
         server.stop()
         if served is not None:
             served.stop()
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

@@ -151,12 +151,22 @@ def test_a_file_store_keeps_records_between_sandboxes(tmp_path: Path) -> None:
     second.close()
 
 
-def test_cli_serve_prints_client_settings_then_serves_until_interrupted() -> None:
+@pytest.mark.parametrize(
+    "sigint_before",
+    [signal.SIG_DFL, signal.SIG_IGN],
+    ids=["from-a-terminal", "started-in-background"],
+)
+def test_cli_serve_prints_client_settings_then_serves_until_interrupted(
+    sigint_before: signal.Handlers,
+) -> None:
+    # A job a non-interactive shell starts with `&` comes in with SIGINT ignored; Ctrl-C (or
+    # `kill -INT`) must stop the server all the same.
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.cli", "sandbox", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint_before),
         # faulthandler: a server still up after Ctrl-C is made to print where every thread is
         env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
     )
