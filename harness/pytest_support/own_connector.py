@@ -10,12 +10,9 @@ and a refusal it raises would end the test in a traceback instead of a verdict.
 from __future__ import annotations
 
 import os
-import time
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
@@ -28,6 +25,7 @@ from harness.connector.drivers.common import (
     netsuite_environment,
     netsuite_refusals,
 )
+from harness.connector.drivers.pyfunc import recorded_requests, where
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
@@ -52,32 +50,12 @@ def _logged_by_harness(session: requests.Session) -> bool:
 def netsuite_settings(env: Mapping[str, str], calllog: CallLog) -> Iterator[None]:
     """`os.environ` with `env`, and every `requests` exchange with its NETSUITE_BASE_URL host
     copied into `calllog` (except those a harness client already logs)."""
-    host = urlsplit(env["NETSUITE_BASE_URL"]).hostname
-    original = requests.Session.send
-
-    def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-        if urlsplit(request.url or "").hostname != host or _logged_by_harness(session):
-            return original(session, request, **kwargs)
-        started = time.perf_counter()
-        try:
-            response = original(session, request, **kwargs)
-        except requests.RequestException as exc:
-            calllog.note_exchange(request, exc, time.perf_counter() - started)
-            raise
-        calllog.note_exchange(request, response, time.perf_counter() - started)
-        return response
-
-    with mock.patch.dict(os.environ, dict(env)), mock.patch.object(requests.Session, "send", send):
+    host = urlsplit(env["NETSUITE_BASE_URL"]).hostname or ""
+    with (
+        mock.patch.dict(os.environ, dict(env)),
+        recorded_requests(calllog, host, skip=_logged_by_harness),
+    ):
         yield
-
-
-def _where(exc: BaseException) -> str:
-    """` (at conftest.py:42 in push_order)`: the innermost frame, found without a traceback."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return ""
-    last = frames[-1]
-    return f" (at {Path(last.filename).name}:{last.lineno} in {last.name})"
 
 
 @dataclass
@@ -116,7 +94,7 @@ class OwnConnector:
         except self.fatal:
             raise
         except Exception as exc:
-            said = self.calllog.redactor.text(f"raised {type(exc).__name__}: {exc}{_where(exc)}")
+            said = self.calllog.redactor.text(f"raised {type(exc).__name__}: {exc}{where(exc)}")
             said = capped(said)
         number = order.number or str(order.id)
         refused = netsuite_refusals(self.calllog.calls[mark:])

@@ -191,12 +191,15 @@ def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
 
 
 @contextmanager
-def recorded_requests(calllog: CallLog, host: str) -> Iterator[None]:
-    """Copy every `requests` exchange with `host` into `calllog` while active."""
+def recorded_requests(
+    calllog: CallLog, host: str, *, skip: Callable[[requests.Session], bool] | None = None
+) -> Iterator[None]:
+    """Copy every `requests` exchange with `host` into `calllog` while active, except those
+    of a session `skip` names (one that logs its own)."""
     original = requests.Session.send
 
     def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-        if urlsplit(request.url or "").hostname != host:
+        if urlsplit(request.url or "").hostname != host or (skip is not None and skip(session)):
             return original(session, request, **kwargs)
         started = time.perf_counter()
         try:
@@ -211,8 +214,9 @@ def recorded_requests(calllog: CallLog, host: str) -> Iterator[None]:
         yield
 
 
-def _where(exc: BaseException) -> str:
-    """`file.py:42 in push`: the innermost frame, so a failure is found without a traceback."""
+def where(exc: BaseException) -> str:
+    """` (at file.py:42 in push)`: the innermost frame, so a failure is found without a
+    traceback."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return ""
@@ -267,7 +271,7 @@ class PythonConnector(ExternalConnector):
                 returned = self.function(self._argument(order))
         except Exception as exc:
             duration = round((time.perf_counter() - started) * 1000, 3)
-            text = f"raised {type(exc).__name__}: {exc}{_where(exc)}" + printed.said(scrub)
+            text = f"raised {type(exc).__name__}: {exc}{where(exc)}" + printed.said(scrub)
             return Answer(
                 "python",
                 topic,
