@@ -17,13 +17,15 @@ import random
 import re
 import string
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote
 
 import yaml
+
+from tests.reliability.secret_helpers import strings_in
 
 # The safe loader in C where PyYAML has it (as harness/recording/cassette_file.py reads
 # cassettes): the same documents, parsed some ten times faster than in Python.
@@ -115,13 +117,13 @@ class Search:
 def _decoded(path: Path, text: str) -> Iterator[str]:
     suffix = path.suffix.lower()
     if suffix == ".json":
-        yield "\n".join(_strings(json.loads(text)))
+        yield "\n".join(strings_in(json.loads(text)))
     elif suffix == ".jsonl":
         for line in text.splitlines():
             if line.strip():
-                yield "\n".join(_strings(json.loads(line)))
+                yield "\n".join(strings_in(json.loads(line)))
     elif suffix in (".yaml", ".yml"):
-        yield "\n".join(_strings(yaml.load(text, Loader=YAML_LOADER)))
+        yield "\n".join(strings_in(yaml.load(text, Loader=YAML_LOADER)))
     elif suffix == ".xml":
         root = ET.fromstring(text.encode("utf-8"))
         yield "\n".join(
@@ -131,20 +133,6 @@ def _decoded(path: Path, text: str) -> Iterator[str]:
         )
     elif suffix in (".html", ".htm"):
         yield html.unescape(text)
-
-
-def _strings(document: Any) -> Iterable[str]:
-    if isinstance(document, str):
-        yield document
-    elif isinstance(document, bytes):
-        yield document.decode("utf-8", "replace")
-    elif isinstance(document, dict):
-        for key, value in document.items():
-            yield from _strings(key)
-            yield from _strings(value)
-    elif isinstance(document, list | tuple):
-        for value in document:
-            yield from _strings(value)
 
 
 # -- a NetSuite account nobody has seen the credentials of ----------------------------------
