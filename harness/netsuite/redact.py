@@ -244,7 +244,8 @@ class Redactor:
         """`registered` applied to every string (keys included) of a JSON-shaped value."""
         strings: set[str] = set()
         _plain_strings_in(data, strings)
-        return _replaced(data, self._registered_each(strings))
+        ordered = list(strings)
+        return _replaced(data, self._registered_each(ordered, _JOIN.join(ordered)))
 
     def text(self, text: str) -> str:
         """Any free text: messages, non-JSON bodies, header values, log lines, a connector's
@@ -255,9 +256,9 @@ class Redactor:
         """`text` of each of many strings, worked out in two scans of them all instead of
         two per string (a JSON body holds hundreds of short ones)."""
         ordered = list(texts)
-        masked = self._registered_each(ordered)
-        starts = _starts(ordered)
         joined = _JOIN.join(ordered)
+        masked = self._registered_each(ordered, joined)
+        starts = _starts(ordered)
         hits = {bisect_right(starts, m.start()) - 1 for m in _MAY_HOLD_CREDENTIAL.finditer(joined)}
         # Masking only puts `***` in place of text: it never adds a credential word.
         return {
@@ -265,10 +266,8 @@ class Redactor:
             for index, text in enumerate(ordered)
         }
 
-    def _registered_each(self, texts: Collection[str]) -> dict[str, str]:
-        """`registered` of each of many strings, in one scan of them all joined."""
-        ordered = list(texts)
-        joined = _JOIN.join(ordered)
+    def _registered_each(self, ordered: list[str], joined: str) -> dict[str, str]:
+        """`registered` of each of many strings, in one scan of them all `joined` by `_JOIN`."""
         if len(ordered) < 2 or joined.count(_JOIN) != len(ordered) - 1:  # a string holds it
             return {text: self.registered(text) for text in ordered}
         masked = self.registered(joined)
