@@ -33,6 +33,12 @@ import pytest
 from click.testing import CliRunner
 from redaction_helpers import RandomAccount, Search, random_account, random_secret
 
+# What `harness run` imports only when it prints, imported with this module: pytester puts
+# back the modules of before each test, and a rich module first imported inside one would be
+# dropped while modules kept from before still hold its classes (`Text + Text` fails).
+import harness.report.files
+import harness.report.html
+import harness.report.terminal  # noqa: F401
 from harness.cli.main import main
 
 pytest_plugins = ["pytester"]
