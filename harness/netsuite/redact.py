@@ -292,7 +292,21 @@ class Redactor:
         judged with separators removed, as `is_sensitive_key` judges them (`pass_word`),
         and every credential name holds a word of `_MAY_HOLD_CREDENTIAL`.
         """
-        if "\\" in text or _MAY_HOLD_CREDENTIAL.search(_SEPARATORS.sub("", text)):
+        return "\\" not in text and self._no_rule_matches(text)
+
+    def _nothing_to_mask_parsed(self, text: str, parsed: Any) -> bool:
+        """`_nothing_to_mask` for a JSON body with escapes (a Sales Order's `billAddress`
+        holds `\\n`): judged on the text as sent, which `text` masks last, and on its
+        keys and strings as they decode, which `value` masks field by field."""
+        if not self._no_rule_matches(text):
+            return False
+        strings: set[str] = set()
+        _plain_strings_in(parsed, strings)
+        return self._no_rule_matches(_JOIN.join(strings))
+
+    def _no_rule_matches(self, text: str) -> bool:
+        """No credential word (separators removed) and no registered secret in `text`."""
+        if _MAY_HOLD_CREDENTIAL.search(_SEPARATORS.sub("", text)):
             return False
         if self._own.search(text) is not None:
             return False
@@ -312,13 +326,19 @@ class Redactor:
     def headers(self, headers: Mapping[Any, Any]) -> dict[str, str]:
         """Headers as text (a `bytes` name or value is decoded, never shown as `b'...'`)."""
         shown = {header_text(name): header_text(value) for name, value in headers.items()}
-        # Every credential header's name holds a word of `_MAY_HOLD_CREDENTIAL`.
-        if self._nothing_to_mask("\n".join([*shown, *shown.values()])):
-            return shown
+        # Credential headers (every request's Authorization) are masked one by one; the
+        # others, judged as a whole first, most often need nothing.
         plain = {name: value for name, value in shown.items() if not _credential_header(name)}
-        masked = self.texts({*shown, *plain.values()})
+        texts = [*plain, *plain.values()]
+        masked = (
+            dict(zip(texts, texts, strict=True))
+            if self._nothing_to_mask("\n".join(texts))
+            else self.texts(texts)
+        )
         return {
-            masked[name]: masked[plain[name]] if name in plain else self.header(name, value)
+            masked[name] if name in plain else self.text(name): (
+                masked[value] if name in plain else self.header(name, value)
+            )
             for name, value in shown.items()
         }
 
@@ -344,6 +364,8 @@ class Redactor:
                 parsed = json.loads(stripped)
             except ValueError:
                 return self.text(body)
+            if "\\" in stripped and self._nothing_to_mask_parsed(stripped, parsed):
+                return body
             masked = self.value(parsed)
             if masked != parsed:
                 body = json.dumps(masked, ensure_ascii=False, separators=(",", ":"))

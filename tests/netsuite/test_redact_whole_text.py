@@ -50,6 +50,9 @@ def walked(redactor: Redactor, body: str) -> str:
         '{"memo": "\\u0073\\u0033cr3t-Value/with+slash"}',
         # A credential word visible only once decoded.
         '{"\\u0074oken_secret": "abcdefgh"}',
+        '{"addr": "Jane\\nToken Road", "n\\u0061me": "to\\u006ben_secret=abcdefgh"}',
+        # Escapes elsewhere in the body, and a secret JSON-escaped.
+        '{"addr": "Jane\\n500 Market St", "memo": "s3cr3t-Value\\/with+slash"}',
         # A secret cut short by a truncation mark.
         '{"memo": "s3cr3t-Val..."}',
     ],
@@ -63,7 +66,9 @@ def test_what_the_walk_masks_the_shortcut_masks(body: str) -> None:
 
 def test_a_body_with_nothing_to_mask_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
     plain = '{"item":{"id":"12"},"quantity":2,"rate":9.5}'
-    escaped = '{"item": {"id": "12"}, "memo": "Mug \\"large\\""}'
+    # A Sales Order as NetSuite answers it: the address lines JSON-escaped.
+    escaped = '{"billAddress": "Jane Doe\\n500 Market St", "memo": "Mug \\"large\\""}'
+    hiding = '{"billAddress": "Jane Doe\\n\\u0073\\u0033cr3t-Value/with+slash"}'
     walks: list[object] = []
     walk = Redactor.value
     monkeypatch.setattr(
@@ -72,8 +77,10 @@ def test_a_body_with_nothing_to_mask_is_not_walked(monkeypatch: pytest.MonkeyPat
     redactor = Redactor([SECRET])
     assert redactor.body(plain) is plain
     assert walks == []  # judged whole: one scan, not a walk of every field
-    assert redactor.body(escaped) == escaped
-    assert walks  # an escape may hide a secret: walked
+    assert redactor.body(escaped) is escaped
+    assert walks == []  # its strings judged as they decode: nothing hides behind an escape
+    assert SECRET not in json.loads(redactor.body(hiding))["billAddress"]
+    assert walks  # a secret behind an escape: walked
 
 
 def test_headers_without_credentials_come_back_as_text() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -96,4 +96,9 @@ class Call:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """`dataclasses.asdict(self)`: every field holds plain values, so copying its three
+        dicts is the deep copy (asdict's generic walk cost more than redacting a call)."""
+        data = dict(self.__dict__)
+        for name in ("query", "request_headers", "response_headers"):
+            data[name] = dict(data[name])
+        return data
