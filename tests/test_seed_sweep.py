@@ -18,6 +18,8 @@ from click.testing import CliRunner, Result
 
 from harness.catalogue.spec import catalogue_path, load_catalogue
 from harness.cli.main import main
+from harness.netsuite.calllog import Call
+from harness.netsuite.calllog.pending import RawExchange
 from harness.runner import (
     RunConfig,
     SeedsError,
@@ -160,6 +162,24 @@ def test_a_sweep_in_one_process_matches_a_run_per_seed() -> None:
     assert [r.name for r in swept] == ["new-customer[seed=5]", "new-customer[seed=6]"]
 
 
+def test_a_met_landing_of_a_sweep_lets_its_calls_go_unredacted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    redacted: list[str] = []
+    redact = RawExchange.redacted
+
+    def counted(raw: RawExchange) -> Call:
+        redacted.append(raw.url)
+        return redact(raw)
+
+    monkeypatch.setattr(RawExchange, "redacted", counted)
+    swept = run_catalogue(RunConfig(), ["new-customer"], seeds=[5, 6])
+    assert [(r.met, r.calls_kept, r.calls) for r in swept] == [(True, False, ())] * 2
+    assert redacted == []
+    [single] = run_catalogue(RunConfig(seed=5), ["new-customer"])
+    assert single.calls_kept and len(single.calls) >= 3 and redacted
+
+
 # -- the command ---------------------------------------------------------------------------------
 
 
@@ -218,11 +238,14 @@ def test_a_sweep_that_meets_everything_exits_0_with_one_summary(tmp_path: Path) 
         for seed in (1, 2, 3)
     ]
     assert len({row["verdict"]["order"] for row in report["results"]}) == 6
+    assert report["calls_kept_for"] == "not-met"
+    assert [row["calls"] for row in report["results"]] == [None] * 6
     suite = ET.parse(tmp_path / "harness-junit.xml").getroot()
     assert [case.get("name") for case in suite.iter("testcase")] == [row[2] for row in rows]
     html = (tmp_path / "harness-report.html").read_text()
     for _, _, name in rows:
         assert f"<b>{name}</b>" in html
+    assert html.count("Not kept: a seed sweep keeps the calls") == 6
 
 
 def test_a_run_without_seeds_names_its_results_as_before(tmp_path: Path) -> None:
@@ -270,6 +293,11 @@ def test_seeds_a_bug_meets_are_listed_each_with_a_command_that_lands_it_again(
     failed = [row["seed"] for row in report["results"] if not row["met"]]
     met = [row["seed"] for row in report["results"] if row["met"]]
     assert failed and met, "the bug should meet some seeds' streets and not others"
+    # A missed landing keeps its calls as evidence (the connector's upsert among them).
+    for row in report["results"]:
+        paths = [call["path"] for call in row["calls"] or ()]
+        assert (row["calls"] is None) == row["met"], row["name"]
+        assert row["met"] or any("/salesOrder" in path for path in paths), paths
     line = f"met in {len(met)} of 6 seeds · failed at seeds {format_seeds(failed)}"
     assert re.search(rf"✗ new-customer +{re.escape(line)}\n", result.output), result.output
 

@@ -26,8 +26,13 @@ def write_json(
 ) -> Path:
     """Every scenario's verdict and calls, plus a summary, as one JSON document; it names the
     connector tested and the target (and account) it was tested against. In a seed sweep
-    (`seeds`) each result names its seed, and `seed` is null."""
-    sweep = {} if seeds is None else {"seed": None, "seeds": list(seeds)}
+    (`seeds`) each result names its seed, `seed` is null, and a landing that met its
+    expectation has null `calls` (`ScenarioResult.in_sweep`)."""
+    sweep = (
+        {}
+        if seeds is None
+        else {"seed": None, "seeds": list(seeds), "calls_kept_for": "not-met"}
+    )
     document = {
         "harness": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

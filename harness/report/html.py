@@ -295,7 +295,7 @@ def _scenario(result: ScenarioResult, order: WooOrder | None) -> str:
         f"<section><h3>Order</h3>{_order(order, verdict.order)}</section>",
         f"<section><h3>Diagnosis</h3>{_diagnosis(result)}</section>",
         f'<section class="wide"><h3>Expected vs actual</h3>{_diff(verdict.mismatches)}</section>',
-        f'<section class="wide"><h3>API calls</h3>{_timeline(result.calls)}</section>',
+        f'<section class="wide"><h3>API calls</h3>{_calls(result)}</section>',
     ]
     return (
         f'<details class="scenario {state}" id="{_anchor(result.scenario)}" '
@@ -388,6 +388,16 @@ def _moment(text: Any) -> float | None:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def _calls(result: ScenarioResult) -> str:
+    if result.calls_kept:
+        return _timeline(result.calls)
+    return (
+        '<p class="empty">Not kept: a seed sweep keeps the calls of the landings that missed '
+        "their expectation. <code>harness run -k SCENARIO --seed SEED</code> lands this one "
+        "again with them.</p>"
+    )
 
 
 def _timeline(calls: Sequence[Mapping[str, Any]]) -> str:

@@ -3,7 +3,6 @@ in another process reaches NetSuite (the served sandbox, or the recording proxy)
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as Settings
@@ -110,7 +109,7 @@ def run_external(
                     scenario = catalogue.get(name)
                     run_seed = config.seed if seed is None else seed
                     result = run_scenario(scenario, run_seed, target, mapping, factory)
-                    result = result if seed is None else dataclasses.replace(result, seed=seed)
+                    result = result if seed is None else result.in_sweep(seed)
                     results.append(result)
                     if on_result is not None:
                         on_result(result)

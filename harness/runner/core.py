@@ -3,6 +3,7 @@ target and verified (`land`), and one catalogue scenario end to end (`run_scenar
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ class ScenarioResult:
     """One scenario's verdict, whether it met its expectation, and its API calls.
 
     `seed` is set in a run of several seeds (a seed sweep), where one scenario has a result
-    per seed; `name` then tells them apart (`new-customer[seed=3]`)."""
+    per seed; `name` then tells them apart (`new-customer[seed=3]`). `calls_kept` is False
+    for a sweep's landing that met its expectation (see `in_sweep`)."""
 
     scenario: str
     expected: str
@@ -71,6 +73,7 @@ class ScenarioResult:
     seconds: float
     calls: _ReadWhenAsked = _ReadWhenAsked()
     seed: int | None = None
+    calls_kept: bool = True
 
     @property
     def met(self) -> bool:
@@ -81,7 +84,18 @@ class ScenarioResult:
         """The scenario's name, with its seed in a seed sweep."""
         return self.scenario if self.seed is None else f"{self.scenario}[seed={self.seed}]"
 
+    def in_sweep(self, seed: int) -> ScenarioResult:
+        """This result as one landing of a seed sweep at `seed`. A landing that met its
+        expectation lets its calls go unread (never redacted, copied or written): a sweep of
+        a thousand landings would otherwise carry megabytes of calls nobody reads, and
+        `harness run -k SCENARIO --seed SEED` lands it again with them. A missed one keeps
+        them: they are its evidence."""
+        if self.met:
+            return dataclasses.replace(self, seed=seed, calls=(), calls_kept=False)
+        return dataclasses.replace(self, seed=seed)
+
     def to_json(self) -> dict[str, Any]:
+        """The report's entry; `calls` is null where they were not kept (`in_sweep`)."""
         seeded = {} if self.seed is None else {"seed": self.seed, "name": self.name}
         return {
             "scenario": self.scenario,
@@ -90,7 +104,7 @@ class ScenarioResult:
             "met": self.met,
             "seconds": round(self.seconds, 4),
             "verdict": self.verdict.to_json(),
-            "calls": list(self.calls),
+            "calls": list(self.calls) if self.calls_kept else None,
         }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ class _Worker:
         spec = self.catalogue.get(name)
         run_seed = self.config.seed if seed is None else seed
         result = run_scenario(spec, run_seed, self.target, self.mapping, caches=self.caches)
-        return result if seed is None else dataclasses.replace(result, seed=seed)
+        return result if seed is None else result.in_sweep(seed)
 
     def close(self) -> None:
         self.target.__exit__(None, None, None)
