@@ -102,18 +102,18 @@ def _bounded(data: Any) -> Any:
 _ATOMS = frozenset({str, int, float, bool, Decimal, datetime, type(None)})
 
 
-def _copied(value: Any) -> Any:
+def deep_copied(value: Any) -> Any:
     """`value` copied as deep as `copy.deepcopy` goes, walking only what a parsed document
-    holds (models, lists, dicts, immutable leaves): a third of deepcopy's cost."""
+    or its JSON holds (models, lists, dicts, immutable leaves): a third of deepcopy's cost."""
     kind = type(value)
     if kind in _ATOMS:
         return value
     if isinstance(value, WooModel):
         return value.deep_copy()
     if kind is list:
-        return [_copied(item) for item in value]
+        return [deep_copied(item) for item in value]
     if kind is dict:
-        return {key: _copied(item) for key, item in value.items()}
+        return {key: deep_copied(item) for key, item in value.items()}
     return copy.deepcopy(value)
 
 
@@ -128,12 +128,14 @@ class WooModel(BaseModel):
         cls = type(self)
         made = cls.__new__(cls)
         extra, private = self.__pydantic_extra__, self.__pydantic_private__
-        fields = {key: _copied(value) for key, value in self.__dict__.items()}
+        fields = {key: deep_copied(value) for key, value in self.__dict__.items()}
         object.__setattr__(made, "__dict__", fields)
-        object.__setattr__(made, "__pydantic_extra__", None if extra is None else _copied(extra))
+        object.__setattr__(
+            made, "__pydantic_extra__", None if extra is None else deep_copied(extra)
+        )
         object.__setattr__(made, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
         if private is not None:
-            private = {k: _copied(v) for k, v in private.items() if v is not PydanticUndefined}
+            private = {k: deep_copied(v) for k, v in private.items() if v is not PydanticUndefined}
         object.__setattr__(made, "__pydantic_private__", private)
         return made
 
@@ -492,4 +494,5 @@ __all__ = [
     "WooOrder",
     "WooOrderError",
     "WooRefund",
+    "deep_copied",
 ]
