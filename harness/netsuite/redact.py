@@ -36,6 +36,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from harness.netsuite.jsonstrings import plain_strings_in, replaced
 from harness.netsuite.secretset import (
     MASK,
     MIN_SECRET_LENGTH,
@@ -243,9 +244,9 @@ class Redactor:
     def registered_value(self, data: Any) -> Any:
         """`registered` applied to every string (keys included) of a JSON-shaped value."""
         strings: set[str] = set()
-        _plain_strings_in(data, strings)
+        plain_strings_in(data, strings)
         ordered = list(strings)
-        return _replaced(data, self._registered_each(ordered, _JOIN.join(ordered)))
+        return replaced(data, self._registered_each(ordered, _JOIN.join(ordered)))
 
     def text(self, text: str) -> str:
         """Any free text: messages, non-JSON bodies, header values, log lines, a connector's
@@ -301,7 +302,7 @@ class Redactor:
         if not self._no_rule_matches(text):
             return False
         strings: set[str] = set()
-        _plain_strings_in(parsed, strings)
+        plain_strings_in(parsed, strings)
         return self._no_rule_matches(_JOIN.join(strings))
 
     def _no_rule_matches(self, text: str) -> bool:
@@ -459,31 +460,6 @@ def _rebuilt(data: Any, shown: Mapping[str, str]) -> Any:
     if isinstance(data, str):
         return shown[data]
     return data
-
-
-def _plain_strings_in(data: Any, found: set[str]) -> None:
-    """Every `str` of a JSON-shaped value, keys included."""
-    if isinstance(data, Mapping):
-        found.update(key for key in data if isinstance(key, str))
-        for item in data.values():
-            _plain_strings_in(item, found)
-    elif isinstance(data, list | tuple):
-        for item in data:
-            _plain_strings_in(item, found)
-    elif isinstance(data, str):
-        found.add(data)
-
-
-def _replaced(data: Any, shown: Mapping[str, str]) -> Any:
-    """`data` with each `str` (keys included) replaced by `shown[str]`."""
-    if isinstance(data, Mapping):
-        return {
-            shown[key] if isinstance(key, str) else key: _replaced(item, shown)
-            for key, item in data.items()
-        }
-    if isinstance(data, list | tuple):
-        return [_replaced(item, shown) for item in data]
-    return shown[data] if isinstance(data, str) else data
 
 
 def header_text(value: Any) -> str:
