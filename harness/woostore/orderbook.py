@@ -37,25 +37,10 @@ WC_VERSION = "9.4.3"
 EDITABLE = ("pending", "on-hold", "auto-draft", "checkout-draft")
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "EUR": "€", "GBP": "£", "AUD": "$", "JPY": "¥"}
 _DATE_FIELDS = ("date_created", "date_modified", "date_paid", "date_completed")
-_TOP_MONEY = (
-    "discount_total",
-    "discount_tax",
-    "shipping_total",
-    "shipping_tax",
-    "cart_tax",
-    "total",
-    "total_tax",
-)
-_ITEM_MONEY = (
-    "subtotal",
-    "subtotal_tax",
-    "total",
-    "total_tax",
-    "tax_total",
-    "shipping_tax_total",
-    "discount",
-    "discount_tax",
-)
+_TOP_MONEY = ("discount_total", "discount_tax", "shipping_total", "shipping_tax", "cart_tax",
+              "total", "total_tax")
+_ITEM_MONEY = ("subtotal", "subtotal_tax", "total", "total_tax", "tax_total",
+               "shipping_tax_total", "discount", "discount_tax")
 Event = tuple[str, int]  # (topic, order id)
 
 
@@ -186,10 +171,7 @@ class OrderBook:
             order_key=(keep_id and wire.get("order_key")) or _order_key(),
             created_via=wire.get("created_via") or "checkout",
             version=WC_VERSION,
-            date_created=local,
-            date_created_gmt=gmt,
-            date_modified=local,
-            date_modified_gmt=gmt,
+            date_created=local, date_created_gmt=gmt, date_modified=local, date_modified_gmt=gmt,
         )
         for name in ("date_paid", "date_completed"):
             if wire.get(name):
@@ -205,60 +187,26 @@ class OrderBook:
     def create(self, body: Mapping[str, Any]) -> tuple[StoredOrder, list[Event]]:
         """`POST /orders`: a `rest-api` order from the body, its totals computed."""
         if body.get("id"):
-            raise WooError(
-                400, "woocommerce_rest_shop_order_exists", "Cannot create existing shop_order."
-            )
+            raise WooError(400, "woocommerce_rest_shop_order_exists",
+                           "Cannot create existing shop_order.")
         local, gmt = self.now()
         zero = format_money(Decimal(0), self.data.dp)
-        address = dict.fromkeys(
-            (
-                "first_name",
-                "last_name",
-                "company",
-                "address_1",
-                "address_2",
-                "city",
-                "state",
-                "postcode",
-                "country",
-            ),
-            "",
-        )
+        address = dict.fromkeys(("first_name", "last_name", "company", "address_1", "address_2",
+                                 "city", "state", "postcode", "country"), "")
         wire: dict[str, Any] = {
-            "id": 0,
-            "parent_id": 0,
-            "number": "",
-            "order_key": _order_key(),
-            "created_via": "rest-api",
-            "version": WC_VERSION,
-            "status": "pending",
-            "currency": self.data.currency,
-            "date_created": local,
-            "date_created_gmt": gmt,
-            "date_modified": local,
-            "date_modified_gmt": gmt,
+            "id": 0, "parent_id": 0, "number": "", "order_key": _order_key(),
+            "created_via": "rest-api", "version": WC_VERSION, "status": "pending",
+            "currency": self.data.currency, "date_created": local, "date_created_gmt": gmt,
+            "date_modified": local, "date_modified_gmt": gmt,
             **dict.fromkeys(_TOP_MONEY, zero),
-            "prices_include_tax": False,
-            "customer_id": 0,
-            "customer_ip_address": "",
-            "customer_user_agent": "",
-            "customer_note": "",
+            "prices_include_tax": False, "customer_id": 0, "customer_ip_address": "",
+            "customer_user_agent": "", "customer_note": "",
             "billing": {**address, "email": "", "phone": ""},
             "shipping": {**address, "phone": ""},
-            "payment_method": "",
-            "payment_method_title": "",
-            "transaction_id": "",
-            "date_paid": None,
-            "date_paid_gmt": None,
-            "date_completed": None,
-            "date_completed_gmt": None,
-            "cart_hash": "",
-            "meta_data": [],
-            "line_items": [],
-            "tax_lines": [],
-            "shipping_lines": [],
-            "fee_lines": [],
-            "coupon_lines": [],
+            "payment_method": "", "payment_method_title": "", "transaction_id": "",
+            "date_paid": None, "date_paid_gmt": None, "date_completed": None,
+            "date_completed_gmt": None, "cart_hash": "", "meta_data": [], "line_items": [],
+            "tax_lines": [], "shipping_lines": [], "fee_lines": [], "coupon_lines": [],
             "refunds": [],
         }
         order_id = self._next_order
@@ -277,19 +225,9 @@ class OrderBook:
         stored = self.get(order_id)
         wire = order.to_wire()
         wire.pop("_links", None)
-        for name in (
-            "id",
-            "number",
-            "order_key",
-            "created_via",
-            "version",
-            "date_created",
-            "date_created_gmt",
-            "date_paid",
-            "date_paid_gmt",
-            "date_completed",
-            "date_completed_gmt",
-        ):
+        for name in ("id", "number", "order_key", "created_via", "version", "date_created",
+                     "date_created_gmt", "date_paid", "date_paid_gmt", "date_completed",
+                     "date_completed_gmt"):
             wire[name] = stored.wire.get(name)
         named = {m.get("key") for m in wire.get("meta_data", [])}
         kept = [m for m in stored.wire.get("meta_data", []) if m.get("key") not in named]
@@ -318,9 +256,8 @@ class OrderBook:
         if outcome.recalculate:
             recalc = Recalculation(stored.dp, self.data.tax_rates, self.ids)
             coupons = {c.code: c for c in self.data.coupons.values()}
-            recalc.run(
-                draft, taxable=self._taxable, coupons=coupons if outcome.coupons_posted else None
-            )
+            recalc.run(draft, taxable=self._taxable,
+                       coupons=coupons if outcome.coupons_posted else None)
         old_status = str(draft["status"])
         new_status = outcome.new_status or old_status
         if outcome.set_paid and (creating or (new_status in ("pending", "failed"))):
@@ -334,11 +271,8 @@ class OrderBook:
         except WooOrderError as exc:
             # INFERRED: WooCommerce saves whatever it is sent; the embedded store keeps only
             # what a REST v3 order can hold, and says which field it could not take.
-            raise WooError(
-                400,
-                "woocommerce_rest_invalid_order",
-                f"The order cannot be saved: {'; '.join(exc.problems)}",
-            ) from None
+            raise WooError(400, "woocommerce_rest_invalid_order",
+                           f"The order cannot be saved: {'; '.join(exc.problems)}") from None
         stored.wire = draft
         if new_status != old_status:
             self._set_status(stored, new_status)
@@ -378,9 +312,8 @@ class OrderBook:
             del self.orders[order_id]
             return stored, []
         if stored.status == "trash":
-            raise WooError(
-                410, "woocommerce_rest_already_trashed", "The shop_order has already been deleted."
-            )
+            raise WooError(410, "woocommerce_rest_already_trashed",
+                           "The shop_order has already been deleted.")
         answer = StoredOrder(deep_copied(stored.wire), stored.dp)
         stored.wire["status"] = "trash"
         stored.wire["date_modified"], stored.wire["date_modified_gmt"] = self.now()
@@ -395,21 +328,11 @@ class OrderBook:
         return self._add_note(stored, note, customer_note=customer_note, author=author)
 
     def _add_note(
-        self,
-        stored: StoredOrder,
-        note: str,
-        *,
-        customer_note: bool = False,
+        self, stored: StoredOrder, note: str, *, customer_note: bool = False,
         author: str = "system",
     ) -> OrderNote:
-        made = OrderNote(
-            self._next_note,
-            int(stored.wire.get("id") or 0),
-            note,
-            self.clock().replace(tzinfo=None),
-            customer_note,
-            author,
-        )
+        made = OrderNote(self._next_note, int(stored.wire.get("id") or 0), note,
+                         self.clock().replace(tzinfo=None), customer_note, author)
         self._next_note += 1
         stored.notes.append(made)
         return made
@@ -424,10 +347,9 @@ class OrderBook:
 
     def _claim_order_id(self, order_id: int) -> int:
         if order_id <= 0 or order_id in self.orders:
-            raise ValueError(
-                f"the store cannot take order id {order_id}: "
-                + ("it has an order with that id" if order_id > 0 else "expected a positive id")
-            )
+            raise ValueError(f"the store cannot take order id {order_id}: "
+                             + ("it has an order with that id" if order_id > 0 else
+                                "expected a positive id"))
         self._next_order = max(self._next_order, order_id + 1)
         return order_id
 
