@@ -18,7 +18,9 @@ run: $(STAMP)
 # Bytecode (and pytest's rewritten-assertion cache) is kept even where the environment turns
 # it off: every xdist worker would otherwise re-rewrite the harness plugin and hypothesis.
 # The longest tests are collected first (tests/longest_first.py); a worker that runs out of
-# tests takes some of another's (worksteal), so neither ends alone on a long tail.
+# tests takes some of another's (worksteal), so none ends alone on a long tail. `-n auto`
+# starts a worker more than there are CPUs (tests/conftest.py): much of the suite waits on
+# processes its tests start.
 test: $(STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal -q
 
