@@ -125,7 +125,7 @@ class OrderBook:
 
     def render(self, stored: StoredOrder, home: str, dp: int | None = None) -> dict[str, Any]:
         """The order as `GET /orders/<id>` answers it, with links under `home`."""
-        wire = deep_copied(stored.wire)
+        wire: dict[str, Any] = deep_copied(stored.wire)
         if dp is not None and dp != stored.dp:
             _reformat(wire, dp)
         status, total = wire["status"], Decimal(wire["total"])
