@@ -178,6 +178,9 @@ def test_a_met_landing_of_a_sweep_lets_its_calls_go_unredacted(
     assert redacted == []
     [single] = run_catalogue(RunConfig(seed=5), ["new-customer"])
     assert single.calls_kept and len(single.calls) >= 3 and redacted
+    [kept] = run_catalogue(RunConfig(every_call=True), ["new-customer"], seeds=[5])
+    assert kept.met and kept.calls_kept
+    assert [call["path"] for call in kept.calls] == [call["path"] for call in single.calls]
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -199,6 +202,7 @@ def _harness(*args: str, report_dir: Path | None = None) -> Result:
         (["--seeds", "1,2", "--repeat", "2"], "--seeds and --repeat: give one"),
         (["--repeat", "0"], "Invalid value for '--repeat'"),
         (["--seeds", "1..2", "--target", "replay"], "sweep them with pytest --ns-seeds"),
+        (["--all-calls"], "--all-calls keeps every landing's calls in a seed sweep"),
     ],
 )
 def test_bad_seed_options_are_one_usage_error_exit_2(
@@ -246,6 +250,15 @@ def test_a_sweep_that_meets_everything_exits_0_with_one_summary(tmp_path: Path) 
     for _, _, name in rows:
         assert f"<b>{name}</b>" in html
     assert html.count("Not kept: a seed sweep keeps the calls") == 6
+
+
+def test_all_calls_keeps_every_landings_calls_in_the_reports(tmp_path: Path) -> None:
+    result = _harness("-k", "guest-checkout", "--seeds", "1..2", "--all-calls", report_dir=tmp_path)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "harness-report.json").read_text())
+    assert report["calls_kept_for"] == "all"
+    assert all(row["met"] and len(row["calls"]) >= 3 for row in report["results"])
+    assert "Not kept" not in (tmp_path / "harness-report.html").read_text()
 
 
 def test_a_run_without_seeds_names_its_results_as_before(tmp_path: Path) -> None:

@@ -226,7 +226,8 @@ class SeedList(click.ParamType[tuple[int, ...]]):
 
 
 def seed_sweep_options() -> list[Callable[[Any], Any]]:
-    """`--seeds SEEDS` and `--repeat N`: every scenario at several seeds, in one run."""
+    """`--seeds SEEDS` and `--repeat N`: every scenario at several seeds, in one run;
+    `--all-calls` keeps every landing's calls in its reports."""
     from harness.runner.selection import MAX_SEEDS
 
     return [
@@ -246,5 +247,13 @@ def seed_sweep_options() -> list[Callable[[Any], Any]]:
             default=None,
             metavar="N",
             help="Sweep N seeds from --seed: --seed, --seed+1, ..., --seed+N-1.",
+        ),
+        click.option(
+            "--all-calls",
+            is_flag=True,
+            default=False,
+            help="With --seeds/--repeat: keep the API calls of every landing in the reports, "
+            "not only of those that missed their expectation (each is then redacted and "
+            "written: slower, and the JSON report grows by ~16 KB a landing).",
         ),
     ]

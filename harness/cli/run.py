@@ -128,6 +128,7 @@ def run(
     seed: int,
     seeds: tuple[int, ...] | None,
     repeat: int | None,
+    all_calls: bool,
     workers: int,
     report_dir: str,
     cassettes: str,
@@ -167,6 +168,11 @@ def run(
     console = terminal_console()
     ctx = click.get_current_context()
     sweep = sweep_seeds(ctx, seed, seeds, repeat)
+    if all_calls and sweep is None:
+        raise click.UsageError(
+            "--all-calls keeps every landing's calls in a seed sweep (--seeds or --repeat); "
+            "a run of one seed keeps them all already"
+        )
     if sweep is not None and target != "sim":
         raise click.UsageError(
             f"--seeds/--repeat sweep seeds in the embedded sandbox (--target sim), not "
@@ -194,7 +200,7 @@ def run(
             "is matched against scenario names, e.g. -k tax, -k 'coupon or fee'",
             param_hint="-k",
         )
-    config = RunConfig(catalogue_path, mapping_path, account, seed)
+    config = RunConfig(catalogue_path, mapping_path, account, seed, every_call=all_calls)
     with importable_from(catalogue_folder(catalogue_path)):  # a python: connector beside it
         external = connector_settings(
             connector_spec, webhook_secret, landing_timeout, landing_query

@@ -20,7 +20,7 @@ COMMANDS_PER_SCENARIO = 5
 # Options that do not change what lands, left out of a reproduce command; everything else
 # given on the command line is repeated (the webhook secret never is: it is a secret).
 _NOT_REPRODUCED = frozenset(
-    {"selector", "seed", "seeds", "repeat", "workers", "report_dir", "webhook_secret"}
+    {"selector", "seed", "seeds", "repeat", "all_calls", "workers", "report_dir", "webhook_secret"}
 )
 
 

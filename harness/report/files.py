@@ -27,12 +27,10 @@ def write_json(
     """Every scenario's verdict and calls, plus a summary, as one JSON document; it names the
     connector tested and the target (and account) it was tested against. In a seed sweep
     (`seeds`) each result names its seed, `seed` is null, and a landing that met its
-    expectation has null `calls` (`ScenarioResult.in_sweep`)."""
-    sweep = (
-        {}
-        if seeds is None
-        else {"seed": None, "seeds": list(seeds), "calls_kept_for": "not-met"}
-    )
+    expectation has null `calls` unless the sweep kept them all (`ScenarioResult.in_sweep`):
+    `calls_kept_for` says which."""
+    kept = "all" if all(r.calls_kept for r in results) else "not-met"
+    sweep = {} if seeds is None else {"seed": None, "seeds": list(seeds), "calls_kept_for": kept}
     document = {
         "harness": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

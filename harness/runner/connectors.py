@@ -109,7 +109,8 @@ def run_external(
                     scenario = catalogue.get(name)
                     run_seed = config.seed if seed is None else seed
                     result = run_scenario(scenario, run_seed, target, mapping, factory)
-                    result = result if seed is None else result.in_sweep(seed)
+                    if seed is not None:
+                        result = result.in_sweep(seed, every_call=config.every_call)
                     results.append(result)
                     if on_result is not None:
                         on_result(result)

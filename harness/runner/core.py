@@ -84,13 +84,13 @@ class ScenarioResult:
         """The scenario's name, with its seed in a seed sweep."""
         return self.scenario if self.seed is None else f"{self.scenario}[seed={self.seed}]"
 
-    def in_sweep(self, seed: int) -> ScenarioResult:
+    def in_sweep(self, seed: int, *, every_call: bool = False) -> ScenarioResult:
         """This result as one landing of a seed sweep at `seed`. A landing that met its
         expectation lets its calls go unread (never redacted, copied or written): a sweep of
         a thousand landings would otherwise carry megabytes of calls nobody reads, and
         `harness run -k SCENARIO --seed SEED` lands it again with them. A missed one keeps
-        them: they are its evidence."""
-        if self.met:
+        them: they are its evidence; with `every_call`, every landing keeps them."""
+        if self.met and not every_call:
             return dataclasses.replace(self, seed=seed, calls=(), calls_kept=False)
         return dataclasses.replace(self, seed=seed)
 

@@ -21,12 +21,14 @@ MAX_BATCH = 16
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything a worker process needs to rebuild the run (picklable)."""
+    """Everything a worker process needs to rebuild the run (picklable). `every_call`: a
+    seed sweep keeps the calls of every landing, not only of those that missed."""
 
     catalogue: str | None = None
     mapping: str | None = None
     account: str | None = None
     seed: int = 0
+    every_call: bool = False
 
 
 class _Worker:
@@ -46,7 +48,7 @@ class _Worker:
         spec = self.catalogue.get(name)
         run_seed = self.config.seed if seed is None else seed
         result = run_scenario(spec, run_seed, self.target, self.mapping, caches=self.caches)
-        return result if seed is None else result.in_sweep(seed)
+        return result if seed is None else result.in_sweep(seed, every_call=self.config.every_call)
 
     def close(self) -> None:
         self.target.__exit__(None, None, None)
