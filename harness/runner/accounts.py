@@ -13,7 +13,6 @@ from harness.landing.verdict import Diagnosis, Verdict
 from harness.mapping import load_mapping
 from harness.netsuite.calllog import Call, CallLog, RecordRef
 from harness.netsuite.errors import NetSuiteError
-from harness.recording import RecordingError
 from harness.recording.paths import scenario_nodeid
 from harness.runner.core import ConnectorFactory, ScenarioResult, run_scenario
 from harness.runner.pool import RunConfig
@@ -71,6 +70,8 @@ def run_on_account(
     Each scenario's records are deleted after it (newest first) unless the target keeps
     them. Cassettes are the pytest plugin's own (`scenario_nodeid`), so one recorded with
     `pytest --ns-target=record scenarios/test_catalogue.py` replays here, and the other way."""
+    from harness.recording import RecordingError  # vcrpy: only a run on an account loads it
+
     catalogue = load_catalogue(config.catalogue)
     mapping = load_mapping(config.mapping)
     settings = target.settings

@@ -1,17 +1,27 @@
 """The `harness` command starts without loading the landing core: building its options
 (`--seeds` parsing, `--repeat`'s bound) needs only `harness.runner.selection`, so
 `harness --help`, `harness explain` and every other verb skip the sandbox, SuiteQL (sqlglot)
-and the connectors until a run needs them."""
+and the connectors until a run needs them. A run in the embedded sandbox never loads vcrpy:
+only cassettes need it."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import harness.recording
 import harness.runner
 
-HEAVY = ("harness.runner.core", "harness.runner.pool", "harness.sandbox.serve", "sqlglot")
+HEAVY = (
+    "harness.runner.core",
+    "harness.runner.pool",
+    "harness.sandbox.serve",
+    "sqlglot",
+    "vcr",
+    "harness.recording.recorder",
+)
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -19,7 +29,7 @@ def _loaded_after(code: str) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
-    return [name for name in json.loads(done.stdout) if name in HEAVY]
+    return [name for name in json.loads(done.stdout.splitlines()[-1]) if name in HEAVY]
 
 
 def test_importing_the_cli_leaves_the_landing_core_unloaded() -> None:
@@ -43,3 +53,20 @@ def test_an_unknown_runner_name_is_an_attribute_error() -> None:
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("harness.runner.no_such_name resolved")
+
+
+def test_a_run_in_the_sandbox_leaves_vcrpy_unloaded(tmp_path: Path) -> None:
+    run = (
+        "from harness.cli.main import main\n"
+        f"main(['run', '-k', 'guest-checkout', '--report-dir', {str(tmp_path)!r}], "
+        "standalone_mode=False)"
+    )
+    loaded = _loaded_after(run)
+    assert "harness.sandbox.serve" in loaded  # it landed in the sandbox
+    assert "vcr" not in loaded and "harness.recording.recorder" not in loaded
+    assert "vcr" in _loaded_after("from harness.recording import Recorder")
+
+
+def test_every_recording_name_resolves() -> None:
+    for name in harness.recording.__all__:
+        assert getattr(harness.recording, name) is not None, name
