@@ -14,10 +14,6 @@ cannot be reached fails the test with npm's own words, never a silent skip.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +22,8 @@ import pytest
 
 from harness.sandbox.serve import HttpServer, Sandbox
 from harness.sandbox.tls import TlsCertificate, write_certificate
+from tests.npm_helpers import drive as run_drive
+from tests.npm_helpers import npm_installed
 
 PACKAGE = "netsuite-rest@1.0.9"  # pinned: the README the script follows is this version's
 
@@ -100,57 +98,14 @@ function keep(name) {
 """
 
 
-def _node_or_skip() -> str:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node and npm:
-        return node
-    message = "Node.js (node and npm) is not installed; .ci/run installs Debian's nodejs and npm"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def client_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`netsuite-rest` installed from the npm registry, with the README's script beside it."""
-    _node_or_skip()
-    directory = tmp_path_factory.mktemp("npm-client")
-    npm = shutil.which("npm") or "npm"
-    try:
-        installed = subprocess.run(
-            [npm, "install", "--prefix", str(directory), PACKAGE, "--no-audit", "--no-fund"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(
-            f"npm install {PACKAGE} did not finish in 300 s: is the npm registry reachable?"
-        )
-    if installed.returncode != 0:
-        pytest.fail(
-            f"npm install {PACKAGE} failed (is the npm registry reachable from here?):\n"
-            + "\n".join((installed.stderr or installed.stdout).strip().splitlines()[-15:])
-        )
-    (directory / "drive.js").write_text(DRIVE, encoding="utf-8")
-    return directory
+    return npm_installed(tmp_path_factory, PACKAGE, DRIVE)
 
 
 def drive(client_dir: Path, settings: dict[str, str]) -> dict[str, Any]:
-    node = _node_or_skip()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NETSUITE_")}
-    ran = subprocess.run(
-        [node, str(client_dir / "drive.js")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=client_dir,
-        env=env | settings,
-    )
-    assert ran.returncode == 0, ran.stderr
-    seen: dict[str, Any] = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert "error" not in seen, seen["error"]
-    return seen
+    return run_drive(client_dir, settings, unset="NETSUITE_")
 
 
 @pytest.fixture
