@@ -14,12 +14,14 @@ the terminal with its control characters shown, not executed.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import click
 
@@ -195,3 +197,25 @@ def stop_on_signals() -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+class Serving(Protocol):
+    def wait(self) -> None: ...
+
+
+def serve_until_stopped(server: Serving, settings: Mapping[str, str]) -> None:
+    """Print the settings a client needs (`KEY=value` lines), then serve until Ctrl-C or a
+    job's stop, either of which ends it cleanly (exit 0). The signals are taken before the
+    settings are printed: a job that stops the server as soon as it has read them still gets
+    that clean stop. The caller stops the server afterwards."""
+    try:
+        stop_on_signals()
+        for key, value in settings.items():
+            click.echo(f"{key}={value}")
+        sys.stdout.flush()
+        # What start-up made (modules, the seeded account) lives as long as the server:
+        # out of the collector's sight, full collections stay as cheap as young ones.
+        gc.freeze()
+        server.wait()
+    except KeyboardInterrupt:
+        pass

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from harness.cli.errors import Listening, reported, stop_on_signals
+from harness.cli.errors import Listening, reported, serve_until_stopped
 from harness.cli.options import account_option
 
 if TYPE_CHECKING:
@@ -107,9 +105,6 @@ def sandbox_serve(
         ):
             server = embedded.serve_http(host, port, tls=certificate)
         try:
-            # Before the settings are printed: a job that stops the server as soon as it has
-            # read them still gets the clean stop Ctrl-C gives (exit 0).
-            stop_on_signals()
             settings = embedded.client_environment(server.url)
             if certificate is not None:
                 ca = str(certificate.ca_path)
@@ -121,15 +116,7 @@ def sandbox_serve(
                     f"https://{embedded.host}:{listening}/services/rest/...",
                     err=True,
                 )
-            for key, value in settings.items():
-                click.echo(f"{key}={value}")
-            sys.stdout.flush()
-            # What start-up made (modules, the seeded account) lives as long as the server:
-            # out of the collector's sight, full collections stay as cheap as young ones.
-            gc.freeze()
-            server.wait()
-        except KeyboardInterrupt:
-            pass
+            serve_until_stopped(server, settings)
         finally:
             server.stop()
             embedded.close()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-import sys
-
 import click
 
-from harness.cli.errors import reported, stop_on_signals
+from harness.cli.errors import reported, serve_until_stopped
 from harness.cli.options import catalogue_option
 
 
@@ -79,18 +76,7 @@ def woo_serve(
                 raise
         settings |= netsuite.client_environment(served.url)
     try:
-        # Before the settings are printed: a job that stops the server as soon as it has read
-        # them still gets the clean stop Ctrl-C gives (exit 0).
-        stop_on_signals()
-        for key, value in settings.items():
-            click.echo(f"{key}={value}")
-        sys.stdout.flush()
-        # What start-up made (modules, the seeded account) lives as long as the server:
-        # out of the collector's sight, full collections stay as cheap as young ones.
-        gc.freeze()
-        server.wait()
-    except KeyboardInterrupt:
-        pass
+        serve_until_stopped(server, settings)
     finally:
         server.stop()
         if served is not None:
