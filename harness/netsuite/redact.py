@@ -331,11 +331,8 @@ class Redactor:
         # others, judged as a whole first, most often need nothing.
         plain = {name: value for name, value in shown.items() if not _credential_header(name)}
         texts = [*plain, *plain.values()]
-        masked = (
-            dict(zip(texts, texts, strict=True))
-            if self._nothing_to_mask("\n".join(texts))
-            else self.texts(texts)
-        )
+        nothing = self._nothing_to_mask("\n".join(texts))
+        masked = {text: text for text in texts} if nothing else self.texts(texts)
         return {
             masked[name] if name in plain else self.text(name): (
                 masked[value] if name in plain else self.header(name, value)
