@@ -98,9 +98,11 @@ def test_every_defect_kind_is_rejected_naming_its_field(kind: str) -> None:
 
 
 def test_default_defects_are_all_rejected_and_varied() -> None:
+    """Variety is a claim about the strategy's spread, not a bug hunt: it is judged on a fixed
+    draw of a hundred in every profile, so a short everyday run cannot make it flake."""
     roots: set[str] = set()
 
-    @settings(FAST, max_examples=examples(100))
+    @settings(FAST, max_examples=100, derandomize=True, database=None)
     @given(malformed_orders())
     def collect(case: tuple[dict[str, Any], str]) -> None:
         wire, defect = case
