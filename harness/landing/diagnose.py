@@ -45,7 +45,7 @@ _STAGE_CATEGORIES: dict[str, Category] = {
 def _error_call(calllog: CallLog, error: NetSuiteError) -> Call | None:
     """The call-log record of the request a NetSuiteError came from."""
     resource = Failure.from_error(error).resource
-    refused = failed(calllog.calls)
+    refused = calllog.errors()
     for call in reversed(refused):
         if call.method == error.method and call.path == resource and call.status == error.status:
             return call
@@ -182,7 +182,7 @@ def _from_connector(
     hint = known.hint_for(own) if known else _stage_hint(category, own)
     stage = f" at stage {push.stage}" if push.stage else ""
     evidence = [f"connector: {push.status}{stage}: {problem}"]
-    evidence += [format_call(call) for call in failed(calllog.calls)[-3:]]
+    evidence += [format_call(call) for call in calllog.errors()[-3:]]
     return Diagnosis(
         category,
         f"The connector could not send {order}: {problem}",
@@ -330,7 +330,7 @@ def _no_order(
             known.category,
             f"{order} did not land: {known.summary}",
             known.hint_for(own),
-            tuple(format_call(c) for c in failed(calllog.calls)[-3:]),
+            tuple(format_call(c) for c in calllog.errors()[-3:]),
         )
     where = f"externalId {expected.external_id} or PO # {expected.other_ref_num}"
     claimed = push.sales_order_id if push and push.sales_order_id else None

@@ -35,7 +35,9 @@ Outcome = requests.Response | requests.RequestException
 class RetryPolicy:
     """How hard to try: attempts, exponential backoff with jitter, and a total time budget.
 
-    `rng`, `sleep` and `clock` are injectable so tests run instantly and deterministically.
+    `rng`, `sleep` and `clock` are injectable so tests run instantly and deterministically;
+    without an `rng` the jitter comes from the process's own generator, which Python reseeds
+    in every forked worker (one seeded per policy cost more than a landing's other setup).
     """
 
     max_attempts: int = 5
@@ -43,7 +45,7 @@ class RetryPolicy:
     max_backoff: float = 30.0
     jitter: float = 0.5
     total_budget: float = 120.0
-    rng: random.Random = field(default_factory=random.Random, compare=False)
+    rng: random.Random | None = field(default=None, compare=False)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -51,7 +53,8 @@ class RetryPolicy:
         """The wait before retry number `retry` (1-based): base * 2^(retry-1), capped, minus
         up to `jitter` of itself so that parallel workers do not retry in lockstep."""
         raw = min(self.max_backoff, self.base_backoff * 2.0 ** max(retry - 1, 0))
-        return raw * (1 - self.jitter * self.rng.random())
+        draw = random.random() if self.rng is None else self.rng.random()
+        return raw * (1 - self.jitter * draw)
 
     @classmethod
     def never(cls) -> RetryPolicy:

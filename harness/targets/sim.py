@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from harness.targets.settings import Spelling, TargetConfigError, TargetSettings
 if TYPE_CHECKING:
     import responses
 
+    from harness.netsuite.auth import TbaSigner
     from harness.netsuite.calllog import CallLog
     from harness.netsuite.client import NetSuiteClient
     from harness.sandbox.serve import Sandbox
@@ -56,7 +58,6 @@ def sandbox_client(
     the cost of making a client, and none applies to an answer given in-process)."""
     import requests
 
-    from harness.netsuite.auth import tba_auth
     from harness.netsuite.client import NetSuiteClient
 
     credentials = sandbox.profile.credentials.tba
@@ -71,7 +72,7 @@ def sandbox_client(
             f"credential {name!r} is not in the account profile (known: {', '.join(sorted(known))})"
         )
     c = known[name]
-    auth = tba_auth(sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret)
+    auth = _signer(sandbox.account_id, c.consumerKey, c.consumerSecret, c.tokenId, c.tokenSecret)
     secrets = (c.consumerSecret, c.tokenSecret)
     session = requests.Session()
     if direct is not None:
@@ -80,6 +81,17 @@ def sandbox_client(
     return NetSuiteClient(
         sandbox.base_url, auth, session=session, calllog=calllog, secrets=secrets
     )
+
+
+@lru_cache(maxsize=64)
+def _signer(
+    account_id: str, consumer_key: str, consumer_secret: str, token_id: str, token_secret: str
+) -> TbaSigner:
+    """One TBA signer per profile credential, shared by its clients: a signer keeps nothing
+    between requests, and working out its keys again was a tenth of making a client."""
+    from harness.netsuite.auth import tba_auth
+
+    return tba_auth(account_id, consumer_key, consumer_secret, token_id, token_secret)
 
 
 class SimTarget:

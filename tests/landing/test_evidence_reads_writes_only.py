@@ -1,6 +1,7 @@
-"""An order's Sales Order writes are found by reading (redacting) the log's writes only: a
-landing's reads, a store's order pages for one, are left unread, and the writes found are
-the ones a read of every call finds."""
+"""An order's Sales Order writes are found by reading (redacting) the log's writes to a Sales
+Order path only: a landing's reads (a store's order pages for one) and its customer writes are
+left unread, and the writes found are the ones a read of every call finds. Failures are found
+by reading the failed exchanges only."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def log_of_a_pulled_order() -> CallLog:
     return log
 
 
-def test_only_the_writes_are_redacted_to_find_the_orders_writes() -> None:
+def test_only_the_sales_order_writes_are_redacted_to_find_the_orders_writes() -> None:
     log = log_of_a_pulled_order()
     found = sales_order_writes(log, "woo-1001", "1001")
     assert [(c.method, c.path) for c in found] == [
@@ -54,7 +55,7 @@ def test_only_the_writes_are_redacted_to_find_the_orders_writes() -> None:
     ]
     redactor = log.redactor
     assert isinstance(redactor, CountingRedactor)
-    assert redactor.bodies == 2 * 3  # the three writes, neither GET
+    assert redactor.bodies == 2 * 2  # the two Sales Order writes: no GET, no customer write
 
 
 def test_the_writes_found_are_those_a_read_of_every_call_finds() -> None:
@@ -63,3 +64,28 @@ def test_the_writes_found_are_those_a_read_of_every_call_finds() -> None:
     found = sales_order_writes(log, "woo-1001", "1002")
     assert [c.path for c in found] == [every[1].path, every[3].path]
     assert all(any(c is e for e in every) for c in found)
+
+
+def test_a_write_whose_path_holds_a_secret_is_judged_on_its_redacted_path() -> None:
+    """Choosing by the path as sent keeps every write the redacted path could name: the
+    verdict is still the redacted call's."""
+    log = CallLog(redactor=Redactor(["eid:woo-1001"]))
+    note(log, "PUT", BASE + "/services/rest/record/v1/salesOrder/eid:woo-1001", "{}")
+    note(log, "PUT", BASE + "/services/rest/record/v1/salesOrder/eid:woo-1002", "{}")
+    assert sales_order_writes(log, "woo-1001", "") == []
+    assert [c.path for c in sales_order_writes(log, "woo-1002", "")] == [
+        "/services/rest/record/v1/salesOrder/eid:woo-1002"
+    ]
+
+
+def test_only_failed_exchanges_are_redacted_to_find_the_failures() -> None:
+    log = log_of_a_pulled_order()
+    request = requests.Request("POST", BASE + "/services/rest/record/v1/salesOrder").prepare()
+    refused = requests.Response()
+    refused.status_code, refused._content, refused.request = 400, b'{"o:errorCode": "X"}', request
+    log.note_exchange(request, refused, 0.01)
+    redactor = log.redactor
+    assert isinstance(redactor, CountingRedactor)
+    assert [(c.method, c.status) for c in log.errors()] == [("POST", 400)]
+    assert redactor.bodies == 2
+    assert [c.status for c in log.errors()] == [c.status for c in log.calls if not c.ok]

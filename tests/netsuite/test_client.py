@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import random
 import threading
 import time
@@ -668,6 +669,26 @@ def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
         assert cap * 0.5 <= wait <= cap
     assert len(set(waits)) == len(waits)
     assert RetryPolicy(jitter=0.0).backoff(3) == 2.0
+
+
+def _first_backoff(answers: Any) -> None:
+    answers.put(RetryPolicy().backoff(1))
+
+
+def test_forked_workers_do_not_retry_in_lockstep() -> None:
+    """A policy without its own `rng` draws from the process's generator, which every forked
+    worker reseeds: workers forked from one parent still wait different times."""
+    RetryPolicy().backoff(1)  # the parent has drawn before it forks
+    fork = multiprocessing.get_context("fork")
+    answers = fork.Queue()
+    workers = [fork.Process(target=_first_backoff, args=(answers,)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    waits = [answers.get(timeout=10) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert all(0.25 <= wait <= 0.5 for wait in waits)
+    assert len(set(waits)) == len(waits)
 
 
 # -- auth, logging and governance -------------------------------------------------------------

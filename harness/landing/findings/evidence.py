@@ -36,12 +36,13 @@ def mentions_in_body(call: Call, *needles: str) -> bool:
 def sales_order_writes(calllog: CallLog, external_id: str, other_ref_num: str) -> list[Call]:
     """Writes of one order's Sales Order: those naming its externalId or PO #. A write naming
     neither cannot be told from another order's in a shared log, so it is not counted. Only
-    the log's writes are read (redacted): its reads (a store's order pages) never count."""
+    the log's writes to a Sales Order path are read (redacted): its reads (a store's order
+    pages) and its customer writes never count."""
     by_path = f"/eid:{external_id}".lower()
     in_body = (f'"{external_id}"', f'"{other_ref_num}"' if other_ref_num else "")
     return [
         c
-        for c in calllog.only(WRITES).calls
+        for c in calllog.only(WRITES, path_may_hold="salesorder").calls
         if record_type_of(c) == "salesorder"
         and (c.path.lower().rstrip("/").endswith(by_path) or mentions_in_body(c, *in_body))
     ]

@@ -32,6 +32,7 @@ from harness.netsuite.calllog.pending import (
     as_call,
     read,
 )
+from harness.netsuite.calllog.pending import path_may_hold as _path_may_hold  # a kwarg's name
 from harness.netsuite.calllog.records import Call, RecordRef, record_at
 from harness.netsuite.redact import Redactor
 
@@ -78,15 +79,25 @@ class CallLog:
             log._calls = self._calls[start:]
         return log
 
-    def only(self, methods: Collection[str], *, succeeded: bool = False) -> CallLog:
+    def only(
+        self,
+        methods: Collection[str],
+        *,
+        succeeded: bool = False,
+        path_may_hold: str | None = None,
+    ) -> CallLog:
         """A log of this one's calls made with one of `methods` (upper case) and, with
-        `succeeded`, answered 2xx; unread."""
+        `succeeded`, answered 2xx; with `path_may_hold` (lower case), only those whose path
+        may hold it once redacted (`salesorder`): unread, none redacted to choose them."""
         log = CallLog(max_body_bytes=self.max_body_bytes, redactor=self.redactor)
+        fragment = path_may_hold
         with self._lock:
             log._calls = [
                 entry
                 for entry in self._calls
-                if entry.method in methods and (entry.ok or not succeeded)
+                if entry.method in methods
+                and (entry.ok or not succeeded)
+                and (fragment is None or _path_may_hold(entry, fragment))
             ]
         return log
 
@@ -255,8 +266,11 @@ class CallLog:
         ]
 
     def errors(self) -> list[Call]:
-        """Exchanges that failed: an HTTP error status or no answer at all."""
-        return [call for call in self.calls if not call.ok]
+        """Exchanges that failed: an HTTP error status or no answer at all (only those are
+        redacted to be read)."""
+        with self._lock:
+            entries = [entry for entry in self._calls if not entry.ok]
+        return [read(entry) for entry in entries]
 
     def clear(self) -> None:
         with self._lock:

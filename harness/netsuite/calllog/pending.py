@@ -65,6 +65,15 @@ class Exchange:
         raw = self._raw
         return self.call().created_record() if raw is None else raw.created_record()
 
+    def path_may_hold(self, fragment: str) -> bool:
+        """False only if `Call.path` (lower-cased) cannot hold `fragment` (lower case, no
+        `*`): masking only puts `***` in place of text, so a redacted path holds such a
+        fragment only if the path as sent does. Nothing is redacted to tell."""
+        raw = self._raw
+        if raw is None:
+            return fragment in self.call().path.lower()
+        return fragment in unquote(urlsplit(raw.url).path).lower()
+
 
 @dataclass(frozen=True)
 class RawExchange:
@@ -163,6 +172,13 @@ T = TypeVar("T")
 
 def read(entry: Entry) -> Call:
     return entry if isinstance(entry, Call) else entry.call()
+
+
+def path_may_hold(entry: Entry, fragment: str) -> bool:
+    """`Exchange.path_may_hold` for any entry; a `Call` is already redacted."""
+    if isinstance(entry, Call):
+        return fragment in entry.path.lower()
+    return entry.path_may_hold(fragment)
 
 
 class CallRecords(Sequence[T]):
