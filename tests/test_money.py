@@ -28,3 +28,10 @@ def test_rounds_half_away_from_zero(amount: str, places: int, expected: str) -> 
 def test_minor_unit() -> None:
     assert minor_unit(2) == Decimal("0.01")
     assert minor_unit(0) == Decimal(1)
+
+
+@pytest.mark.parametrize("places", range(-2, 20))
+def test_minor_units_kept_ready_are_the_ones_made_on_demand(places: int) -> None:
+    """Its exponent is what `quantize` rounds to: the kept ones must carry the same."""
+    made = Decimal(1).scaleb(-places)
+    assert minor_unit(places).as_tuple() == made.as_tuple()

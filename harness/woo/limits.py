@@ -305,7 +305,7 @@ def _nested_past(value: Any, max_depth: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):  # a plain dict skips the ABC check
             children: Any = node.values()
         elif isinstance(node, list | tuple):
             children = node
