@@ -99,10 +99,21 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 def parse_document(text: str, path: Path) -> tuple[dict[str, Any], CassetteMetadata | None]:
     """The cassette's data and its metadata; anything unusable raises CassetteUnplayableError."""
+    return document_of(load_text(text), path)
+
+
+def load_text(text: str) -> Any:
+    """A cassette's text as YAML, or the `yaml.YAMLError` it cannot be read as."""
     try:
-        data = yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise CassetteUnplayableError(path, _yaml_problem(exc)) from None
+        return exc
+
+
+def document_of(data: Any, path: Path) -> tuple[dict[str, Any], CassetteMetadata | None]:
+    """`parse_document` of YAML already loaded (`load_text`)."""
+    if isinstance(data, yaml.YAMLError):
+        raise CassetteUnplayableError(path, _yaml_problem(data)) from None
     if not isinstance(data, dict):
         raise CassetteUnplayableError(
             path,
@@ -235,16 +246,34 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str, str | None]]:
             yield from _strings(item, f"{where}[{index}]")
 
 
+def read_cassette_text(path: Path) -> str:
+    """The file's text, bytes that are not UTF-8 kept as lone surrogates (`is_utf8` tells)."""
+    return path.read_text(encoding="utf-8", errors="surrogateescape")
+
+
+def is_utf8(text: str) -> bool:
+    """Whether `read_cassette_text` found the file to be UTF-8 throughout."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def find_leaks(path: Path, scrubber: Scrubber) -> list[str]:
     """Where `path` still holds a credential `scrubber` knows of (no values, only places)."""
-    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    text = read_cassette_text(path)
+    return leaks_in(text, load_text(text), scrubber)
+
+
+def leaks_in(text: str, data: Any, scrubber: Scrubber) -> list[str]:
+    """`find_leaks` of a file's text and its YAML (`load_text`), each read once by a caller
+    that needs them too."""
     found: dict[str, str] = {}
     for finding in scrubber.findings(text):
         line = text.count("\n", 0, finding.offset or 0) + 1
         found.setdefault(finding.what, f"line {line}: {finding.what}")
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError:
+    if isinstance(data, yaml.YAMLError):
         data = None  # unreadable YAML is reported as unplayable; the raw scan still counts
     for where, value, header in _strings(data, ""):
         findings = scrubber.header_findings(header, value) if header else scrubber.findings(value)

@@ -15,7 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from harness.recording.cassette_file import find_leaks, parse_document, summarize
+from harness.recording.cassette_file import (
+    document_of,
+    is_utf8,
+    leaks_in,
+    load_text,
+    read_cassette_text,
+    summarize,
+)
 from harness.recording.errors import CassetteUnplayableError
 from harness.recording.metadata import CassetteMetadata
 from harness.recording.paths import SUFFIX, cassette_path
@@ -73,15 +80,17 @@ def _check_one(
     now: datetime | None,
 ) -> list[CassetteProblem]:
     problems: list[CassetteProblem] = []
-    leaks = find_leaks(path, scrubber)
+    text = read_cassette_text(path)  # read and parsed once, for the scan and the rest
+    loaded = load_text(text)
+    leaks = leaks_in(text, loaded, scrubber)
     if leaks:
         problems.append(CassetteProblem(path, "unscrubbed", summarize(leaks)))
     if known is not None and path.resolve() not in known:
         problems.append(CassetteProblem(path, "orphaned", "no collected test records into it"))
-    try:
-        data, metadata = parse_document(path.read_text(encoding="utf-8"), path)
-    except UnicodeDecodeError:
+    if not is_utf8(text):
         return [*problems, CassetteProblem(path, "unplayable", "not UTF-8 text")]
+    try:
+        data, metadata = document_of(loaded, path)
     except CassetteUnplayableError as exc:
         return [*problems, CassetteProblem(path, "unplayable", exc.reason)]
     if metadata is None:

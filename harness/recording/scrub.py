@@ -143,10 +143,13 @@ class Scrubber:
     def findings(self, text: str) -> list[Finding]:
         """Every credential in `text` that scrubbing would still change."""
         found: list[Finding] = []
-        for secret in dict.fromkeys([*self._secrets, *registered_secrets()]):
-            at = self._matcher(secret).search(text)
-            if at is not None:
-                found.append(Finding(f"registered secret {fingerprint_secret(secret)}", at))
+        # One scan for all secrets first; only text holding one is scanned secret by secret
+        # (to say which): every spelling of each is among the spellings of all.
+        if self._any_secret.search(text) is not None or PROCESS_SECRETS.search(text) is not None:
+            for secret in dict.fromkeys([*self._secrets, *registered_secrets()]):
+                at = self._matcher(secret).search(text)
+                if at is not None:
+                    found.append(Finding(f"registered secret {fingerprint_secret(secret)}", at))
         for match in _JWT.finditer(text):
             found.append(Finding("JWT-shaped token", match.start()))
         for match in _SCHEME_VALUE.finditer(text):

@@ -244,3 +244,23 @@ def test_a_secret_that_is_protocol_vocabulary_is_refused_not_kept(
     ):
         requests.get(f"{netsuite.base_url}{RECORD}/salesOrder/5", auth=tba(keys))
     assert not recording.path.exists()
+
+
+def test_the_scan_names_exactly_the_secrets_a_text_holds() -> None:
+    """Text is first scanned for all secrets at once; the ones it holds are still each named,
+    and a text holding none names none."""
+    first, second, third = "first-secret-value", "second/secret+value", "third-secret-value"
+    scrubber = Scrubber([first, second, third])
+    named = {fingerprint_secret(s): s for s in (first, second, third)}
+
+    def found(text: str) -> list[str]:
+        return [
+            named[f.what.removeprefix("registered secret ")]
+            for f in scrubber.findings(text)
+            if f.what.startswith("registered secret ")
+        ]
+
+    assert found("nothing secret in here at all") == []
+    assert found(base64.b64encode(second.encode()).decode().upper()) == [second]
+    assert found(f"a {quote(third, safe='')} b {first.upper()}") == [third, first]
+    assert found(f"cut short: {second[:9]}...[42 more chars]") == [second]
