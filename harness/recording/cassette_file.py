@@ -246,23 +246,9 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str, str | None]]:
             yield from _strings(item, f"{where}[{index}]")
 
 
-def read_cassette_text(path: Path) -> str:
-    """The file's text, bytes that are not UTF-8 kept as lone surrogates (`is_utf8` tells)."""
-    return path.read_text(encoding="utf-8", errors="surrogateescape")
-
-
-def is_utf8(text: str) -> bool:
-    """Whether `read_cassette_text` found the file to be UTF-8 throughout."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def find_leaks(path: Path, scrubber: Scrubber) -> list[str]:
     """Where `path` still holds a credential `scrubber` knows of (no values, only places)."""
-    text = read_cassette_text(path)
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
     return leaks_in(text, load_text(text), scrubber)
 
 

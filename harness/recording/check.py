@@ -9,20 +9,14 @@ against what recording it would write down today).
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from harness.recording.cassette_file import (
-    document_of,
-    is_utf8,
-    leaks_in,
-    load_text,
-    read_cassette_text,
-    summarize,
-)
+from harness.recording.cassette_file import document_of, leaks_in, load_text, summarize
 from harness.recording.errors import CassetteUnplayableError
 from harness.recording.metadata import CassetteMetadata
 from harness.recording.paths import SUFFIX, cassette_path
@@ -71,6 +65,26 @@ def check_cassettes(
     return problems
 
 
+class CassetteNotTextError(OSError):
+    """A cassette that is not UTF-8 text: input that cannot be read (exit 2), named with the
+    byte at fault, as other files that are not text are."""
+
+    def __init__(self, path: Path, error: UnicodeDecodeError) -> None:
+        byte = error.object[error.start]
+        super().__init__(
+            errno.EILSEQ,
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); "
+            "save it as UTF-8",
+        )
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CassetteNotTextError(path, error) from None
+
+
 def _check_one(
     path: Path,
     scrubber: Scrubber,
@@ -80,15 +94,13 @@ def _check_one(
     now: datetime | None,
 ) -> list[CassetteProblem]:
     problems: list[CassetteProblem] = []
-    text = read_cassette_text(path)  # read and parsed once, for the scan and the rest
+    text = _text_of(path)  # read and parsed once, for the scan and the rest
     loaded = load_text(text)
     leaks = leaks_in(text, loaded, scrubber)
     if leaks:
         problems.append(CassetteProblem(path, "unscrubbed", summarize(leaks)))
     if known is not None and path.resolve() not in known:
         problems.append(CassetteProblem(path, "orphaned", "no collected test records into it"))
-    if not is_utf8(text):
-        return [*problems, CassetteProblem(path, "unplayable", "not UTF-8 text")]
     try:
         data, metadata = document_of(loaded, path)
     except CassetteUnplayableError as exc:

@@ -183,8 +183,13 @@ def test_an_orders_export_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_a_cassette_that_is_not_utf8_is_exit_2(tmp_path: Path) -> None:
-    (tmp_path / "x.yaml").write_bytes(b"\xff\xfe interactions: []")
-    _fails(["cassettes", "check", str(tmp_path)], 2, "a cassette cannot be read", "not UTF-8")
+    (tmp_path / "x.yaml").write_bytes(b"interactions: []\n# \xff\xfe")
+    _fails(
+        ["cassettes", "check", str(tmp_path)],
+        2,
+        "a cassette cannot be read",
+        f"{tmp_path / 'x.yaml'}: not UTF-8 text (byte 0xff at offset 19); save it as UTF-8",
+    )
 
 
 def test_an_order_file_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:
