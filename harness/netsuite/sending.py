@@ -8,6 +8,7 @@ makes through the same session (e.g. OAuth 2.0 token requests).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -262,9 +263,24 @@ def prepare_request(
     return prepared
 
 
-@lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat
+# A URL requests prepares into itself: http(s), a lower-case ASCII host without a port, a
+# path of unreserved characters and `:` (a record's `eid:` key) with no segment starting with
+# a dot (`.` and `..` are resolved), no query. Nothing in it is normalised, IDNA-encoded or
+# quoted (tests/netsuite/test_prepare.py holds it to requests).
+_PREPARED_AS_IS = re.compile(
+    r"https?://[a-z0-9][a-z0-9.-]*(?:/(?:[A-Za-z0-9_~:-][A-Za-z0-9._~:-]*)?)+"
+)
+
+
 def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
     """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`)."""
+    if not params and _PREPARED_AS_IS.fullmatch(url):
+        return url  # every record URL a landing writes to, which is new each time
+    return _prepared_by_requests(url, params)
+
+
+@lru_cache(maxsize=256)
+def _prepared_by_requests(url: str, params: tuple[tuple[str, str], ...]) -> str:
     scratch = requests.PreparedRequest()
     scratch.prepare_url(url, dict(params))
     return str(scratch.url)

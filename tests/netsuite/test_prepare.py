@@ -122,3 +122,41 @@ def test_an_invalid_header_is_refused_alike() -> None:
     with pytest.raises(requests.exceptions.InvalidHeader):
         prepare_request(session, tba_auth("1234567_SB1", "ck", "cs", "tk", "ts"), "GET",
                         BASE + "x", None, None, {"X-Bad": "line\nbreak"})
+
+
+def _requests_url(url: str) -> str:
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, {})
+    return str(prepared.url)
+
+
+HOST = st.text(st.sampled_from("abcxyz019-.AZ"), min_size=1, max_size=12)
+RECORD_PATH = st.text(st.sampled_from("abcXYZ019-._~/:%é ?#@"), max_size=30)
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(scheme=st.sampled_from(["https", "http", "HTTPS"]), host=HOST, path=RECORD_PATH)
+def test_urls_kept_as_they_are_are_the_ones_requests_prepares_into_themselves(
+    scheme: str, host: str, path: str
+) -> None:
+    """Record URLs (`.../salesOrder/eid:woo-1001`) skip requests' URL preparation: for every
+    URL that does, requests would have given it back unchanged; any other goes to requests."""
+    from harness.netsuite.sending import _PREPARED_AS_IS, _prepared_url
+
+    url = f"{scheme}://{host}/{path}"
+    try:
+        expected = _requests_url(url)
+    except requests.RequestException:
+        assert not _PREPARED_AS_IS.fullmatch(url)
+        return
+    assert _prepared_url(url, ()) == expected
+    if _PREPARED_AS_IS.fullmatch(url):
+        assert expected == url
+
+
+def test_a_record_url_is_kept_as_it_is() -> None:
+    from harness.netsuite.sending import _PREPARED_AS_IS
+
+    assert _PREPARED_AS_IS.fullmatch(BASE + "record/v1/salesOrder/eid:woo-1001")
+    assert not _PREPARED_AS_IS.fullmatch(BASE + "record/v1/salesOrder?expandSubResources=true")
+    assert not _PREPARED_AS_IS.fullmatch("https://127.0.0.1:8080/services/rest/")
