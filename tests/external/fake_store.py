@@ -240,8 +240,8 @@ class FakeStore:
         webhook = self.webhook
         snapshot = json.loads(json.dumps(order))
         thread = threading.Thread(target=lambda: webhook.deliver(topic, snapshot), daemon=True)
+        thread.start()  # then listed: `stop` may be joining the list from another thread
         self.deliveries.append(thread)
-        thread.start()
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: Any,
               headers: dict[str, str] | None = None) -> None:
