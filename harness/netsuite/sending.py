@@ -8,7 +8,6 @@ makes through the same session (e.g. OAuth 2.0 token requests).
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity
 
+from harness.netsuite.auth import PLAIN_URL
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.errors import NetSuiteError
 from harness.netsuite.governance import ConcurrencyBudget
@@ -263,24 +263,16 @@ def prepare_request(
     return prepared
 
 
-# A URL requests prepares into itself: http(s), a lower-case ASCII host without a port, a
-# path of unreserved characters and `:` (a record's `eid:` key) with no segment starting with
-# a dot (`.` and `..` are resolved), no query. Nothing in it is normalised, IDNA-encoded or
-# quoted (tests/netsuite/test_prepare.py holds it to requests).
-_PREPARED_AS_IS = re.compile(
-    r"https?://[a-z0-9][a-z0-9.-]*(?:/(?:[A-Za-z0-9_~:-][A-Za-z0-9._~:-]*)?)+"
-)
-
-
+@lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat often
 def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
-    """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`)."""
-    if not params and _PREPARED_AS_IS.fullmatch(url):
-        return url  # every record URL a landing writes to, which is new each time
-    return _prepared_by_requests(url, params)
-
-
-@lru_cache(maxsize=256)
-def _prepared_by_requests(url: str, params: tuple[tuple[str, str], ...]) -> str:
+    """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`): a
+    plain URL (`PLAIN_URL`: every URL a landing sends) as it is written, requests changing
+    nothing in it (tests/netsuite/test_prepare.py)."""
+    if "?" not in url:
+        query = "&".join(f"{name}={value}" for name, value in params)
+        joined = f"{url}?{query}" if query else url
+        if PLAIN_URL.fullmatch(joined):
+            return joined
     scratch = requests.PreparedRequest()
     scratch.prepare_url(url, dict(params))
     return str(scratch.url)

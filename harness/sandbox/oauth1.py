@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, urlsplit
 from oauthlib.oauth1.rfc5849 import signature as rfc5849
 from oauthlib.oauth1.rfc5849.utils import escape
 
+from harness.netsuite.auth import plain_url_share
+
 Pairs = tuple[tuple[str, str], ...]
 
 
@@ -92,9 +94,17 @@ def _form_pairs(text: str) -> Pairs:
     return tuple((name, value) for name, value in pairs if name != "oauth_signature")
 
 
-@lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat
+@lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat often
 def _url_share(url: str) -> tuple[str, Pairs]:
-    """A URL's share of the base string: its encoded base string URI and its query's pairs."""
+    """A URL's share of the base string: its encoded base string URI and its query's pairs
+    (a plain URL's, `harness.netsuite.auth.PLAIN_URL`, read off its text)."""
+    plain = plain_url_share(url)
+    if plain is not None:
+        return percent_encode(plain[0]), plain[1]
+    return _url_share_parsed(url)
+
+
+def _url_share_parsed(url: str) -> tuple[str, Pairs]:
     return percent_encode(base_string_uri(url)), _form_pairs(urlsplit(url).query)
 
 

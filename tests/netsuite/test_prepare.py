@@ -124,39 +124,49 @@ def test_an_invalid_header_is_refused_alike() -> None:
                         BASE + "x", None, None, {"X-Bad": "line\nbreak"})
 
 
-def _requests_url(url: str) -> str:
+def _requests_url(url: str, params: dict[str, str]) -> str:
     prepared = requests.PreparedRequest()
-    prepared.prepare_url(url, {})
+    prepared.prepare_url(url, params)
     return str(prepared.url)
 
 
 HOST = st.text(st.sampled_from("abcxyz019-.AZ"), min_size=1, max_size=12)
 RECORD_PATH = st.text(st.sampled_from("abcXYZ019-._~/:%é ?#@"), max_size=30)
+PARAMS = st.dictionaries(
+    st.text(st.sampled_from("abXY01_.~-%&= é"), min_size=1, max_size=6),
+    st.text(st.sampled_from("abXY01_.~-%&= é"), max_size=6),
+    max_size=3,
+)
 
 
 @settings(max_examples=examples(500), deadline=None)
-@given(scheme=st.sampled_from(["https", "http", "HTTPS"]), host=HOST, path=RECORD_PATH)
-def test_urls_kept_as_they_are_are_the_ones_requests_prepares_into_themselves(
-    scheme: str, host: str, path: str
+@given(
+    scheme=st.sampled_from(["https", "http", "HTTPS"]), host=HOST, path=RECORD_PATH, params=PARAMS
+)
+def test_plain_urls_are_the_ones_requests_prepares_into_themselves(
+    scheme: str, host: str, path: str, params: dict[str, str]
 ) -> None:
-    """Record URLs (`.../salesOrder/eid:woo-1001`) skip requests' URL preparation: for every
-    URL that does, requests would have given it back unchanged; any other goes to requests."""
-    from harness.netsuite.sending import _PREPARED_AS_IS, _prepared_url
+    """Record URLs and their parameters (`.../salesOrder/eid:woo-1001?replace=item`) skip
+    requests' URL preparation: for every one that does, requests would have given it as it
+    is written; any other goes to requests."""
+    from harness.netsuite.auth import PLAIN_URL
+    from harness.netsuite.sending import _prepared_url
 
     url = f"{scheme}://{host}/{path}"
     try:
-        expected = _requests_url(url)
+        expected = _requests_url(url, params)
     except requests.RequestException:
-        assert not _PREPARED_AS_IS.fullmatch(url)
         return
-    assert _prepared_url(url, ()) == expected
-    if _PREPARED_AS_IS.fullmatch(url):
-        assert expected == url
+    assert _prepared_url(url, tuple(params.items())) == expected
+    written = url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+    if PLAIN_URL.fullmatch(written):
+        assert expected == written
 
 
-def test_a_record_url_is_kept_as_it_is() -> None:
-    from harness.netsuite.sending import _PREPARED_AS_IS
+def test_a_record_url_is_plain() -> None:
+    from harness.netsuite.auth import PLAIN_URL
 
-    assert _PREPARED_AS_IS.fullmatch(BASE + "record/v1/salesOrder/eid:woo-1001")
-    assert not _PREPARED_AS_IS.fullmatch(BASE + "record/v1/salesOrder?expandSubResources=true")
-    assert not _PREPARED_AS_IS.fullmatch("https://127.0.0.1:8080/services/rest/")
+    assert PLAIN_URL.fullmatch(BASE + "record/v1/salesOrder/eid:woo-1001?replace=item")
+    assert PLAIN_URL.fullmatch(BASE + "query/v1/suiteql?limit=1000&offset=0")
+    assert not PLAIN_URL.fullmatch(BASE + "record/v1/salesOrder/eid:caf%C3%A9")
+    assert not PLAIN_URL.fullmatch("https://127.0.0.1:8080/services/rest/")

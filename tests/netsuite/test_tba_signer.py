@@ -205,3 +205,42 @@ def test_the_keys_are_where_requests_oauthlib_keeps_them() -> None:
     ours = tba_auth(ACCOUNT, *KEYS_FIXED).client
     for name in ("client_key", "client_secret", "resource_owner_key", "resource_owner_secret"):
         assert getattr(ours, name) == getattr(keys, name)
+
+
+ANY_URL = st.builds(
+    "{}://{}{}/{}{}".format,
+    st.sampled_from(["https", "http", "HTTPS"]),
+    st.text(st.sampled_from("abcxyz019-.AZ"), min_size=1, max_size=12),
+    st.sampled_from(["", ":443", ":80", ":8080"]),
+    PATH,
+    st.sampled_from(["", "?", "?q=1", "?a=b&c=%20", "?a=&b=c", "?a", "?a=b=c", "?a=b&a=c"]),
+)
+# URLs as the harness sends them (`.../record/v1/salesOrder/eid:woo-1001?replace=item`).
+RECORD_URL = st.builds(
+    "https://{}/{}{}".format,
+    st.text(st.sampled_from("abcxyz019-."), min_size=1, max_size=12),
+    st.text(st.sampled_from("abcXYZ019-._~:/"), max_size=30),
+    st.sampled_from(["", "?replace=item", "?limit=1000&offset=0", "?expandSubResources=true"]),
+)
+
+
+@settings(deadline=None, max_examples=examples(500))
+@given(url=st.one_of(RECORD_URL, ANY_URL))
+def test_a_plain_urls_share_of_the_base_string_is_oauthlibs(url: str) -> None:
+    """Client and sandbox read a plain URL's (`PLAIN_URL`) base string URI and query
+    parameters off its text: exactly what oauthlib works out for it, whatever the URL."""
+    from harness.netsuite import auth
+    from harness.sandbox import oauth1
+
+    try:
+        expected = auth._url_share_by_oauthlib(url)
+    except ValueError:
+        assert auth.plain_url_share(url) is None
+        return
+    assert auth._url_share(url) == expected
+    try:
+        parsed = oauth1._url_share_parsed(url)
+    except (ValueError, oauth1.UnsignableRequest):
+        assert auth.plain_url_share(url) is None
+        return
+    assert oauth1._url_share(url) == parsed
