@@ -118,7 +118,8 @@ def plain_url_share(url: str) -> tuple[str, Pairs] | None:
         return None
     uri, query = plain.groups()
     pairs = [pair.partition("=") for pair in query.split("&")] if query else []
-    return uri, tuple((name, value) for name, _, value in pairs)
+    # A signature in the query is never part of what is signed (RFC 5849 3.4.1.3.1).
+    return uri, tuple((name, value) for name, _, value in pairs if name != "oauth_signature")
 
 
 @lru_cache(maxsize=256)  # most URLs a run signs are new (externalIds): a few repeat often

@@ -213,14 +213,24 @@ ANY_URL = st.builds(
     st.text(st.sampled_from("abcxyz019-.AZ"), min_size=1, max_size=12),
     st.sampled_from(["", ":443", ":80", ":8080"]),
     PATH,
-    st.sampled_from(["", "?", "?q=1", "?a=b&c=%20", "?a=&b=c", "?a", "?a=b=c", "?a=b&a=c"]),
+    st.sampled_from(
+        ["", "?", "?q=1", "?a=b&c=%20", "?a=&b=c", "?a", "?a=b=c", "?a=b&a=c", "?oauth_signature=x"]
+    ),
 )
 # URLs as the harness sends them (`.../record/v1/salesOrder/eid:woo-1001?replace=item`).
 RECORD_URL = st.builds(
     "https://{}/{}{}".format,
     st.text(st.sampled_from("abcxyz019-."), min_size=1, max_size=12),
     st.text(st.sampled_from("abcXYZ019-._~:/"), max_size=30),
-    st.sampled_from(["", "?replace=item", "?limit=1000&offset=0", "?expandSubResources=true"]),
+    st.sampled_from(
+        [
+            "",
+            "?replace=item",
+            "?limit=1000&offset=0",
+            "?expandSubResources=true",
+            "?oauth_signature=x&a=b",  # never signed, wherever it is sent
+        ]
+    ),
 )
 
 
