@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,14 +16,6 @@ from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.sandbox.serve import Sandbox
 from harness.woo.generate import generate
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    with box.intercept():
-        yield box
-    box.close()
 
 
 @pytest.fixture

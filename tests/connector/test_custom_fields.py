@@ -4,7 +4,6 @@ written out to read them only when a field reads one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,14 +17,6 @@ from harness.woo.generate import generate
 from harness.woo.order import LineItem, WooOrder
 
 ORDER = generate(load_catalogue().get("multi-item"), 0)
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    with box.intercept():
-        yield box
-    box.close()
 
 
 def with_custom_fields(body: dict[str, Any], line: dict[str, Any]) -> Mapping:

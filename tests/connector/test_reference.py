@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from harness.catalogue.spec import Catalogue, load_catalogue
@@ -12,14 +10,6 @@ from harness.netsuite.auth import tba_auth
 from harness.netsuite.client import NetSuiteClient
 from harness.sandbox.serve import Sandbox
 from harness.woo.generate import generate
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox()
-    with box.intercept():
-        yield box
-    box.close()
 
 
 @pytest.fixture(scope="module")
