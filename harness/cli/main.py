@@ -16,7 +16,7 @@ from harness.cli.run import run
 from harness.cli.sandbox import sandbox
 from harness.cli.woo import woo
 from harness.netsuite import logfilter
-from harness.netsuite.credentials import register_environment
+from harness.netsuite.redact import register_environment
 
 
 @click.group(cls=HarnessGroup, context_settings={"help_option_names": ["-h", "--help"]})

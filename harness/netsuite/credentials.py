@@ -32,7 +32,7 @@ from harness.netsuite.oauth2 import (
     PrivateKey,
     algorithm_for,
 )
-from harness.netsuite.redact import is_sensitive_key, register_secret, register_secrets
+from harness.netsuite.redact import register_secrets
 
 Scheme = Literal["tba", "oauth2"]
 
@@ -59,19 +59,6 @@ def credential_variables(name: str) -> tuple[str, str]:
     return f"{stem}_TOKEN_ID", f"{stem}_TOKEN_SECRET"
 M2M_FIELDS = ("client_id", "certificate_id", "private_key")
 
-
-def register_environment(env: Mapping[str, str] = os.environ) -> None:
-    """Mask, in every output of this process, each credential a `NETSUITE_*` variable holds:
-    keys, tokens, client and certificate ids, the tokens of named credentials, and a private
-    key given inline (a key file's path is no secret and stays readable in messages)."""
-    for name, value in env.items():
-        if not name.startswith("NETSUITE_") or not value:
-            continue
-        if name == ENV_NAMES["private_key"]:
-            if "-----BEGIN" in value:
-                register_secret(value)
-        elif is_sensitive_key(name):
-            register_secret(value)
 
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+=]{40,}|-----|\n")
 

@@ -19,7 +19,7 @@ in CI artefacts and bug reports, so every text that leaves the harness passes th
 Secrets registered with `register_secret` (see `secretset`) are masked by every Redactor in
 the process, and by the log record factory of `logfilter`. Whatever loads credentials registers
 them: the CLI and the pytest plugin register the `NETSUITE_*` environment at start
-(`credentials.register_environment`), `Credentials.build_auth` registers the credentials a
+(`register_environment`), `Credentials.build_auth` registers the credentials a
 target signs with, the connector drivers register what they hand a connector, and the webhook
 driver its secret and every delivery signature before the delivery is recorded. A Redactor's
 own `register` (a call log's `register_secret`) masks a value in that Redactor only.
@@ -28,6 +28,7 @@ own `register` (a call log's `register_secret`) masks a value in that Redactor o
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from bisect import bisect_right
@@ -60,6 +61,7 @@ __all__ = [
     "header_text",
     "is_sensitive_key",
     "normal_key",
+    "register_environment",
     "register_secret",
     "register_secrets",
     "registered_secrets",
@@ -163,6 +165,22 @@ def is_sensitive_key(key: str) -> bool:
     `X-WC-Webhook-Signature`)."""
     normal = normal_key(key)
     return normal.startswith("oauth") or normal.endswith(_NORMAL_NAMES)
+
+
+def register_environment(env: Mapping[str, str] | None = None) -> None:
+    """Mask, in every output of this process, each credential a `NETSUITE_*` variable of `env`
+    (default: `os.environ`) holds: keys, tokens, client and certificate ids, the tokens of
+    named credentials, and a private key given inline (a key file's path is no secret and
+    stays readable in messages). Here, not beside the credentials, so that the CLI and the
+    pytest plugin mask them at start without loading what signs requests."""
+    for name, value in (os.environ if env is None else env).items():
+        if not name.startswith("NETSUITE_") or not value:
+            continue
+        if name == "NETSUITE_PRIVATE_KEY":
+            if "-----BEGIN" in value:
+                register_secret(value)
+        elif is_sensitive_key(name):
+            register_secret(value)
 
 
 # -- the Redactor ----------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class NsSession:
     ) -> NsSession:
         """Check the settings and prepare the target (raises OptionError)."""
         from harness.netsuite import logfilter
-        from harness.netsuite.credentials import register_environment
+        from harness.netsuite.redact import register_environment
 
         register_environment(os.environ if env is None else env)  # masked in every output
         logfilter.install()  # caplog, report sections, live logs and --log-file: redacted

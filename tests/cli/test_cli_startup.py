@@ -2,7 +2,9 @@
 (`--seeds` parsing, `--repeat`'s bound) needs only `harness.runner.selection`, so
 `harness --help`, `harness explain` and every other verb skip the sandbox, SuiteQL (sqlglot)
 and the connectors until a run needs them. A run in the embedded sandbox never loads vcrpy:
-only cassettes need it."""
+only cassettes need it. Neither the command nor the pytest plugin loads what signs requests
+(requests, oauthlib, cryptography, PyJWT) before something is sent: the plugin is loaded by
+every pytest run where the harness is installed, in every xdist worker."""
 
 from __future__ import annotations
 
@@ -22,18 +24,31 @@ HEAVY = (
     "vcr",
     "harness.recording.recorder",
 )
+SIGNING = ("requests", "oauthlib", "cryptography", "jwt")
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(code: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
-    return [name for name in json.loads(done.stdout.splitlines()[-1]) if name in HEAVY]
+    return [name for name in json.loads(done.stdout.splitlines()[-1]) if name in watched]
 
 
 def test_importing_the_cli_leaves_the_landing_core_unloaded() -> None:
     assert _loaded_after("import harness.cli.main") == []
+
+
+def test_the_command_and_the_plugin_start_without_what_signs_requests(tmp_path: Path) -> None:
+    assert _loaded_after("import harness.cli.main", SIGNING) == []
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    assert True\n")
+    plain_project = (
+        "import pytest\n"
+        f"assert pytest.main(['-q', {str(tmp_path)!r}]) == 0"
+    )
+    watched = (*SIGNING, *HEAVY, "harness.plugin")
+    assert _loaded_after(plain_project, watched) == ["harness.plugin"]  # loaded, and only it
+    assert "cryptography" in _loaded_after("import harness.netsuite.credentials", SIGNING)
 
 
 def test_a_runner_name_loads_its_module_on_first_use() -> None:

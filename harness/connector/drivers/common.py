@@ -19,9 +19,13 @@ from harness.connector.interpret import syncs
 from harness.mapping import Mapping as OrderMapping
 from harness.netsuite.calllog import Call, CallLog
 from harness.netsuite.client import NetSuiteClient
-from harness.netsuite.credentials import register_environment
 from harness.netsuite.errors import NetSuiteError
-from harness.netsuite.redact import Redactor, register_secret, register_secrets
+from harness.netsuite.redact import (
+    Redactor,
+    register_environment,
+    register_secret,
+    register_secrets,
+)
 from harness.push import Connector, PushResult
 from harness.woo.order import WooOrder
 
