@@ -1,7 +1,8 @@
 """The whole suite's settings: the Hypothesis profiles exist before `--hypothesis-profile` is
 read (tests/hypothesis_budget.py); a YAML file is parsed once per content
 (tests/yaml_parsed_once.py); `-n auto` starts a worker more than there are CPUs; the longest
-tests start first; what collection built is left out of the garbage collector's full passes."""
+tests start first; what collection built is left out of the garbage collector's full passes;
+a `pytester` run loads the harness's plugin alone."""
 
 from __future__ import annotations
 
@@ -26,6 +27,22 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         return None  # pytest-xdist's own hook reads it
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cpus or 1) + 1
+
+
+@pytest.fixture(autouse=True)
+def _pytester_runs_load_only_the_harness(request: pytest.FixtureRequest) -> None:
+    """A `pytester` run (in this process or another) loads the harness's plugin and what its
+    arguments name (`-p xdist`), not every plugin installed: Faker's, anyio's and
+    Hypothesis's have nothing to do with what these tests check, and finding and loading
+    them cost each run more than a small inner test suite. The entry point a user's pytest
+    loads the harness by is exercised where a project runs pytest in a process of its own
+    (tests/test_init.py, tests/test_wheel_install.py)."""
+    if "pytester" not in request.fixturenames:
+        return
+    request.getfixturevalue("pytester")  # first: it clears PYTEST_ADDOPTS
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p harness.plugin")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

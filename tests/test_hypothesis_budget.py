@@ -47,7 +47,8 @@ def test_the_long_profile_is_chosen_on_the_command_line(
             assert len(tried) == 300
         """
     )
-    everyday = pytester.runpytest_inprocess("-p", "no:xdist", "--hypothesis-profile=default")
+    hypothesis = ("-p", "_hypothesis_pytestplugin")  # the option is its pytest plugin's
+    everyday = pytester.runpytest_inprocess(*hypothesis, "--hypothesis-profile=default")
     everyday.assert_outcomes(passed=1, failed=1)
-    full = pytester.runpytest_inprocess("-p", "no:xdist", f"--hypothesis-profile={FULL_PROFILE}")
+    full = pytester.runpytest_inprocess(*hypothesis, f"--hypothesis-profile={FULL_PROFILE}")
     full.assert_outcomes(passed=2)
