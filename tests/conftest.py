@@ -2,20 +2,33 @@
 read (tests/hypothesis_budget.py); a YAML file is parsed once per content
 (tests/yaml_parsed_once.py); `-n auto` starts a worker more than there are CPUs; the longest
 tests start first; what collection built is left out of the garbage collector's full passes;
-a `pytester` run loads the harness's plugin alone."""
+a `pytester` run loads the harness's plugin alone.
+
+Every module of the harness is imported first, before any `pytester` run takes its snapshot of
+`sys.modules`: a module an inner run imported lazily would be dropped after it and imported
+again by the next, with new classes and new state. The plugin then no longer catches the
+error class a re-imported recorder raises, and a re-imported driver reads a `python:`
+connector's project folders from another context variable than the one the plugin set. Which
+modules the rest of the suite happens to import first no longer decides whether a test
+passes: every directory passes on its own, in any order."""
 
 from __future__ import annotations
 
 import gc
+import importlib
 import os
+import pkgutil
 
 import pytest
 
+import harness
 import tests.hypothesis_budget  # noqa: F401  (registers the ci-long profile)
 from tests.longest_first import rank
 from tests.yaml_parsed_once import install
 
-install()
+for _module in pkgutil.walk_packages(harness.__path__, "harness."):
+    importlib.import_module(_module.name)
+install()  # after: every module that reads YAML is patched
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:

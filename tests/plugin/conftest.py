@@ -15,23 +15,9 @@ import pytest
 
 from harness.sandbox.serve import HttpServer, Sandbox
 
-# Imported before any `pytester` snapshot of sys.modules: what an inner run imports lazily
-# would otherwise be dropped after every test and imported again by the next (hypothesis:
-# its pytest plugin imports it at the end of every inner run), and an error class imported
-# again is a class the plugin's `except` does not catch.
-for _module in (
-    "hypothesis",
-    "harness.connector.reference",
-    "harness.landing.verify",
-    "harness.targets.cleanup",
-    "harness.pytest_support.verdict_text",
-    "harness.pytest_support.lander",
-    "harness.pytest_support.results",
-    "harness.recording.errors",  # raised in inner runs, caught by the plugin: one class
-    "harness.recording.recorder",
-    "harness.woo.generate",
-):
-    importlib.import_module(_module)
+# Imported before any `pytester` snapshot of sys.modules, as every harness module is
+# (tests/conftest.py): Hypothesis's pytest plugin imports it at the end of every inner run.
+importlib.import_module("hypothesis")
 
 # Four scenarios in the demo account's terms: two that land, two that must not.
 TINY_CATALOGUE = """\
