@@ -3,7 +3,6 @@ and the embedded sandbox served over HTTP as a stand-in for a NetSuite account."
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -14,10 +13,6 @@ from typing import Any
 import pytest
 
 from harness.sandbox.serve import HttpServer, Sandbox
-
-# Imported before any `pytester` snapshot of sys.modules, as every harness module is
-# (tests/conftest.py): Hypothesis's pytest plugin imports it at the end of every inner run.
-importlib.import_module("hypothesis")
 
 # Four scenarios in the demo account's terms: two that land, two that must not.
 TINY_CATALOGUE = """\
