@@ -1,6 +1,7 @@
 """The whole suite's settings: the Hypothesis profiles exist before `--hypothesis-profile` is
 read (tests/hypothesis_budget.py); a YAML file is parsed once per content
-(tests/yaml_parsed_once.py); `-n auto` starts a worker more than there are CPUs; the longest
+(tests/yaml_parsed_once.py); `-n auto` starts a worker more than there are CPUs, after the
+test modules' assertions are rewritten once for them all (tests/rewrite_cache.py); the longest
 tests start first; what collection built is left out of the garbage collector's full passes;
 a `pytester` run loads the harness's plugin alone.
 
@@ -23,6 +24,7 @@ import pytest
 
 import harness
 import tests.hypothesis_budget  # noqa: F401  (registers the ci-long profile)
+from tests import rewrite_cache
 from tests.longest_first import rank
 from tests.yaml_parsed_once import install
 
@@ -38,8 +40,19 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     of 2 (bench/README.md). `PYTEST_XDIST_AUTO_NUM_WORKERS`, when set, still decides."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # pytest-xdist's own hook reads it
+    return _cpus() + 1
+
+
+def pytest_xdist_setupnodes(config: pytest.Config) -> None:
+    """Before the workers start, the test modules' assertions are rewritten once, a process
+    per CPU, instead of by every worker (tests/rewrite_cache.py): in a fresh clone that was 5
+    CPU-seconds a worker."""
+    rewrite_cache.warm(config, _cpus())
+
+
+def _cpus() -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cpus or 1) + 1
+    return cpus or 1
 
 
 @pytest.fixture(autouse=True)
