@@ -5,13 +5,13 @@ test modules' assertions are rewritten once for them all (tests/rewrite_cache.py
 tests start first; what collection built is left out of the garbage collector's full passes;
 a `pytester` run loads the harness's plugin alone.
 
-Every module of the harness is imported first, before any `pytester` run takes its snapshot of
-`sys.modules`: a module an inner run imported lazily would be dropped after it and imported
-again by the next, with new classes and new state. The plugin then no longer catches the
-error class a re-imported recorder raises, and a re-imported driver reads a `python:`
-connector's project folders from another context variable than the one the plugin set. Which
-modules the rest of the suite happens to import first no longer decides whether a test
-passes: every directory passes on its own, in any order."""
+Every module of the harness is imported first (when pytest is configured, in every process that
+runs tests), before any `pytester` run takes its snapshot of `sys.modules`: a module an inner
+run imported lazily would be dropped after it and imported again by the next, with new classes
+and new state. The plugin then no longer catches the error class a re-imported recorder raises,
+and a re-imported driver reads a `python:` connector's project folders from another context
+variable than the one the plugin set. Which modules the rest of the suite happens to import
+first no longer decides whether a test passes: every directory passes on its own, in any order."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import gc
 import importlib
 import os
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -28,9 +29,15 @@ from tests import rewrite_cache
 from tests.longest_first import rank
 from tests.yaml_parsed_once import install
 
-for _module in pkgutil.walk_packages(harness.__path__, "harness."):
-    importlib.import_module(_module.name)
-install()  # after: every module that reads YAML is patched
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every harness module imported, then YAML parsed once per content: in every process
+    that runs tests (not in an xdist controller, which runs none)."""
+    if _hands_tests_to_workers(config):
+        return
+    for module in pkgutil.walk_packages(harness.__path__, "harness."):
+        importlib.import_module(module.name)
+    install()  # after: every module that reads YAML is patched
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
@@ -44,15 +51,26 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 
 def pytest_xdist_setupnodes(config: pytest.Config) -> None:
-    """Before the workers start, the test modules' assertions are rewritten once, a process
-    per CPU, instead of by every worker (tests/rewrite_cache.py): in a fresh clone that was 5
-    CPU-seconds a worker."""
-    rewrite_cache.warm(config, _cpus())
+    """Before the workers start, the assertions of the test modules and of the harness (a
+    plugin package, which pytest rewrites too) are rewritten once, a process per CPU, instead
+    of by every worker (tests/rewrite_cache.py): in a fresh clone that was 5 CPU-seconds a
+    worker."""
+    rewrite_cache.warm(config, _cpus(), packages=[Path(harness.__file__).parent])
 
 
 def _cpus() -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return cpus or 1
+
+
+def _hands_tests_to_workers(config: pytest.Config) -> bool:
+    """This process is an xdist controller: its workers run the tests."""
+    return (
+        not hasattr(config, "workerinput")
+        and config.getoption("dist", "no") != "no"
+        and bool(config.getoption("tx", None))
+        and not config.getoption("collectonly")
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ file yet, and the xdist workers, started together, each rewrite all ~180 modules
 5 CPU-seconds apiece, the largest share of the suite's start in a fresh clone (CI's every
 run). Here the controller rewrites the modules whose cached code is missing or stale, spread
 over a process per CPU, before it starts the workers; they then find every module rewritten.
+The same goes for the modules of a plugin package (the harness), which pytest rewrites whole.
 
 It uses pytest's own functions for it (private, the same in pytest 8 and 9: the value
 `_rewrite_test` returns first is what `_write_pyc` takes). Where they are missing or fail,
@@ -18,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,29 +32,35 @@ _SKIPPED_DIRS = {"__pycache__", "node_modules"}
 _config: pytest.Config | None = None  # the controller's, inherited by the forked rewriters
 
 
-def rewritten_modules(config: pytest.Config) -> Iterator[Path]:
-    """The files under the run's test paths that pytest rewrites: conftests and test modules
-    (`python_files`)."""
+def rewritten_modules(config: pytest.Config, packages: Iterable[Path] = ()) -> Iterator[Path]:
+    """The files pytest rewrites: the conftests and test modules (`python_files`) under the
+    run's test paths, and every module of `packages` (plugins it rewrites whole)."""
     patterns = [*config.getini("python_files"), "conftest.py"]
-    roots = config.getini("testpaths") or ["."]
-    for root in roots:
-        for folder, dirs, files in os.walk(config.rootpath / root):
-            dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")]
-            for name in files:
-                if any(fnmatch.fnmatch(name, pattern) for pattern in patterns):
-                    yield Path(folder, name)
+    for root in config.getini("testpaths") or ["."]:
+        for path in _python_files(config.rootpath / root):
+            if any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
+                yield path
+    for package in packages:
+        yield from _python_files(package)
 
 
-def warm(config: pytest.Config, workers: int) -> int:
-    """Rewrite, in `workers` processes, every test module whose cached rewrite is missing or
-    stale; returns how many were written (0 when pytest would write none either)."""
+def _python_files(top: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".")]
+        yield from (Path(folder, name) for name in files if name.endswith(".py"))
+
+
+def warm(config: pytest.Config, workers: int, packages: Iterable[Path] = ()) -> int:
+    """Rewrite, in `workers` processes, every module of `rewritten_modules` whose cached
+    rewrite is missing or stale; returns how many were written (0 when pytest would write
+    none either)."""
     if sys.dont_write_bytecode or config.getoption("assertmode") != "rewrite":
         return 0
     try:
         from _pytest.assertion.rewrite import _read_pyc
     except ImportError:
         return 0
-    modules = rewritten_modules(config)
+    modules = rewritten_modules(config, packages)
     stale = [str(path) for path in modules if _read_pyc(path, cached_path(path)) is None]
     if not stale:
         return 0

@@ -48,6 +48,18 @@ def test_the_modules_pytest_rewrites_are_cached_and_pytest_uses_them(
 
 
 @pytest.mark.usefixtures("writes_bytecode")
+def test_every_module_of_a_plugin_package_is_rewritten_too(pytester: pytest.Pytester) -> None:
+    config = _project(pytester)
+    package = pytester.mkpydir("aplugin")
+    (package / "core.py").write_text("def check(x):\n    assert x\n")
+    found = {p.relative_to(pytester.path).as_posix() for p in
+             rewrite_cache.rewritten_modules(config, [package])}
+    assert found == {"checks/conftest.py", "checks/test_compare.py", "aplugin/__init__.py",
+                     "aplugin/core.py"}
+    assert rewrite_cache.warm(config, workers=1, packages=[package]) == 4
+
+
+@pytest.mark.usefixtures("writes_bytecode")
 def test_a_changed_module_is_rewritten_again(pytester: pytest.Pytester) -> None:
     config = _project(pytester)
     rewrite_cache.warm(config, workers=1)
