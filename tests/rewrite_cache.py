@@ -33,11 +33,13 @@ _config: pytest.Config | None = None  # the controller's, inherited by the forke
 
 
 def rewritten_modules(config: pytest.Config, packages: Iterable[Path] = ()) -> Iterator[Path]:
-    """The files pytest rewrites: the conftests and test modules (`python_files`) under the
-    run's test paths, and every module of `packages` (plugins it rewrites whole)."""
+    """The files pytest rewrites: the conftests and test modules (`python_files`) the run
+    collects (its arguments: paths, node ids, or else `testpaths`), and every module of
+    `packages` (plugins it rewrites whole)."""
     patterns = [*config.getini("python_files"), "conftest.py"]
-    for root in config.getini("testpaths") or ["."]:
-        for path in _python_files(config.rootpath / root):
+    for arg in config.args:
+        top = config.invocation_params.dir / arg.split("::")[0]
+        for path in _python_files(top) if top.is_dir() else [top]:
             if any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
                 yield path
     for package in packages:

@@ -59,6 +59,16 @@ def test_every_module_of_a_plugin_package_is_rewritten_too(pytester: pytest.Pyte
     assert rewrite_cache.warm(config, workers=1, packages=[package]) == 4
 
 
+def test_only_what_the_run_collects_is_rewritten(pytester: pytest.Pytester) -> None:
+    _project(pytester)
+    other = pytester.mkpydir("other")
+    (other / "test_other.py").write_text("def test_(): pass\n")
+    named = pytester.parseconfigure("checks/test_compare.py::test_compares")
+    assert [p.name for p in rewrite_cache.rewritten_modules(named)] == ["test_compare.py"]
+    folder = pytester.parseconfigure("other")
+    assert [p.name for p in rewrite_cache.rewritten_modules(folder)] == ["test_other.py"]
+
+
 @pytest.mark.usefixtures("writes_bytecode")
 def test_a_changed_module_is_rewritten_again(pytester: pytest.Pytester) -> None:
     config = _project(pytester)
