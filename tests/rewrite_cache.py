@@ -58,21 +58,19 @@ def warm(config: pytest.Config, workers: int, packages: Iterable[Path] = ()) -> 
     none either)."""
     if sys.dont_write_bytecode or config.getoption("assertmode") != "rewrite":
         return 0
-    try:
-        from _pytest.assertion.rewrite import _read_pyc
-    except ImportError:
-        return 0
-    modules = rewritten_modules(config, packages)
-    stale = [str(path) for path in modules if _read_pyc(path, cached_path(path)) is None]
-    if not stale:
-        return 0
     global _config
     _config = config
     try:
-        if workers <= 1:
+        from _pytest.assertion.rewrite import _read_pyc
+
+        modules = rewritten_modules(config, packages)
+        stale = [str(path) for path in modules if _read_pyc(path, cached_path(path)) is None]
+        if workers <= 1 or len(stale) <= 1:
             return sum(map(_rewrite, stale))
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             return sum(pool.map(_rewrite, stale, chunksize=max(1, len(stale) // (workers * 4))))
+    except Exception:  # another pytest's private functions, or no process to fork: as before
+        return 0
     finally:
         _config = None
 

@@ -96,3 +96,15 @@ def test_nothing_is_written_where_pytest_writes_no_bytecode(
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert rewrite_cache.warm(config, workers=2) == 0
     assert not any(Path(pytester.path).rglob("*.pyc"))
+
+
+@pytest.mark.usefixtures("writes_bytecode")
+@pytest.mark.parametrize("missing", ["_read_pyc", "_rewrite_test", "_write_pyc"])
+def test_without_pytests_own_functions_nothing_is_written(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    config = _project(pytester)
+    monkeypatch.delattr(f"_pytest.assertion.rewrite.{missing}")
+    assert rewrite_cache.warm(config, workers=1) == 0
+    assert not any(Path(pytester.path).rglob("*.pyc"))
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(failed=1)
