@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchlib import print_header, ratio, table
+from benchlib import print_header, ratio, table, trees
 
 HERE = Path(__file__).resolve().parent
 LOOP = HERE / "landing_loop.py"
@@ -77,16 +77,14 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
-    trees = [("this tree", HERE.parent)]
-    if args.against:
-        trees.append((args.against, Path(args.against).resolve()))
-    counted = {label: per_landing(tree, args.rounds) for label, tree in trees}
+    compared = trees(args.against)
+    counted = {label: per_landing(tree, args.rounds) for label, tree in compared}
     print_header("Instructions per landing (valgrind cachegrind)")
     print(
         f"Every catalogue scenario in the in-process sandbox, {args.rounds} measured rounds "
         "after a warm-up; start-up and warm-up subtracted.\n"
     )
-    base = counted[trees[-1][0]]
+    base = counted[compared[-1][0]]
     rows = [
         (label, f"{repeated:.2f} M", f"{new:.2f} M", ratio(repeated, base[0]), ratio(new, base[1]))
         for label, (repeated, new) in counted.items()

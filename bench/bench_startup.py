@@ -19,7 +19,6 @@ between this tree and `--against`'s; bytecode caches warm (one unmeasured run of
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchlib import median, print_header, ratio, table
+from benchlib import median, print_header, ratio, table, tree_environment, trees
 
 HERE = Path(__file__).resolve().parent
 ONE_SCENARIO = "guest-checkout"
@@ -77,17 +76,6 @@ def commands(plain: Path, project: Path) -> list[tuple[str, list[str], Path]]:
     ]
 
 
-def environment(tree: Path) -> dict[str, str]:
-    """`tree`'s harness first on the path; bytecode kept, as `make test` keeps it."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTEST_ADDOPTS") and not k.startswith("NETSUITE_")
-    }
-    env["PYTHONPATH"] = str(tree)
-    return env
-
-
 def cpu_of(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     """CPU seconds (user and system) of the command's process, which must exit 0."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -102,7 +90,7 @@ def make_projects(root: Path) -> tuple[Path, Path]:
     plain = root / "plain"
     plain.mkdir()
     (plain / "test_plain.py").write_text("def test_plain():\n    assert 1 + 1 == 2\n")
-    env = environment(HERE.parent)
+    env = tree_environment(HERE.parent)
     subprocess.run(
         [sys.executable, "-m", "harness.cli", "init", "project"],
         cwd=root,
@@ -118,29 +106,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=7, help="runs of each command per tree")
     parser.add_argument("--against", default=None, help="another checkout, run alternately")
     args = parser.parse_args(argv)
-    trees = [("this tree", HERE.parent)]
-    if args.against:
-        trees.append((args.against, Path(args.against).resolve()))
+    compared = trees(args.against)
     with tempfile.TemporaryDirectory() as scratch:
         plain, project = make_projects(Path(scratch))
         measured = commands(plain, project)
         seconds: dict[tuple[str, str], list[float]] = {}
-        for _, tree in trees:  # warm the bytecode caches of both trees
+        for _, tree in compared:  # warm the bytecode caches of both compared
             for _, command, cwd in measured:
-                cpu_of(command, cwd, environment(tree))
+                cpu_of(command, cwd, tree_environment(tree))
         for _ in range(args.rounds):
             for what, command, cwd in measured:
-                for label, tree in trees:
-                    cpu = cpu_of(command, cwd, environment(tree))
+                for label, tree in compared:
+                    cpu = cpu_of(command, cwd, tree_environment(tree))
                     seconds.setdefault((what, label), []).append(cpu)
     print_header("One process of the harness: start-up and one landing")
     print(f"Median CPU seconds (user + system) of {args.rounds} runs per command and tree.\n")
-    headers = ["command", *(label for label, _ in trees)]
-    if len(trees) == 2:
+    headers = ["command", *(label for label, _ in compared)]
+    if len(compared) == 2:
         headers.append("this tree vs the other")
     rows = []
     for what, _, _ in measured:
-        values = [median(seconds[what, label]) for label, _ in trees]
+        values = [median(seconds[what, label]) for label, _ in compared]
         row: list[str] = [what, *(f"{value:.3f} s" for value in values)]
         if len(values) == 2:
             row.append(ratio(values[0], values[1]))

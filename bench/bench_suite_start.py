@@ -14,7 +14,6 @@ time of every process involved.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchlib import median, print_header, ratio, table
+from benchlib import median, print_header, ratio, table, tree_environment, trees
 
 HERE = Path(__file__).resolve().parent
 NO_TEST = "no_test_is_named_this"
@@ -41,9 +40,7 @@ def fresh_copy(tree: Path, where: Path) -> Path:
 
 def start(copy: Path) -> tuple[float, float]:
     """(wall, CPU) seconds of the suite's start in `copy`: every test collected, none run."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",
-                                                             "PYTEST_ADDOPTS")}
-    env["PYTHONPATH"] = str(copy)
+    env = tree_environment(copy)
     argv = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-k", NO_TEST]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
@@ -61,27 +58,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="fresh copies per tree")
     parser.add_argument("--against", default=None, help="another checkout, run alternately")
     args = parser.parse_args(argv)
-    trees = [("this tree", HERE.parent)]
-    if args.against:
-        trees.append((args.against, Path(args.against).resolve()))
+    compared = trees(args.against)
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for round_number in range(args.rounds):
-        for label, tree in trees:
+        for label, tree in compared:
             with tempfile.TemporaryDirectory() as scratch:
                 copy = fresh_copy(tree, Path(scratch) / f"tree{round_number}")
                 times.setdefault(("fresh copy", label), []).append(start(copy))
                 times.setdefault(("second run", label), []).append(start(copy))
     print_header("The suite's start: every test collected by the xdist workers, none run")
     print(f"Medians of {args.rounds} rounds.\n")
-    headers = ["start", *(f"{label}: wall / CPU" for label, _ in trees)]
-    if len(trees) == 2:
+    headers = ["start", *(f"{label}: wall / CPU" for label, _ in compared)]
+    if len(compared) == 2:
         headers.append("wall, this tree vs the other")
     rows = []
     for start_kind in ("fresh copy", "second run"):
-        walls = [median([w for w, _ in times[start_kind, label]]) for label, _ in trees]
-        cpus = [median([c for _, c in times[start_kind, label]]) for label, _ in trees]
+        walls = [median([w for w, _ in times[start_kind, label]]) for label, _ in compared]
+        cpus = [median([c for _, c in times[start_kind, label]]) for label, _ in compared]
         row = [start_kind, *(f"{w:.2f} s / {c:.2f} s" for w, c in zip(walls, cpus, strict=True))]
-        if len(trees) == 2:
+        if len(compared) == 2:
             row.append(ratio(walls[0], walls[1]))
         rows.append(row)
     print(table(headers, rows))

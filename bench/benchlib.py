@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -75,6 +76,29 @@ def load_average() -> str:
         return f"{os.getloadavg()[0]:.1f}"
     except OSError:
         return "unknown"
+
+
+THIS_TREE = Path(__file__).resolve().parents[1]
+
+
+def trees(against: str | None) -> list[tuple[str, Path]]:
+    """The trees a comparing script measures: this one, and `--against`'s checkout if given."""
+    found = [("this tree", THIS_TREE)]
+    if against:
+        found.append((against, Path(against).resolve()))
+    return found
+
+
+def tree_environment(tree: Path) -> dict[str, str]:
+    """This environment with `tree`'s harness first on the path, no account of the shell's,
+    and bytecode kept, as `make test` keeps it."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTEST_ADDOPTS") and not k.startswith("NETSUITE_")
+    }
+    env["PYTHONPATH"] = str(tree)
+    return env
 
 
 def print_header(title: str) -> None:
