@@ -31,7 +31,7 @@ _EXPORTS = {
     "CassetteMissingError": "harness.recording.errors",
     "CassetteUnplayableError": "harness.recording.errors",
     "RecordingError": "harness.recording.errors",
-    "ReplayMissError": "harness.recording.errors",
+    "ReplayMissError": "harness.recording.recorder",
     "SecretLeakError": "harness.recording.errors",
     "SkippedWritesError": "harness.recording.errors",
     "MATCHER": "harness.recording.match",
@@ -102,7 +102,6 @@ if TYPE_CHECKING:
         CassetteMissingError,
         CassetteUnplayableError,
         RecordingError,
-        ReplayMissError,
         SecretLeakError,
         SkippedWritesError,
     )
@@ -116,7 +115,14 @@ if TYPE_CHECKING:
     )
     from harness.recording.metadata import CassetteMetadata, fingerprint
     from harness.recording.paths import cassette_path
-    from harness.recording.recorder import MODES, Mode, Recorder, ReplayMark, ReplayReport
+    from harness.recording.recorder import (
+        MODES,
+        Mode,
+        Recorder,
+        ReplayMark,
+        ReplayMissError,
+        ReplayReport,
+    )
     from harness.recording.scrub import SCRUBBED, Scrubber, fingerprint_secret
 
 

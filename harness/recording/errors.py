@@ -1,11 +1,11 @@
-"""The ways record/replay refuses to go on; every message says what to do next."""
+"""The ways record/replay refuses to go on; every message says what to do next.
+
+No vcrpy here: a run in the embedded sandbox catches these without loading it (a replay
+miss, which is also a vcrpy error, is raised by the recorder: `recorder.ReplayMissError`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from vcr.errors import CannotOverwriteExistingCassetteException
 
 
 def subject(nodeid: str, scenario: str | None) -> str:
@@ -55,28 +55,6 @@ class SecretLeakError(RecordingError):
         self.where = where
         action = "it was deleted so it cannot be committed" if deleted else "delete it"
         super().__init__(f"{path}: a credential survived scrubbing ({where}); {action}")
-
-
-# Also a vcrpy "cannot overwrite" error, so code that already handles vcrpy's misses still does.
-class ReplayMissError(RecordingError, CannotOverwriteExistingCassetteException):  # type: ignore[misc]
-    """A request that no unplayed interaction of the cassette matches."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        cassette: Any,
-        failed_request: Any,
-        nearest: Any | None,
-        differences: list[str],
-    ) -> None:
-        Exception.__init__(self, message)
-        self.cassette = cassette
-        self.failed_request = failed_request
-        self.nearest = nearest
-        self.differences = differences
-        self.similar_requests: list[Any] = []
-        self.reason = "no_match" if differences else "already_played"
 
 
 class SkippedWritesError(RecordingError):

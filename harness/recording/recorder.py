@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import vcr
 from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
 
 from harness.recording.account import AccountMapping
 from harness.recording.cassette_file import (
@@ -28,7 +29,7 @@ from harness.recording.cassette_file import (
     CassetteStore,
     verify_cassette,
 )
-from harness.recording.errors import CassetteMissingError, ReplayMissError, subject
+from harness.recording.errors import CassetteMissingError, RecordingError, subject
 from harness.recording.match import (
     MATCHER,
     RequestCanonicalizer,
@@ -54,6 +55,28 @@ _VCR_LOGGERS = (
     "vcr.stubs.aiohttp_stubs",
     "vcr.stubs.httpx_stubs",
 )
+
+
+# Also a vcrpy "cannot overwrite" error, so code that already handles vcrpy's misses still does.
+class ReplayMissError(RecordingError, CannotOverwriteExistingCassetteException):  # type: ignore[misc]
+    """A request that no unplayed interaction of the cassette matches."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cassette: Any,
+        failed_request: Any,
+        nearest: Any | None,
+        differences: list[str],
+    ) -> None:
+        Exception.__init__(self, message)
+        self.cassette = cassette
+        self.failed_request = failed_request
+        self.nearest = nearest
+        self.differences = differences
+        self.similar_requests: list[Any] = []
+        self.reason = "no_match" if differences else "already_played"
 
 
 class _QuietVcr(logging.Filter):

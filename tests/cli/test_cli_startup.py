@@ -82,6 +82,22 @@ def test_a_run_in_the_sandbox_leaves_vcrpy_unloaded(tmp_path: Path) -> None:
     assert "vcr" in _loaded_after("from harness.recording import Recorder")
 
 
+def test_a_pytest_landing_in_the_sandbox_leaves_vcrpy_unloaded(tmp_path: Path) -> None:
+    """vcrpy loads httpx and rich behind it: a fifth of a one-landing pytest run's CPU."""
+    (tmp_path / "test_one.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.scenario('guest-checkout')\n"
+        "def test_one(land):\n    assert land()\n"
+    )
+    landing = (
+        "import pytest\n"
+        f"assert pytest.main(['-q', '-p', 'no:cacheprovider', {str(tmp_path)!r}]) == 0"
+    )
+    loaded = _loaded_after(landing)
+    assert "harness.sandbox.serve" in loaded  # it landed in the sandbox
+    assert "vcr" not in loaded and "harness.recording.recorder" not in loaded
+
+
 def test_every_recording_name_resolves() -> None:
     for name in harness.recording.__all__:
         assert getattr(harness.recording, name) is not None, name
