@@ -97,6 +97,28 @@ def test_the_order_comes_as_the_parameter_annotation_asks(
         assert received[0] == order.to_wire()
 
 
+def test_what_a_function_does_to_the_order_it_is_given_is_not_what_is_verified(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
+) -> None:
+    """A function that takes a WooOrder and drops a line from it before sending: the Sales
+    Order lacks a line of the store's order, whatever the function made of its copy."""
+    path = tmp_path / "trimming_connector.py"
+    path.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(EXAMPLE)!r})
+        from push_once import push as push_json
+        from harness.woo.order import WooOrder
+
+        def push(order: WooOrder):
+            order.line_items.pop()
+            return push_json(order.to_wire())
+    """))
+    result = run_scenario(catalogue.get("multi-item"), 0, target, mapping,
+                          python(f"{path}:push"))
+    assert result.verdict.outcome == "landed-wrong", result.verdict
+    assert any(m.field.startswith("lines") for m in result.verdict.mismatches), result.verdict
+
+
 def test_a_raising_function_fails_the_push_with_where_it_raised(
     target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
 ) -> None:
