@@ -46,20 +46,29 @@ def _versions(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
             yield order
 
 
-def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
+def order_versions(spec: OrderSpec, seed: int) -> tuple[WooOrder, ...]:
     """Every version of the order a spec pushes: as placed, after each of its `updates` (as
     WooCommerce's order.updated deliveries carry them), then after each of a scenario's
     `resend` changes (an `unchanged` one is the very same delivery again).
 
-    Versions asked for again are kept (`SpecMemo`) and each iteration gets deep copies of
-    its own: what a connector does to one version reaches no later iteration."""
+    Versions asked for again are kept (`SpecMemo`): read them, never change them; what is
+    handed to a connector is a copy (`handed_out`)."""
     versions = _VERSIONS.kept(spec, seed)
     if versions is None:
         versions = tuple(_versions(spec, seed))
-        if not _VERSIONS.made(spec, seed, versions):
-            yield from versions  # made for this iteration alone
-            return
-    copies: dict[int, WooOrder] = {}  # an unchanged re-send: the same copy again
+        _VERSIONS.made(spec, seed, versions)
+    return versions
+
+
+def pushed_orders(spec: OrderSpec, seed: int) -> Iterator[WooOrder]:
+    """`order_versions`, as handed to a connector (`handed_out`)."""
+    return handed_out(order_versions(spec, seed))
+
+
+def handed_out(versions: Iterable[WooOrder]) -> Iterator[WooOrder]:
+    """Each version a deep copy of its own (an unchanged re-send: the same copy again): what
+    a connector does to one reaches no later one, nor the versions verified."""
+    copies: dict[int, WooOrder] = {}
     for order in versions:
         copy = copies.get(id(order))
         if copy is None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from harness.catalogue.orders import pushed_orders
+from harness.catalogue.orders import handed_out, order_versions
 from harness.catalogue.spec import ScenarioSpec
 from harness.connector.refdata import KnownRefs
 from harness.connector.reference import ReferenceConnector
@@ -156,14 +156,17 @@ def land(
     first_call = len(calllog)
     mark = replay.mark() if replay is not None else None
     push: PushResult | None
+    # The connector is handed copies: what it does to them is not what is verified.
     if isinstance(what, WooOrder):
         order = what
-        push = None if order.check_invariants() else connector.push(order)
+        push = None if order.check_invariants() else connector.push(order.deep_copy())
     else:
         mapping = scenario_mapping(mapping, what)
         connector = driven(configured(connector, mapping), what)
-        for order in pushed_orders(what, seed):
-            push = connector.push(order)
+        versions = order_versions(what, seed)
+        for handed in handed_out(versions):
+            push = connector.push(handed)
+        order = versions[-1]
     unpushed = _replay_after_push(replay, mark, order, scenario)
     if unpushed is not None:
         verdict = unpushed

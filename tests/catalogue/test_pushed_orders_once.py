@@ -107,3 +107,38 @@ def test_the_versions_kept_are_bounded(kept_versions: SpecMemo[tuple[WooOrder, .
     for seed in range(6):
         list(pushed_orders(spec, seed)), list(pushed_orders(spec, seed))
         assert len(kept_versions) <= 2
+
+
+class _Trimming:
+    """A connector object (as a pytest `connector` fixture may return) that changes what it
+    is handed: it drops a line and pushes nothing."""
+
+    def __init__(self) -> None:
+        self.handed: list[WooOrder] = []
+
+    def push(self, order: WooOrder) -> None:
+        order.line_items.pop()
+        self.handed.append(order)
+
+
+@pytest.mark.parametrize("seeded_before", [False, True])
+def test_the_order_verified_is_the_one_made_not_the_one_a_connector_changed(
+    seeded_before: bool,
+) -> None:
+    from harness.mapping import load_mapping
+    from harness.netsuite.calllog import CallLog
+    from harness.runner.core import land
+    from harness.targets.sim import SimTarget
+
+    spec = CATALOGUE.get("multi-item")
+    if seeded_before:
+        list(pushed_orders(spec, 1))  # asked for before: the versions are kept
+    connector = _Trimming()
+    calllog = CallLog()
+    with SimTarget() as target:
+        landing = land(spec, connector, target.client(calllog=calllog), calllog,
+                       load_mapping(), seed=1)
+    (handed,) = connector.handed
+    assert len(landing.order.line_items) == len(handed.line_items) + 1
+    assert wires([landing.order]) == wires(list(pushed_orders(spec, 1)))
+    assert landing.verdict.outcome == "not-pushed"  # not "invalid-order": the order is valid
