@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchlib import median, print_header, ratio, table, tree_environment, trees
+from benchlib import median, print_header, tree_environment, trees, trees_table
 
 HERE = Path(__file__).resolve().parent
 ONE_SCENARIO = "guest-checkout"
@@ -121,17 +121,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                     seconds.setdefault((what, label), []).append(cpu)
     print_header("One process of the harness: start-up and one landing")
     print(f"Median CPU seconds (user + system) of {args.rounds} runs per command and tree.\n")
-    headers = ["command", *(label for label, _ in compared)]
-    if len(compared) == 2:
-        headers.append("this tree vs the other")
     rows = []
     for what, _, _ in measured:
         values = [median(seconds[what, label]) for label, _ in compared]
-        row: list[str] = [what, *(f"{value:.3f} s" for value in values)]
-        if len(values) == 2:
-            row.append(ratio(values[0], values[1]))
-        rows.append(row)
-    print(table(headers, rows))
+        rows.append((what, [f"{value:.3f} s" for value in values], values))
+    labels = [label for label, _ in compared]
+    print(trees_table("command", labels, rows, "this tree vs the other"))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchlib import median, print_header, ratio, table, tree_environment, trees
+from benchlib import median, print_header, tree_environment, trees, trees_table
 
 HERE = Path(__file__).resolve().parent
 NO_TEST = "no_test_is_named_this"
@@ -68,18 +68,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 times.setdefault(("second run", label), []).append(start(copy))
     print_header("The suite's start: every test collected by the xdist workers, none run")
     print(f"Medians of {args.rounds} rounds.\n")
-    headers = ["start", *(f"{label}: wall / CPU" for label, _ in compared)]
-    if len(compared) == 2:
-        headers.append("wall, this tree vs the other")
     rows = []
     for start_kind in ("fresh copy", "second run"):
         walls = [median([w for w, _ in times[start_kind, label]]) for label, _ in compared]
         cpus = [median([c for _, c in times[start_kind, label]]) for label, _ in compared]
-        row = [start_kind, *(f"{w:.2f} s / {c:.2f} s" for w, c in zip(walls, cpus, strict=True))]
-        if len(compared) == 2:
-            row.append(ratio(walls[0], walls[1]))
-        rows.append(row)
-    print(table(headers, rows))
+        cells = [f"{w:.2f} s / {c:.2f} s" for w, c in zip(walls, cpus, strict=True)]
+        rows.append((start_kind, cells, walls))
+    labels = [f"{label}: wall / CPU" for label, _ in compared]
+    print(trees_table("start", labels, rows, "wall, this tree vs the other"))
 
 
 if __name__ == "__main__":

@@ -153,6 +153,24 @@ def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}×" if floor > 0 else "n/a"
 
 
+def trees_table(
+    first: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[str], Sequence[float]]],
+    compared: str,
+) -> str:
+    """A column per tree compared (`trees`); with two trees, a last column `compared`: the
+    first tree's value over the other's. Each row: its name, a cell per tree, and the value
+    per tree the ratio is taken of."""
+    two = len(columns) == 2
+    headers = [first, *columns, *([compared] if two else [])]
+    body = [
+        [name, *cells, *([ratio(values[0], values[1])] if two else [])]
+        for name, cells, values in rows
+    ]
+    return table(headers, body)
+
+
 # -- capturing and replaying exchanges -----------------------------------------------------
 
 
