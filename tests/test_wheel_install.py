@@ -40,9 +40,12 @@ def _source_copy(target: Path) -> Path:
 
 
 def _pip(*args: str) -> None:
+    """pip as this interpreter runs it, but blind to a PYTHONPATH of the shell's: one naming the
+    checkout shows pip its `.egg-info`, and pip then takes the wheel as already installed."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
-        capture_output=True, text=True, timeout=PIP_TIMEOUT,
+        capture_output=True, text=True, timeout=PIP_TIMEOUT, env=env,
     )
     assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
