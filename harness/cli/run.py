@@ -65,7 +65,9 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
         type=click.IntRange(min=1),
         default=1,
         show_default=True,
-        help="Parallel worker processes (sim; live and replay run one scenario at a time).",
+        help="Parallel worker processes, each with a sandbox of its own (sim, with the "
+        "reference connector or a python: or command: one; live, record, replay and "
+        "webhook: and pull: connectors land one scenario at a time).",
     ),
     report_dir_option(),
     click.option(
@@ -160,7 +162,7 @@ def run(
     from harness.report.terminal import print_results
     from harness.report.visible import markup, terminal_console
     from harness.runner import RunConfig, SelectorError, format_seeds, run_catalogue, select
-    from harness.runner.connectors import catalogue_folder
+    from harness.runner.connectors import catalogue_folder, one_at_a_time
     from harness.runner.drivers import cannot_run
     from harness.sandbox.account import profile_from
     from harness.targets.scenario import not_runnable
@@ -238,6 +240,12 @@ def run(
             names.append(spec.name)
     if not names:
         raise InputError("every selected scenario was deselected (see above)")
+    serial = workers > 1 and one_at_a_time(
+        connector_spec, on_account=account_target is not None, port=sandbox_port
+    )
+    if serial:
+        console.print(f"--workers {workers}: {markup(serial)}; landings run one at a time",
+                      soft_wrap=True)
     # The reports' folder is checked before the first order: a run is not wasted on it.
     out = Path(report_dir)
     try:
@@ -274,6 +282,7 @@ def run(
                 on_result=advance,
                 on_leftover=leftovers.append,
                 seeds=sweep,
+                workers=workers,
             )
         elif account_target is None:
             results = run_catalogue(config, names, workers=workers, seeds=sweep, on_result=advance)

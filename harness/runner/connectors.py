@@ -3,6 +3,7 @@ in another process reaches NetSuite (the served sandbox, or the recording proxy)
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as Settings
@@ -24,12 +25,16 @@ from harness.connector.external import (
 from harness.mapping import load_mapping
 from harness.runner.accounts import run_on_account
 from harness.runner.core import ScenarioResult, run_scenario
-from harness.runner.pool import RunConfig
+from harness.runner.pool import RunConfig, run_catalogue
 from harness.targets.account import AccountTarget
 from harness.targets.proxy import ForwardingApp
 from harness.targets.sim import SimTarget
 
 REFERENCE = "reference"
+
+# The connectors each worker process can drive against a sandbox of its own: ours, a Python
+# function (called in the worker) and a command (started by it, pointed at its sandbox).
+_SHARED_BY_WORKERS = {"python", "command"}
 
 
 def catalogue_folder(catalogue: str | Path | None) -> Path | None:
@@ -53,6 +58,42 @@ def check_spec(spec: str, options: Settings[str, Any]) -> None:
     connector_from_spec(spec, **options).close()  # checks the spec and every option
 
 
+def one_at_a_time(spec: str, *, on_account: bool = False, port: int = 0) -> str | None:
+    """Why landings through `spec` cannot be spread over worker processes (None: they can).
+    Each worker lands in a sandbox of its own, so the connector must be one the worker
+    starts and points there itself."""
+    if on_account:
+        return "live, record and replay land one scenario at a time, on the one account"
+    kind = REFERENCE if spec == REFERENCE else split_spec(spec)[0]
+    if kind == "webhook":
+        return "a webhook: connector is one receiver, sending to one sandbox"
+    if kind == "pull":
+        return "a pull: connector polls one store"
+    if kind == "command" and port:
+        return f"--sandbox-port {port} is one port, and each worker serves its own sandbox"
+    return None if kind in _SHARED_BY_WORKERS | {REFERENCE} else f"a {kind}: connector is one"
+
+
+@contextmanager
+def external_factory(
+    config: RunConfig, target: SimTarget, *, port: int = 0
+) -> Iterator[DriverFactory]:
+    """`config.connector` (one we don't own) for landings in `target`: a connector in another
+    process reaches the sandbox served on 127.0.0.1:`port`, a Python function has its
+    requests answered in-process; either way each landing's exchanges reach its call log."""
+    with connector_endpoint(target, port=port) as server:
+        assert server is not None
+        with importable_from(catalogue_folder(config.catalogue)):
+            factory = connector_from_spec(
+                config.connector, observe=server, **config.connector_options
+            )
+        try:
+            yield factory
+        finally:
+            server.observe(None)
+            factory.close()
+
+
 def run_external(
     config: RunConfig,
     names: Sequence[str],
@@ -64,12 +105,15 @@ def run_external(
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_leftover: Callable[[str], None] | None = None,
     seeds: Sequence[int] | None = None,
+    workers: int = 1,
 ) -> list[ScenarioResult]:
-    """The named scenarios, one after the other, through the connector `spec` names, in the
-    embedded sandbox (no `account`) or on `account` (live, record, replay).
+    """The named scenarios through the connector `spec` names, in the embedded sandbox (no
+    `account`) or on `account` (live, record, replay).
 
-    With `seeds` (embedded sandbox only), every scenario runs at every seed, seed by seed,
-    each result carrying its seed; results come back by scenario, then seed.
+    With `seeds` (embedded sandbox only), every scenario runs at every seed, each result
+    carrying its seed; results come back by scenario, then seed. With `workers` > 1, the
+    landings are spread over that many processes, each with its own sandbox and connector,
+    where the connector allows it (`one_at_a_time`); otherwise they run one after the other.
 
     A connector in another process reaches NetSuite on 127.0.0.1:`port` (0: any free port;
     see `connector_endpoint`); one that runs on its own (a webhook receiver) is started with
@@ -97,26 +141,23 @@ def run_external(
                 if endpoint is not None:
                     endpoint.observe(None)
                 factory.close()
+    config = dataclasses.replace(config, connector=spec, connector_options=dict(options))
+    if workers > 1 and one_at_a_time(spec, port=port) is None:
+        return run_catalogue(config, names, workers=workers, seeds=seeds, on_result=on_result)
     catalogue = load_catalogue(config.catalogue)
     mapping = load_mapping(config.mapping)
     results: list[ScenarioResult] = []
-    with SimTarget(config.account) as target, connector_endpoint(target, port=port) as server:
-        assert server is not None
-        factory = connector_from_spec(spec, observe=server, **options)
-        try:
-            for seed in [None] if seeds is None else seeds:
-                for name in names:
-                    scenario = catalogue.get(name)
-                    run_seed = config.seed if seed is None else seed
-                    result = run_scenario(scenario, run_seed, target, mapping, factory)
-                    if seed is not None:
-                        result = result.in_sweep(seed, every_call=config.every_call)
-                    results.append(result)
-                    if on_result is not None:
-                        on_result(result)
-        finally:
-            server.observe(None)
-            factory.close()
+    with SimTarget(config.account) as target, external_factory(config, target, port=port) as f:
+        for seed in [None] if seeds is None else seeds:
+            for name in names:
+                scenario = catalogue.get(name)
+                run_seed = config.seed if seed is None else seed
+                result = run_scenario(scenario, run_seed, target, mapping, f)
+                if seed is not None:
+                    result = result.in_sweep(seed, every_call=config.every_call)
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
     position = {name: index for index, name in enumerate(names)}
     return sorted(results, key=lambda result: position[result.scenario])  # stable: by seed
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
 
 from harness.catalogue.spec import load_catalogue
 from harness.mapping import load_mapping
-from harness.runner.core import RunCaches, ScenarioResult, run_scenario
+from harness.runner.core import ConnectorFactory, RunCaches, ScenarioResult, run_scenario
 from harness.targets.sim import SimTarget
 
 # One landing to do: a scenario, and its seed in a seed sweep (None: the run seed).
@@ -22,24 +24,39 @@ MAX_BATCH = 16
 @dataclass(frozen=True)
 class RunConfig:
     """Everything a worker process needs to rebuild the run (picklable). `every_call`: a
-    seed sweep keeps the calls of every landing, not only of those that missed."""
+    seed sweep keeps the calls of every landing, not only of those that missed. `connector`:
+    "reference", or a connector we don't own that each worker drives itself, with
+    `connector_options` (see `harness.runner.connectors.one_at_a_time` for which can)."""
 
     catalogue: str | None = None
     mapping: str | None = None
     account: str | None = None
     seed: int = 0
     every_call: bool = False
+    connector: str = "reference"
+    connector_options: dict[str, Any] = field(default_factory=dict)
 
 
 class _Worker:
-    """What one worker process keeps for the whole run: catalogue, mapping and one sandbox."""
+    """What one worker process keeps for the whole run: catalogue, mapping, one sandbox, and
+    the connector under test: ours, with the account's reference data learnt once, or one we
+    don't own, driven against this worker's own sandbox."""
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.catalogue = load_catalogue(config.catalogue)
         self.mapping = load_mapping(config.mapping)
-        self.target = SimTarget(config.account).__enter__()
-        self.caches = RunCaches()
+        self.caches: RunCaches | None = None
+        self.factory: ConnectorFactory | None = None
+        with ExitStack() as opened:
+            self.target = opened.enter_context(SimTarget(config.account))
+            if config.connector == "reference":
+                self.caches = RunCaches()
+            else:
+                from harness.runner.connectors import external_factory
+
+                self.factory = opened.enter_context(external_factory(config, self.target))
+            self._open = opened.pop_all()  # built: kept open until `close`
 
     def run(self, jobs: Sequence[Job]) -> list[ScenarioResult]:
         return [self.land(name, seed) for name, seed in jobs]
@@ -47,11 +64,13 @@ class _Worker:
     def land(self, name: str, seed: int | None) -> ScenarioResult:
         spec = self.catalogue.get(name)
         run_seed = self.config.seed if seed is None else seed
-        result = run_scenario(spec, run_seed, self.target, self.mapping, caches=self.caches)
+        result = run_scenario(
+            spec, run_seed, self.target, self.mapping, self.factory, caches=self.caches
+        )
         return result if seed is None else result.in_sweep(seed, every_call=self.config.every_call)
 
     def close(self) -> None:
-        self.target.__exit__(None, None, None)
+        self._open.close()
 
 
 _worker: _Worker | None = None
