@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from multiprocessing import util
 from typing import Any
 
 from harness.catalogue.spec import load_catalogue
@@ -79,6 +80,9 @@ _worker: _Worker | None = None
 def _start_worker(config: RunConfig) -> None:
     global _worker
     _worker = _Worker(config)
+    # A pool's worker leaves by `os._exit`, past `atexit`; multiprocessing runs this on the
+    # way out, so what a connector left behind (a command's order folders) goes with it.
+    util.Finalize(_worker, _worker.close, exitpriority=10)
 
 
 def _run_in_worker(jobs: Sequence[Job]) -> list[ScenarioResult]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -61,7 +62,12 @@ def test_a_python_connector_in_two_workers_gives_the_verdicts_of_one_process(
     assert len(workers) == 2 and str(os.getpid()) not in workers
 
 
-def test_harness_run_spreads_a_command_connector_over_its_workers(tmp_path: Path) -> None:
+def test_harness_run_spreads_a_command_connector_over_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    temp = tmp_path / "temp"  # where the workers' command runs keep their order files
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     started_by = tmp_path / "started-by.txt"  # the process that started each run of it
     noting = f"echo $PPID >> {shlex.quote(str(started_by))}; exec {PUSH_ONCE[len('command:'):]}"
     result = CliRunner().invoke(main, [
@@ -74,6 +80,7 @@ def test_harness_run_spreads_a_command_connector_over_its_workers(tmp_path: Path
     assert "one at a time" not in result.output
     workers = set(started_by.read_text().split())
     assert len(workers) == 2 and str(os.getpid()) not in workers
+    assert list(temp.iterdir()) == []  # each worker cleaned up after its connector as it left
 
 
 def test_a_webhook_connector_with_workers_is_told_to_land_one_at_a_time(tmp_path: Path) -> None:
