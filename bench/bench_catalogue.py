@@ -18,10 +18,13 @@ and the three reports).
     .venv/bin/python bench/bench_catalogue.py [--landings 1000] [--workers 1 2]
     .venv/bin/python bench/bench_catalogue.py --seeds [--landings 1000] [--workers 2]
     .venv/bin/python bench/bench_catalogue.py --command [--rounds 3] [--against OTHER_TREE]
+    .venv/bin/python bench/bench_catalogue.py --command --connector SPEC [--workers 1 2]
 
 `--command` times only `harness run --seeds A..B --workers N` (the CLI path the target is
 about), round after round; with `--against`, the same command of another checkout of the
-project in alternate rounds, so both sides see the same load.
+project in alternate rounds, so both sides see the same load. `--connector` sweeps through a
+connector of yours instead (`python:`, `command:`, ...; the scenarios it cannot run are
+deselected, and `landings` counts what ran); `--workers 1 2` alternates worker counts.
 
 Target: 1,000 landings in at most 10 s with 2 workers on a 2-core machine (3 s for a sweep).
 """
@@ -158,7 +161,11 @@ def with_sweep(names: Sequence[str], seeds: Sequence[int], workers: int) -> Batc
 
 
 def with_command(
-    names: Sequence[str], seeds: Sequence[int], workers: int, tree: str | None = None
+    names: Sequence[str],
+    seeds: Sequence[int],
+    workers: int,
+    tree: str | None = None,
+    connector: str = "reference",
 ) -> Batch:
     """`harness run --seeds A..B --workers N` in a process of its own, reports included;
     `tree`: the project checkout whose `harness` runs (default: this one)."""
@@ -176,6 +183,8 @@ def with_command(
             str(workers),
             "--report-dir",
             reports,
+            "--connector",
+            connector,
         ]
         began, cpu = time.perf_counter(), cpu_all()
         subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
@@ -218,19 +227,26 @@ def sweep_main(names: Sequence[str], seeds: Sequence[int], workers_list: Sequenc
 
 
 def command_main(
-    names: Sequence[str], seeds: Sequence[int], workers: int, rounds: int, against: str | None
+    names: Sequence[str],
+    seeds: Sequence[int],
+    workers_list: Sequence[int],
+    rounds: int,
+    against: str | None,
+    connector: str,
 ) -> None:
-    """`harness run --seeds` alone, `rounds` times (alternating with `against`'s tree)."""
+    """`harness run --seeds` alone, `rounds` times (alternating with `against`'s tree, and
+    between worker counts)."""
     trees = [("this tree", None)] + ([(f"{against}", against)] if against else [])
     rows = []
     for round_number in range(1, rounds + 1):
-        for label, tree in trees:
+        for (label, tree), workers in [(t, w) for t in trees for w in workers_list]:
             load = os.getloadavg()[0]
-            batch = with_command(names, seeds, workers, tree)
+            batch = with_command(names, seeds, workers, tree, connector)
             rows.append(
                 (
                     round_number,
                     label,
+                    workers,
                     batch.landings,
                     f"{batch.seconds:.2f} s",
                     f"{batch.cpu:.1f} s",
@@ -240,8 +256,10 @@ def command_main(
                 )
             )
     print_header("`harness run --seeds` end to end")
-    print(f"{len(names)} scenarios × {len(seeds)} seeds, --workers {workers}.\n")
-    headers = ["round", "tree", "landings", "wall", "CPU", "CPU per landing", "met", "load"]
+    print(f"{len(names)} scenarios × {len(seeds)} seeds, --connector {connector}.\n")
+    headers = [
+        "round", "tree", "workers", "landings", "wall", "CPU", "CPU per landing", "met", "load"
+    ]
     print(table(headers, rows))
 
 
@@ -258,14 +276,16 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", default=None, help="another checkout, run alternately")
+    parser.add_argument("--connector", default="reference", help="with --command: whose")
     args = parser.parse_args()
 
     names = [spec.name for spec in load_catalogue().scenarios]
     rounds = -(-args.landings // len(names))
     seeds = list(range(args.first_seed, args.first_seed + rounds))
     if args.command:
-        workers = (args.workers or [2])[0]
-        command_main(names, seeds, workers, args.rounds, args.against)
+        command_main(
+            names, seeds, args.workers or [2], args.rounds, args.against, args.connector
+        )
         return
     if args.seeds:
         sweep_main(names, seeds, args.workers or [2])
