@@ -135,8 +135,9 @@ def test_a_statement_the_store_prepared_is_not_reused_unchecked_by_a_query(
     conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = SuiteQLEngine(conn, {})
-    delete = "DELETE FROM customer WHERE id > ? AND id > ?"
-    conn.execute(delete, (100, 100))  # the store's own write: prepared and cached, unguarded
+    delete = "DELETE FROM customer WHERE id > :page_limit AND id > :page_offset"
+    # the store's own write: prepared and cached, unguarded
+    conn.execute(delete, {"page_limit": 100, "page_offset": 100})
     _writing_translations(monkeypatch, delete)
     with pytest.raises(SuiteQLError, match="read-only"):
         engine.run("SELECT id FROM customer WHERE email = 'a@b.test'", limit=5, offset=0)
@@ -148,7 +149,7 @@ def test_every_engine_on_a_connection_stays_read_only(
 ) -> None:
     first = SuiteQLEngine(conn, {})
     SuiteQLEngine(conn, {})  # installs its own guard over the first one's
-    _writing_translations(monkeypatch, "DELETE FROM customer WHERE ? > ?")
+    _writing_translations(monkeypatch, "DELETE FROM customer WHERE :page_limit > :page_offset")
     with pytest.raises(SuiteQLError, match="read-only"):
         first.run("SELECT id FROM customer", limit=5, offset=0)
     assert _count(conn) == 2

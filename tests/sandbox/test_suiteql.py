@@ -686,7 +686,8 @@ def test_execution_itself_refuses_writes(
     genuine = suiteql_translate.translate
 
     def writing(*args: Any) -> suiteql_translate.Translation:
-        return replace(genuine(*args), page_sql="DELETE FROM customer WHERE ? > ?")
+        delete = "DELETE FROM customer WHERE :page_limit > :page_offset"
+        return replace(genuine(*args), page_sql=delete)
 
     monkeypatch.setattr(suiteql_module, "translate", writing)
     error = failure(engine, "SELECT id FROM customer")

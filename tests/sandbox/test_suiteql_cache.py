@@ -6,8 +6,10 @@ cache and then a second with other literals, whose expected rows come from the d
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
 from harness.sandbox.suiteql.schema import Schema, read_schema
 from harness.sandbox.suiteql.template import make_template, split_literals, with_placeholders
-from harness.sandbox.suiteql.translate import translate
+from harness.sandbox.suiteql.translate import Translation, translate
 
 CUSTOMERS = [
     # id, email, lastname, datecreated (TIMESTAMP, UTC)
@@ -115,6 +117,24 @@ def test_text_the_scanner_could_misread_is_not_split(q: str) -> None:
 
 # --- templates give the direct translation ----------------------------------------------------
 
+
+def written_in(translation: Translation) -> Translation:
+    """`translation` with its bound literals written into its SQL, quoted as SQL quotes them."""
+
+    def text(sql: str) -> str:
+        def literal(found: re.Match[str]) -> str:
+            return "'" + translation.params[int(found[1])].replace("'", "''") + "'"
+
+        return re.sub(r":suiteql_literal_(\d+)\b", literal, sql)
+
+    return replace(
+        translation,
+        sql=text(translation.sql),
+        page_sql=text(translation.page_sql),
+        count_sql=text(translation.count_sql),
+        params=(),
+    )
+
 SHAPES = [
     "SELECT id FROM customer WHERE LOWER(email) = '{0}'",
     "SELECT COUNT(*) AS n FROM transaction WHERE externalid = '{0}'",
@@ -148,7 +168,22 @@ def test_a_template_bound_to_any_literals_is_the_direct_translation(
     shared = translate(with_placeholders(skeleton.segments), schema, REFERENCES, "MM/DD/YYYY")
     template = make_template(shared, len(skeleton.values))
     assert template is not None
-    assert template.bind(skeleton.values) == translate(q, schema, REFERENCES, "MM/DD/YYYY")
+    bound = template.bind(skeleton.values)
+    assert bound.params == skeleton.values
+    assert written_in(bound) == translate(q, schema, REFERENCES, "MM/DD/YYYY")
+
+
+def test_every_binding_of_a_template_is_one_statement(schema: Schema) -> None:
+    """The values are parameters, never text: SQLite prepares the statement once."""
+    q = "SELECT id FROM customer WHERE LOWER(email) = '{}' AND lastname <> '{}'"
+    first, second = split_literals(q.format("a@b.test", "x")), split_literals(q.format("c", "y"))
+    assert first is not None and second is not None and first.segments == second.segments
+    shared = translate(with_placeholders(first.segments), schema, REFERENCES, "MM/DD/YYYY")
+    template = make_template(shared, 2)
+    assert template is not None
+    one, other = template.bind(first.values), template.bind(second.values)
+    assert (one.sql, one.page_sql, one.count_sql) == (other.sql, other.page_sql, other.count_sql)
+    assert "a@b.test" not in one.page_sql and one.params == ("a@b.test", "x")
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,8 @@ def test_execution_refuses_any_sqlite_function_off_the_list(
 
     def leaking(*args: Any, **kwargs: Any) -> suiteql_translate.Translation:
         translation = genuine(*args, **kwargs)
-        return replace(translation, page_sql="SELECT hex(randomblob(8)) AS id LIMIT ? OFFSET ?")
+        leak = "SELECT hex(randomblob(8)) AS id LIMIT :page_limit OFFSET :page_offset"
+        return replace(translation, page_sql=leak)
 
     monkeypatch.setattr(suiteql_module, "translate", leaking)
     error = _error(engine, "SELECT id FROM customer WHERE id = 1001")

@@ -259,7 +259,8 @@ class SuiteQLEngine:
     ) -> list[dict[str, str | None]]:
         """The page's rows, one more than asked if there is one, shown as NetSuite shows
         them; fetched one by one, so the result-size cap holds before the rows pile up."""
-        cursor = conn.execute(_QUERY_MARK + translation.page_sql, (limit + 1, offset))
+        window = translation.bindings(page_limit=limit + 1, page_offset=offset)
+        cursor = conn.execute(_QUERY_MARK + translation.page_sql, window)
         try:
             rows: list[dict[str, str | None]] = []
             size = 0
@@ -285,7 +286,8 @@ class SuiteQLEngine:
         count costs no second execution."""
         if fetched <= limit and (fetched or offset == 0):
             return offset + fetched
-        cursor = conn.execute(_QUERY_MARK + translation.count_sql, (MAX_TOTAL_RESULTS + 1,))
+        window = translation.bindings(count_limit=MAX_TOTAL_RESULTS + 1)
+        cursor = conn.execute(_QUERY_MARK + translation.count_sql, window)
         try:
             return int(cursor.fetchone()[0])
         finally:

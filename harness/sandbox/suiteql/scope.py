@@ -11,6 +11,7 @@ as it did with the other rows gone.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 import sqlglot
@@ -32,7 +33,9 @@ def scoped(translation: Translation, filters: RowFilters) -> Translation:
     """`translation` with every scoped table it reads filtered; unchanged when none is read."""
     if not any(table in filters for table in translation.tables):
         return translation
-    return _scoped(translation, tuple(sorted(filters.items())))
+    # Rewritten without its literals' values, so every query of one template shares it.
+    bare = replace(translation, params=())
+    return replace(_scoped(bare, tuple(sorted(filters.items()))), params=translation.params)
 
 
 @lru_cache(maxsize=256)

@@ -3,9 +3,14 @@
 A connector asks the same questions with different values (`... WHERE email = 'a@b.test'`),
 and parsing plus translating costs far more than running the query. So the query text is split
 at its string literals into a skeleton; the skeleton is translated once with a unique
-placeholder literal in each gap, and every query with that skeleton gets the translated SQL
-with its own literals quoted into the gaps. The result is the SQL a direct translation of the
-query would give, character for character.
+placeholder literal in each gap, and every query with that skeleton gets that SQL with a named
+parameter in each gap (`:suiteql_literal_N`), bound to its own literals. With each literal
+written back in, quoted, that is the SQL a direct translation of the query would give,
+character for character; SQLite reads a bound text value as it reads a string literal: neither
+has a type affinity, so a comparison converts both alike (https://www.sqlite.org/datatype3.html,
+"Type Conversions Prior To Comparison"). Bound, one prepared statement serves every value:
+SQLite's statement cache keeps it, where each new literal in the text was a new statement to
+prepare, and a role's row scope (scope.py) is rewritten once per template, not per value.
 
 A skeleton is only a template when the placeholders came through untouched: no literal's
 value shaped the translation (`Translation.literal_sensitive`: date text, LIKE patterns, format
@@ -19,9 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from harness.sandbox.suiteql.translate import Translation
+from harness.sandbox.suiteql.translate import Translation, literal_parameter
 
 __all__ = ["Skeleton", "Template", "make_template", "split_literals", "with_placeholders"]
 
@@ -74,46 +79,25 @@ def with_placeholders(segments: Sequence[str]) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
-class _Split:
-    """A translated SQL text cut at the placeholders: texts around `gaps` literal numbers."""
-
-    texts: tuple[str, ...]
-    gaps: tuple[int, ...]
-
-    def fill(self, quoted: Sequence[str]) -> str:
-        parts = [self.texts[0]]
-        for gap, text in zip(self.gaps, self.texts[1:], strict=True):
-            parts.append(quoted[gap])
-            parts.append(text)
-        return "".join(parts)
+def _gaps(sql: str) -> list[int]:
+    """The numbers of the placeholder literals in a translated SQL text, in text order."""
+    return [int(number) for number in _PLACEHOLDER.findall(sql)]
 
 
-def _split(sql: str) -> _Split:
-    pieces = _PLACEHOLDER.split(sql)
-    return _Split(tuple(pieces[0::2]), tuple(int(number) for number in pieces[1::2]))
+def _as_parameters(sql: str) -> str:
+    """The translated SQL with each placeholder literal turned into the parameter that holds
+    that literal's value."""
+    return _PLACEHOLDER.sub(lambda found: ":" + literal_parameter(int(found[1])), sql)
 
 
 @dataclass(frozen=True)
 class Template:
-    """The translation of a skeleton, ready to take any literals in its gaps."""
+    """The translation of a skeleton, with a parameter where each literal goes."""
 
-    shape: Translation  # columns and tables hold for every filling
-    sql: _Split
-    page_sql: _Split
-    count_sql: _Split
+    parameterized: Translation
 
     def bind(self, values: Sequence[str]) -> Translation:
-        # SQLite reads a string literal exactly as sqlglot writes one: quotes doubled.
-        quoted = ["'" + value.replace("'", "''") + "'" for value in values]
-        shape = self.shape
-        return Translation(
-            sql=self.sql.fill(quoted),
-            page_sql=self.page_sql.fill(quoted),
-            count_sql=self.count_sql.fill(quoted),
-            columns=shape.columns,
-            tables=shape.tables,
-        )
+        return replace(self.parameterized, params=tuple(values))
 
 
 def make_template(translation: Translation, literals: int) -> Template | None:
@@ -121,10 +105,16 @@ def make_template(translation: Translation, literals: int) -> Template | None:
     literal shaped it or did not come through as one literal in one place."""
     if translation.literal_sensitive:
         return None
-    sql = _split(translation.sql)
-    if sorted(sql.gaps) != list(range(literals)):
+    gaps = _gaps(translation.sql)
+    if sorted(gaps) != list(range(literals)):
         return None
-    page_sql, count_sql = _split(translation.page_sql), _split(translation.count_sql)
-    if page_sql.gaps != sql.gaps or count_sql.gaps != sql.gaps:
+    if _gaps(translation.page_sql) != gaps or _gaps(translation.count_sql) != gaps:
         return None
-    return Template(translation, sql, page_sql, count_sql)
+    return Template(
+        replace(
+            translation,
+            sql=_as_parameters(translation.sql),
+            page_sql=_as_parameters(translation.page_sql),
+            count_sql=_as_parameters(translation.count_sql),
+        )
+    )

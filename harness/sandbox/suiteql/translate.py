@@ -50,16 +50,33 @@ class OutputColumn:
     is_date: bool  # shown in the account's date format
 
 
+_LITERAL_PARAMETER = "suiteql_literal_"
+
+
+def literal_parameter(index: int) -> str:
+    """The name of the SQL parameter that holds a query's `index`th string literal."""
+    return f"{_LITERAL_PARAMETER}{index}"
+
+
 @dataclass(frozen=True)
 class Translation:
     sql: str
-    page_sql: str  # `sql` with `LIMIT ? OFFSET ?` for the requested page
-    count_sql: str
+    page_sql: str  # `sql` with `LIMIT :page_limit OFFSET :page_offset` for the requested page
+    count_sql: str  # counts `sql`'s rows, up to `:count_limit`
     columns: tuple[OutputColumn, ...]
     tables: frozenset[str]  # record tables the query names (for role permissions)
     # A string literal's value shaped the SQL (date text, LIKE pattern, format model, unit):
     # this translation holds for these exact literals only.
     literal_sensitive: bool = False
+    # The query's string literals where its SQL holds them as parameters (`:suiteql_literal_N`,
+    # see template.py); empty where they are written into the SQL.
+    params: tuple[str, ...] = ()
+
+    def bindings(self, **window: int) -> dict[str, str | int]:
+        """What the SQL's parameters are bound to: its literals, and the `window` asked for
+        (`page_limit` and `page_offset`, or `count_limit`)."""
+        literals = {literal_parameter(index): value for index, value in enumerate(self.params)}
+        return {**literals, **window}
 
 
 @dataclass(frozen=True)
@@ -110,15 +127,14 @@ def translate(
     except SqlglotError as error:
         raise unsupported(str(error)) from None
     own_window = tree.args.get("limit") or tree.args.get("offset")
-    page_sql = (
-        f"SELECT * FROM ({sql}) LIMIT ? OFFSET ?" if own_window else f"{sql} LIMIT ? OFFSET ?"
-    )
+    window = "LIMIT :page_limit OFFSET :page_offset"
+    page_sql = f"SELECT * FROM ({sql}) {window}" if own_window else f"{sql} {window}"
     return Translation(
         sql=sql,
         page_sql=page_sql,
         # Counting stops one row past the most SuiteQL returns: a larger result is refused
-        # whatever its size, so a huge one costs no more than that (bound: `LIMIT ?`).
-        count_sql=f"SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)",
+        # whatever its size, so a huge one costs no more than that.
+        count_sql=f"SELECT COUNT(*) FROM (SELECT 1 FROM ({sql}) LIMIT :count_limit)",
         columns=tuple(OutputColumn(name, binding.is_date) for name, binding in outputs),
         tables=frozenset(resolver.tables),
         literal_sensitive=literals.seen,
