@@ -8,6 +8,7 @@ makes through the same session (e.g. OAuth 2.0 token requests).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -263,12 +264,19 @@ def prepare_request(
     return prepared
 
 
+_PLAIN_PARAM = re.compile(r"[A-Za-z0-9_.~-]+")  # a query name or value PLAIN_URL allows
+
+
 @lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat often
 def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
     """The URL requests prepares for `url` and `params` (`PreparedRequest.prepare_url`): a
     plain URL (`PLAIN_URL`: every URL a landing sends) as it is written, requests changing
     nothing in it (tests/netsuite/test_prepare.py)."""
-    if "?" not in url:
+    # Each name and value plain on its own: joined, `{"a&b": ""}` would read as two pairs.
+    if "?" not in url and all(
+        _PLAIN_PARAM.fullmatch(name) and _PLAIN_PARAM.fullmatch(value or "x")
+        for name, value in params
+    ):
         query = "&".join(f"{name}={value}" for name, value in params)
         joined = f"{url}?{query}" if query else url
         if PLAIN_URL.fullmatch(joined):
