@@ -66,8 +66,8 @@ RUN_OPTIONS: list[Callable[[F], F]] = [
         default=1,
         show_default=True,
         help="Parallel worker processes, each with a sandbox of its own (sim, with the "
-        "reference connector or a python: or command: one; live, record, replay and "
-        "webhook: and pull: connectors land one scenario at a time).",
+        "reference connector or a python:, command: or pull:command: one; live, record, "
+        "replay, webhook: connectors and pollers you started land one scenario at a time).",
     ),
     report_dir_option(),
     click.option(
@@ -241,7 +241,10 @@ def run(
     if not names:
         raise InputError("every selected scenario was deselected (see above)")
     serial = workers > 1 and one_at_a_time(
-        connector_spec, on_account=account_target is not None, port=sandbox_port
+        connector_spec,
+        on_account=account_target is not None,
+        port=sandbox_port,
+        store_port=(external or {}).get("store_port"),
     )
     if serial:
         console.print(f"--workers {workers}: {markup(serial)}; landings run one at a time",

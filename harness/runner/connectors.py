@@ -33,7 +33,8 @@ from harness.targets.sim import SimTarget
 REFERENCE = "reference"
 
 # The connectors each worker process can drive against a sandbox of its own: ours, a Python
-# function (called in the worker) and a command (started by it, pointed at its sandbox).
+# function (called in the worker), a command (started by it, pointed at its sandbox), and a
+# pull command (`pull:command:`, started per change against the worker's own store).
 _SHARED_BY_WORKERS = {"python", "command"}
 
 
@@ -58,20 +59,26 @@ def check_spec(spec: str, options: Settings[str, Any]) -> None:
     connector_from_spec(spec, **options).close()  # checks the spec and every option
 
 
-def one_at_a_time(spec: str, *, on_account: bool = False, port: int = 0) -> str | None:
+def one_at_a_time(
+    spec: str, *, on_account: bool = False, port: int = 0, store_port: int | None = None
+) -> str | None:
     """Why landings through `spec` cannot be spread over worker processes (None: they can).
-    Each worker lands in a sandbox of its own, so the connector must be one the worker
-    starts and points there itself."""
+    Each worker lands in a sandbox of its own (and a pull command's store of its own), so
+    the connector must be one the worker starts and points there itself."""
     if on_account:
         return "live, record and replay land one scenario at a time, on the one account"
-    kind = REFERENCE if spec == REFERENCE else split_spec(spec)[0]
+    kind, rest = (REFERENCE, "") if spec == REFERENCE else split_spec(spec)
     if kind == "webhook":
         return "a webhook: connector is one receiver, sending to one sandbox"
-    if kind == "pull":
-        return "a pull: connector polls one store"
-    if kind == "command" and port:
+    pull_command = kind == "pull" and rest.lower().startswith("command:")
+    if kind == "pull" and not pull_command:
+        return "a pull: poller you started polls one store"
+    if pull_command and store_port:
+        return f"--store-port {store_port} is one port, and each worker serves its own store"
+    if (kind == "command" or pull_command) and port:
         return f"--sandbox-port {port} is one port, and each worker serves its own sandbox"
-    return None if kind in _SHARED_BY_WORKERS | {REFERENCE} else f"a {kind}: connector is one"
+    shared = kind in _SHARED_BY_WORKERS | {REFERENCE} or pull_command
+    return None if shared else f"a {kind}: connector is one"
 
 
 @contextmanager
@@ -142,7 +149,7 @@ def run_external(
                     endpoint.observe(None)
                 factory.close()
     config = dataclasses.replace(config, connector=spec, connector_options=dict(options))
-    if workers > 1 and one_at_a_time(spec, port=port) is None:
+    if workers > 1 and one_at_a_time(spec, port=port, store_port=options.get("store_port")) is None:
         return run_catalogue(config, names, workers=workers, seeds=seeds, on_result=on_result)
     catalogue = load_catalogue(config.catalogue)
     mapping = load_mapping(config.mapping)
