@@ -125,6 +125,7 @@ def _one_line(
     from harness.netsuite.auth import AuthConfigError
     from harness.netsuite.errors import NetSuiteError
     from harness.netsuite.governance import GovernanceLockError, LockFolderError
+    from harness.runner.pool import WorkerDiedError
     from harness.targets.settings import TargetConfigError
     from harness.woo.order import WooOrderError
     from harness.yamlfile import ConfigFileError
@@ -159,6 +160,7 @@ def _one_line(
         LandingQueryError,
         ReconcileError,
         SnapshotError,
+        WorkerDiedError,
     )
     if isinstance(exc, ConfigFileError):
         return InputError(str(exc))

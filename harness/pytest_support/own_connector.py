@@ -25,7 +25,7 @@ from harness.connector.drivers.common import (
     netsuite_environment,
     netsuite_refusals,
 )
-from harness.connector.drivers.pyfunc import recorded_requests, where
+from harness.connector.drivers.pyfunc import raised, recorded_requests, where
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
@@ -93,8 +93,10 @@ class OwnConnector:
                 return self.inner.push(order)
         except self.fatal:
             raise
-        except Exception as exc:
-            said = self.calllog.redactor.text(f"raised {type(exc).__name__}: {exc}{where(exc)}")
+        except (Exception, SystemExit) as exc:  # sys.exit() in push is its answer too
+            if isinstance(exc, SystemExit) and exc.code in (0, None):
+                return None  # exited as done: what NetSuite holds tells
+            said = self.calllog.redactor.text(f"{raised(exc)}{where(exc)}")
             said = capped(said)
         number = order.number or str(order.id)
         refused = netsuite_refusals(self.calllog.calls[mark:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import util
@@ -20,6 +21,22 @@ Job = tuple[str, int | None]
 # At most this many landings go to a worker at once: a sweep of a thousand landings then
 # ends with every worker busy until the last few, not one finishing a long batch alone.
 MAX_BATCH = 16
+
+
+class WorkerDiedError(RuntimeError):
+    """A worker process ended in the middle of a run (killed, out of memory, or a connector
+    that ended the process it ran in): the landings it held have no verdict."""
+
+    def __init__(self, unlanded: Sequence[Job]) -> None:
+        self.unlanded = list(unlanded)
+        named = [name if seed is None else f"{name}[seed={seed}]" for name, seed in unlanded]
+        shown = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+        super().__init__(
+            "a worker process ended abruptly (killed, out of memory, or a connector that ends "
+            "the process it runs in: os._exit, a crash in native code); no verdict for "
+            f"{len(named)} landing(s): {shown}. Land one of them alone (-k NAME, --seed S) "
+            "to see which ends it"
+        )
 
 
 @dataclass(frozen=True)
@@ -131,8 +148,11 @@ def run_catalogue(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(config,)
         ) as pool:
-            for batch in pool.map(_run_in_worker, _batches(jobs, workers)):
-                collect(batch)
+            try:
+                for batch in pool.map(_run_in_worker, _batches(jobs, workers)):
+                    collect(batch)
+            except BrokenProcessPool:
+                raise WorkerDiedError([job for job in jobs if job not in results]) from None
     if seeds is None:
         return [results[name, None] for name in names]
     return [results[name, seed] for name in names for seed in seeds]

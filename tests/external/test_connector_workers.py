@@ -93,6 +93,23 @@ def test_a_webhook_connector_with_workers_is_told_to_land_one_at_a_time(tmp_path
         "landings run one at a time" in said, result.output
 
 
+def test_a_connector_that_ends_its_worker_stops_the_run_naming_what_has_no_verdict(
+    tmp_path: Path,
+) -> None:
+    ending = "import os\n\ndef push(order):\n    os._exit(1)\n"
+    (tmp_path / "ending_connector.py").write_text(ending)
+    result = CliRunner().invoke(main, [
+        "run", "--connector", f"python:{tmp_path / 'ending_connector.py'}:push",
+        "-k", "new-customer", "--seeds", "1..2", "--workers", "2",
+        "--report-dir", str(tmp_path / "reports"),
+    ])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output
+    assert "Error: a worker process ended abruptly" in said
+    assert "no verdict for 2 landing(s): new-customer[seed=1], new-customer[seed=2]" in said
+    assert "bug in the harness" not in said
+
+
 @pytest.mark.parametrize(
     ("spec", "on_account", "port", "reason"),
     [

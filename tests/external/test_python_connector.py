@@ -134,6 +134,42 @@ def test_a_raising_function_fails_the_push_with_where_it_raised(
     assert "KeyError" in result.verdict.diagnosis.summary
 
 
+def test_a_function_that_calls_sys_exit_fails_its_push_and_the_run_goes_on(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
+) -> None:
+    """A store developer's function that ends as their script did: its answer, not the end of
+    the run (SystemExit used to leave the whole run, with no verdict and no report)."""
+    path = tmp_path / "exiting_connector.py"
+    path.write_text("import sys\n\ndef push(order):\n    sys.exit(3)\n")
+    factory = python(f"{path}:push")
+    result = run_scenario(catalogue.get("new-customer"), 0, target, mapping, factory)
+    answer = factory.answers[0]
+    assert not answer.ok
+    assert answer.text == "called sys.exit(3) (at exiting_connector.py:4 in push)"
+    assert result.verdict.outcome == "rejected" and not result.met
+    assert result.verdict.diagnosis is not None
+    assert "sys.exit(3)" in result.verdict.diagnosis.summary
+
+
+def test_a_function_that_exits_0_when_done_is_judged_by_what_landed(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
+) -> None:
+    path = tmp_path / "done_connector.py"
+    path.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(EXAMPLE)!r})
+        from push_once import push as push_once
+
+        def push(order):
+            push_once(order)
+            sys.exit(0)
+    """))
+    factory = python(f"{path}:push")
+    result = run_scenario(catalogue.get("new-customer"), 0, target, mapping, factory)
+    assert factory.answers[0].ok and factory.answers[0].text.startswith("called sys.exit(0)")
+    assert result.verdict.outcome == "landed" and result.met, result.verdict
+
+
 def test_a_function_whose_netsuite_refuses_is_rejected_with_netsuites_error(
     target: SimTarget, catalogue: Catalogue, mapping: Mapping
 ) -> None:
@@ -162,6 +198,14 @@ def test_a_file_that_fails_to_import_says_why(tmp_path: Path) -> None:
     path = tmp_path / "bad_import.py"
     path.write_text("raise RuntimeError('no config')\n")
     with pytest.raises(ExternalConnectorError, match="failed to import: RuntimeError: no config"):
+        load_function(f"{path}:push")
+
+
+def test_a_script_that_exits_as_it_is_imported_says_how_to_guard_it(tmp_path: Path) -> None:
+    path = tmp_path / "sync_script.py"
+    path.write_text("import sys\n\ndef push(order):\n    return None\n\nsys.exit(push({}))\n")
+    with pytest.raises(ExternalConnectorError, match=r"called sys.exit\(None\) while being "
+                       r"imported: .* `if __name__ == \"__main__\":`"):
         load_function(f"{path}:push")
 
 

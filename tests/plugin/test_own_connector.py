@@ -85,6 +85,48 @@ def test_what_the_connector_raises_is_its_answer_not_a_traceback(
     )
 
 
+def test_a_connector_that_calls_sys_exit_is_answered_not_ended(
+    pytester: pytest.Pytester,
+) -> None:
+    """A push written like the script it came from (`sys.exit(2)` on a problem): the
+    landing's verdict says so; the test fails on it, and the next test runs."""
+    pytester.makeconftest(
+        """
+        import sys
+
+        import pytest
+
+
+        class ScriptLike:
+            name = "script-like"
+
+            def push(self, order):
+                sys.exit(2)
+
+
+        @pytest.fixture
+        def connector():
+            return ScriptLike()
+        """
+    )
+    pytester.makepyfile(
+        test_exits="""
+        import pytest
+
+        @pytest.mark.scenario("new-customer")
+        def test_claims_it_lands(land):
+            assert land()
+
+        def test_next():
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess()
+    assert outcomes(result) == {"failed": 1, "passed": 1}, result.stdout.str()
+    result.stdout.fnmatch_lines(["*called sys.exit(2) (at conftest.py:*"])
+    assert "SystemExit" not in result.stdout.str()
+
+
 def test_external_connector_as_the_fixture_acts_as_the_scenarios_role(
     pytester: pytest.Pytester,
 ) -> None:

@@ -112,6 +112,8 @@ def _import_module(where: str) -> ModuleType:
     try:
         with _on_path(folders):
             return importlib.import_module(where)
+    except SystemExit as exc:
+        raise _import_failure(f"python connector module {where}", exc) from None
     except Exception as exc:
         looked = ", ".join(str(folder) for folder in folders)
         missing = isinstance(exc, ModuleNotFoundError) and exc.name == where.split(".")[0]
@@ -144,10 +146,8 @@ def load_function(target: str) -> Callable[..., Any]:
         try:
             with _on_path([path.resolve().parent]):
                 spec.loader.exec_module(module)
-        except Exception as exc:
-            raise ExternalConnectorError(
-                f"python connector file {where} failed to import: {type(exc).__name__}: {exc}"
-            ) from None
+        except (Exception, SystemExit) as exc:
+            raise _import_failure(f"python connector file {where}", exc) from None
     else:
         module = _import_module(where)
     function = getattr(module, attribute, None)
@@ -214,6 +214,25 @@ def recorded_requests(
         yield
 
 
+def raised(exc: BaseException) -> str:
+    """How a connector's function ended: `raised KeyError: 'sku'`, `called sys.exit(3)`."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r})"
+    return f"raised {type(exc).__name__}: {exc}"
+
+
+def _import_failure(what: str, exc: BaseException) -> ExternalConnectorError:
+    """The import of a connector's module failed: how, and for a script that exits as it is
+    imported, why."""
+    if isinstance(exc, SystemExit):
+        return ExternalConnectorError(
+            f"{what} called sys.exit({exc.code!r}) while being imported: a script's top level "
+            "runs on import, so put its command-line part under "
+            "`if __name__ == \"__main__\":`"
+        )
+    return ExternalConnectorError(f"{what} failed to import: {type(exc).__name__}: {exc}")
+
+
 def where(exc: BaseException) -> str:
     """` (at file.py:42 in push)`: the innermost frame, so a failure is found without a
     traceback."""
@@ -269,13 +288,13 @@ class PythonConnector(ExternalConnector):
                 printed.captured(),
             ):
                 returned = self.function(self._argument(order))
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit() in a function is its answer too
             duration = round((time.perf_counter() - started) * 1000, 3)
-            text = f"raised {type(exc).__name__}: {exc}{where(exc)}" + printed.said(scrub)
+            text = f"{raised(exc)}{where(exc)}" + printed.said(scrub)
             return Answer(
                 "python",
                 topic,
-                False,
+                isinstance(exc, SystemExit) and exc.code in (0, None),  # exited as done
                 capped(scrub.text(text)),
                 duration_ms=duration,
                 detail=printed.detail(scrub),
