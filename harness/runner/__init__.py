@@ -22,6 +22,7 @@ _EXPORTS = {
     "check_spec": "harness.runner.connectors",
     "connector_endpoint": "harness.runner.connectors",
     "connector_session": "harness.runner.connectors",
+    "one_at_a_time": "harness.runner.connectors",
     "run_external": "harness.runner.connectors",
     "ConnectorFactory": "harness.runner.core",
     "Landing": "harness.runner.core",
@@ -30,6 +31,7 @@ _EXPORTS = {
     "land": "harness.runner.core",
     "run_scenario": "harness.runner.core",
     "RunConfig": "harness.runner.pool",
+    "WorkerDiedError": "harness.runner.pool",
     "run_catalogue": "harness.runner.pool",
     "SeedsError": "harness.runner.selection",
     "SelectorError": "harness.runner.selection",
@@ -49,6 +51,7 @@ __all__ = [
     "ScenarioResult",
     "SeedsError",
     "SelectorError",
+    "WorkerDiedError",
     "catalogue_folder",
     "check_spec",
     "clean_up",
@@ -57,6 +60,7 @@ __all__ = [
     "exact_selector",
     "format_seeds",
     "land",
+    "one_at_a_time",
     "parse_seeds",
     "record_command",
     "repeated_seeds",
@@ -75,6 +79,7 @@ if TYPE_CHECKING:
         check_spec,
         connector_endpoint,
         connector_session,
+        one_at_a_time,
         run_external,
     )
     from harness.runner.core import (
@@ -85,7 +90,7 @@ if TYPE_CHECKING:
         land,
         run_scenario,
     )
-    from harness.runner.pool import RunConfig, run_catalogue
+    from harness.runner.pool import RunConfig, WorkerDiedError, run_catalogue
     from harness.runner.selection import (
         SeedsError,
         SelectorError,
