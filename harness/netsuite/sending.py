@@ -264,7 +264,7 @@ def prepare_request(
     return prepared
 
 
-_PLAIN_PARAM = re.compile(r"[A-Za-z0-9_.~-]+")  # a query name or value PLAIN_URL allows
+_PLAIN_PARAM = re.compile(r"[A-Za-z0-9_.~-]*")  # a query name or value PLAIN_URL allows
 
 
 @lru_cache(maxsize=256)  # most URLs a run sends are new (externalIds): a few repeat often
@@ -274,7 +274,7 @@ def _prepared_url(url: str, params: tuple[tuple[str, str], ...]) -> str:
     nothing in it (tests/netsuite/test_prepare.py)."""
     # Each name and value plain on its own: joined, `{"a&b": ""}` would read as two pairs.
     if "?" not in url and all(
-        _PLAIN_PARAM.fullmatch(name) and _PLAIN_PARAM.fullmatch(value or "x")
+        _PLAIN_PARAM.fullmatch(name) and _PLAIN_PARAM.fullmatch(value)
         for name, value in params
     ):
         query = "&".join(f"{name}={value}" for name, value in params)

@@ -70,7 +70,7 @@ class _Worker:
             self.target = opened.enter_context(SimTarget(config.account))
             if config.connector == "reference":
                 self.caches = RunCaches()
-            else:
+            else:  # imported here: connectors.py imports this module
                 from harness.runner.connectors import external_factory
 
                 self.factory = opened.enter_context(external_factory(config, self.target))

@@ -119,36 +119,32 @@ def test_what_a_function_does_to_the_order_it_is_given_is_not_what_is_verified(
     assert any(m.field.startswith("lines") for m in result.verdict.mismatches), result.verdict
 
 
-def test_a_raising_function_fails_the_push_with_where_it_raised(
-    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
+@pytest.mark.parametrize(
+    ("source", "said", "named"),
+    [
+        ("def push(order):\n    return order['line_items'][0]['no-such-key']\n",
+         "raised KeyError: 'no-such-key' (at broken_connector.py:2 in push)", "KeyError"),
+        # A store developer's function that ends as their script did: its answer, not the
+        # end of the run (SystemExit used to leave the whole run, with no verdict or report).
+        ("import sys\n\ndef push(order):\n    sys.exit(3)\n",
+         "called sys.exit(3) (at broken_connector.py:4 in push)", "sys.exit(3)"),
+    ],
+    ids=["raises", "calls-sys-exit"],
+)
+def test_a_function_that_fails_fails_the_push_with_where_it_failed(
+    source: str, said: str, named: str,
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path,
 ) -> None:
     path = tmp_path / "broken_connector.py"
-    path.write_text("def push(order):\n    return order['line_items'][0]['no-such-key']\n")
+    path.write_text(source)
     factory = python(f"{path}:push")
     result = run_scenario(catalogue.get("new-customer"), 0, target, mapping, factory)
     answer = factory.answers[0]
     assert not answer.ok
-    assert answer.text == "raised KeyError: 'no-such-key' (at broken_connector.py:2 in push)"
-    assert result.verdict.outcome == "rejected"
-    assert result.verdict.diagnosis is not None
-    assert "KeyError" in result.verdict.diagnosis.summary
-
-
-def test_a_function_that_calls_sys_exit_fails_its_push_and_the_run_goes_on(
-    target: SimTarget, catalogue: Catalogue, mapping: Mapping, tmp_path: Path
-) -> None:
-    """A store developer's function that ends as their script did: its answer, not the end of
-    the run (SystemExit used to leave the whole run, with no verdict and no report)."""
-    path = tmp_path / "exiting_connector.py"
-    path.write_text("import sys\n\ndef push(order):\n    sys.exit(3)\n")
-    factory = python(f"{path}:push")
-    result = run_scenario(catalogue.get("new-customer"), 0, target, mapping, factory)
-    answer = factory.answers[0]
-    assert not answer.ok
-    assert answer.text == "called sys.exit(3) (at exiting_connector.py:4 in push)"
+    assert answer.text == said
     assert result.verdict.outcome == "rejected" and not result.met
     assert result.verdict.diagnosis is not None
-    assert "sys.exit(3)" in result.verdict.diagnosis.summary
+    assert named in result.verdict.diagnosis.summary
 
 
 def test_a_function_that_exits_0_when_done_is_judged_by_what_landed(

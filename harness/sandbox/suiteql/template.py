@@ -26,17 +26,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from harness.sandbox.suiteql.translate import Translation, literal_parameter
+from harness.sandbox.suiteql.translate import LITERAL_STEM, Translation, literal_parameter
 
 __all__ = ["Skeleton", "Template", "make_template", "split_literals", "with_placeholders"]
 
 # Double-quoted identifiers are matched first so a quote inside one is not a literal's start;
 # a literal is scanned without backtracking, as the tokenizer does; a lone quote is unclosed.
 _QUOTED = re.compile(r"\"[^\"]*\"|'((?:[^']|'')*+)'|['\"]")
-_PLACEHOLDER_STEM = "suiteql_literal_"
-_PLACEHOLDER = re.compile(r"'" + _PLACEHOLDER_STEM + r"(\d+)'")
+_PLACEHOLDER = re.compile(r"'" + LITERAL_STEM + r"(\d+)'")
 # Where the scanner and sqlglot's Oracle tokenizer could disagree about what is a literal.
-_UNSURE = ("--", "/*", "\\", _PLACEHOLDER_STEM)
+_UNSURE = ("--", "/*", "\\", LITERAL_STEM)
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def with_placeholders(segments: Sequence[str]) -> str:
     """The skeleton as a query, with a unique placeholder literal in each gap."""
     parts = [segments[0]]
     for index, segment in enumerate(segments[1:]):
-        parts.append(f"'{_PLACEHOLDER_STEM}{index}'")
+        parts.append(f"'{literal_parameter(index)}'")
         parts.append(segment)
     return "".join(parts)
 

@@ -50,12 +50,14 @@ class OutputColumn:
     is_date: bool  # shown in the account's date format
 
 
-_LITERAL_PARAMETER = "suiteql_literal_"
+# A template's placeholder literals are `'suiteql_literal_N'`; its SQL parameters, the same
+# names (template.py).
+LITERAL_STEM = "suiteql_literal_"
 
 
 def literal_parameter(index: int) -> str:
     """The name of the SQL parameter that holds a query's `index`th string literal."""
-    return f"{_LITERAL_PARAMETER}{index}"
+    return f"{LITERAL_STEM}{index}"
 
 
 @dataclass(frozen=True)
