@@ -95,6 +95,7 @@ class Lander:
         self.on_fatal(fatal)
 
     def _land(self, what: WooOrder | ScenarioSpec | str | None) -> Verdict:
+        from harness.netsuite.calllog import summaries
         from harness.runner import land
         from harness.woo.order import WooOrder
 
@@ -109,7 +110,7 @@ class Lander:
             scenario=spec.name if spec else None,
             replay=self.replay,
         )
-        calls = tuple(call.summary() for call in landing.calls)
+        calls = summaries(landing.calls)
         landed = Landed(landing.verdict, spec, landing.seconds, calls)
         if self.on_landed is not None:
             self.on_landed(landed)

@@ -7,14 +7,18 @@ and show that pickling, comparing or printing a log's records yields only redact
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from harness.netsuite.calllog import Call, CallLog, CallRecords
+from harness.netsuite.calllog import Call, CallLog, CallRecords, summaries
 from harness.netsuite.redact import Redactor
+from tests.hypothesis_budget import examples
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 SECRET = "ts-lazy-0123456789-secret"
@@ -161,3 +165,61 @@ def test_only_succeeded_keeps_the_2xx_calls_unread() -> None:
     expected = [c for c in eager.calls if c.method in {"POST", "PUT", "PATCH"} and c.ok]
     assert without_time(made.calls) == without_time(expected)
     assert len(made) == 3
+
+
+def test_summaries_need_no_body_redacted_and_match_the_calls() -> None:
+    lazy, eager = logs()
+    lines = lazy.records().summaries()
+    assert lazy.redactor.bodies == 0  # type: ignore[attr-defined]
+    assert lines == tuple(call.summary() for call in eager.calls)
+    assert lines[3] == (
+        "POST /services/rest/record/v1/customer -> 400 USER_ERROR: no *** in 250 ms"
+    )
+    assert not any(SECRET in line for line in lines)
+    assert summaries(lazy.records()) == summaries(eager.calls) == lines
+
+
+_SHOWN_TEXT = st.sampled_from(["", "x", SECRET, f"a {SECRET} b", "ok/é %2F ", "***"])
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "PATCH"]),
+    path=st.lists(_SHOWN_TEXT, max_size=3).map(lambda parts: "/" + "/".join(parts)),
+    status=st.none() | st.sampled_from([200, 204, 400, 404, 429, 500]),
+    code=st.none() | _SHOWN_TEXT,
+    detail=_SHOWN_TEXT,
+    failure=_SHOWN_TEXT,
+    duration=st.floats(0, 100, allow_nan=False),
+    attempt=st.integers(1, 3),
+    reason=st.none() | _SHOWN_TEXT,
+    waited=st.floats(0, 9, allow_nan=False),
+)
+def test_an_unread_exchange_says_the_summary_of_its_redacted_call(
+    method: str,
+    path: str,
+    status: int | None,
+    code: str | None,
+    detail: str,
+    failure: str,
+    duration: float,
+    attempt: int,
+    reason: str | None,
+    waited: float,
+) -> None:
+    error = {"detail": detail, **({} if code is None else {"o:errorCode": code})}
+    request, response = answered(
+        method,
+        path,
+        status or 0,
+        {"Content-Type": "application/json"},
+        json.dumps({"o:errorDetails": [error]}).encode(),
+    )
+    outcome: requests.Response | BaseException = (
+        response if status is not None else requests.ConnectionError(failure)
+    )
+    log = CallLog(redactor=Redactor([SECRET]))
+    log.note_exchange(request, outcome, duration, attempt, retry_reason=reason, waited_s=waited)
+    line = log.records().summaries()[0]
+    assert line == log.calls[0].summary()
+    assert SECRET not in line

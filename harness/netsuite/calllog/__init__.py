@@ -31,6 +31,7 @@ from harness.netsuite.calllog.pending import (
     RawExchange,
     as_call,
     read,
+    summaries,
 )
 from harness.netsuite.calllog.pending import path_may_hold as _path_may_hold  # a kwarg's name
 from harness.netsuite.calllog.records import Call, RecordRef, record_at
@@ -44,6 +45,7 @@ __all__ = [
     "CallRecords",
     "RecordRef",
     "record_at",
+    "summaries",
 ]
 
 logger = logging.getLogger("harness.netsuite.calls")

@@ -20,6 +20,7 @@ from harness.netsuite.calllog.records import (
     Call,
     RecordRef,
     record_at,
+    summary_line,
 )
 from harness.netsuite.errors import parse_error_body
 from harness.netsuite.redact import Redactor, header_text
@@ -65,6 +66,11 @@ class Exchange:
         raw = self._raw
         return self.call().created_record() if raw is None else raw.created_record()
 
+    def summary(self) -> str:
+        """`Call.summary` of this exchange, redacting only what that line shows."""
+        raw = self._raw
+        return self.call().summary() if raw is None else raw.summary()
+
     def path_may_hold(self, fragment: str) -> bool:
         """False only if `Call.path` (lower-cased) cannot hold `fragment` (lower case, no
         `*`): masking only puts `***` in place of text, so a redacted path holds such a
@@ -109,17 +115,17 @@ class RawExchange:
             "time": started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "method": self.method,
             "host": redact.text(parts.netloc),
-            "path": redact.text(unquote(parts.path)),
+            "path": self._path(),
             "query": dict(redact.pairs(parse_qsl(parts.query, keep_blank_values=True))),
             "request_headers": redact.headers(request_headers),
             "request_body": request_body or None,
             "duration_ms": round(self.duration * 1000, 3),
             "attempt": self.attempt,
-            "retry_reason": redact.text(self.retry_reason) if self.retry_reason else None,
+            "retry_reason": self._retry_reason(),
             "waited_s": round(self.waited_s, 3),
         }
         if self.status is None:
-            call_fields["transport_error"] = redact.text(self.transport_error or "")
+            call_fields["transport_error"] = self._transport_error()
         else:
             call_fields.update(self._response_fields())
         return Call(**call_fields)
@@ -139,12 +145,50 @@ class RawExchange:
             "response_truncated": truncated,
         }
         if status >= 400:
-            parsed = parse_error_body(status, text, headers)
-            first = parsed.details[0] if parsed.details else None
-            found["error_code"] = redact.text(parsed.code) if parsed.code else None
-            found["error_detail"] = redact.text(parsed.detail)
-            found["error_path"] = redact.text(first.path) if first and first.path else None
+            found.update(self._error_fields(text, headers))
         return found
+
+    def _error_fields(self, text: str, headers: dict[str, str]) -> dict[str, str | None]:
+        """`error_code`, `error_detail` and `error_path` of a 4xx/5xx answer, redacted."""
+        redact = self.redactor
+        parsed = parse_error_body(self.status or 0, text, headers)
+        first = parsed.details[0] if parsed.details else None
+        return {
+            "error_code": redact.text(parsed.code) if parsed.code else None,
+            "error_detail": redact.text(parsed.detail),
+            "error_path": redact.text(first.path) if first and first.path else None,
+        }
+
+    def _path(self) -> str:
+        return self.redactor.text(unquote(urlsplit(self.url).path))
+
+    def _retry_reason(self) -> str | None:
+        return self.redactor.text(self.retry_reason) if self.retry_reason else None
+
+    def _transport_error(self) -> str:
+        return self.redactor.text(self.transport_error or "")
+
+    def summary(self) -> str:
+        """`redacted().summary()`, redacting only the path and error it shows: a landing's
+        one-line calls cost microseconds, its headers and bodies stay unread until shown."""
+        status = self.status or 0
+        errors: dict[str, str | None] = {}
+        if self.status is not None and status >= 400:
+            headers = {header_text(k): header_text(v) for k, v in self.response_headers}
+            text = self.response_body.decode("utf-8", errors="replace")
+            errors = self._error_fields(text, headers)
+        return summary_line(
+            self.method,
+            self._path(),
+            status,
+            round(self.duration * 1000, 3),
+            error_code=errors.get("error_code"),
+            error_detail=errors.get("error_detail"),
+            transport_error=None if self.status is not None else self._transport_error(),
+            attempt=self.attempt,
+            waited_s=round(self.waited_s, 3),
+            retry_reason=self._retry_reason(),
+        )
 
     def created_record(self) -> RecordRef | None:
         """As `Call.created_record` computes it from the redacted record: the redacted path
@@ -226,6 +270,11 @@ class CallRecords(Sequence[T]):
         """The same calls as `Call.to_dict()` dicts, still redacted only when read."""
         return CallRecords(self._entries, _dict_of)
 
+    def summaries(self) -> tuple[str, ...]:
+        """`Call.summary()` of each call, in order, without redacting what the lines don't
+        show (headers, bodies): a landing's calls as a report lists them."""
+        return tuple(entry.summary() for entry in self._entries)
+
     def created_records(self) -> list[RecordRef]:
         """`Call.created_record()` of each call that created or upserted one, in order."""
         found = (
@@ -233,6 +282,13 @@ class CallRecords(Sequence[T]):
             for entry in self._entries
         )
         return [record for record in found if record is not None]
+
+
+def summaries(calls: Sequence[Call]) -> tuple[str, ...]:
+    """Each call's `Call.summary()`; a log's records say theirs without being redacted."""
+    if isinstance(calls, CallRecords):
+        return calls.summaries()
+    return tuple(call.summary() for call in calls)
 
 
 def as_call(call: Call) -> Call:
