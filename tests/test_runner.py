@@ -7,9 +7,11 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
-from harness.catalogue.spec import load_catalogue
+from harness.catalogue.spec import TargetSpec, load_catalogue
 from harness.mapping import load_mapping
 from harness.runner import RunCaches, RunConfig, run_catalogue, run_scenario
+from harness.sandbox.account import AccountProfile, demo_profile
+from harness.sandbox.serve import Sandbox
 from harness.targets.sim import SimTarget
 
 
@@ -30,6 +32,55 @@ def test_a_run_asks_for_reference_data_once_but_for_customers_every_time() -> No
     assert first.met and again.met and alone.met
     assert _suiteql(again.calls) < _suiteql(first.calls) == _suiteql(alone.calls)
     assert first.verdict.sales_order_id == again.verdict.sales_order_id
+
+
+def _with_a_role_that_may_not_view_items() -> AccountProfile:
+    """The demo account, plus a role like the integration's without 'Lists > Items' and a
+    token `no-items` of it."""
+    profile = demo_profile()
+    integration = profile.roles[0]
+    no_items = integration.model_copy(
+        update={
+            "id": 1099,
+            "name": "Woo Integration (no items)",
+            "permissions": [p for p in integration.permissions if p.name != "Items"],
+        }
+    )
+    token = profile.credentials.tba[0].model_copy(
+        update={"name": "no-items", "role": 1099, "tokenId": "ab" * 32, "tokenSecret": "cd" * 32}
+    )
+    credentials = profile.credentials.model_copy(
+        update={"tba": [*profile.credentials.tba, token]}
+    )
+    return profile.model_copy(
+        update={"roles": [*profile.roles, no_items], "credentials": credentials}
+    )
+
+
+def test_a_role_finds_no_reference_data_through_the_lookups_of_another() -> None:
+    """A run shares what its connectors learnt, but not across roles: a token whose role may
+    not view items must meet NetSuite's refusal, whoever landed an order before it."""
+    catalogue, mapping = load_catalogue(), load_mapping()
+    usual = catalogue.get("tax-california")
+    restricted = usual.model_copy(
+        update={"name": "no-items", "target": TargetSpec(credential="no-items")}
+    )
+    sandbox = Sandbox(_with_a_role_that_may_not_view_items())
+    caches = RunCaches()
+    try:
+        with SimTarget(sandbox=sandbox) as target:
+            first = run_scenario(usual, 1, target, mapping, caches=caches)
+            shared = run_scenario(restricted, 1, target, mapping, caches=caches)
+            alone = run_scenario(restricted, 1, target, mapping)
+    finally:
+        sandbox.close()
+    assert first.met
+    for result in (shared, alone):
+        assert result.verdict.outcome == "rejected"
+        assert result.verdict.diagnosis is not None
+        assert result.verdict.diagnosis.category == "permission"
+        assert "'Lists > Items' at View level" in result.verdict.diagnosis.hint
+    assert shared.verdict.diagnosis == alone.verdict.diagnosis
 
 
 def test_worker_processes_give_the_same_verdicts_as_one_process() -> None:

@@ -35,10 +35,17 @@ ConnectorFactory = Callable[[NetSuiteClient, Mapping], Connector]
 class RunCaches:
     """The account's reference data as learnt by one run: items, ship items, tax codes,
     subsidiaries, currencies (never customers), shared by its landings so a catalogue run
-    asks NetSuite for each of them once rather than once per order."""
+    asks NetSuite for each of them once rather than once per order.
 
-    connector: KnownRefs = field(default_factory=dict)
+    What a connector learnt is kept per credential: a role that may not view items must not
+    find them through the lookups of another, as NetSuite would refuse its own."""
+
+    connectors: dict[str | None, KnownRefs] = field(default_factory=dict)
     landing: AccountRefs = field(default_factory=AccountRefs)
+
+    def connector(self, credential: str | None) -> KnownRefs:
+        """What connectors acting as `credential` (None: the default) learnt so far."""
+        return self.connectors.setdefault(credential, {})
 
 
 class _ReadWhenAsked:
@@ -265,7 +272,8 @@ def run_scenario(
     if connector_factory is not None:
         connector = connector_factory(client, mapping)
     else:
-        connector = ReferenceConnector(client, mapping, known=caches.connector if caches else None)
+        known = caches.connector(spec.target.credential) if caches else None
+        connector = ReferenceConnector(client, mapping, known=known)
     reader = target.client(None, calllog)
     lookups = ReferenceData(reader, account=caches.landing) if caches else None
     landing = land(

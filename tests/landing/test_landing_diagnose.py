@@ -511,3 +511,38 @@ def test_an_unnamed_item_is_shown_by_its_id_alone() -> None:
     )
     assert cause.category == "item-mapping"
     assert cause.summary == "Item 108 does not exist in NetSuite or is inactive."
+
+
+@pytest.mark.parametrize(
+    ("table", "grant"),
+    [
+        ("item", "Grant the role 'Lists > Items' at View level"),
+        ("shipItem", "Grant the role 'Setup > Shipping Items' at View level"),
+        ("customrecord_woo_map", "Grant the role the permission that shows these records"),
+    ],
+)
+def test_a_suiteql_table_hidden_from_the_role_is_a_permission(table: str, grant: str) -> None:
+    """SuiteQL answers a table the role may not view as if it did not exist."""
+    from harness.landing.classify import classify
+    from harness.landing.failure import Failure
+
+    detail = (
+        "Invalid search query. Detailed unprocessed description follows. Search error "
+        f"occurred: Record '{table}' was not found."
+    )
+    cause = classify(Failure("POST", SUITEQL_PATH, 400, "INVALID_PARAMETER", detail))
+    assert cause.category == "permission"
+    assert f"may not read the {table} table in SuiteQL" in cause.summary
+    assert cause.hint.startswith(grant)
+
+
+def test_a_suiteql_table_no_role_has_is_not_a_permission() -> None:
+    from harness.landing.classify import classify
+    from harness.landing.failure import Failure
+
+    detail = (
+        "Invalid search query. Detailed unprocessed description follows. Invalid search "
+        "type: transactiontablethatdoesnotexist."
+    )
+    cause = classify(Failure("POST", SUITEQL_PATH, 400, "INVALID_PARAMETER", detail))
+    assert cause.category == "validation-rule"
