@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.landing.verdict import Category
 from harness.netsuite.calllog import Call
 from harness.netsuite.errors import BUSINESS_ERROR_PREFIX, NetSuiteError, TransportError
 
@@ -193,3 +195,22 @@ def format_call(call: Call, *, with_query: bool = False) -> str:
         shown = q if isinstance(q, str) else call.request_body
         text += f" [{' '.join(shown.split())}]"
     return text
+
+
+# An item's display name by its internal id, where the account says (None: unknown).
+ItemNamer = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What made NetSuite refuse a request, and what to change."""
+
+    category: Category
+    summary: str  # what went wrong, one sentence
+    hint: str  # what to change
+    # The hint for a connector the harness does not own, where `hint` names the mapping's
+    # keys (None: `hint` speaks of NetSuite and WooCommerce only).
+    store_hint: str | None = None
+
+    def hint_for(self, own_connector: bool) -> str:
+        return self.hint if own_connector or self.store_hint is None else self.store_hint
