@@ -19,12 +19,15 @@ and the three reports).
     .venv/bin/python bench/bench_catalogue.py --seeds [--landings 1000] [--workers 2]
     .venv/bin/python bench/bench_catalogue.py --command [--rounds 3] [--against OTHER_TREE]
     .venv/bin/python bench/bench_catalogue.py --command --connector SPEC [--workers 1 2]
+    .venv/bin/python bench/bench_catalogue.py --pytest [--workers 1 2] [--against OTHER_TREE]
 
 `--command` times only `harness run --seeds A..B --workers N` (the CLI path the target is
 about), round after round; with `--against`, the same command of another checkout of the
 project in alternate rounds, so both sides see the same load. `--connector` sweeps through a
 connector of yours instead (`python:`, `command:`, ...; the scenarios it cannot run are
 deselected, and `landings` counts what ran); `--workers 1 2` alternates worker counts.
+`--pytest` times the pytest side the same way: `pytest scenarios/ --ns-seeds A..B -n N`
+(`--workers 1`: one process, no xdist).
 
 Target: 1,000 landings in at most 10 s with 2 workers on a 2-core machine (3 s for a sweep).
 """
@@ -194,6 +197,33 @@ def with_command(
     return Batch(seconds, cpu_all() - cpu, summary["scenarios"], summary["met"], {0: peak})
 
 
+def with_pytest(
+    names: Sequence[str],
+    seeds: Sequence[int],
+    workers: int,
+    tree: str | None = None,
+    connector: str = "reference",
+) -> Batch:
+    """`pytest scenarios/ --ns-seeds A..B -n N` in a process of its own (`-n 1`: no xdist),
+    the pytest side of a seed sweep; `tree`: the project checkout whose plugin runs."""
+    root = Path(tree or Path(__file__).resolve().parent.parent)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(root)
+    with tempfile.TemporaryDirectory() as reports:
+        report = Path(reports) / "landings.json"
+        command = [
+            sys.executable, "-m", "pytest", "scenarios/", "-q", "-p", "no:cacheprovider",
+            "--ns-seeds", f"{seeds[0]}..{seeds[-1]}", "-n", str(workers if workers > 1 else 0),
+            f"--ns-connector={connector}", f"--ns-report={report}",
+        ]
+        began, cpu = time.perf_counter(), cpu_all()
+        subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
+        seconds = time.perf_counter() - began
+        summary = json.loads(report.read_text())["summary"]
+    peak = children_maxrss_kib()
+    return Batch(seconds, cpu_all() - cpu, summary["landings"], summary["met"], {0: peak})
+
+
 def sweep_main(names: Sequence[str], seeds: Sequence[int], workers_list: Sequence[int]) -> None:
     """Per worker count: run_catalogue per seed, then the sweep (library, then the command)."""
     ways = (
@@ -233,15 +263,17 @@ def command_main(
     rounds: int,
     against: str | None,
     connector: str,
+    pytest: bool = False,
 ) -> None:
-    """`harness run --seeds` alone, `rounds` times (alternating with `against`'s tree, and
-    between worker counts)."""
+    """`harness run --seeds` alone (`pytest`: `pytest --ns-seeds`), `rounds` times
+    (alternating with `against`'s tree, and between worker counts)."""
+    run = with_pytest if pytest else with_command
     trees = [("this tree", None)] + ([(f"{against}", against)] if against else [])
     rows = []
     for round_number in range(1, rounds + 1):
         for (label, tree), workers in [(t, w) for t in trees for w in workers_list]:
             load = os.getloadavg()[0]
-            batch = with_command(names, seeds, workers, tree, connector)
+            batch = run(names, seeds, workers, tree, connector)
             rows.append(
                 (
                     round_number,
@@ -255,7 +287,7 @@ def command_main(
                     f"{load:.1f}",
                 )
             )
-    print_header("`harness run --seeds` end to end")
+    print_header("`pytest --ns-seeds` end to end" if pytest else "`harness run --seeds` end to end")
     print(f"{len(names)} scenarios × {len(seeds)} seeds, --connector {connector}.\n")
     headers = [
         "round", "tree", "workers", "landings", "wall", "CPU", "CPU per landing", "met", "load"
@@ -277,14 +309,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--against", default=None, help="another checkout, run alternately")
     parser.add_argument("--connector", default="reference", help="with --command: whose")
+    parser.add_argument(
+        "--pytest", action="store_true", help="as --command, through `pytest --ns-seeds`"
+    )
     args = parser.parse_args()
 
     names = [spec.name for spec in load_catalogue().scenarios]
     rounds = -(-args.landings // len(names))
     seeds = list(range(args.first_seed, args.first_seed + rounds))
-    if args.command:
+    if args.command or args.pytest:
         command_main(
-            names, seeds, args.workers or [2], args.rounds, args.against, args.connector
+            names, seeds, args.workers or [2], args.rounds, args.against, args.connector,
+            pytest=args.pytest,
         )
         return
     if args.seeds:
