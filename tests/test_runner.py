@@ -83,6 +83,21 @@ def test_a_role_finds_no_reference_data_through_the_lookups_of_another() -> None
     assert shared.verdict.diagnosis == alone.verdict.diagnosis
 
 
+def test_a_verdict_does_not_depend_on_what_landed_before_it() -> None:
+    """Every scenario of the catalogue, landed one after another in one sandbox sharing one
+    run's caches (in reverse order, so each follows others than in a run), gets the verdict
+    it gets alone, in a sandbox and a run of its own."""
+    catalogue, mapping = load_catalogue(), load_mapping()
+    specs = list(reversed(catalogue.scenarios))
+    caches = RunCaches()
+    with SimTarget() as target:
+        together = [run_scenario(spec, 3, target, mapping, caches=caches) for spec in specs]
+    for spec, result in zip(specs, together, strict=True):
+        with SimTarget() as fresh:
+            alone = run_scenario(spec, 3, fresh, mapping)
+        assert result.verdict.to_json() == alone.verdict.to_json(), spec.name
+
+
 def test_worker_processes_give_the_same_verdicts_as_one_process() -> None:
     names = ["new-customer", "tax-california", "unknown-sku", "canada-cad-hst", "two-coupons"]
     serial = run_catalogue(RunConfig(), names)
