@@ -21,6 +21,7 @@ from harness.landing.expected import ExpectedLanding, ExpectedProblem
 from harness.landing.failure import Failure, format_call, sent_body
 from harness.landing.findings.categories import also
 from harness.landing.findings.causes import causes
+from harness.landing.findings.crash import crash
 from harness.landing.findings.evidence import failed, order_writes
 from harness.landing.findings.scene import Scene, in_words, own_connector
 from harness.landing.findings.text import mismatch_line
@@ -174,6 +175,9 @@ def _from_connector(
     push: PushResult, calllog: CallLog, expected: ExpectedLanding, order: str, own: bool
 ) -> Diagnosis:
     problem = push.problem or push.said or "no reason given"
+    broke = _broke(push, expected)
+    if broke is not None:
+        return _crashed(push, calllog, order, problem, broke)
     category = _STAGE_CATEGORIES.get(push.stage or "")
     known = _problem(expected, category) if category else _problem(expected)
     if category is None or (push.stage == "routing" and known is not None):
@@ -187,6 +191,33 @@ def _from_connector(
         category,
         f"The connector could not send {order}: {problem}",
         hint,
+        tuple(evidence),
+    )
+
+
+def _broke(push: PushResult | None, expected: ExpectedLanding) -> str | None:
+    """What shows a connector we don't own broke on the order, by what it said (None: it
+    answered, or it is ours: a stage says where the reference connector refused)."""
+    if push is None or push.stage or push.status not in ("failed", "not-landed"):
+        return None
+    said = f"{push.problem or ''} {push.said or ''}"
+    return crash(said, order_can_map=not expected.problems)
+
+
+def _crashed(
+    push: PushResult, calllog: CallLog, order: str, problem: str, broke: str
+) -> Diagnosis:
+    """The connector broke (`broke`: what shows it): its failure is no answer about the
+    order, so it meets no expectation but `connector-crash`."""
+    evidence = [f"connector: {push.status}: {problem}"]
+    evidence += [format_call(call) for call in calllog.errors()[-3:]]
+    return Diagnosis(
+        "connector-crash",
+        f"The connector broke on {order} ({broke}), so whether the order would land is not "
+        f"known: {problem}",
+        "Fix the connector, its code or its environment (a missing module, a wrong command, "
+        "a timeout), then land the order again. A connector that refuses an order on purpose "
+        "should say why in its own words: an exception of its own, or a message as it exits.",
         tuple(evidence),
     )
 
@@ -235,7 +266,12 @@ def _sync_rule(
     own: bool,
 ) -> Diagnosis:
     statuses = ", ".join(expected.sync_statuses)
-    if any(m.field == "orders.count" and m.actual for m in mismatches):
+    landed = any(m.field == "orders.count" and m.actual for m in mismatches)
+    broke = None if landed else _broke(push, expected)
+    if push is not None and broke is not None:
+        # Kept out of NetSuite by a crash, not by a rule: the rule is not shown to hold.
+        return _crashed(push, calllog, order, push.problem or push.said or "", broke)
+    if landed:
         evidence = [format_call(c) for c in order_writes(calllog, expected) if c.ok][-3:]
         return Diagnosis(
             "sync-rule",
@@ -335,6 +371,9 @@ def _no_order(
     where = f"externalId {expected.external_id} or PO # {expected.other_ref_num}"
     claimed = push.sales_order_id if push and push.sales_order_id else None
     if not writes and claimed is None and push is not None and push.status == "not-landed":
+        broke = _broke(push, expected)
+        if broke is not None:
+            return _crashed(push, calllog, order, push.problem or push.said or "", broke)
         return _not_landed(push, order)
     if not writes and claimed is None:
         return Diagnosis(

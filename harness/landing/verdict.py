@@ -25,6 +25,7 @@ Category = Literal[
     "transport",
     "invalid-order",
     "write-back",
+    "connector-crash",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
