@@ -9,6 +9,7 @@ order's `sync-rule`: green rows for a connector that never ran."""
 from __future__ import annotations
 
 import shlex
+import socket
 import sys
 from pathlib import Path
 
@@ -83,3 +84,19 @@ def test_a_key_error_on_a_value_the_store_cannot_map_is_that_cause(
     crashed = run_scenario(catalogue.get("new-customer"), 0, target, mapping, broken)
     assert crashed.verdict.diagnosis is not None
     assert crashed.verdict.diagnosis.category == "connector-crash"
+
+
+def test_a_webhook_nobody_answers_meets_no_expectation(
+    served: ObservedServer, target: SimTarget, catalogue: Catalogue, mapping: Mapping
+) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    factory = connector_from_spec(
+        f"webhook:http://127.0.0.1:{port}/hook", secret="s3cr3t", observe=served, timeout=1
+    )
+    result = run_scenario(catalogue.get("unknown-sku"), 0, target, mapping, factory)
+    diagnosis = result.verdict.diagnosis
+    assert not result.met and diagnosis is not None, result.verdict
+    assert diagnosis.category == "connector-crash"
+    assert "could not be reached" in diagnosis.summary

@@ -15,7 +15,8 @@ expectation knows why), such an error is that cause showing; otherwise it is a c
 
 The drivers word a failure as `raised NameError: ... (at f.py:3 in push)` (a Python function
 or a connector fixture), `exited 1; stderr: ...`, `did not run: ...` or `was killed after
-5 s (timeout)` (a command), `answered HTTP 500: ...` (a webhook); these patterns read them.
+5 s (timeout)` (a command), `answered HTTP 500: ...` or `could not be reached: ...` (a
+webhook); these patterns read them.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ _CODE = (
     _named(_CODE_ERRORS),
     re.compile(r"\bexited (?:-\d+|126|127|134|137|139)\b"),
     re.compile(r"\bdid not run: |\bwas killed after \S+ s \(timeout\)|command not found"),
+    re.compile(r"\bcould not be reached: "),  # a webhook's receiver: down, or no answer
     re.compile(r"PHP Parse error"),
 )
 _DATA = (
