@@ -216,8 +216,9 @@ def _crashed(
         f"The connector broke on {order} ({broke}), so whether the order would land is not "
         f"known: {problem}",
         "Fix the connector, its code or its environment (a missing module, a wrong command, "
-        "a timeout), then land the order again. A connector that refuses an order on purpose "
-        "should say why in its own words: an exception of its own, or a message as it exits.",
+        "a receiver that is down, a timeout), then land the order again. A connector that "
+        "refuses an order on purpose should say why in its own words: an exception of its "
+        "own, or a message as it exits.",
         tuple(evidence),
     )
 

@@ -85,5 +85,5 @@ def crash(said: str, *, order_can_map: bool) -> str | None:
     for pattern in _CODE + (_DATA if order_can_map else ()):
         found = pattern.search(said)
         if found is not None:
-            return found.group(found.lastindex or 0)
+            return found.group(found.lastindex or 0).strip(" :")
     return None
