@@ -63,3 +63,35 @@ def test_the_webhook_secret_option_reaches_the_driver(pytester: pytest.Pytester)
                                           "--ns-webhook-secret=whsec-from-option")
     result.assert_outcomes(passed=1)
 
+
+
+def test_a_connector_fixture_that_breaks_fails_the_scenario_that_expects_a_refusal(
+    pytester: pytest.Pytester,
+) -> None:
+    """A store's own `connector` fixture with a typo: its NameError names `item_id`, and the
+    scenario expects `item-mapping`; the test fails, saying the connector broke."""
+    pytester.makeconftest("""
+        import pytest
+
+        class StoreSync:
+            name = "store-sync"
+
+            def push(self, order):
+                for line in order.line_items:
+                    print(item_id)  # meant line.sku
+
+        @pytest.fixture
+        def connector():
+            return StoreSync()
+    """)
+    pytester.makepyfile(test_inner="""
+        import pytest
+
+        @pytest.mark.scenario("unknown-sku")
+        def test_refused(land, scenario):
+            verdict = land()
+            assert verdict.met(scenario.expect), verdict
+    """)
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*connector-crash*(NameError)*"])
