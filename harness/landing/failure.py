@@ -3,6 +3,7 @@
 Both describe the same thing (method, resource, status, code, detail, error path, what was
 sent); diagnosis reads them through this one shape, and evidence prints them in one format:
 `POST /services/rest/record/v1/salesOrder → 400 USER_ERROR: ... (path: item.items[0].item)`.
+The `Cause` a failure is read for (classify.py, access.py) is defined here, beside it.
 """
 
 from __future__ import annotations
