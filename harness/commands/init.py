@@ -43,7 +43,9 @@ MAPPING_HEADER = """\
 #   - `discounts`, `fees`: the items coupons and fees land on;
 #   - `sync.statuses`: the order statuses your connector sends;
 #   - `order.external_id`, `order.other_ref_num`: what it writes into externalId and PO #
-#     (that is how the harness finds the Sales Order).
+#     (that is how the harness finds the Sales Order);
+#   - `order.order_status`: B if your orders land approved (Pending Fulfillment), A if they
+#     wait for approval (Pending Approval); empty: not checked.
 # The harness's demo mapping follows, comments included.
 
 """

@@ -106,7 +106,45 @@ def compare(
         check.add("externalId", expected.external_id, actual.external_id)
     if (actual.other_ref_num or "").strip() != expected.other_ref_num.strip():
         check.add("otherRefNum", expected.other_ref_num, actual.other_ref_num)
+    _order_status(check)
     return check.found
+
+
+# -- approval status -------------------------------------------------------------------------
+
+# A Sales Order's status codes (reference salesorder-semantics 1.3: A and B CONFIRMED; the
+# later ones as the sandbox's transforms follow them, INFERRED from the SOAP enum there).
+ORDER_STATUSES = {
+    "A": "Pending Approval",
+    "B": "Pending Fulfillment",
+    "C": "Cancelled",
+    "D": "Partially Fulfilled",
+    "E": "Pending Billing/Partially Fulfilled",
+    "F": "Pending Billing",
+    "G": "Billed",
+    "H": "Closed",
+}
+_APPROVED = frozenset("BDEFG")  # approved, and as far as fulfilment and billing went since
+_CODE_OF = {name.lower(): code for code, name in ORDER_STATUSES.items()}
+
+
+def status_code(value: str | None) -> str | None:
+    """`B`, from `B` or from its name (`Pending Fulfillment`, as `status` reads)."""
+    text = (value or "").strip()
+    return text.upper() if text.upper() in ORDER_STATUSES else _CODE_OF.get(text.lower())
+
+
+def _order_status(check: _Comparison) -> None:
+    """The approval the mapping's order.order_status asks for: still pending approval (A),
+    or approved (B, and the states fulfilment and billing move it on to)."""
+    wanted = check.expected.order_status
+    if wanted is None:
+        return
+    got = status_code(check.actual.order_status)
+    allowed = _APPROVED if wanted == "B" else frozenset(wanted)
+    if got not in allowed:
+        shown = f"{got} ({ORDER_STATUSES[got]})" if got else check.actual.order_status
+        check.add("orderStatus", f"{wanted} ({ORDER_STATUSES[wanted]})", shown)
 
 
 # -- customer --------------------------------------------------------------------------------

@@ -413,4 +413,5 @@ def expect(
         discount_strategy="net-price" if net_pricing else "item",
         tax_per_line=taxes_per_line(mapping, _route(order, mapping)),
         tax_exempt=order.is_vat_exempt,
+        order_status=mapping.order.order_status,
     )

@@ -140,6 +140,9 @@ class ExpectedLanding:
     discount_strategy: DiscountStrategy = "item"
     tax_per_line: bool = False  # the subsidiary taxes each line by its own taxCode
     tax_exempt: bool = False  # WooCommerce marked the order exempt (meta is_vat_exempt = yes)
+    # The mapping's order.order_status: A (Pending Approval) or B (Pending Fulfillment, or any
+    # later state); None: not compared.
+    order_status: str | None = None
 
     @property
     def should_land(self) -> bool:

@@ -102,6 +102,30 @@ def test_net_coupon_prices_land_once_the_store_declares_net_pricing(
     assert result.verdict.outcome == "landed", result.verdict
 
 
+def test_an_order_left_for_approval_landed_wrong_though_nothing_failed(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping
+) -> None:
+    result = run("new-customer", python("no_order_status"), target, catalogue, mapping)
+    verdict = diagnosed(result, "validation-rule", "Send orderStatus B (Pending Fulfillment)",
+                        "Default Sales Order Status")
+    assert verdict.outcome == "landed-wrong" and verdict.diagnosis is not None
+    assert "A (Pending Approval) instead of B (Pending Fulfillment)" in verdict.diagnosis.summary
+    assert 'sent no orderStatus' in verdict.diagnosis.evidence
+
+
+def test_an_order_left_for_approval_lands_where_the_store_approves_its_orders_itself(
+    target: SimTarget, catalogue: Catalogue, mapping: Mapping
+) -> None:
+    approving = mapping.model_copy(
+        update={"order": mapping.order.model_copy(update={"order_status": "A"})}
+    )
+    result = run("new-customer", python("no_order_status"), target, catalogue, approving)
+    assert result.verdict.outcome == "landed", result.verdict
+    # ... and the sync that approves them lands wrong there.
+    result = run("new-customer", python("shop_sync"), target, catalogue, approving)
+    assert result.verdict.outcome == "landed-wrong", result.verdict
+
+
 @pytest.fixture
 def email_case(served: ObservedServer) -> DriverFactory:
     """The cron-job form: one process per order, the order on stdin."""

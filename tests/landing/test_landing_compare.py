@@ -271,3 +271,29 @@ def test_render_diff_wraps_long_cells_and_says_when_nothing_differs() -> None:
     text = render_diff([Mismatch("customer", long, "short")], width=20)
     assert len(text.splitlines()) > 3
     assert max(len(line) for line in text.splitlines()) < 60
+
+
+# -- approval status ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wanted", "held", "mismatch"),
+    [
+        ("B", "B", None),
+        ("B", "F", None),  # approved, then fulfilled: as far as the order went since
+        ("B", "Pending Fulfillment", None),  # `status` reads the name
+        ("B", "A", ("B (Pending Fulfillment)", "A (Pending Approval)")),
+        ("B", "Pending Approval", ("B (Pending Fulfillment)", "A (Pending Approval)")),
+        ("B", "H", ("B (Pending Fulfillment)", "H (Closed)")),
+        ("B", None, ("B (Pending Fulfillment)", None)),
+        ("A", "A", None),
+        ("A", "B", ("A (Pending Approval)", "B (Pending Fulfillment)")),
+        (None, "A", None),  # the mapping does not say: not compared
+    ],
+)
+def test_the_approval_status_is_the_mappings(
+    wanted: str | None, held: str | None, mismatch: tuple[str, str | None] | None
+) -> None:
+    found = fields(compare(make_expected(order_status=wanted), make_actual(order_status=held)))
+    assert found.get("orderStatus") == mismatch
+    assert set(found) <= {"orderStatus"}

@@ -236,6 +236,8 @@ def _references(found: list[Mismatch], scene: Scene) -> Worded:
 def _other(found: list[Mismatch], scene: Scene) -> Worded:
     expected, order = scene.expected, scene.order
     first = found[0]
+    if first.field == "orderStatus":
+        return _approval(first, scene)
     if first.field in ("subsidiary", "currency"):
         currency = expected.currency.name if expected.currency else "this"
         return (
@@ -253,4 +255,35 @@ def _other(found: list[Mismatch], scene: Scene) -> Worded:
         f"{shown(first.expected)}, though its parts match.",
         "Look for a handling cost, a gift certificate or a script that changes amounts after save.",
         [],
+    )
+
+
+# Where an account sets the status of a Sales Order sent without one (reference
+# salesorder-semantics 1.3).
+_DEFAULT_STATUS = (
+    "Default Sales Order Status (Setup > Accounting > Accounting Preferences > Order Management)"
+)
+
+
+def _approval(status: Mismatch, scene: Scene) -> Worded:
+    """A Sales Order waiting for approval that should not, or approved that should wait."""
+    wanted = str(status.expected)
+    code, _, name = wanted.partition(" (")
+    name = name.rstrip(")")
+    return (
+        f"{scene.order} landed with status {shown(status.actual)} instead of {wanted}: "
+        + (
+            "it waits for someone to approve it before it can be fulfilled."
+            if code == "B"
+            else "it skipped the approval the store's orders wait for."
+        ),
+        scene.words(
+            f"Send orderStatus {code} as the mapping's order.order_status says, or set the "
+            f"account's {_DEFAULT_STATUS} to {name}.",
+            f"Send orderStatus {code} ({name}) with the Sales Order, or set the account's "
+            f"{_DEFAULT_STATUS} to {name}; if the store's orders are meant to land "
+            f"otherwise, tell the harness: order.order_status in the mapping it checks "
+            "against.",
+        ),
+        [sent_fields(scene.body, "orderStatus")] if scene.body else [],
     )

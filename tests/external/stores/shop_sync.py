@@ -78,6 +78,8 @@ def amount(value: Any) -> float:
 class OrderSync:
     """One WooCommerce order in, one Sales Order out."""
 
+    order_status: str | None = "B"  # approved: Pending Fulfillment
+
     def __init__(self, netsuite: NetSuite | None = None) -> None:
         self.ns = netsuite or NetSuite()
 
@@ -91,9 +93,10 @@ class OrderSync:
             "otherRefNum": number,
             "subsidiary": {"id": subsidiary},
             "currency": {"id": self.ns.id_of("currency", order["currency"], "symbol")},
-            "orderStatus": "B",
             "item": {"items": self.lines(order)},
         }
+        if self.order_status:
+            body["orderStatus"] = self.order_status
         self.addresses(order, body)
         self.shipping(order, body)
         self.discount(order, body)
