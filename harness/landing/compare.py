@@ -125,13 +125,35 @@ ORDER_STATUSES = {
     "H": "Closed",
 }
 _APPROVED = frozenset("BDEFG")  # approved, and as far as fulfilment and billing went since
-_CODE_OF = {name.lower(): code for code, name in ORDER_STATUSES.items()}
+# The names a status goes by besides its code: the one people see (`status` may read it), and
+# SOAP's `SalesOrderOrderStatus` (reference salesorder-semantics 1.3), compared by letters.
+_SOAP_NAMES = {
+    "A": "pendingApproval",
+    "B": "pendingFulfillment",
+    "C": "cancelled",
+    "D": "partiallyFulfilled",
+    "E": "pendingBillingPartFulfilled",
+    "F": "pendingBilling",
+    "G": "fullyBilled",
+    "H": "closed",
+}
+
+
+def _letters(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalpha())
+
+
+_CODE_OF = {
+    _letters(name): code
+    for code in ORDER_STATUSES
+    for name in (ORDER_STATUSES[code], _SOAP_NAMES[code])
+}
 
 
 def status_code(value: str | None) -> str | None:
-    """`B`, from `B` or from its name (`Pending Fulfillment`, as `status` reads)."""
+    """`B`, from `B` or a name of it (`Pending Fulfillment`, `_pendingFulfillment`)."""
     text = (value or "").strip()
-    return text.upper() if text.upper() in ORDER_STATUSES else _CODE_OF.get(text.lower())
+    return text.upper() if text.upper() in ORDER_STATUSES else _CODE_OF.get(_letters(text))
 
 
 def _order_status(check: _Comparison) -> None:

@@ -282,6 +282,8 @@ def test_render_diff_wraps_long_cells_and_says_when_nothing_differs() -> None:
         ("B", "B", None),
         ("B", "F", None),  # approved, then fulfilled: as far as the order went since
         ("B", "Pending Fulfillment", None),  # `status` reads the name
+        ("B", "_pendingFulfillment", None),  # or SOAP's
+        ("B", "pendingBillingPartFulfilled", None),
         ("B", "A", ("B (Pending Fulfillment)", "A (Pending Approval)")),
         ("B", "Pending Approval", ("B (Pending Fulfillment)", "A (Pending Approval)")),
         ("B", "H", ("B (Pending Fulfillment)", "H (Closed)")),
