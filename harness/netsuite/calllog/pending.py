@@ -20,7 +20,6 @@ from harness.netsuite.calllog.records import (
     Call,
     RecordRef,
     record_at,
-    summary_line,
 )
 from harness.netsuite.errors import parse_error_body
 from harness.netsuite.redact import Redactor, header_text
@@ -171,24 +170,26 @@ class RawExchange:
     def summary(self) -> str:
         """`redacted().summary()`, redacting only the path and error it shows: a landing's
         one-line calls cost microseconds, its headers and bodies stay unread until shown."""
-        status = self.status or 0
         errors: dict[str, str | None] = {}
-        if self.status is not None and status >= 400:
+        if self.status is not None and self.status >= 400:
             headers = {header_text(k): header_text(v) for k, v in self.response_headers}
             text = self.response_body.decode("utf-8", errors="replace")
             errors = self._error_fields(text, headers)
-        return summary_line(
-            self.method,
-            self._path(),
-            status,
-            round(self.duration * 1000, 3),
+        shown = Call(  # what the line shows, no headers or bodies
+            time="",
+            method=self.method,
+            host="",
+            path=self._path(),
+            status=self.status or 0,
+            duration_ms=round(self.duration * 1000, 3),
+            attempt=self.attempt,
+            retry_reason=self._retry_reason(),
+            waited_s=round(self.waited_s, 3),
+            transport_error=None if self.status is not None else self._transport_error(),
             error_code=errors.get("error_code"),
             error_detail=errors.get("error_detail"),
-            transport_error=None if self.status is not None else self._transport_error(),
-            attempt=self.attempt,
-            waited_s=round(self.waited_s, 3),
-            retry_reason=self._retry_reason(),
         )
+        return shown.summary()
 
     def created_record(self) -> RecordRef | None:
         """As `Call.created_record` computes it from the redacted record: the redacted path

@@ -81,18 +81,19 @@ class Call:
 
     def summary(self) -> str:
         """One readable line: `POST /services/rest/record/v1/customer -> 400 USER_ERROR ...`."""
-        return summary_line(
-            self.method,
-            self.path,
-            self.status,
-            self.duration_ms,
-            error_code=self.error_code,
-            error_detail=self.error_detail,
-            transport_error=self.transport_error,
-            attempt=self.attempt,
-            waited_s=self.waited_s,
-            retry_reason=self.retry_reason,
-        )
+        if self.transport_error:
+            outcome = f"no answer ({self.transport_error})"
+        else:
+            outcome = str(self.status)
+            if self.error_code:
+                outcome += f" {self.error_code}"
+            if self.error_detail:
+                outcome += f": {self.error_detail}"
+        text = f"{self.method} {self.path} -> {outcome} in {self.duration_ms:.0f} ms"
+        if self.attempt > 1:
+            waited = f" after waiting {self.waited_s:.2f}s" if self.waited_s else ""
+            text += f" (attempt {self.attempt}{waited}: {self.retry_reason})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """`dataclasses.asdict(self)`: every field holds plain values, so copying its three
@@ -101,33 +102,3 @@ class Call:
         for name in ("query", "request_headers", "response_headers"):
             data[name] = dict(data[name])
         return data
-
-
-def summary_line(
-    method: str,
-    path: str,
-    status: int,
-    duration_ms: float,
-    *,
-    error_code: str | None,
-    error_detail: str | None,
-    transport_error: str | None,
-    attempt: int,
-    waited_s: float,
-    retry_reason: str | None,
-) -> str:
-    """`Call.summary` from the few fields it shows, so an exchange not yet redacted can say it
-    without redacting its headers and bodies (`RawExchange.summary`)."""
-    if transport_error:
-        outcome = f"no answer ({transport_error})"
-    else:
-        outcome = str(status)
-        if error_code:
-            outcome += f" {error_code}"
-        if error_detail:
-            outcome += f": {error_detail}"
-    text = f"{method} {path} -> {outcome} in {duration_ms:.0f} ms"
-    if attempt > 1:
-        waited = f" after waiting {waited_s:.2f}s" if waited_s else ""
-        text += f" (attempt {attempt}{waited}: {retry_reason})"
-    return text
