@@ -163,8 +163,7 @@ def _order_status(check: _Comparison) -> None:
     if wanted is None:
         return
     got = status_code(check.actual.order_status)
-    allowed = _APPROVED if wanted == "B" else frozenset(wanted)
-    if got not in allowed:
+    if not (got in _APPROVED if wanted == "B" else got == wanted):
         shown = f"{got} ({ORDER_STATUSES[got]})" if got else check.actual.order_status
         check.add("orderStatus", f"{wanted} ({ORDER_STATUSES[wanted]})", shown)
 

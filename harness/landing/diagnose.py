@@ -177,7 +177,7 @@ def _from_connector(
     problem = push.problem or push.said or "no reason given"
     broke = _broke(push, expected)
     if broke is not None:
-        return _crashed(push, calllog, order, problem, broke)
+        return _crashed(push, calllog, order, broke)
     category = _STAGE_CATEGORIES.get(push.stage or "")
     known = _problem(expected, category) if category else _problem(expected)
     if category is None or (push.stage == "routing" and known is not None):
@@ -204,11 +204,10 @@ def _broke(push: PushResult | None, expected: ExpectedLanding) -> str | None:
     return crash(said, order_can_map=not expected.problems)
 
 
-def _crashed(
-    push: PushResult, calllog: CallLog, order: str, problem: str, broke: str
-) -> Diagnosis:
+def _crashed(push: PushResult, calllog: CallLog, order: str, broke: str) -> Diagnosis:
     """The connector broke (`broke`: what shows it): its failure is no answer about the
     order, so it meets no expectation but `connector-crash`."""
+    problem = push.problem or push.said or "no reason given"
     evidence = [f"connector: {push.status}: {problem}"]
     evidence += [format_call(call) for call in calllog.errors()[-3:]]
     return Diagnosis(
@@ -271,7 +270,7 @@ def _sync_rule(
     broke = None if landed else _broke(push, expected)
     if push is not None and broke is not None:
         # Kept out of NetSuite by a crash, not by a rule: the rule is not shown to hold.
-        return _crashed(push, calllog, order, push.problem or push.said or "", broke)
+        return _crashed(push, calllog, order, broke)
     if landed:
         evidence = [format_call(c) for c in order_writes(calllog, expected) if c.ok][-3:]
         return Diagnosis(
@@ -374,7 +373,7 @@ def _no_order(
     if not writes and claimed is None and push is not None and push.status == "not-landed":
         broke = _broke(push, expected)
         if broke is not None:
-            return _crashed(push, calllog, order, push.problem or push.said or "", broke)
+            return _crashed(push, calllog, order, broke)
         return _not_landed(push, order)
     if not writes and claimed is None:
         return Diagnosis(
