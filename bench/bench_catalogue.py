@@ -47,7 +47,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlib import cpu_all, print_header, table
+from benchlib import cpu_all, print_header, table, tree_environment
 
 from harness.catalogue.spec import Catalogue, load_catalogue
 from harness.mapping import Mapping, load_mapping
@@ -189,12 +189,21 @@ def with_command(
             "--connector",
             connector,
         ]
-        began, cpu = time.perf_counter(), cpu_all()
-        subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
-        seconds = time.perf_counter() - began
-        summary = json.loads((Path(reports) / "harness-report.json").read_text())["summary"]
+        report = Path(reports) / "harness-report.json"
+        return timed_process(command, root, env, report, counted="scenarios")
+
+
+def timed_process(
+    command: list[str], root: Path, env: dict[str, str], report: Path, *, counted: str
+) -> Batch:
+    """`command` run to its end in `root`: its wall and CPU, and the landings and met of the
+    JSON report it wrote (`counted`: the summary's key for the landings)."""
+    began, cpu = time.perf_counter(), cpu_all()
+    subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
+    seconds = time.perf_counter() - began
+    summary = json.loads(report.read_text())["summary"]
     peak = children_maxrss_kib()
-    return Batch(seconds, cpu_all() - cpu, summary["scenarios"], summary["met"], {0: peak})
+    return Batch(seconds, cpu_all() - cpu, summary[counted], summary["met"], {0: peak})
 
 
 def with_pytest(
@@ -207,8 +216,6 @@ def with_pytest(
     """`pytest scenarios/ --ns-seeds A..B -n N` in a process of its own (`-n 1`: no xdist),
     the pytest side of a seed sweep; `tree`: the project checkout whose plugin runs."""
     root = Path(tree or Path(__file__).resolve().parent.parent)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(root)
     with tempfile.TemporaryDirectory() as reports:
         report = Path(reports) / "landings.json"
         command = [
@@ -216,12 +223,7 @@ def with_pytest(
             "--ns-seeds", f"{seeds[0]}..{seeds[-1]}", "-n", str(workers if workers > 1 else 0),
             f"--ns-connector={connector}", f"--ns-report={report}",
         ]
-        began, cpu = time.perf_counter(), cpu_all()
-        subprocess.run(command, check=False, capture_output=True, cwd=root, env=env)
-        seconds = time.perf_counter() - began
-        summary = json.loads(report.read_text())["summary"]
-    peak = children_maxrss_kib()
-    return Batch(seconds, cpu_all() - cpu, summary["landings"], summary["met"], {0: peak})
+        return timed_process(command, root, tree_environment(root), report, counted="landings")
 
 
 def sweep_main(names: Sequence[str], seeds: Sequence[int], workers_list: Sequence[int]) -> None:
