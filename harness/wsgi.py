@@ -13,16 +13,18 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 import requests
-import responses
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
+
+if TYPE_CHECKING:
+    import responses
 
 # What the server answers for a request it refused before the app saw it: (status, reason
 # text) -> (status shown, headers, body). None leaves waitress's plain-text answer.
@@ -202,6 +204,8 @@ def intercepting(
     Without `mock`, other hosts pass through to the network; with the caller's own
     `RequestsMock`, that mock decides what happens to them (and keeps its other registrations).
     """
+    import responses  # here: 45 ms of start-up that a run which intercepts nothing skips
+
     escaped = re.escape(host)
     pattern = re.compile(rf"^https?://{escaped}(?::\d+)?(?:[/?#].*)?$", re.I)
     own = mock is None

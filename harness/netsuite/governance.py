@@ -23,8 +23,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from filelock import lock_descriptor, unlock_descriptor
-
 from harness.netsuite.lockfolder import (
     DEFAULT_LOCK_TIMEOUT,
     LockFolderError,
@@ -171,6 +169,10 @@ class ConcurrencyBudget:
             if index in self._busy:
                 return False
             self._busy.add(index)
+        # Here, not at the top: filelock loads asyncio, 40 ms of start-up for every process
+        # that imports the client, most of which never share a budget across processes.
+        from filelock import lock_descriptor
+
         locked = False
         try:
             # A non-blocking try costs a few microseconds, so waiting can poll often.
@@ -218,6 +220,8 @@ class ConcurrencyBudget:
         )
 
     def release(self, slot: int) -> None:
+        from filelock import unlock_descriptor  # see _try
+
         unlock_descriptor(self._fds[slot])
         with self._freed:
             self._busy.discard(slot)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from requests.auth import AuthBase
@@ -131,6 +130,8 @@ class M2MAuth(AuthBase):
             "exp": issued + self._assertion_lifetime,
         }
         headers = {"typ": "JWT", "kid": self._certificate_id}
+        import jwt  # here: PyJWT costs a TBA-only process 60 ms of start-up
+
         return jwt.encode(payload, self._key, algorithm=self.algorithm, headers=headers)
 
     def access_token(self) -> str:

@@ -9,12 +9,10 @@ and a refusal it raises would end the test in a traceback instead of a verdict.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
-from unittest import mock
 from urllib.parse import urlsplit
 
 import requests
@@ -25,7 +23,12 @@ from harness.connector.drivers.common import (
     netsuite_environment,
     netsuite_refusals,
 )
-from harness.connector.drivers.pyfunc import raised, recorded_requests, where
+from harness.connector.drivers.pyfunc import (
+    patched_environ,
+    raised,
+    recorded_requests,
+    where,
+)
 from harness.netsuite.calllog import CallLog
 from harness.netsuite.client import NetSuiteClient
 from harness.push import Connector, PushResult
@@ -52,7 +55,7 @@ def netsuite_settings(env: Mapping[str, str], calllog: CallLog) -> Iterator[None
     copied into `calllog` (except those a harness client already logs)."""
     host = urlsplit(env["NETSUITE_BASE_URL"]).hostname or ""
     with (
-        mock.patch.dict(os.environ, dict(env)),
+        patched_environ(env),
         recorded_requests(calllog, host, skip=_logged_by_harness),
     ):
         yield

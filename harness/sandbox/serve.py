@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
-import responses
 from requests import PreparedRequest
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
@@ -38,9 +38,14 @@ from harness.sandbox.records.service import RecordService
 from harness.sandbox.rules.business import business_rules
 from harness.sandbox.rules.permissions import AccessPolicy
 from harness.sandbox.store.db import Clock, Store
-from harness.sandbox.tls import TlsCertificate, TlsFront
 from harness.sandbox.wire import Response
 from harness.wsgi import intercepting
+
+if TYPE_CHECKING:
+    import responses
+
+    # Loaded when a sandbox is served over HTTPS: the TLS front loads asyncio.
+    from harness.sandbox.tls import TlsCertificate, TlsFront
 
 __all__ = ["HttpServer", "Sandbox", "SandboxAdapter", "build_auth"]
 
@@ -212,6 +217,8 @@ def _tls_front(
     context: ssl.SSLContext, host: str, port: int, inner_host: str, inner_port: int
 ) -> TlsFront:
     """HTTPS on `host:port`, relayed to the plain server on `inner_host:inner_port`."""
+    from harness.sandbox.tls import TlsFront
+
     return TlsFront(context, host, port, (inner_host, inner_port))
 
 

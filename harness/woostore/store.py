@@ -13,11 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
-import responses
 
 from harness.woo.order import WooOrder
 from harness.woo.webhook import DeliveryAttempt
@@ -29,6 +28,9 @@ from harness.woostore.hooks import HookRecord, Hooks
 from harness.woostore.orderbook import OrderBook, OrderNote
 from harness.woostore.wire import Request
 from harness.wsgi import LoopbackServer, intercepting
+
+if TYPE_CHECKING:
+    import responses
 
 # The demo store's REST API key: fakes made for the embedded store (WooCommerce's shapes,
 # `ck_`/`cs_` and 40 hex digits).

@@ -2,8 +2,11 @@
 (`--seeds` parsing, `--repeat`'s bound) needs only `harness.runner.selection`, so
 `harness --help`, `harness explain` and every other verb skip the sandbox, SuiteQL (sqlglot)
 and the connectors until a run needs them. A run in the embedded sandbox never loads vcrpy:
-only cassettes need it. Neither the command nor the pytest plugin loads what signs requests
-(requests, oauthlib, cryptography, PyJWT) before something is sent: the plugin is loaded by
+only cassettes need it. What only some runs need loads when they need it: PyJWT with an
+OAuth 2.0 token, filelock with a budget shared across processes, `responses` (and the asyncio
+`unittest.mock` brings) with an interception, the TLS front with HTTPS. Neither the command
+nor the pytest plugin loads what signs requests (requests, oauthlib, cryptography, PyJWT)
+before something is sent: the plugin is loaded by
 every pytest run where the harness is installed, in every xdist worker."""
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ HEAVY = (
     "harness.recording.recorder",
 )
 SIGNING = ("requests", "oauthlib", "cryptography", "jwt")
+WHEN_NEEDED = ("jwt", "filelock", "responses", "asyncio", "unittest.mock", "harness.sandbox.tls")
 
 
 def _loaded_after(code: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
@@ -76,10 +80,29 @@ def test_a_run_in_the_sandbox_leaves_vcrpy_unloaded(tmp_path: Path) -> None:
         f"main(['run', '-k', 'guest-checkout', '--report-dir', {str(tmp_path)!r}], "
         "standalone_mode=False)"
     )
-    loaded = _loaded_after(run)
+    loaded = _loaded_after(run, (*HEAVY, *WHEN_NEEDED))
     assert "harness.sandbox.serve" in loaded  # it landed in the sandbox
     assert "vcr" not in loaded and "harness.recording.recorder" not in loaded
     assert "vcr" in _loaded_after("from harness.recording import Recorder")
+    # TBA only, one process: no token to sign, no budget shared with another process.
+    assert "jwt" not in loaded and "filelock" not in loaded
+    # The sandbox intercepts every other `requests` call to its host (a connector's own).
+    assert "responses" in loaded
+
+
+def test_the_served_sandbox_loads_only_what_it_serves_with() -> None:
+    """`harness sandbox serve` over plain HTTP, answering a request: no interception, no TLS,
+    no token signing, no budget shared with another process."""
+    served = (
+        "import requests\n"
+        "import harness.cli.sandbox\n"
+        "from harness.sandbox.serve import Sandbox\n"
+        "server = Sandbox().serve_http(port=0)\n"
+        "answer = requests.get(server.url + '/services/rest/record/v1/salesorder/1', timeout=30)\n"
+        "server.stop()\n"
+        "assert answer.status_code == 401, answer.text"
+    )
+    assert _loaded_after(served, WHEN_NEEDED) == []
 
 
 def test_a_pytest_landing_in_the_sandbox_leaves_vcrpy_unloaded(tmp_path: Path) -> None:

@@ -28,7 +28,6 @@ from contextvars import ContextVar
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from unittest import mock
 from urllib.parse import urlsplit
 
 import requests
@@ -186,6 +185,8 @@ def argument_kind(function: Callable[..., Any]) -> type:
 @contextmanager
 def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
     """`os.environ` with `values` for the duration (restored afterwards)."""
+    from unittest import mock  # here: it loads asyncio, 50 ms of every process's start-up
+
     with mock.patch.dict(os.environ, values):
         yield
 
@@ -209,6 +210,8 @@ def recorded_requests(
             raise
         calllog.note_exchange(request, response, time.perf_counter() - started)
         return response
+
+    from unittest import mock  # see patched_environ
 
     with mock.patch.object(requests.Session, "send", send):
         yield
