@@ -6,8 +6,8 @@ only cassettes need it. What only some runs need loads when they need it: PyJWT 
 OAuth 2.0 token, filelock with a budget shared across processes, `responses` (and the asyncio
 `unittest.mock` brings) with an interception, the TLS front with HTTPS. Neither the command
 nor the pytest plugin loads what signs requests (requests, oauthlib, cryptography, PyJWT)
-before something is sent: the plugin is loaded by
-every pytest run where the harness is installed, in every xdist worker."""
+before something is sent: the plugin is loaded by every pytest run where the harness is
+installed, in every xdist worker."""
 
 from __future__ import annotations
 
