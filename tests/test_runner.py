@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 from collections.abc import Sequence
 from typing import Any
+
+import pytest
 
 from harness.catalogue.spec import TargetSpec, load_catalogue
 from harness.mapping import load_mapping
@@ -119,3 +123,38 @@ def test_a_results_calls_leave_the_process_redacted_and_equal_to_what_it_read() 
     assert type(back.calls) is tuple and back.calls == result.calls
     assert json.dumps(back.to_json()) == json.dumps(result.to_json())
     assert "Authorization" in back.calls[0]["request_headers"]
+
+
+FREEZE_PROBE = """
+import gc, json
+from harness.runner import RunConfig, run_catalogue
+{before}
+frozen_before = gc.get_freeze_count()
+during = []
+record = lambda _: during.append(gc.get_freeze_count())
+run_catalogue(RunConfig(), ["guest-checkout"], on_result=record)
+print(json.dumps([frozen_before, during, gc.get_freeze_count()]))
+"""
+
+
+@pytest.mark.parametrize("froze_already", [False, True], ids=["fresh-process", "frozen-by-caller"])
+def test_a_run_in_the_callers_process_keeps_its_collector_as_it_found_it(
+    froze_already: bool,
+) -> None:
+    """From its first landing on, a run in the caller's process keeps what it holds for the
+    run out of the collector's full passes (as a pool worker does), and leaves the caller's
+    collector as it found it: its own freeze is undone, a freeze of the caller's is neither
+    added to nor undone."""
+    before = "gc.collect(); gc.freeze()" if froze_already else ""
+    done = subprocess.run(
+        [sys.executable, "-c", FREEZE_PROBE.format(before=before)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    frozen_before, during, after = json.loads(done.stdout.splitlines()[-1])
+    assert (frozen_before > 0) is froze_already
+    assert during and all(count > 0 for count in during)
+    if froze_already:  # neither added to nor undone (objects it holds may still be freed)
+        assert all(count <= frozen_before for count in during) and after > 0
+    else:
+        assert after == 0

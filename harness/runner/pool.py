@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,8 +61,9 @@ class _Worker:
     the connector under test: ours, with the account's reference data learnt once, or one we
     don't own, driven against this worker's own sandbox."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, *, own_process: bool = False) -> None:
         self.config = config
+        self._kept = _KeptForTheRun(own_process)
         self.catalogue = load_catalogue(config.catalogue)
         self.mapping = load_mapping(config.mapping)
         self.caches: RunCaches | None = None
@@ -85,10 +87,38 @@ class _Worker:
         result = run_scenario(
             spec, run_seed, self.target, self.mapping, self.factory, caches=self.caches
         )
+        self._kept.after_landing()
         return result if seed is None else result.in_sweep(seed, every_call=self.config.every_call)
 
     def close(self) -> None:
         self._open.close()
+        self._kept.end()
+
+
+class _KeptForTheRun:
+    """After a worker's first landing, what it keeps for the run (modules, catalogue, the
+    sandbox, and what the first landing made: modules loaded on first use, caches, prepared
+    statements) is frozen out of the collector's full passes, which otherwise walk all of it
+    again every few thousand objects a landing makes: 4% of each later landing's
+    instructions (bench/README.md). A pool worker is a process of ours and stays so; in the
+    caller's process the freeze is undone when the run ends, and a caller that froze objects
+    itself (a test session) is left as it was."""
+
+    def __init__(self, own_process: bool) -> None:
+        self._pending = own_process or gc.get_freeze_count() == 0
+        self._undo = not own_process
+        self._froze = False
+
+    def after_landing(self) -> None:
+        if self._pending:
+            self._pending = False
+            gc.freeze()
+            self._froze = True
+
+    def end(self) -> None:
+        if self._froze and self._undo:
+            self._froze = False
+            gc.unfreeze()
 
 
 _worker: _Worker | None = None
@@ -96,7 +126,7 @@ _worker: _Worker | None = None
 
 def _start_worker(config: RunConfig) -> None:
     global _worker
-    _worker = _Worker(config)
+    _worker = _Worker(config, own_process=True)
     # A pool's worker leaves by `os._exit`, past `atexit`; multiprocessing runs this on the
     # way out, so what a connector left behind (a command's order folders) goes with it.
     util.Finalize(_worker, _worker.close, exitpriority=10)
