@@ -740,6 +740,7 @@ def test_a_repeated_query_is_not_parsed_again(
         return genuine(sql, *args, **kwargs)
 
     monkeypatch.setattr(sqlglot, "parse_one", counting)
+    suiteql_module.forget_shared_translations()  # engines share translations
     q = "SELECT id FROM customer WHERE id = 1"
     first = engine.run(q, limit=5, offset=0)
     second = engine.run(q, limit=5, offset=0)

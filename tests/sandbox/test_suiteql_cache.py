@@ -18,7 +18,13 @@ import sqlglot
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.sandbox.suiteql.engine import SuiteQLEngine, SuiteQLError
+from harness.sandbox.suiteql import engine as engine_module
+from harness.sandbox.suiteql.budget import QueryBudget
+from harness.sandbox.suiteql.engine import (
+    SuiteQLEngine,
+    SuiteQLError,
+    forget_shared_translations,
+)
 from harness.sandbox.suiteql.schema import Schema, read_schema
 from harness.sandbox.suiteql.template import make_template, split_literals, with_placeholders
 from harness.sandbox.suiteql.translate import Translation, translate
@@ -63,7 +69,9 @@ def engine(conn: sqlite3.Connection) -> SuiteQLEngine:
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every text sqlglot is asked to parse."""
+    """Every text sqlglot is asked to parse (from a process that has translated nothing:
+    engines share their translations)."""
+    forget_shared_translations()
     calls: list[str] = []
     genuine = sqlglot.parse_one
 
@@ -317,3 +325,86 @@ def test_a_restored_store_keeps_its_translations(
     assert rows(engine, "SELECT * FROM customer WHERE email = 'ops@acme.test'")[0]["id"] == "2"
     assert ids(engine, lookup.format("jane@example.com")) == ["1"]
     assert len(parses) == 3  # a real change of columns drops every translation
+
+
+# --- shared by the engines of a process ---------------------------------------------------------
+
+
+def _other_store(extra: str = "") -> sqlite3.Connection:
+    """A store with the same tables as `conn` (and `extra` statements), other rows."""
+    other = sqlite3.connect(":memory:")
+    other.executescript(SCHEMA + extra)
+    other.execute(
+        "INSERT INTO customer (id, email, lastname) VALUES (7, 'jane@example.com', 'Roe')"
+    )
+    other.commit()
+    return other
+
+
+def test_an_engine_of_the_same_tables_parses_nothing_another_translated(
+    engine: SuiteQLEngine, parses: list[str]
+) -> None:
+    lookup = "SELECT id, lastname FROM customer WHERE email = '{}'"
+    assert rows(engine, lookup.format("jane@example.com")) == [{"id": "1", "lastname": "Doe"}]
+    assert len(parses) == 1
+    other = _other_store()
+    try:
+        second = SuiteQLEngine(other, REFERENCES)
+        # its own rows, through the first engine's translation
+        assert rows(second, lookup.format("jane@example.com")) == [{"id": "7", "lastname": "Roe"}]
+        assert len(parses) == 1
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(
+    "differs", ["a column", "the date format", "the budget", "the references"]
+)
+def test_an_engine_that_differs_translates_for_itself(
+    engine: SuiteQLEngine, parses: list[str], differs: str
+) -> None:
+    lookup = "SELECT id FROM customer WHERE email = 'jane@example.com'"
+    assert ids(engine, lookup) == ["1"]
+    column = "ALTER TABLE customer ADD COLUMN phone TEXT;"
+    other = _other_store(column if differs == "a column" else "")
+    try:
+        second = SuiteQLEngine(
+            other,
+            {("customer", "lastname"): ("customer", "email")} if differs == "the references"
+            else REFERENCES,
+            date_format="DD.MM.YYYY" if differs == "the date format" else "MM/DD/YYYY",
+            budget=QueryBudget(max_columns=999) if differs == "the budget" else None,
+        )
+        assert ids(second, lookup) == ["7"]
+        assert len(parses) == 2
+    finally:
+        other.close()
+
+
+def test_a_replaced_translator_neither_reads_nor_leaves_shared_translations(
+    engine: SuiteQLEngine, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    q = "SELECT id FROM customer WHERE id = 1"
+    assert ids(engine, q) == ["1"]
+    genuine = engine_module.translate
+    made: list[str] = []
+
+    def replaced(*args: Any) -> Translation:
+        made.append(args[0])
+        page = "SELECT 'x' AS id LIMIT :page_limit OFFSET :page_offset"
+        return replace(genuine(*args), page_sql=page)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine_module, "translate", replaced)
+        other = _other_store()
+        try:
+            assert ids(SuiteQLEngine(other, REFERENCES), q) == ["x"]
+        finally:
+            other.close()
+    assert made == [q]
+    other = _other_store()
+    try:
+        seven = "SELECT id FROM customer WHERE id = 7"
+        assert ids(SuiteQLEngine(other, REFERENCES), seven) == ["7"]
+    finally:
+        other.close()

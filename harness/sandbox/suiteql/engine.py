@@ -43,7 +43,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache, partial
 from typing import Any
@@ -89,6 +89,52 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_NO_TEMPLATE = "no template"  # kept for a skeleton whose literals shape its translation
+
+
+class _SharedTranslations:
+    """What the engines of this process translated, for any engine whose tables (the
+    schema's fingerprint: every definition), BUILTIN.DF references, date format and budget
+    (by its values) are the same: a process with many sandboxes of one profile (a test
+    suite, a run's workers) translates each query once, not once per sandbox; parsing with
+    sqlglot is most of a query's first answer. Translations are frozen, so sharing them
+    shares nothing mutable. A schema read without its fingerprint is not shared, and what one
+    translator made is not handed out by another (a test replaces `translate`)."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._kept: dict[tuple[Any, ...], Translation | Template | str] = {}
+        self._limit = limit
+
+    def key(
+        self, query: str | tuple[str, ...], schema: Schema, context: tuple[Any, ...],
+        budget: QueryBudget,
+    ) -> tuple[Any, ...] | None:
+        if not schema.fingerprint:
+            return None
+        return (query, schema.fingerprint, context, astuple(budget), translate)
+
+    def get(self, key: tuple[Any, ...] | None) -> Translation | Template | str | None:
+        return None if key is None else self._kept.get(key)
+
+    def keep(self, key: tuple[Any, ...] | None, made: Translation | Template | str) -> None:
+        if key is None:
+            return
+        if len(self._kept) >= self._limit:
+            self._kept.clear()  # rare: a process asking thousands of different queries
+        self._kept[key] = made
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+_SHARED = _SharedTranslations()
+
+
+def forget_shared_translations() -> None:
+    """Empty the process's shared translations (a test that counts parses starts afresh)."""
+    _SHARED.clear()
+
+
 @dataclass
 class SuiteQLPage:
     rows: list[dict[str, str | None]]
@@ -98,7 +144,9 @@ class SuiteQLPage:
 class SuiteQLEngine:
     """Runs SuiteQL on one store connection. Translations are cached per query with its
     string literals left out (template.py), or per exact text when a literal's value
-    shapes the translation; both caches live as long as the tables and columns do."""
+    shapes the translation; both caches live as long as the tables and columns do. Behind
+    them, engines of one process with the same tables, references, date format and budget
+    share what they translated (`_SharedTranslations`)."""
 
     def __init__(
         self,
@@ -121,6 +169,7 @@ class SuiteQLEngine:
         self._zone = time_zone
         self._references = dict(references)
         self._date_format = date_format
+        self._context = (tuple(sorted(self._references.items())), date_format)
         self._schema: tuple[Schema, int] | None = None
         self._schema_lock = threading.Lock()
         self._translate = lru_cache(maxsize=cache_size)(self._translate_uncached)
@@ -211,21 +260,34 @@ class SuiteQLEngine:
             raise errors.nested_too_deeply() from None
 
     def _translate_uncached(self, q: str, schema: Schema, budget: QueryBudget) -> Translation:
-        return translate(q, schema, self._references, self._date_format, budget)
+        key = _SHARED.key(q, schema, self._context, budget)
+        found = _SHARED.get(key)
+        if isinstance(found, Translation):
+            return found
+        translation = translate(q, schema, self._references, self._date_format, budget)
+        _SHARED.keep(key, translation)
+        return translation
 
     def _template_uncached(
         self, segments: tuple[str, ...], schema: Schema, budget: QueryBudget
     ) -> Template | None:
         """The shared translation of every query with these segments around its literals,
         or None when the literals' values matter (then each query is translated as written)."""
+        key = _SHARED.key(segments, schema, self._context, budget)
+        found = _SHARED.get(key)
+        if found is not None:
+            return found if isinstance(found, Template) else None
         q = with_placeholders(segments)
         try:
             translation = translate(q, schema, self._references, self._date_format, budget)
         except Exception:
             # Whatever a placeholder trips over, the query as written decides: translated
             # as itself, it answers or is refused in its own words.
-            return None
-        return make_template(translation, len(segments) - 1)
+            template = None
+        else:
+            template = make_template(translation, len(segments) - 1)
+        _SHARED.keep(key, template if template is not None else _NO_TEMPLATE)
+        return template
 
     # --- execution -------------------------------------------------------------------------
 
