@@ -7,6 +7,7 @@ from sandbox_helpers import Client, details, order_body, tba
 
 from harness.sandbox.account import CustomField, demo_profile
 from harness.sandbox.serve import Sandbox
+from harness.sandbox.store.catalog import build_record_types
 
 
 def test_custom_body_line_and_entity_fields_round_trip(ns: Client) -> None:
@@ -52,3 +53,21 @@ def test_mandatory_custom_fields_are_required_by_label() -> None:
         "Please enter value(s) for: Sales Channel, Fulfil By."
     )
     assert accepted.status_code == 204, accepted.text
+
+
+def test_record_types_are_made_once_per_set_of_custom_fields() -> None:
+    """A process builds many sandboxes of one profile (a test suite): their record types are
+    the same objects; another set of custom fields (one more, or one made mandatory) has
+    record types of its own, holding its fields."""
+    demo = demo_profile()
+    extra = CustomField(id="custbody_channel", label="Sales Channel", type="text")
+    mandatory = demo.customFields[0].model_copy(update={"mandatory": True})
+    first, again = build_record_types(demo), build_record_types(demo_profile())
+    assert first["salesorder"] is again["salesorder"] and first is not again
+    more = demo.model_copy(update={"customFields": [*demo.customFields, extra]})
+    with_extra = build_record_types(more)
+    assert with_extra["salesorder"] is not first["salesorder"]
+    assert "custbody_channel" in {f.name for f in with_extra["salesorder"].fields}
+    assert "custbody_channel" not in {f.name for f in first["salesorder"].fields}
+    changed = demo.model_copy(update={"customFields": [mandatory, *demo.customFields[1:]]})
+    assert build_record_types(changed)["salesorder"] is not first["salesorder"]

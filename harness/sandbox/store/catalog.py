@@ -7,7 +7,9 @@ built once per account profile, because the profile's custom fields add columns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from harness.netsuite.itemtypes import ITEM_TYPES
 from harness.sandbox.account import AccountProfile, CustomField
@@ -162,7 +164,7 @@ def _simple(name: str, table: str, *fields: FieldDef, display: str = "name") -> 
     )
 
 
-def _custom_fields(custom: list[CustomField], table: str) -> tuple[FieldDef, ...]:
+def _custom_fields(custom: Sequence[CustomField], table: str) -> tuple[FieldDef, ...]:
     kinds = {
         "text": Kind.TEXT,
         "integer": Kind.INTEGER,
@@ -179,8 +181,16 @@ def _custom_fields(custom: list[CustomField], table: str) -> tuple[FieldDef, ...
 
 
 def build_record_types(profile: AccountProfile) -> dict[str, RecordType]:
-    """Every served record type, keyed by its lowercase name (URLs are case-insensitive)."""
-    custom = profile.customFields
+    """Every served record type, keyed by its lowercase name (URLs are case-insensitive).
+
+    They depend on the profile's custom fields alone, and are frozen: a process makes them
+    once per set of custom fields, however many sandboxes it builds (half the cost of
+    building one)."""
+    return dict(_record_types(tuple(profile.customFields)))
+
+
+@lru_cache(maxsize=64)
+def _record_types(custom: tuple[CustomField, ...]) -> dict[str, RecordType]:
     item_custom = _custom_fields(custom, "item")
     body, line = _custom_fields(custom, "transaction"), _custom_fields(custom, "transactionline")
     types = [
