@@ -98,9 +98,9 @@ class _Worker:
 class _KeptForTheRun:
     """After a worker's first landing, what it keeps for the run (modules, catalogue, the
     sandbox, and what the first landing made: modules loaded on first use, caches, prepared
-    statements) is frozen out of the collector's full passes, which otherwise walk all of it
-    again every few thousand objects a landing makes: 4% of each later landing's
-    instructions (bench/README.md). A pool worker is a process of ours and stays so; in the
+    statements) is frozen out of the collector's full passes, which walk all of it again
+    while the heap is still growing: 3.7% of the instructions of a catalogue's first 39
+    landings (bench/README.md). A pool worker is a process of ours and stays so; in the
     caller's process the freeze is undone when the run ends, and a caller that froze objects
     itself (a test session) is left as it was."""
 

@@ -96,7 +96,7 @@ class _SharedTranslations:
     """What the engines of this process translated, for any engine whose tables (the
     schema's fingerprint: every definition), BUILTIN.DF references, date format and budget
     (by its values) are the same: a process with many sandboxes of one profile (a test
-    suite, a run's workers) translates each query once, not once per sandbox; parsing with
+    suite) translates each query once, not once per sandbox; parsing with
     sqlglot is most of a query's first answer. Translations are frozen, so sharing them
     shares nothing mutable. A schema read without its fingerprint is not shared, and what one
     translator made is not handed out by another (a test replaces `translate`)."""
